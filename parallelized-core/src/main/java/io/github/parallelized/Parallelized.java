@@ -1,0 +1,429 @@
+package io.github.parallelized;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Runs one function over many inputs on a pool of threads, hands back every outcome as
+ * {@code (input, result, error)} in completion order, and shows its progress. The Java form of the Python
+ * {@code Parallelized} context manager:
+ *
+ * <pre>{@code
+ * try (Parallelized<Job, String> par = Parallelized.of(this::render, jobs)
+ *         .numThreads(4)
+ *         .desc("Rendering")
+ *         .start()) {
+ *     par.pbar().setPostfix(Map.of("status", "processing"));
+ *     for (Outcome<Job, String> o : par) {
+ *         if (o.error() != null) {
+ *             System.out.println("Task " + o.input() + " failed: " + Errors.describe(o.error(), false));
+ *         } else {
+ *             System.out.println("Completed: " + o.result());
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Every input the source yields becomes exactly one {@link Outcome}: a success, a failure (whatever the
+ * task threw, {@link Error}s included) or a cancellation ({@link java.util.concurrent.CancellationException}),
+ * unless the consumer stops iterating first. Inputs are pulled from the source lazily, as the admission
+ * window ({@link Builder#maxInFlight(int)}) frees up, so an endless or huge source runs in constant memory.
+ *
+ * <p>Stopping: {@link #cancel()} (from any thread), an interrupt of the consuming thread, or leaving the loop
+ * by {@code break} or an exception followed by {@link #close()}: no new task starts and running tasks are
+ * interrupted. After {@code cancel()} the loop goes on and receives the inputs not yet started as cancelled
+ * outcomes, so that they can be retried. {@code close()} never waits for a task that ignores its interrupt;
+ * such a straggler runs on a daemon thread, which cannot keep the JVM alive.
+ *
+ * <p>Thread-safety: one thread consumes the outcomes (iterates); {@link #cancel()}, {@link #progress()},
+ * {@link #summary()} and {@link #id()} may be called from any thread.
+ *
+ * @param <I> the input type
+ * @param <R> the result type
+ */
+public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseable {
+
+    /**
+     * Begins to describe a run of {@code function} over the inputs of an {@link Iterable}. A
+     * {@link java.util.Collection} gives the bar its total.
+     *
+     * @param function the function to apply, not null
+     * @param tasks    the inputs, not null; iterated once, lazily
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a builder; nothing runs before {@link Builder#start()}
+     * @throws NullPointerException if an argument is null
+     */
+    static <I, R> Builder<I, R> of(TaskFunction<? super I, ? extends R> function, Iterable<? extends I> tasks) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(tasks, "tasks");
+        return new Builder<>(function, TaskSource.of(tasks));
+    }
+
+    /**
+     * Begins to describe a run over the inputs of an {@link Iterator}; the total is unknown unless given by
+     * {@link Builder#total(long)}.
+     *
+     * @param function the function to apply, not null
+     * @param tasks    the inputs, not null; read lazily
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a builder
+     * @throws NullPointerException if an argument is null
+     */
+    static <I, R> Builder<I, R> of(TaskFunction<? super I, ? extends R> function, Iterator<? extends I> tasks) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(tasks, "tasks");
+        return new Builder<>(function, TaskSource.of(tasks));
+    }
+
+    /**
+     * Begins to describe a run over the elements of a {@link Stream}, read lazily; a sized stream gives the
+     * bar its total. The stream is closed with the run.
+     *
+     * @param function the function to apply, not null
+     * @param tasks    the inputs, not null
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a builder
+     * @throws NullPointerException if an argument is null
+     */
+    static <I, R> Builder<I, R> of(TaskFunction<? super I, ? extends R> function, Stream<? extends I> tasks) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(tasks, "tasks");
+        return new Builder<>(function, TaskSource.of(tasks));
+    }
+
+    /**
+     * The outcomes, each exactly once, in completion order (or submission order with
+     * {@link Builder#ordered()}). Can be called once; the iterator blocks in {@code hasNext()} until the next
+     * outcome exists. If the consuming thread is interrupted while waiting, the run is cancelled, the
+     * interrupt flag is kept, and {@code hasNext()} throws {@link java.util.concurrent.CancellationException}.
+     * If the task source throws, or the executor refuses work, iteration ends with a
+     * {@link ParallelizedException} after the outcomes that exist.
+     *
+     * @return the single iterator of this run
+     * @throws IllegalStateException on a second call, or after {@link #close()}
+     */
+    @Override
+    Iterator<Outcome<I, R>> iterator();
+
+    /**
+     * The outcomes as a sequential {@link Stream}; closing the stream closes the run. Same rules as
+     * {@link #iterator()}, of which it is a view.
+     *
+     * @return the stream of outcomes
+     * @throws IllegalStateException if the outcomes were already taken, or after {@link #close()}
+     */
+    Stream<Outcome<I, R>> stream();
+
+    /**
+     * The live progress of this run.
+     *
+     * @return the progress, usable from any thread during and after the run
+     */
+    Progress progress();
+
+    /**
+     * The same as {@link #progress()}, named after the Python original's {@code pbar}.
+     *
+     * @return the progress
+     */
+    default Progress pbar() {
+        return progress();
+    }
+
+    /**
+     * Stops the run from any thread: no new task starts, running tasks are interrupted, and the consumer
+     * receives every input not yet started as an outcome with a {@link java.util.concurrent.CancellationException}.
+     * Idempotent; does nothing once the run has ended.
+     */
+    void cancel();
+
+    /**
+     * Tells whether the run was stopped early by {@link #cancel()}, an interrupt, or its failure policy.
+     *
+     * @return true once stopped early
+     */
+    boolean isCancelled();
+
+    /**
+     * What the run did so far; complete once the outcomes are consumed.
+     *
+     * @return the summary
+     */
+    Summary summary();
+
+    /**
+     * A short identifier, unique within this JVM, for monitoring (the actuator endpoint uses it).
+     *
+     * @return the id
+     */
+    String id();
+
+    /**
+     * Ends the run: if outcomes are left, cancels it; interrupts running tasks; shuts down the threads the
+     * run owns (never a supplied executor); reports the end to the progress. Returns at once, without
+     * waiting for a task that ignores its interrupt. Idempotent.
+     */
+    @Override
+    void close();
+
+    /**
+     * Describes a run before it starts. Obtained from {@link Parallelized#of}; each setter checks its
+     * argument at once (null: {@link NullPointerException} naming it; out of range:
+     * {@link IllegalArgumentException}). Setting an option again replaces its value. {@link #start()}
+     * copies the configuration, so changing the builder later does not touch the run; a builder starts once
+     * (its source can be read once). Not thread-safe.
+     *
+     * @param <I> the input type
+     * @param <R> the result type
+     */
+    final class Builder<I, R> {
+
+        final TaskFunction<? super I, ? extends R> function;
+        final TaskSource<I> source;
+        final RunConfig config = new RunConfig();
+
+        Builder(TaskFunction<? super I, ? extends R> function, TaskSource<I> source) {
+            this.function = function;
+            this.source = source;
+        }
+
+        /**
+         * Sets how many tasks run at once: the number of worker threads. Default: the number of available
+         * processors (for virtual threads: 256).
+         *
+         * @param numThreads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code numThreads} is below 1
+         */
+        public Builder<I, R> numThreads(int numThreads) {
+            config.numThreads(numThreads);
+            return this;
+        }
+
+        /**
+         * Runs the tasks on virtual threads (Java 21 and later); {@link #numThreads(int)} then sets how many
+         * run at once.
+         *
+         * @return this builder
+         * @throws UnsupportedOperationException on a JVM without virtual threads, saying which version it is
+         */
+        public Builder<I, R> virtualThreads() {
+            config.virtualThreads(true);
+            return this;
+        }
+
+        /**
+         * Runs on the caller's executor instead of threads of the run's own. {@link #close()} then cancels
+         * only this run's tasks and never shuts the executor down. The run submits
+         * {@link #numThreads(int)} worker loops that take turns with other work of the executor.
+         *
+         * @param executor the executor, not null
+         * @return this builder
+         * @throws NullPointerException if {@code executor} is null
+         */
+        public Builder<I, R> executor(ExecutorService executor) {
+            config.executor(Objects.requireNonNull(executor, "executor"));
+            return this;
+        }
+
+        /**
+         * Sets the admission window: at most this many inputs are taken from the source and not yet consumed.
+         * Default: 4 times the number of threads (at least 16).
+         *
+         * @param maxInFlight at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxInFlight} is below 1
+         */
+        public Builder<I, R> maxInFlight(int maxInFlight) {
+            config.maxInFlight(maxInFlight);
+            return this;
+        }
+
+        /**
+         * Names the run: the bar's label and the metrics' {@code batch} tag. Default {@code "Parallelized"}.
+         *
+         * @param desc the name, not null
+         * @return this builder
+         * @throws NullPointerException if {@code desc} is null
+         */
+        public Builder<I, R> desc(String desc) {
+            config.desc = Objects.requireNonNull(desc, "desc");
+            return this;
+        }
+
+        /**
+         * Gives the number of inputs when the source cannot tell it (an {@link Iterator} or unsized
+         * {@link Stream}), so the bar can show a percentage and an ETA.
+         *
+         * @param total at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code total} is negative
+         */
+        public Builder<I, R> total(long total) {
+            config.total(total);
+            return this;
+        }
+
+        /**
+         * Sets where progress goes. Default {@link ProgressReporter#console()}.
+         *
+         * @param reporter the reporter, not null
+         * @return this builder
+         * @throws NullPointerException if {@code reporter} is null
+         */
+        public Builder<I, R> progress(ProgressReporter reporter) {
+            config.progress = Objects.requireNonNull(reporter, "reporter");
+            return this;
+        }
+
+        /**
+         * Adds a reporter that receives every progress event beside the display set by
+         * {@link #progress(ProgressReporter)}, for instance metrics or monitoring.
+         *
+         * @param reporter the reporter, not null
+         * @return this builder
+         * @throws NullPointerException if {@code reporter} is null
+         */
+        public Builder<I, R> listener(ProgressReporter reporter) {
+            config.listeners.add(Objects.requireNonNull(reporter, "reporter"));
+            return this;
+        }
+
+        /**
+         * Yields outcomes in the order the source gave the inputs, instead of completion order. A slow task
+         * then holds back the ones after it (they wait in the admission window).
+         *
+         * @return this builder
+         */
+        public Builder<I, R> ordered() {
+            config.ordered = true;
+            return this;
+        }
+
+        /**
+         * Retries a failing task: up to {@code maxAttempts} runs in all, waiting {@code backoff} before each
+         * retry, whatever it threw except a cancellation.
+         *
+         * @param maxAttempts at least 1 (1: no retry)
+         * @param backoff     the wait between attempts, not negative
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxAttempts} is below 1 or {@code backoff} is negative
+         * @throws NullPointerException     if {@code backoff} is null
+         */
+        public Builder<I, R> retry(int maxAttempts, Duration backoff) {
+            return retry(maxAttempts, backoff, error -> true);
+        }
+
+        /**
+         * Retries a failing task when {@code retryOn} accepts its error: up to {@code maxAttempts} runs in all,
+         * waiting {@code backoff} before each retry. A task that timed out counts as failed with a
+         * {@link java.util.concurrent.TimeoutException}.
+         *
+         * @param maxAttempts at least 1 (1: no retry)
+         * @param backoff     the wait between attempts, not negative
+         * @param retryOn     which errors to retry, not null
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxAttempts} is below 1 or {@code backoff} is negative
+         * @throws NullPointerException     if {@code backoff} or {@code retryOn} is null
+         */
+        public Builder<I, R> retry(int maxAttempts, Duration backoff, Predicate<? super Throwable> retryOn) {
+            config.retry(maxAttempts, backoff, retryOn);
+            return this;
+        }
+
+        /**
+         * Limits each attempt of a task: when it runs longer, its thread is interrupted and the attempt fails
+         * with a {@link java.util.concurrent.TimeoutException}, even if the task ignores the interrupt.
+         *
+         * @param timeout more than zero
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws NullPointerException     if {@code timeout} is null
+         */
+        public Builder<I, R> timeout(Duration timeout) {
+            config.timeout(timeout);
+            return this;
+        }
+
+        /**
+         * The first failed task cancels the rest (as {@link Parallelized#cancel()} does); the run ends
+         * {@link RunState#FAILED}.
+         *
+         * @return this builder
+         */
+        public Builder<I, R> failFast() {
+            return stopAfterFailures(1);
+        }
+
+        /**
+         * Cancels the rest once {@code maxFailures} tasks have failed.
+         *
+         * @param maxFailures at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxFailures} is below 1
+         */
+        public Builder<I, R> stopAfterFailures(int maxFailures) {
+            config.stopAfterFailures(maxFailures);
+            return this;
+        }
+
+        /**
+         * Cancels the rest once at least {@code minTasks} tasks have ended and more than {@code maxRate} of
+         * them failed.
+         *
+         * @param maxRate  the tolerated share of failures, in 0..1 (exclusive of 1)
+         * @param minTasks how many tasks must have ended before the rate counts, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if an argument is out of range
+         */
+        public Builder<I, R> stopAboveFailureRate(double maxRate, int minTasks) {
+            config.stopAboveFailureRate(maxRate, minTasks);
+            return this;
+        }
+
+        /**
+         * Sets the prefix of the worker threads' names. Default {@code "parallelized-"}.
+         *
+         * @param prefix the prefix, not null
+         * @return this builder
+         * @throws NullPointerException if {@code prefix} is null
+         */
+        public Builder<I, R> threadNamePrefix(String prefix) {
+            config.threadNamePrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * Wraps each runnable the run hands to a thread or an executor, on the thread that starts the run, the
+         * way Spring's {@code TaskDecorator} does: a decorator that copies the caller's MDC, security or tracing
+         * context makes it visible to every task.
+         *
+         * @param decorator the decorator, not null
+         * @return this builder
+         * @throws NullPointerException if {@code decorator} is null
+         */
+        public Builder<I, R> decorator(UnaryOperator<Runnable> decorator) {
+            config.decorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
+        /**
+         * Starts the run: threads start and begin to pull inputs.
+         *
+         * @return the running run, to be closed (try-with-resources)
+         * @throws IllegalStateException if this builder already started, or options conflict
+         *                               ({@link #executor} with {@link #virtualThreads()})
+         */
+        public Parallelized<I, R> start() {
+            return Run.start(function, source.claim(), config.copy());
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.github.parallelized;
+
+/**
+ * Thrown from a run's iteration when the run cannot go on as a whole, rather than one task failing:
+ * the task source threw while being read, or the executor refused the run's work. The cause is the
+ * original error. Single-task failures never throw; they arrive as {@link Outcome#error()}.
+ */
+public class ParallelizedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what went wrong, for people
+     * @param cause   the original error
+     */
+    public ParallelizedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

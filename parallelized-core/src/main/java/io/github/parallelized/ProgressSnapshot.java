@@ -1,0 +1,92 @@
+package io.github.parallelized;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A consistent-enough picture of one run at one moment, for displays, logs, gauges and the actuator
+ * endpoint. Immutable and thread-safe; counts are read without stopping the workers, so they may be a
+ * few tasks apart from each other while the run goes on.
+ *
+ * @param id          the run's {@linkplain Parallelized#id() id}
+ * @param description the run's desc (its bar's and its metrics' name)
+ * @param state       where the run is in its life cycle
+ * @param total       the number of inputs, or -1 while it is unknown (a lazy source without a size)
+ * @param pending     inputs known but not yet started ({@code total - started}), or 0 when the total is unknown
+ * @param running     tasks running now
+ * @param succeeded   tasks that returned normally
+ * @param failed      tasks that threw (after their last attempt)
+ * @param cancelled   inputs cancelled before or while running
+ * @param startedAt   when the run started
+ * @param elapsed     time since the start (up to the end, once the run has ended)
+ * @param postfix     the key-value pairs last set through {@link Progress#setPostfix(Map)}, in their order
+ */
+public record ProgressSnapshot(String id, String description, RunState state, long total, long pending, long running,
+                               long succeeded, long failed, long cancelled, Instant startedAt, Duration elapsed,
+                               Map<String, Object> postfix) {
+
+    /**
+     * Checks and copies the components.
+     *
+     * @throws NullPointerException if a reference component is null
+     */
+    public ProgressSnapshot {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(elapsed, "elapsed");
+        postfix = Postfix.copyOf(postfix);
+    }
+
+    /**
+     * The inputs that became outcomes so far, whatever their kind.
+     *
+     * @return succeeded + failed + cancelled
+     */
+    public long completed() {
+        return succeeded + failed + cancelled;
+    }
+
+    /**
+     * The share of the inputs that became outcomes.
+     *
+     * @return a value in 0..1, or empty while the total is unknown (1 for an empty, known source)
+     */
+    public Optional<Double> fraction() {
+        if (total < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(total == 0 ? 1.0 : Math.min(1.0, (double) completed() / total));
+    }
+
+    /**
+     * The average rate since the start.
+     *
+     * @return outcomes per second, 0 before the first millisecond has passed
+     */
+    public double ratePerSecond() {
+        double seconds = elapsed.toNanos() / 1e9;
+        return seconds <= 0 ? 0 : completed() / seconds;
+    }
+
+    /**
+     * The estimated time left at the average rate so far.
+     *
+     * @return empty while the total is unknown or nothing has completed yet; zero once the run has ended
+     */
+    public Optional<Duration> eta() {
+        if (state != RunState.RUNNING) {
+            return Optional.of(Duration.ZERO);
+        }
+        long done = completed();
+        if (total < 0 || done == 0) {
+            return Optional.empty();
+        }
+        long left = Math.max(0, total - done);
+        return Optional.of(Duration.ofNanos((long) ((double) elapsed.toNanos() / done * left)));
+    }
+}

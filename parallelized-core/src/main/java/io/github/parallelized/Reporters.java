@@ -1,0 +1,91 @@
+package io.github.parallelized;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reporters of one run, each guarded: the first exception a reporter throws is logged and the reporter is
+ * left out for the rest of the run, so a broken display or listener never breaks the run.
+ */
+final class Reporters {
+
+    static final Logger LOG = LoggerFactory.getLogger("io.github.parallelized");
+
+    private final String runId;
+    private final ProgressReporter[] all;
+    private final boolean[] broken;
+    private final List<ScheduledFuture<?>> refreshes = new ArrayList<>();
+
+    Reporters(String runId, ProgressReporter display, List<ProgressReporter> listeners) {
+        this.runId = runId;
+        List<ProgressReporter> list = new ArrayList<>();
+        list.add(display);
+        list.addAll(listeners);
+        this.all = list.toArray(new ProgressReporter[0]);
+        this.broken = new boolean[all.length];
+    }
+
+    void start(Parallelized<?, ?> run) {
+        each(reporter -> reporter.onStart(run));
+        for (int i = 0; i < all.length; i++) {
+            ProgressReporter reporter = all[i];
+            java.time.Duration interval = reporter.refreshInterval();
+            if (!broken[i] && interval != null && !interval.isZero() && !interval.isNegative()) {
+                int index = i;
+                refreshes.add(Timer.every(() -> call(index, r -> r.onRefresh(run.progress().snapshot())), interval));
+            }
+        }
+    }
+
+    /** The hot path: called by workers for every outcome. */
+    void outcome(Outcome<?, ?> outcome) {
+        for (int i = 0; i < all.length; i++) {
+            if (!broken[i]) {
+                try {
+                    all[i].onOutcome(runId, outcome);
+                } catch (Throwable e) {
+                    disable(i, "onOutcome", e);
+                }
+            }
+        }
+    }
+
+    void write(String line) {
+        each(reporter -> reporter.onWrite(runId, line));
+    }
+
+    void finish(ProgressSnapshot snapshot, Summary summary) {
+        refreshes.forEach(refresh -> refresh.cancel(false));
+        each(reporter -> reporter.onFinish(snapshot, summary));
+    }
+
+    private void each(Consumer<ProgressReporter> callback) {
+        for (int i = 0; i < all.length; i++) {
+            call(i, callback);
+        }
+    }
+
+    private void call(int index, Consumer<ProgressReporter> callback) {
+        if (broken[index]) {
+            return;
+        }
+        try {
+            callback.accept(all[index]);
+        } catch (Throwable e) {
+            disable(index, "a callback", e);
+        }
+    }
+
+    private void disable(int index, String where, Throwable error) {
+        if (!broken[index]) {
+            broken[index] = true;
+            LOG.warn("progress reporter {} failed in {} of run {} and is ignored for the rest of the run: {}",
+                    all[index].getClass().getName(), where, runId, Errors.describe(error, false), error);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package io.github.parallelized;
+
+/** No display; lines written through {@link Progress#write(String)} still reach standard error. */
+final class SilentReporter implements ProgressReporter {
+
+    static final SilentReporter INSTANCE = new SilentReporter();
+
+    private SilentReporter() {
+    }
+
+    @Override
+    public void onWrite(String run, String line) {
+        System.err.println(line);
+    }
+
+    @Override
+    public String toString() {
+        return "ProgressReporter.none()";
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.parallelized;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * What a run did, once it is over: counts, failures grouped by exception type, and task-time percentiles.
+ * Immutable and thread-safe. Console and log progress print {@link #toString()} when the run closes.
+ *
+ * @param description     the run's desc
+ * @param state           how the run ended ({@link RunState#RUNNING} if asked before the end)
+ * @param succeeded       tasks that returned normally
+ * @param failed          tasks that threw after their last attempt
+ * @param cancelled       inputs cancelled before or while running
+ * @param failuresByType  failed tasks counted by the exception's class name, most frequent first
+ * @param p50             the median task time (zero when no task ran)
+ * @param p95             the 95th percentile of task time
+ * @param max             the longest task time
+ * @param elapsed         the run's wall time
+ */
+public record Summary(String description, RunState state, long succeeded, long failed, long cancelled,
+                      Map<String, Long> failuresByType, Duration p50, Duration p95, Duration max, Duration elapsed) {
+
+    /**
+     * Checks and copies the components.
+     *
+     * @throws NullPointerException if a reference component is null
+     */
+    public Summary {
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(state, "state");
+        failuresByType = mostFrequentFirst(Objects.requireNonNull(failuresByType, "failuresByType"));
+        Objects.requireNonNull(p50, "p50");
+        Objects.requireNonNull(p95, "p95");
+        Objects.requireNonNull(max, "max");
+        Objects.requireNonNull(elapsed, "elapsed");
+    }
+
+    /**
+     * All inputs that became outcomes.
+     *
+     * @return succeeded + failed + cancelled
+     */
+    public long total() {
+        return succeeded + failed + cancelled;
+    }
+
+    /**
+     * One line for people, for instance
+     * {@code "Rendering: 98 succeeded, 2 failed (2 IOException), 0 cancelled in 1.2 s; task p50 10 ms, p95 30 ms, max 41 ms"}.
+     */
+    @Override
+    public String toString() {
+        String failures = failuresByType.isEmpty() ? "" : failuresByType.entrySet().stream()
+                .map(e -> e.getValue() + " " + simpleName(e.getKey()))
+                .collect(Collectors.joining(", ", " (", ")"));
+        return description + ": " + succeeded + " succeeded, " + failed + " failed" + failures + ", "
+                + cancelled + " cancelled in " + Durations.format(elapsed) + "; task p50 " + Durations.format(p50)
+                + ", p95 " + Durations.format(p95) + ", max " + Durations.format(max)
+                + (state == RunState.COMPLETED || state == RunState.RUNNING ? "" : " [" + state + "]");
+    }
+
+    private static Map<String, Long> mostFrequentFirst(Map<String, Long> counts) {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return Collections.unmodifiableMap(sorted);
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+}

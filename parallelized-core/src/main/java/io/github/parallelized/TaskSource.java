@@ -1,0 +1,86 @@
+package io.github.parallelized;
+
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Spliterator;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/** The run's inputs: an iterator read under a lock by the workers, its size if known, and how to close it. */
+final class TaskSource<I> {
+
+    private final Iterator<? extends I> iterator;
+    private final long size;
+    private final AutoCloseable onClose;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+
+    private TaskSource(Iterator<? extends I> iterator, long size, AutoCloseable onClose) {
+        this.iterator = iterator;
+        this.size = size;
+        this.onClose = onClose;
+    }
+
+    static <I> TaskSource<I> of(Iterable<? extends I> tasks) {
+        long size = tasks instanceof Collection<?> c ? c.size() : -1;
+        return new TaskSource<>(new LazyIterator<>(tasks), size, null);
+    }
+
+    static <I> TaskSource<I> of(Iterator<? extends I> tasks) {
+        return new TaskSource<>(tasks, -1, null);
+    }
+
+    static <I> TaskSource<I> of(Stream<? extends I> tasks) {
+        Spliterator<? extends I> spliterator = tasks.spliterator();
+        long size = spliterator.hasCharacteristics(Spliterator.SIZED) ? spliterator.getExactSizeIfKnown() : -1;
+        return new TaskSource<>(java.util.Spliterators.iterator(spliterator), size, tasks);
+    }
+
+    TaskSource<I> claim() {
+        if (!claimed.compareAndSet(false, true)) {
+            throw new IllegalStateException("start() was already called on this builder: a run's task source "
+                    + "can be read only once; call Parallelized.of(...) again for a new run");
+        }
+        return this;
+    }
+
+    Iterator<? extends I> iterator() {
+        return iterator;
+    }
+
+    long size() {
+        return size;
+    }
+
+    void close() throws Exception {
+        if (onClose != null) {
+            onClose.close();
+        }
+    }
+
+    /** Asks the Iterable for its iterator on the first read, on a worker, so start() stays cheap. */
+    private static final class LazyIterator<I> implements Iterator<I> {
+        private final Iterable<? extends I> iterable;
+        private Iterator<? extends I> delegate;
+
+        LazyIterator(Iterable<? extends I> iterable) {
+            this.iterable = iterable;
+        }
+
+        private Iterator<? extends I> delegate() {
+            if (delegate == null) {
+                delegate = iterable.iterator();
+            }
+            return delegate;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return delegate().hasNext();
+        }
+
+        @Override
+        public I next() {
+            return delegate().next();
+        }
+    }
+}

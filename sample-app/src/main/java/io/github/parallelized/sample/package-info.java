@@ -1,0 +1,2 @@
+/** The sample service: parallel runs started over REST and watched on a live dashboard. */
+package io.github.parallelized.sample;
