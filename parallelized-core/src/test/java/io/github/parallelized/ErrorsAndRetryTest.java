@@ -81,7 +81,7 @@ class ErrorsAndRetryTest {
     @Test
     void retryGivesUpAfterMaxAttemptsWithTheLastError() {
         AtomicInteger calls = new AtomicInteger();
-        List<Outcome<Integer, String>> outcomes = runAll(Parallelized.of((Integer i) -> {
+        List<Outcome<Integer, String>> outcomes = runAll(Parallelized.<Integer, String>of((Integer i) -> {
             throw new IOException("attempt " + calls.incrementAndGet());
         }, List.of(1)).retry(4, Duration.ZERO));
         assertThat(outcomes).singleElement().satisfies(o -> {
@@ -93,7 +93,7 @@ class ErrorsAndRetryTest {
     @Test
     void retryOnlyTheErrorsItIsToldTo() {
         AtomicInteger calls = new AtomicInteger();
-        List<Outcome<Integer, String>> outcomes = runAll(Parallelized.of((Integer i) -> {
+        List<Outcome<Integer, String>> outcomes = runAll(Parallelized.<Integer, String>of((Integer i) -> {
             calls.incrementAndGet();
             throw new IllegalArgumentException("not worth retrying");
         }, List.of(1)).retry(5, Duration.ZERO, e -> e instanceof IOException));
