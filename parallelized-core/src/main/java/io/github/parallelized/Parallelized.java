@@ -236,7 +236,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
 
         /**
          * Sets the admission window: at most this many inputs are taken from the source and not yet consumed.
-         * Default: 4 times the number of threads (at least 16).
+         * Default: 16 times the number of threads (at least 32).
          *
          * @param maxInFlight at least 1
          * @return this builder

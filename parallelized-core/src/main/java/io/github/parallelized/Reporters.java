@@ -19,6 +19,8 @@ final class Reporters {
     private final String runId;
     private final ProgressReporter[] all;
     private final boolean[] broken;
+    /** The indexes of the reporters that override onOutcome: the hot path calls only those. */
+    private final int[] outcomeListeners;
     private final List<ScheduledFuture<?>> refreshes = new ArrayList<>();
 
     Reporters(String runId, ProgressReporter display, List<ProgressReporter> listeners) {
@@ -28,6 +30,17 @@ final class Reporters {
         list.addAll(listeners);
         this.all = list.toArray(new ProgressReporter[0]);
         this.broken = new boolean[all.length];
+        this.outcomeListeners = java.util.stream.IntStream.range(0, all.length)
+                .filter(i -> overridesOnOutcome(all[i])).toArray();
+    }
+
+    private static boolean overridesOnOutcome(ProgressReporter reporter) {
+        try {
+            return reporter.getClass().getMethod("onOutcome", String.class, Outcome.class).getDeclaringClass()
+                    != ProgressReporter.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     void start(Parallelized<?, ?> run) {
@@ -44,7 +57,7 @@ final class Reporters {
 
     /** The hot path: called by workers for every outcome. */
     void outcome(Outcome<?, ?> outcome) {
-        for (int i = 0; i < all.length; i++) {
+        for (int i : outcomeListeners) {
             if (!broken[i]) {
                 try {
                     all[i].onOutcome(runId, outcome);

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +30,7 @@ import java.util.stream.StreamSupport;
 /**
  * One run. Workers pull inputs straight from the source (no per-task hand-off through an executor queue, no
  * Future per task), run the function, and put each outcome on a lock-free queue that the single consumer
- * drains; an admission window (a semaphore) bounds what is taken from the source and not yet consumed.
+ * drains; an admission window bounds what is taken from the source and not yet consumed.
  */
 final class Run<I, R> implements Parallelized<I, R>, Progress {
 
@@ -39,6 +38,8 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How often the consumer yields and looks again before it parks. */
+    static final int CONSUMER_SPINS = 8;
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -47,7 +48,8 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private final TaskSource<I> source;
     private final RunConfig config;
     private final Reporters reporters;
-    private final Semaphore window;
+    private final int windowSize;
+    private final Consumed consumed = new Consumed();
     private final ConcurrentLinkedQueue<Object> completed = new ConcurrentLinkedQueue<>();
     private final Worker[] workers;
     private final AtomicInteger liveWorkers;
@@ -60,12 +62,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private final Map<String, LongAdder> failuresByType = new ConcurrentHashMap<>();
     private final AtomicBoolean iterated = new AtomicBoolean();
 
-    // the source, read by workers (and by the consumer once the run is stopped) under sourceLock
-    private final Object sourceLock = new Object();
-    private long sequence;
-    private boolean sourceDrained;
+    /** The source's read position, read by workers (and by the consumer once stopped) under its lock. */
+    private final Cursor cursor = new Cursor();
 
     private volatile Thread consumer;
+    private volatile boolean consumerWaiting;
     private volatile boolean stopping;
     private volatile RunState stopReason;
     private volatile RunState endState;
@@ -82,14 +83,20 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         this.config = config;
         this.description = config.desc;
         this.total = config.total >= 0 ? config.total : source.size();
-        this.window = new Semaphore(config.window());
+        this.windowSize = config.window();
         int threads = config.threads();
-        this.workers = new Run.Worker[threads];
-        for (int i = 0; i < threads; i++) {
-            workers[i] = new Worker();
-        }
+        this.workers = newWorkers(threads);
         this.liveWorkers = new AtomicInteger(threads);
         this.reporters = new Reporters(id, config.display(), config.listeners);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Worker[] newWorkers(int count) {
+        Worker[] created = (Worker[]) java.lang.reflect.Array.newInstance(Worker.class, count);
+        for (int i = 0; i < count; i++) {
+            created[i] = new Worker();
+        }
+        return created;
     }
 
     static <I, R> Run<I, R> start(TaskFunction<? super I, ? extends R> function, TaskSource<I> source,
@@ -123,13 +130,13 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
 
     // ---------------------------------------------------------------- workers
 
-    /** A worker loop: acquire a place in the window, pull an input, run it, publish its outcome. */
+    /**
+     * A worker loop: pull an input when the admission window has room, run it, hand the outcome over. The window
+     * check rides on the source lock that the pull takes anyway, so admission costs no extra atomic operation.
+     */
     private final class Worker implements Runnable {
         final TaskTimes times = new TaskTimes();
-        final AtomicLong started = new AtomicLong();
-        final AtomicLong succeeded = new AtomicLong();
-        final AtomicLong failed = new AtomicLong();
-        final AtomicLong cancelled = new AtomicLong();
+        final WorkerCounts counts = new WorkerCounts();
         boolean shared;
         /** The thread of this loop while it is inside it; interrupts happen only under this object's lock. */
         Thread thread;
@@ -137,8 +144,8 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         long attempt;
         boolean timedOut;
         I input;
-        R result;
         long seq;
+        R result;
 
         boolean submit(ExecutorService executor) {
             try {
@@ -159,13 +166,10 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
             boolean resubmit = false;
             try {
                 long sliceEnd = System.nanoTime() + SLICE_NANOS;
-                while (!stopping) {
-                    window.acquire();
-                    if (!pull(this)) {
-                        window.release();
-                        break;
-                    }
-                    publish(seq, execute(this));
+                while (pull(this)) {
+                    I next = input;
+                    input = null;
+                    publish(seq, stopping ? cancelledBeforeStart(next) : execute(this, next));
                     if (shared && System.nanoTime() - sliceEnd > 0) {
                         resubmit = true;
                         break;
@@ -201,32 +205,73 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         }
     }
 
-    private boolean pull(Worker worker) {
-        synchronized (sourceLock) {
-            if (stopping || sourceDrained) {
+    /**
+     * Pulls the next input into the worker once the window has room; false when the source is drained or the run
+     * stopped.
+     */
+    private boolean pull(Worker worker) throws InterruptedException {
+        Cursor c = cursor;
+        synchronized (c) {
+            // the consumer's count is read only when the room known from the last read is used up
+            while (c.sequence >= c.limit) {
+                c.limit = consumed.value + windowSize;
+                if (c.sequence < c.limit) {
+                    break;
+                }
+                if (stopping) {
+                    return false;
+                }
+                // announce the wait before looking again, so the consumer cannot miss it (both are volatile)
+                consumed.waitingForRoom++;
+                try {
+                    if (c.sequence >= consumed.value + windowSize && !stopping) {
+                        c.wait();
+                    }
+                } finally {
+                    consumed.waitingForRoom--;
+                }
+            }
+            if (stopping || c.drained) {
                 return false;
             }
             Iterator<? extends I> it = source.iterator();
             try {
                 if (!it.hasNext()) {
-                    sourceDrained = true;
+                    c.drained = true;
                     return false;
                 }
                 worker.input = it.next();
             } catch (Throwable e) {
-                sourceDrained = true;
+                c.drained = true;
                 fail(new ParallelizedException("the task source failed: " + Errors.describe(e, false), e));
                 return false;
             }
-            worker.seq = sequence++;
+            worker.seq = c.sequence++;
             return true;
         }
     }
 
-    private Outcome<I, R> execute(Worker worker) {
-        I input = worker.input;
-        worker.input = null;
-        worker.started.lazySet(worker.started.get() + 1);
+    /** The consumer took one more outcome: room for one more input. */
+    private void consumedOne() {
+        Consumed count = consumed;
+        count.value = count.value + 1;
+        if (count.waitingForRoom > 0) {
+            synchronized (cursor) {
+                cursor.notifyAll();
+            }
+        }
+    }
+
+    private Outcome<I, R> cancelledBeforeStart(I input) {
+        cancelledBeforeStart.increment();
+        Outcome<I, R> outcome = new Outcome<>(input, null,
+                new CancellationException("cancelled before it started"), 0, Duration.ZERO);
+        reporters.outcome(outcome);
+        return outcome;
+    }
+
+    private Outcome<I, R> execute(Worker worker, I input) {
+        worker.counts.increment(WorkerCounts.STARTED);
         long begin = System.nanoTime();
         int attempts = 0;
         Throwable error;
@@ -255,11 +300,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         }
         Outcome<I, R> outcome = new Outcome<>(input, result, error, attempts, Duration.ofNanos(nanos));
         if (error == null) {
-            worker.succeeded.lazySet(worker.succeeded.get() + 1);
+            worker.counts.increment(WorkerCounts.SUCCEEDED);
         } else if (error instanceof CancellationException) {
-            worker.cancelled.lazySet(worker.cancelled.get() + 1);
+            worker.counts.increment(WorkerCounts.CANCELLED);
         } else {
-            worker.failed.lazySet(worker.failed.get() + 1);
+            worker.counts.increment(WorkerCounts.FAILED);
             recordFailure(error);
         }
         reporters.outcome(outcome);
@@ -326,7 +371,7 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         } else if (!Double.isNaN(config.maxFailureRate)) {
             long ended = 0;
             for (Worker w : workers) {
-                ended += w.succeeded.get() + w.failed.get();
+                ended += w.counts.get(WorkerCounts.SUCCEEDED) + w.counts.get(WorkerCounts.FAILED);
             }
             if (ended >= config.minTasksForRate && (double) failed / ended > config.maxFailureRate) {
                 stop(RunState.FAILED);
@@ -334,11 +379,12 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         }
     }
 
-    private void publish(long seq, Object outcome) {
+    private void publish(long seq, Outcome<I, R> outcome) {
         completed.offer(config.ordered ? new Sequenced(seq, outcome) : outcome);
-        Thread waiting = consumer;
-        if (waiting != null) {
-            LockSupport.unpark(waiting);
+        // the consumer announces that it will park before it looks at the queue a last time; both sides use
+        // volatile accesses, so either it sees this chunk or this thread sees its announcement
+        if (consumerWaiting) {
+            LockSupport.unpark(consumer);
         }
     }
 
@@ -351,8 +397,40 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         }
     }
 
+    /** The source's read position: kept apart from the run's read-mostly fields, workers write it per task. */
+    private static final class Cursor {
+        long sequence;
+        /** The sequence up to which the window had room when the consumer's count was last read. */
+        long limit;
+        boolean drained;
+    }
+
+    /**
+     * How many outcomes the consumer took: written by the consumer alone, padded off other hot fields, and read
+     * by the workers only when the room they knew of is used up.
+     */
+    private static final class Consumed {
+        long p1;
+        long p2;
+        long p3;
+        long p4;
+        long p5;
+        long p6;
+        long p7;
+        volatile long value;
+        /** Workers waiting for room; written only by a worker that is about to wait. */
+        volatile int waitingForRoom;
+        long q1;
+        long q2;
+        long q3;
+        long q4;
+        long q5;
+        long q6;
+        long q7;
+    }
+
     /** An outcome with its place in the source, for {@link Builder#ordered()}. */
-    private record Sequenced(long seq, Object outcome) {
+    private record Sequenced(long seq, Outcome<?, ?> outcome) {
     }
 
     // ---------------------------------------------------------------- stopping
@@ -366,7 +444,7 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
 
     /** Stops admitting and interrupts running tasks; the first reason to stop wins. */
     private void stop(RunState reason) {
-        synchronized (sourceLock) {
+        synchronized (cursor) {
             if (stopping || endState != null) {
                 return;
             }
@@ -413,8 +491,9 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     }
 
     /**
-     * Takes the next outcome in completion order, waiting for it; null at the end. Once the run is stopped the
-     * consumer itself turns what is left in the source into cancelled outcomes.
+     * Takes the next outcome (a {@link Sequenced} one when ordered) in completion order, waiting for it; null at
+     * the end. Once the run is
+     * stopped the consumer itself turns what is left in the source into cancelled outcomes.
      */
     private Object take() {
         consumer = Thread.currentThread();
@@ -424,22 +503,34 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
                 return next;
             }
             if (stopping) {
-                Object cancelled = cancelNextUnstarted();
-                if (cancelled != null) {
-                    return cancelled;
-                }
-            }
-            if (liveWorkers.get() == 0) {
-                next = completed.poll();
+                next = cancelNextUnstarted();
                 if (next != null) {
                     return next;
                 }
-                return null;
+            }
+            if (liveWorkers.get() == 0) {
+                return completed.poll();
             }
             if (closed) {
                 return null;
             }
-            LockSupport.park(this);
+            // a short spin first: waking a parked consumer costs the workers a system call per outcome
+            for (int spin = 0; spin < CONSUMER_SPINS && next == null; spin++) {
+                Thread.yield();
+                next = completed.poll();
+            }
+            if (next != null) {
+                return next;
+            }
+            consumerWaiting = true;
+            next = completed.poll();
+            if (next == null && liveWorkers.get() > 0 && !stopping) {
+                LockSupport.park(this);
+            }
+            consumerWaiting = false;
+            if (next != null) {
+                return next;
+            }
             if (Thread.interrupted()) {
                 cancel();
                 Thread.currentThread().interrupt();
@@ -451,32 +542,27 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private Object cancelNextUnstarted() {
         I input;
         long seq;
-        synchronized (sourceLock) {
-            if (sourceDrained) {
+        synchronized (cursor) {
+            if (cursor.drained) {
                 return null;
             }
             Iterator<? extends I> it = source.iterator();
             try {
                 if (!it.hasNext()) {
-                    sourceDrained = true;
+                    cursor.drained = true;
                     return null;
                 }
                 input = it.next();
             } catch (Throwable e) {
-                sourceDrained = true;
+                cursor.drained = true;
                 if (runError == null) {
                     runError = new ParallelizedException("the task source failed: " + Errors.describe(e, false), e);
                 }
                 return null;
             }
-            seq = sequence++;
+            seq = cursor.sequence++;
         }
-        cancelledBeforeStart.increment();
-        Outcome<I, R> outcome = new Outcome<>(input, null,
-                new CancellationException("cancelled before it started"), 0, Duration.ZERO);
-        reporters.outcome(outcome);
-        // no place in the window was taken for it; the extra release when it is handed out is harmless,
-        // since no worker acquires once the run is stopped
+        Outcome<I, R> outcome = cancelledBeforeStart(input);
         return config.ordered ? new Sequenced(seq, outcome) : outcome;
     }
 
@@ -519,16 +605,16 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
             }
             Object outcome = next;
             next = null;
-            window.release();
+            consumedOne();
             return (Outcome<I, R>) outcome;
         }
     }
 
     /** Submission order: outcomes that finish early wait (inside the admission window) for those before them. */
     private final class OrderedOutcomes implements Iterator<Outcome<I, R>> {
-        private final Map<Long, Object> early = new HashMap<>();
+        private final Map<Long, Outcome<?, ?>> early = new HashMap<>();
         private long expected;
-        private Object next;
+        private Outcome<?, ?> next;
         private boolean done;
 
         @Override
@@ -540,7 +626,7 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
                 return false;
             }
             while (true) {
-                Object ready = early.remove(expected);
+                Outcome<?, ?> ready = early.remove(expected);
                 if (ready != null) {
                     expected++;
                     next = ready;
@@ -562,9 +648,9 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
             if (!hasNext()) {
                 throw new NoSuchElementException("no more outcomes");
             }
-            Object outcome = next;
+            Outcome<?, ?> outcome = next;
             next = null;
-            window.release();
+            consumedOne();
             return (Outcome<I, R>) outcome;
         }
     }
@@ -605,7 +691,7 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     public long completed() {
         long done = cancelledBeforeStart.sum();
         for (Worker w : workers) {
-            done += w.succeeded.get() + w.failed.get() + w.cancelled.get();
+            done += w.counts.get(WorkerCounts.SUCCEEDED) + w.counts.get(WorkerCounts.FAILED) + w.counts.get(WorkerCounts.CANCELLED);
         }
         return done;
     }
@@ -614,7 +700,7 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     public long failed() {
         long failed = 0;
         for (Worker w : workers) {
-            failed += w.failed.get();
+            failed += w.counts.get(WorkerCounts.FAILED);
         }
         return failed;
     }
@@ -627,12 +713,12 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         long cancelledRunning = 0;
         for (Worker w : workers) {
             // read the outcomes before the starts, so that running never comes out negative
-            succeeded += w.succeeded.get();
-            failed += w.failed.get();
-            cancelledRunning += w.cancelled.get();
+            succeeded += w.counts.get(WorkerCounts.SUCCEEDED);
+            failed += w.counts.get(WorkerCounts.FAILED);
+            cancelledRunning += w.counts.get(WorkerCounts.CANCELLED);
         }
         for (Worker w : workers) {
-            started += w.started.get();
+            started += w.counts.get(WorkerCounts.STARTED);
         }
         long cancelledEarly = cancelledBeforeStart.sum();
         long running = Math.max(0, started - succeeded - failed - cancelledRunning);
@@ -652,7 +738,7 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
 
     /** Fixes the end state and time, once: when the outcomes are consumed, or at close. */
     private void end() {
-        synchronized (sourceLock) {
+        synchronized (cursor) {
             if (endState != null) {
                 return;
             }

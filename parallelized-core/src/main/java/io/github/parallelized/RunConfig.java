@@ -115,8 +115,9 @@ final class RunConfig {
     }
 
     int window() {
-        return maxInFlight != null ? maxInFlight : Math.max(16, 4 * threads());
+        return maxInFlight != null ? maxInFlight : Math.max(32, 16 * threads());
     }
+
 
     ProgressReporter display() {
         return progress != null ? progress : ProgressReporter.console();

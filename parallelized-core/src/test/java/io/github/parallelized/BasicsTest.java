@@ -72,17 +72,20 @@ class BasicsTest {
 
     @Test
     void completionOrderByDefault() throws Exception {
-        CountDownLatch othersDone = new CountDownLatch(3);
+        CountDownLatch othersConsumed = new CountDownLatch(3);
         List<Integer> order = new ArrayList<>();
         try (var par = Parallelized.of((Integer i) -> {
             if (i == 0) {
-                othersDone.await(); // the first input finishes last
-            } else {
-                othersDone.countDown();
+                othersConsumed.await(); // the first input finishes only after the others reached the consumer
             }
             return i;
         }, List.of(0, 1, 2, 3)).numThreads(4).progress(ProgressReporter.none()).start()) {
-            par.forEach(o -> order.add(o.input()));
+            for (Outcome<Integer, Integer> o : par) {
+                order.add(o.input());
+                if (o.input() != 0) {
+                    othersConsumed.countDown();
+                }
+            }
         }
         assertThat(order).hasSize(4).endsWith(0);
     }
