@@ -16,8 +16,6 @@ import io.github.parallelized.ProgressReporter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledForJreRange;
-import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.MDC;
 
@@ -318,35 +316,43 @@ class ParallelizedAutoConfigurationTests {
                 });
     }
 
+    /** One test for either kind of JVM, so that no run of the suite skips it. */
     @Test
-    @EnabledForJreRange(min = JRE.JAVA_21)
-    void virtualThreadsFollowSpringBoot() {
-        runner.withPropertyValues("spring.threads.virtual.enabled=true")
-                .run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(true));
-        runner.withPropertyValues("spring.threads.virtual.enabled=true", "parallelized.pool=per-run")
-                .run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(true));
-        runner.withPropertyValues("spring.threads.virtual.enabled=true", "parallelized.virtual-threads=false")
-                .run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(false));
-        runner.run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(false));
+    void virtualThreadsFollowSpringBootWhereTheJvmHasThem() {
+        if (Runtime.version().feature() >= 21) {
+            runner.withPropertyValues("spring.threads.virtual.enabled=true")
+                    .run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(true));
+            runner.withPropertyValues("spring.threads.virtual.enabled=true", "parallelized.pool=per-run")
+                    .run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(true));
+            runner.withPropertyValues("parallelized.virtual-threads=true")
+                    .run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(true));
+            runner.withPropertyValues("spring.threads.virtual.enabled=true", "parallelized.virtual-threads=false")
+                    .run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(false));
+            runner.run(context -> assertThat(virtualSeenByTasks(context)).containsOnly(false));
+        } else {
+            // asked for explicitly on Java 17: start-up stops and says why
+            runner.withPropertyValues("parallelized.virtual-threads=true").run(context -> {
+                assertThat(context).hasFailed();
+                assertThat(new PropertiesFailureAnalyzer(null).analyze(context.getStartupFailure()).getDescription())
+                        .contains("'parallelized.virtual-threads'").contains("'true'").contains("Java 21");
+            });
+            // following Spring Boot's switch, which has no effect before Java 21
+            runner.withPropertyValues("spring.threads.virtual.enabled=true")
+                    .run(context -> assertThat(context).hasNotFailed());
+        }
     }
 
-    @Test
-    @EnabledForJreRange(max = JRE.JAVA_20)
-    void virtualThreadsOnAJvmWithoutThemStopStartUpWhenAskedForExplicitly() {
-        runner.withPropertyValues("parallelized.virtual-threads=true").run(context -> {
-            assertThat(context).hasFailed();
-            assertThat(new PropertiesFailureAnalyzer(null).analyze(context.getStartupFailure()).getDescription())
-                    .contains("'parallelized.virtual-threads'").contains("'true'").contains("Java 21");
-        });
-        runner.withPropertyValues("spring.threads.virtual.enabled=true")
-                .run(context -> assertThat(context).hasNotFailed());
+    private static boolean isVirtual() throws ReflectiveOperationException {
+        if (Runtime.version().feature() < 21) {
+            return false;
+        }
+        Method isVirtual = Thread.class.getMethod("isVirtual");
+        return (Boolean) isVirtual.invoke(Thread.currentThread());
     }
 
     private static List<Boolean> virtualSeenByTasks(org.springframework.context.ApplicationContext context) {
-        return Gate.drain(context.getBean(ParallelizedFactory.class).of(i -> {
-            Method isVirtual = Thread.class.getMethod("isVirtual");
-            return (Boolean) isVirtual.invoke(Thread.currentThread());
-        }, List.of(1, 2, 3)).start()).stream().map(Outcome::result).toList();
+        return Gate.drain(context.getBean(ParallelizedFactory.class).of(i -> isVirtual(), List.of(1, 2, 3)).start())
+                .stream().map(Outcome::result).toList();
     }
 
     private static Runnable copyMdc(Runnable runnable) {

@@ -81,7 +81,7 @@ class ParallelizedWebTests {
         Map<?, ?> json = http.get().uri("/actuator/parallelized/{id}", run.id()).exchange()
                 .expectBody(Map.class).returnResult().getResponseBody();
         assertThat(json).isNotNull();
-        assertThat(json.keySet()).containsExactlyInAnyOrder("id", "desc", "state", "total", "pending", "running",
+        assertThat(json.keySet()).map(Object::toString).containsExactlyInAnyOrder("id", "desc", "state", "total", "pending", "running",
                 "succeeded", "failed", "cancelled", "completed", "fraction", "ratePerSecond", "elapsedSeconds",
                 "etaSeconds", "postfix", "startTime");
 
