@@ -58,7 +58,12 @@
     li.querySelector(".fill.failed").style.width = percent(run.failed, run.total) + "%";
     li.querySelector(".fill.cancelled").style.width = percent(run.cancelled, run.total) + "%";
     const pct = run.fraction === null || run.fraction === undefined ? null : run.fraction * 100;
-    li.querySelector(".percent").textContent = pct === null ? run.completed + " done" : pct.toFixed(1) + " %";
+    let label = pct === null ? run.completed + " done" : pct.toFixed(1) + " %";
+    if (run.state !== "RUNNING" && run.state !== "COMPLETED" && known) {
+      // cancelled inputs count as outcomes, so say how far the work itself got
+      label = percent(run.succeeded + run.failed, run.total).toFixed(1) + " % done, " + run.state.toLowerCase();
+    }
+    li.querySelector(".percent").textContent = label;
     if (pct === null) {
       bar.removeAttribute("aria-valuenow");
     } else {
