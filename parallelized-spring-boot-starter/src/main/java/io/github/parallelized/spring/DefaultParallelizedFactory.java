@@ -1,0 +1,80 @@
+package io.github.parallelized.spring;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressReporter;
+import io.github.parallelized.TaskFunction;
+
+/** The auto-configured factory: applies the presets, then hands the builder to the caller. Thread-safe. */
+final class DefaultParallelizedFactory implements ParallelizedFactory {
+
+    private final ParallelizedProperties properties;
+    private final boolean virtualThreads;
+    private final SharedPool sharedPool;
+    private final Supplier<ProgressReporter> display;
+    private final List<ProgressReporter> listeners;
+    private final UnaryOperator<Runnable> decorator;
+
+    /**
+     * @param sharedPool the pool all runs share, or null for threads of each run's own
+     * @param decorator  wraps each runnable a run hands to a thread (task decorator, thread tracking)
+     */
+    DefaultParallelizedFactory(ParallelizedProperties properties, boolean virtualThreads, SharedPool sharedPool,
+                               Supplier<ProgressReporter> display, List<ProgressReporter> listeners,
+                               UnaryOperator<Runnable> decorator) {
+        this.properties = properties;
+        this.virtualThreads = virtualThreads;
+        this.sharedPool = sharedPool;
+        this.display = display;
+        this.listeners = List.copyOf(listeners);
+        this.decorator = decorator;
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function,
+                                                Iterable<? extends I> tasks) {
+        return preset(Parallelized.of(function, tasks));
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function,
+                                                Iterator<? extends I> tasks) {
+        return preset(Parallelized.of(function, tasks));
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function,
+                                                Stream<? extends I> tasks) {
+        return preset(Parallelized.of(function, tasks));
+    }
+
+    private <I, R> Parallelized.Builder<I, R> preset(Parallelized.Builder<I, R> builder) {
+        builder.numThreads(properties.getNumThreads())
+                .threadNamePrefix(properties.getThreadNamePrefix())
+                .progress(display.get())
+                .decorator(decorator);
+        if (sharedPool != null) {
+            builder.executor(sharedPool.executor());
+        } else if (virtualThreads) {
+            builder.virtualThreads();
+        }
+        if (properties.getMaxInFlight() != null) {
+            builder.maxInFlight(properties.getMaxInFlight());
+        }
+        Duration timeout = properties.getTaskTimeout();
+        if (timeout != null) {
+            builder.timeout(timeout);
+        }
+        if (properties.getRetry().getMaxAttempts() > 1) {
+            builder.retry(properties.getRetry().getMaxAttempts(), properties.getRetry().getBackoff());
+        }
+        listeners.forEach(builder::listener);
+        return builder;
+    }
+}

@@ -1,0 +1,146 @@
+package io.github.parallelized.spring;
+
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import io.github.parallelized.ProgressReporter;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.core.task.support.CompositeTaskDecorator;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * Auto-configuration of the core of the starter: the {@link ParallelizedFactory}, the pool its runs share, the
+ * registry of runs and their end at shutdown. Set through {@link ParallelizedProperties}.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(ParallelizedProperties.class)
+@Import({ParallelizedAutoConfiguration.PoolConfiguration.class, ParallelizedAutoConfiguration.RunsConfiguration.class,
+        ParallelizedAutoConfiguration.FactoryConfiguration.class})
+public final class ParallelizedAutoConfiguration {
+
+    /** Creates nothing itself; Spring Boot instantiates it. */
+    public ParallelizedAutoConfiguration() {
+    }
+
+    /** Whether runs use virtual threads: the property, or else Spring Boot's {@code spring.threads.virtual.enabled}. */
+    static boolean virtualThreads(ParallelizedProperties properties, Environment environment) {
+        Boolean configured = properties.getVirtualThreads();
+        if (configured == null) {
+            return Threading.VIRTUAL.isActive(environment);
+        }
+        if (configured && Runtime.version().feature() < 21) {
+            throw new Check.InvalidPropertyValueException("parallelized.virtual-threads", true,
+                    "false on this JVM: virtual threads need Java 21 or later, this is Java "
+                            + Runtime.version().feature());
+        }
+        return configured;
+    }
+
+    /** The bounded pool shared by all runs ({@code parallelized.pool: shared}, the default). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "parallelized.pool", havingValue = "shared", matchIfMissing = true)
+    static class PoolConfiguration {
+
+        @Bean
+        SharedPool parallelizedSharedPool(ParallelizedProperties properties, Environment environment) {
+            String prefix = properties.getThreadNamePrefix() + "shared-";
+            ThreadFactory threads;
+            if (virtualThreads(properties, environment)) {
+                threads = new VirtualThreadTaskExecutor(prefix).getVirtualThreadFactory();
+            } else {
+                CustomizableThreadFactory platform = new CustomizableThreadFactory(prefix);
+                // like the threads a run owns: a task that ignores its interrupt cannot keep the JVM alive
+                platform.setDaemon(true);
+                threads = platform;
+            }
+            return new SharedPool(properties.getNumThreads(), threads);
+        }
+    }
+
+    /** The registry of runs (for the endpoint) and their end when the context closes. */
+    @Configuration(proxyBeanMethods = false)
+    static class RunsConfiguration {
+
+        @Bean
+        RunRegistry parallelizedRunRegistry(ParallelizedProperties properties) {
+            return new RunRegistry(properties.getMetrics().getRetention());
+        }
+
+        @Bean
+        ThreadTracker parallelizedThreadTracker() {
+            return new ThreadTracker();
+        }
+
+        @Bean
+        RunShutdown parallelizedRunShutdown(RunRegistry registry, ObjectProvider<SharedPool> sharedPool,
+                                            ThreadTracker threads, ParallelizedProperties properties) {
+            return new RunShutdown(registry, sharedPool.getIfAvailable(), threads,
+                    properties.getShutdown().getAwaitTermination());
+        }
+    }
+
+    /** The factory, unless the application has its own. */
+    @Configuration(proxyBeanMethods = false)
+    static class FactoryConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(ParallelizedFactory.class)
+        DefaultParallelizedFactory parallelizedFactory(ParallelizedProperties properties, Environment environment,
+                                                       ObjectProvider<SharedPool> sharedPool, RunRegistry registry,
+                                                       ThreadTracker threads,
+                                                       ObjectProvider<MetricsReporter> metrics,
+                                                       ObjectProvider<TaskDecorator> taskDecorators) {
+            boolean virtual = virtualThreads(properties, environment);
+            MetricsReporter meters = metrics.getIfAvailable();
+            ParallelizedProperties.ProgressMode mode = properties.getProgress() != null ? properties.getProgress()
+                    : meters != null ? ParallelizedProperties.ProgressMode.METRICS
+                    : ParallelizedProperties.ProgressMode.LOG;
+            if (mode == ParallelizedProperties.ProgressMode.METRICS && meters == null) {
+                throw new Check.InvalidPropertyValueException("parallelized.progress", "metrics",
+                        "log, console or none here: metrics needs Micrometer and a MeterRegistry bean, and this"
+                                + " application has none");
+            }
+            Supplier<ProgressReporter> display = switch (mode) {
+                case LOG -> ProgressReporter::log;
+                case CONSOLE -> ProgressReporter::console;
+                case METRICS, NONE -> ProgressReporter::none;
+            };
+            List<ProgressReporter> listeners = meters != null && mode != ParallelizedProperties.ProgressMode.NONE
+                    ? List.of(registry, meters) : List.of(registry);
+            SharedPool pool = sharedPool.getIfAvailable();
+            return new DefaultParallelizedFactory(properties, virtual, pool, display, listeners,
+                    decorator(taskDecorators.orderedStream().toList(), pool == null ? threads : null));
+        }
+
+        /** The application's task decorators (MDC, security, tracing), and for threads of a run's own, tracking. */
+        private static UnaryOperator<Runnable> decorator(List<TaskDecorator> taskDecorators, ThreadTracker threads) {
+            TaskDecorator taskDecorator = taskDecorators.isEmpty() ? null
+                    : taskDecorators.size() == 1 ? taskDecorators.get(0)
+                    : new CompositeTaskDecorator(taskDecorators);
+            if (taskDecorator == null && threads == null) {
+                return UnaryOperator.identity();
+            }
+            if (threads == null) {
+                return taskDecorator::decorate;
+            }
+            if (taskDecorator == null) {
+                return threads::track;
+            }
+            return runnable -> threads.track(taskDecorator.decorate(runnable));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.parallelized.spring;
+
+import java.util.Iterator;
+import java.util.stream.Stream;
+
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.TaskFunction;
+
+/**
+ * Builds runs the way the application configured them: the Spring form of {@link Parallelized#of}. The builder
+ * it returns is already set from the {@code parallelized.*} properties (threads, pool, admission window, retry,
+ * timeout, thread names, progress display) and wired to the application: its metrics, the {@code parallelized}
+ * actuator endpoint, its {@code TaskDecorator} and its shutdown. What the caller then sets on the builder wins,
+ * since setting a builder option again replaces it.
+ *
+ * <pre>{@code
+ * try (Parallelized<Job, String> par = factory.of(this::render, jobs).desc("Rendering").start()) {
+ *     for (Outcome<Job, String> o : par) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>The starter auto-configures one; an application that defines its own bean of this type replaces it (and
+ * then wires its runs itself). Implementations must be thread-safe: the auto-configured one is.
+ */
+public interface ParallelizedFactory {
+
+    /**
+     * Begins to describe a run over the inputs of an {@link Iterable}; a {@link java.util.Collection} gives
+     * the run its total.
+     *
+     * @param function the function to apply, not null
+     * @param tasks    the inputs, not null; iterated once, lazily
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a preset builder; nothing runs before {@link Parallelized.Builder#start()}
+     * @throws NullPointerException if an argument is null
+     */
+    <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function, Iterable<? extends I> tasks);
+
+    /**
+     * Begins to describe a run over the inputs of an {@link Iterator}; the total is unknown unless given by
+     * {@link Parallelized.Builder#total(long)}.
+     *
+     * @param function the function to apply, not null
+     * @param tasks    the inputs, not null; read lazily
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a preset builder
+     * @throws NullPointerException if an argument is null
+     */
+    <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function, Iterator<? extends I> tasks);
+
+    /**
+     * Begins to describe a run over the elements of a {@link Stream}, read lazily and closed with the run.
+     *
+     * @param function the function to apply, not null
+     * @param tasks    the inputs, not null
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a preset builder
+     * @throws NullPointerException if an argument is null
+     */
+    <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function, Stream<? extends I> tasks);
+}

@@ -1,0 +1,34 @@
+package io.github.parallelized.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the runs' Micrometer meters ({@code parallelized.tasks}, {@code parallelized.progress},
+ * {@code parallelized.task.duration}, {@code parallelized.batches.active}) when the application has a
+ * {@code MeterRegistry}. Ordered after Spring Boot's metrics auto-configurations, including the composite
+ * registry's, so that the registry bean is known when its condition is evaluated.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+@EnableConfigurationProperties(ParallelizedProperties.class)
+public final class ParallelizedMetricsAutoConfiguration {
+
+    /** Creates nothing itself; Spring Boot instantiates it. */
+    public ParallelizedMetricsAutoConfiguration() {
+    }
+
+    @Bean
+    @ConditionalOnBean(MeterRegistry.class)
+    MicrometerProgress parallelizedMetrics(MeterRegistry registry, ParallelizedProperties properties) {
+        return new MicrometerProgress(registry, properties.getMetrics().getRetention(),
+                properties.getMetrics().getMaxBatches());
+    }
+}

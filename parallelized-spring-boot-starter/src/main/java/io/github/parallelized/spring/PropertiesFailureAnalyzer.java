@@ -1,0 +1,58 @@
+package io.github.parallelized.spring;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.Ordered;
+
+/**
+ * Explains a start-up that failed on a bad {@code parallelized.*} value: the property, the value, where it came
+ * from and what is allowed. Covers values out of range (checked by {@link ParallelizedProperties}) and values
+ * that do not convert at all ({@code num-threads: lots}, an unknown {@code progress}). Runs before Spring Boot's
+ * generic binding analysis, which names no allowed values for numbers and durations.
+ */
+final class PropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
+
+    @Override
+    public FailureAnalysis analyze(Throwable failure) {
+        Check.InvalidPropertyValueException invalid = find(failure, Check.InvalidPropertyValueException.class);
+        if (invalid != null) {
+            return analysis(invalid.getMessage(), invalid.property(), failure);
+        }
+        BindException bind = find(failure, BindException.class);
+        if (bind == null || !bind.getName().toString().startsWith("parallelized.")) {
+            return null;
+        }
+        String property = bind.getName().toString();
+        ConfigurationProperty source = bind.getProperty();
+        Object value = source != null ? source.getValue() : "?";
+        String description = Check.message(property, value, Check.allowed(property));
+        if (source != null && source.getOrigin() != null) {
+            description += " (from " + source.getOrigin() + ")";
+        }
+        return analysis(description, property, failure);
+    }
+
+    private static FailureAnalysis analysis(String description, String property, Throwable failure) {
+        return new FailureAnalysis(description, "Set '" + property + "' to " + Check.allowed(property)
+                + ", or remove it to use the default.", failure);
+    }
+
+    private static <E extends Throwable> E find(Throwable failure, Class<E> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}

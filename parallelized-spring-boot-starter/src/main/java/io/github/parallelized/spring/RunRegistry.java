@@ -1,0 +1,174 @@
+package io.github.parallelized.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressReporter;
+import io.github.parallelized.ProgressSnapshot;
+import io.github.parallelized.Summary;
+
+/**
+ * The runs of the factory, live and recently finished, for the actuator endpoint and for shutdown. A listener of
+ * every run the factory builds: a run enters at its start and, once finished, stays for the retention time as its
+ * final snapshot (the run itself is let go). Thread-safe; the hot path ({@code onOutcome}) is not used.
+ */
+final class RunRegistry implements ProgressReporter {
+
+    /** Finished runs kept at most, however short their retention, so that a busy service cannot grow it. */
+    static final int MAX_FINISHED = 1000;
+
+    private final long retentionNanos;
+    private final AtomicLong order = new AtomicLong();
+    private final Map<String, Entry> runs = new ConcurrentHashMap<>();
+    private final Object finishedSignal = new Object();
+    private volatile boolean shuttingDown;
+
+    RunRegistry(Duration retention) {
+        this.retentionNanos = retention.toNanos();
+    }
+
+    /** One run: live while {@code run} is set, then its final snapshot. */
+    private static final class Entry {
+        final long order;
+        volatile Parallelized<?, ?> run;
+        volatile ProgressSnapshot last;
+        volatile long finishedAt;
+
+        Entry(long order, Parallelized<?, ?> run) {
+            this.order = order;
+            this.run = run;
+        }
+
+        ProgressSnapshot snapshot() {
+            Parallelized<?, ?> live = run;
+            return live != null ? live.progress().snapshot() : last;
+        }
+    }
+
+    @Override
+    public void onStart(Parallelized<?, ?> run) {
+        prune();
+        runs.put(run.id(), new Entry(order.incrementAndGet(), run));
+        if (shuttingDown) {
+            run.cancel();
+        }
+    }
+
+    @Override
+    public void onFinish(ProgressSnapshot snapshot, Summary summary) {
+        Entry entry = runs.get(snapshot.id());
+        if (entry != null) {
+            entry.last = snapshot;
+            entry.finishedAt = System.nanoTime();
+            entry.run = null;
+        }
+        synchronized (finishedSignal) {
+            finishedSignal.notifyAll();
+        }
+        prune();
+    }
+
+    /** Live runs in start order, then finished ones, the latest first. */
+    List<ProgressSnapshot> snapshots() {
+        prune();
+        List<Entry> live = new ArrayList<>();
+        List<Entry> finished = new ArrayList<>();
+        runs.values().forEach(entry -> (entry.run != null ? live : finished).add(entry));
+        live.sort(Comparator.comparingLong(entry -> entry.order));
+        finished.sort(Comparator.comparingLong((Entry entry) -> entry.finishedAt).reversed());
+        List<ProgressSnapshot> all = new ArrayList<>(live.size() + finished.size());
+        live.forEach(entry -> all.add(entry.snapshot()));
+        finished.forEach(entry -> all.add(entry.snapshot()));
+        return all;
+    }
+
+    Optional<ProgressSnapshot> snapshot(String id) {
+        prune();
+        Entry entry = runs.get(id);
+        return entry == null ? Optional.empty() : Optional.of(entry.snapshot());
+    }
+
+    /** Cancels a live run; a finished one is left as it is. Empty for an unknown id. */
+    Optional<ProgressSnapshot> cancel(String id) {
+        prune();
+        Entry entry = runs.get(id);
+        if (entry == null) {
+            return Optional.empty();
+        }
+        Parallelized<?, ?> live = entry.run;
+        if (live != null) {
+            live.cancel();
+        }
+        return Optional.of(entry.snapshot());
+    }
+
+    List<Parallelized<?, ?>> live() {
+        List<Parallelized<?, ?>> live = new ArrayList<>();
+        runs.values().forEach(entry -> {
+            Parallelized<?, ?> run = entry.run;
+            if (run != null) {
+                live.add(run);
+            }
+        });
+        return live;
+    }
+
+    /** From now on, a run that starts is cancelled at once: the application is going down. */
+    void beginShutdown() {
+        shuttingDown = true;
+    }
+
+    /**
+     * Waits until every live run has finished or, when {@code orIdle}, at least has no task running any more.
+     *
+     * @return true if that happened before the deadline
+     */
+    boolean awaitLive(long deadlineNanos, boolean orIdle) {
+        synchronized (finishedSignal) {
+            while (true) {
+                boolean done = live().stream()
+                        .allMatch(run -> orIdle && run.progress().snapshot().running() == 0);
+                if (done) {
+                    return true;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    // woken by onFinish; tasks that merely stop running send no signal, so look again soon
+                    TimeUnit.NANOSECONDS.timedWait(finishedSignal, orIdle ? Math.min(left, 10_000_000L) : left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    private void prune() {
+        long now = System.nanoTime();
+        List<Entry> finished = new ArrayList<>();
+        runs.forEach((id, entry) -> {
+            if (entry.run == null && entry.last != null) {
+                if (now - entry.finishedAt >= retentionNanos) {
+                    runs.remove(id, entry);
+                } else {
+                    finished.add(entry);
+                }
+            }
+        });
+        if (finished.size() > MAX_FINISHED) {
+            finished.sort(Comparator.comparingLong(entry -> entry.finishedAt));
+            finished.subList(0, finished.size() - MAX_FINISHED).forEach(entry -> runs.remove(entry.last.id(), entry));
+        }
+    }
+}

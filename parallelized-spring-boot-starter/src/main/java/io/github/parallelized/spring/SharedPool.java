@@ -1,0 +1,55 @@
+package io.github.parallelized.spring;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * The bounded pool that the runs of the factory share: {@code num-threads} threads, started on demand. Runs
+ * submit worker loops that give their thread back every few milliseconds, so runs take turns on it. Kept out
+ * of the context as an {@code ExecutorService} bean on purpose: such a bean would turn off Spring Boot's own
+ * task executor. Thread-safe.
+ */
+final class SharedPool implements DisposableBean {
+
+    private final ThreadPoolExecutor executor;
+
+    SharedPool(int threads, ThreadFactory threadFactory) {
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), threadFactory);
+    }
+
+    ExecutorService executor() {
+        return executor;
+    }
+
+    /**
+     * Stops the pool: work already queued still runs (a cancelled run's loops leave at once), then the threads
+     * end; past the deadline the threads are interrupted.
+     *
+     * @return true if every thread ended
+     */
+    boolean shutdown(long deadlineNanos) {
+        executor.shutdown();
+        try {
+            if (executor.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return true;
+            }
+            executor.shutdownNow();
+            return executor.awaitTermination(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void destroy() {
+        shutdown(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+    }
+}
