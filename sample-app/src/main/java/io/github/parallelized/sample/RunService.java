@@ -17,7 +17,6 @@ import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -30,7 +29,6 @@ import org.springframework.stereotype.Service;
 public class RunService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RunService.class);
-    private static final boolean VIRTUAL_THREADS = Runtime.version().feature() >= 21;
     private static final int DEFAULT_IO_THREADS = 64;
     private static final int FLAKY_LATENCY_MS = 40;
 
@@ -49,7 +47,7 @@ public class RunService implements DisposableBean {
     public RunService(ParallelizedFactory factory, SampleProperties properties) {
         this.factory = factory;
         this.properties = properties;
-        this.consumers = Executors.newCachedThreadPool(daemonThreads("sample-consumer-"));
+        this.consumers = Executors.newCachedThreadPool(IoExecutors.daemons("sample-consumer-"));
     }
 
     /**
@@ -148,21 +146,13 @@ public class RunService implements DisposableBean {
     }
 
     /**
-     * I/O-bound tasks mostly wait, so they get many threads: virtual ones on Java 21+, else a dedicated pool of
-     * platform threads, which also keeps them off the CPU pool that {@code parallelized.num-threads} sizes.
+     * I/O-bound tasks mostly wait, so they get many threads of their own: virtual ones on Java 21+, else a
+     * dedicated pool of platform threads. This also keeps them off the shared CPU pool that
+     * {@code parallelized.num-threads} sizes (a preset executor is replaced, as any preset is).
      */
     private Parallelized<Integer, String> startIo(RunSpec spec) {
         int threads = spec.threads() != null ? spec.threads() : DEFAULT_IO_THREADS;
-        TaskFunction<Integer, String> call = Workloads.io(spec.latencyMs());
-        if (VIRTUAL_THREADS) {
-            try {
-                return builder(call, spec).numThreads(threads).virtualThreads().start();
-            } catch (IllegalStateException e) {
-                // the factory preset a shared executor, which virtual threads cannot be combined with
-                log.debug("Virtual threads unavailable with the preset executor: {}", e.getMessage());
-            }
-        }
-        return builder(call, spec).numThreads(threads).executor(ioPool()).start();
+        return builder(Workloads.io(spec.latencyMs()), spec).numThreads(threads).executor(ioPool()).start();
     }
 
     private Parallelized.Builder<Integer, String> builder(TaskFunction<Integer, String> work, RunSpec spec) {
@@ -180,19 +170,12 @@ public class RunService implements DisposableBean {
             synchronized (this) {
                 pool = ioPool;
                 if (pool == null) {
-                    pool = Executors.newFixedThreadPool(properties.ioThreads(), daemonThreads("sample-io-"));
+                    pool = IoExecutors.create(properties.ioThreads());
                     ioPool = pool;
                 }
             }
         }
         return pool;
-    }
-
-    private static CustomizableThreadFactory daemonThreads(String prefix) {
-        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
-        // a run that ignores cancellation must not keep the JVM alive
-        threads.setDaemon(true);
-        return threads;
     }
 
     /**
