@@ -482,6 +482,7 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
 
     private void finishIteration() {
         consumedAll = true;
+        end();
         Throwable error = runError;
         if (error != null) {
             throw (ParallelizedException) error;
@@ -642,7 +643,23 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
 
     private RunState state() {
         RunState end = endState;
-        return end != null ? end : RunState.RUNNING;
+        if (end != null) {
+            return end;
+        }
+        RunState reason = stopReason;
+        return reason != null ? reason : RunState.RUNNING;
+    }
+
+    /** Fixes the end state and time, once: when the outcomes are consumed, or at close. */
+    private void end() {
+        synchronized (sourceLock) {
+            if (endState != null) {
+                return;
+            }
+            endNanos = System.nanoTime();
+            RunState reason = stopReason;
+            endState = reason != null ? reason : RunState.COMPLETED;
+        }
     }
 
     private Duration elapsed() {
@@ -675,9 +692,7 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
             stop(RunState.CANCELLED);
         }
         awaitWorkers();
-        endNanos = System.nanoTime();
-        RunState reason = stopReason;
-        endState = reason != null ? reason : RunState.COMPLETED;
+        end();
         try {
             source.close();
         } catch (Exception e) {

@@ -1,0 +1,277 @@
+package io.github.parallelized;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
+class ProgressTest {
+
+    private static final List<Integer> HUNDRED = IntStream.range(0, 100).boxed().toList();
+
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    private String printed() {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void plainConsoleBarPrintsWholeLinesWithDescCountsPercentageRateEtaAndPostfix() {
+        ConsoleReporter console = new ConsoleReporter(new Screen(out, false, 120, false), Duration.ofSeconds(10));
+        try (var par = Parallelized.of((Integer i) -> i, HUNDRED).desc("Rendering").progress(console).start()) {
+            par.pbar().setPostfix(Map.of("status", "processing"));
+            par.forEach(o -> { });
+        }
+        String text = printed();
+        assertThat(text).doesNotContain("\r").doesNotContain("\u001b[");
+        List<String> lines = text.lines().toList();
+        assertThat(lines.get(0)).startsWith("Rendering").contains("0/100");
+        String last = lines.get(lines.size() - 2);
+        assertThat(last).startsWith("Rendering 100%").contains("100/100").contains("/s")
+                .contains("(0:00:0").contains("status=processing");
+        assertThat(lines.get(lines.size() - 1)).startsWith("Rendering: 100 succeeded, 0 failed, 0 cancelled in");
+    }
+
+    @Test
+    void unknownTotalShowsABarWithoutPercentage() {
+        ConsoleReporter console = new ConsoleReporter(new Screen(out, false, 120, false), Duration.ofSeconds(10));
+        try (var par = Parallelized.of((Integer i) -> i, HUNDRED.iterator()).desc("Streaming").progress(console)
+                .start()) {
+            assertThat(par.progress().total()).isEqualTo(-1);
+            par.forEach(o -> { });
+        }
+        assertThat(printed().lines().toList().get(0)).startsWith("Streaming  ? %").contains("0/?");
+    }
+
+    @Test
+    void onATerminalLinesWrittenDuringTheRunGoAboveTheBar() throws Exception {
+        ConsoleReporter console = new ConsoleReporter(new Screen(out, true, 100, false), Duration.ofMillis(20));
+        CountDownLatch written = new CountDownLatch(1);
+        try (var par = Parallelized.of((Integer i) -> {
+            written.await();
+            return i;
+        }, HUNDRED).desc("Drawing").numThreads(2).progress(console).start()) {
+            par.pbar().write("a line from the caller");
+            written.countDown();
+            par.forEach(o -> { });
+        }
+        String text = printed();
+        // the bar is erased (carriage return, clear to end of screen) before the line, and drawn again after it
+        int line = text.indexOf("a line from the caller\n");
+        assertThat(line).isPositive();
+        assertThat(text.substring(0, line)).endsWith("\r\u001b[J");
+        assertThat(text.substring(line)).contains("\rDrawing");
+        assertThat(text).contains("Drawing: 100 succeeded");
+    }
+
+    @Test
+    void onATerminalLogLinesPrintedToSystemErrDoNotGarbleTheBar() throws Exception {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        PrintStream fakeErr = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+        System.setErr(fakeErr);
+        try {
+            Screen screen = new Screen(fakeErr, true, 100, true);
+            ConsoleReporter console = new ConsoleReporter(screen, Duration.ofMillis(20));
+            CountDownLatch logged = new CountDownLatch(1);
+            try (var par = Parallelized.of((Integer i) -> {
+                logged.await();
+                return i;
+            }, HUNDRED).desc("Logging").progress(console).start()) {
+                System.err.print("WARN something ");
+                System.err.println("happened");
+                logged.countDown();
+                par.forEach(o -> { });
+            }
+            assertThat(System.err).isSameAs(fakeErr); // put back after the run
+            String text = errBytes.toString(StandardCharsets.UTF_8);
+            int line = text.indexOf("WARN something happened\n");
+            assertThat(line).as(text).isPositive();
+            assertThat(text.substring(0, line)).endsWith("\r\u001b[J");
+        } finally {
+            System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void pbarIsLiveDuringIteration() throws Exception {
+        List<Long> completedSeen = new ArrayList<>();
+        try (var par = Parallelized.of((Integer i) -> i, HUNDRED).numThreads(1).maxInFlight(1)
+                .progress(ProgressReporter.none()).start()) {
+            for (Outcome<Integer, Integer> o : par) {
+                completedSeen.add(par.pbar().completed());
+            }
+            assertThat(par.pbar().total()).isEqualTo(100);
+            assertThat(par.pbar().failed()).isZero();
+        }
+        // with a window of one, the n-th outcome is consumed while n tasks are done, or n + 1 if the worker
+        // already finished the next one
+        for (int n = 1; n <= 100; n++) {
+            assertThat(completedSeen.get(n - 1)).isBetween((long) n, n + 1L);
+        }
+    }
+
+    @Test
+    void snapshotCarriesPostfixCountsAndState() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (var par = Parallelized.of((Integer i) -> {
+            if (i == 0) {
+                release.await();
+            }
+            return i;
+        }, List.of(0, 1, 2)).numThreads(1).desc("Snap").progress(ProgressReporter.none()).start()) {
+            par.pbar().setPostfix(Map.of("phase", "one"));
+            await().until(() -> par.progress().snapshot().running() == 1);
+            ProgressSnapshot s = par.progress().snapshot();
+            assertThat(s.description()).isEqualTo("Snap");
+            assertThat(s.state()).isEqualTo(RunState.RUNNING);
+            assertThat(s.total()).isEqualTo(3);
+            assertThat(s.pending()).isEqualTo(2);
+            assertThat(s.postfix()).containsEntry("phase", "one");
+            assertThat(s.fraction()).contains(0.0);
+            assertThat(s.eta()).isEmpty();
+            release.countDown();
+            par.forEach(o -> { });
+            ProgressSnapshot end = par.progress().snapshot();
+            assertThat(end.state()).isEqualTo(RunState.COMPLETED);
+            assertThat(end.succeeded()).isEqualTo(3);
+            assertThat(end.fraction()).contains(1.0);
+            assertThat(end.eta()).contains(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void logProgressLogsEveryStepAndTheSummary() {
+        Logger logger = (Logger) LoggerFactory.getLogger("io.github.parallelized.progress");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        Level before = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        CountDownLatch halfway = new CountDownLatch(1);
+        try (var par = Parallelized.of((Integer i) -> {
+            if (i >= 50) {
+                halfway.await();
+            }
+            return i;
+        }, HUNDRED).numThreads(1).desc("Logged").progress(ProgressReporter.log(25)).start()) {
+            for (Outcome<Integer, Integer> o : par) {
+                if (o.input() == 49) { // 50 done, the next one waits
+                    await().untilAsserted(() -> assertThat(List.copyOf(appender.list))
+                            .extracting(ILoggingEvent::getFormattedMessage)
+                            .anyMatch(m -> m.startsWith("Logged: 50% (50/100)")));
+                    par.pbar().write("a note");
+                    halfway.countDown();
+                }
+            }
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(before);
+        }
+        List<String> messages = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(messages.get(0)).isEqualTo("Logged: started, 100 tasks");
+        assertThat(messages).contains("a note");
+        assertThat(messages).anyMatch(m -> m.startsWith("Logged: 50% (50/100)"));
+        assertThat(messages.get(messages.size() - 1)).startsWith("Logged: 100 succeeded, 0 failed, 0 cancelled");
+    }
+
+    @Test
+    void aCustomReporterSeesEveryEventAndAListenerRunsBesideTheDisplay() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        ProgressReporter mine = new ProgressReporter() {
+            @Override
+            public void onStart(Parallelized<?, ?> run) {
+                events.add("start " + run.progress().total());
+            }
+
+            @Override
+            public void onOutcome(String run, Outcome<?, ?> outcome) {
+                events.add("outcome " + outcome.input());
+            }
+
+            @Override
+            public void onWrite(String run, String line) {
+                events.add("write " + line);
+            }
+
+            @Override
+            public void onFinish(ProgressSnapshot snapshot, Summary summary) {
+                events.add("finish " + summary.succeeded());
+            }
+        };
+        List<String> listened = new CopyOnWriteArrayList<>();
+        ProgressReporter listener = new ProgressReporter() {
+            @Override
+            public void onFinish(ProgressSnapshot snapshot, Summary summary) {
+                listened.add(snapshot.state() + " " + snapshot.completed());
+            }
+        };
+        try (var par = Parallelized.of((Integer i) -> i, List.of(1, 2, 3)).progress(mine).listener(listener).start()) {
+            par.pbar().write("hello");
+            par.forEach(o -> { });
+        }
+        assertThat(events.get(0)).isEqualTo("start 3");
+        assertThat(events).contains("outcome 1", "outcome 2", "outcome 3", "write hello");
+        assertThat(events.get(events.size() - 1)).isEqualTo("finish 3");
+        assertThat(listened).containsExactly("COMPLETED 3");
+    }
+
+    @Test
+    void aBrokenReporterNeverBreaksTheRun() {
+        ProgressReporter broken = new ProgressReporter() {
+            @Override
+            public void onStart(Parallelized<?, ?> run) {
+                throw new IllegalStateException("display broke");
+            }
+
+            @Override
+            public void onOutcome(String run, Outcome<?, ?> outcome) {
+                throw new IllegalStateException("display broke");
+            }
+        };
+        try (var par = Parallelized.of((Integer i) -> i, HUNDRED).progress(broken).listener(broken).start()) {
+            assertThat(par.stream().filter(Outcome::isSuccess).count()).isEqualTo(100);
+        }
+    }
+
+    @Test
+    void refreshIsCalledWhileTheRunGoesOn() throws Exception {
+        CountDownLatch refreshed = new CountDownLatch(2);
+        ProgressReporter ticking = new ProgressReporter() {
+            @Override
+            public Duration refreshInterval() {
+                return Duration.ofMillis(5);
+            }
+
+            @Override
+            public void onRefresh(ProgressSnapshot snapshot) {
+                refreshed.countDown();
+            }
+        };
+        try (var par = Parallelized.of((Integer i) -> {
+            refreshed.await();
+            return i;
+        }, List.of(1)).progress(ticking).start()) {
+            assertThat(par.stream().filter(Outcome::isSuccess).count()).isEqualTo(1);
+        }
+    }
+}
