@@ -67,24 +67,24 @@ final class Check {
     static final class InvalidPropertyValueException extends IllegalArgumentException {
 
         private final String property;
-        private final transient Object value;
+        private final String allowed;
 
         InvalidPropertyValueException(String property, Object value) {
-            this(property, value, allowed(property));
+            this(property, value, Check.allowed(property));
         }
 
         InvalidPropertyValueException(String property, Object value, String allowed) {
             super(message(property, value, allowed));
             this.property = property;
-            this.value = value;
+            this.allowed = allowed;
         }
 
         String property() {
             return property;
         }
 
-        Object value() {
-            return value;
+        String allowed() {
+            return allowed;
         }
     }
 }

@@ -28,4 +28,11 @@ public final class ParallelizedEndpointAutoConfiguration {
     ParallelizedEndpoint parallelizedEndpoint(RunRegistry registry) {
         return new ParallelizedEndpoint(registry);
     }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(ParallelizedEndpoint.class)
+    ParallelizedWebEndpointExtension parallelizedWebEndpointExtension(ParallelizedEndpoint endpoint) {
+        return new ParallelizedWebEndpointExtension(endpoint);
+    }
 }

@@ -5,6 +5,7 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 /**
  * Explains a start-up that failed on a bad {@code parallelized.*} value: the property, the value, where it came
@@ -14,14 +15,29 @@ import org.springframework.core.Ordered;
  */
 final class PropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
 
+    private final Environment environment;
+
+    /** Spring Boot passes the environment, to quote a value as it was written ({@code -1s}, not {@code PT-1S}). */
+    PropertiesFailureAnalyzer(Environment environment) {
+        this.environment = environment;
+    }
+
     @Override
     public FailureAnalysis analyze(Throwable failure) {
         Check.InvalidPropertyValueException invalid = find(failure, Check.InvalidPropertyValueException.class);
         if (invalid != null) {
-            return analysis(invalid.getMessage(), invalid.property(), failure);
+            String written = environment != null ? environment.getProperty(invalid.property()) : null;
+            String description = written == null ? invalid.getMessage()
+                    : Check.message(invalid.property(), written, invalid.allowed());
+            return analysis(description, invalid.property(), invalid.allowed(), failure);
         }
-        BindException bind = find(failure, BindException.class);
-        if (bind == null || !bind.getName().toString().startsWith("parallelized.")) {
+        BindException bind = null;
+        for (Throwable t = failure; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof BindException candidate && candidate.getName().toString().startsWith("parallelized.")) {
+                bind = candidate;
+            }
+        }
+        if (bind == null) {
             return null;
         }
         String property = bind.getName().toString();
@@ -31,11 +47,12 @@ final class PropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
         if (source != null && source.getOrigin() != null) {
             description += " (from " + source.getOrigin() + ")";
         }
-        return analysis(description, property, failure);
+        return analysis(description, property, Check.allowed(property), failure);
     }
 
-    private static FailureAnalysis analysis(String description, String property, Throwable failure) {
-        return new FailureAnalysis(description, "Set '" + property + "' to " + Check.allowed(property)
+    private static FailureAnalysis analysis(String description, String property, String allowed,
+                                            Throwable failure) {
+        return new FailureAnalysis(description, "Set '" + property + "' to " + allowed
                 + ", or remove it to use the default.", failure);
     }
 

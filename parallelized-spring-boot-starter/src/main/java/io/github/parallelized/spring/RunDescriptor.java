@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 
 import io.github.parallelized.ProgressSnapshot;
 
@@ -63,8 +64,12 @@ final class RunDescriptor implements OperationResponseBody {
         return snapshot.completed();
     }
 
-    public Double getFraction() {
-        return snapshot.fraction().orElse(null);
+    /**
+     * An {@code Optional} rather than a nullable {@code Double}: actuator's JSON mapper leaves out null
+     * properties, but writes an empty {@code Optional} as {@code null}, which the contract requires.
+     */
+    public Optional<Double> getFraction() {
+        return snapshot.fraction();
     }
 
     public double getRatePerSecond() {
@@ -75,8 +80,9 @@ final class RunDescriptor implements OperationResponseBody {
         return seconds(snapshot.elapsed());
     }
 
-    public Double getEtaSeconds() {
-        return snapshot.eta().map(RunDescriptor::seconds).orElse(null);
+    /** Optional for the same reason as {@link #getFraction()}. */
+    public Optional<Double> getEtaSeconds() {
+        return snapshot.eta().map(RunDescriptor::seconds);
     }
 
     public Map<String, Object> getPostfix() {

@@ -126,6 +126,10 @@ final class RunRegistry implements ProgressReporter {
         shuttingDown = true;
     }
 
+    boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
     /**
      * Waits until every live run has finished or, when {@code orIdle}, at least has no task running any more.
      *

@@ -1,0 +1,57 @@
+package io.github.parallelized.spring;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The starter's public surface is what the design names, and nothing else. */
+class ArchitectureTests {
+
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.github.parallelized.spring");
+
+    @Test
+    void publicTypesAreTheDocumentedOnes() {
+        assertThat(classes.stream()
+                .filter(type -> type.getModifiers().contains(JavaModifier.PUBLIC))
+                .filter(type -> type.getEnclosingClass().map(outer -> outer.getModifiers().contains(JavaModifier.PUBLIC))
+                        .orElse(true))
+                .map(type -> type.getName().substring("io.github.parallelized.spring.".length())))
+                .containsExactlyInAnyOrder("ParallelizedFactory", "ParallelizedProperties",
+                        "ParallelizedProperties$ProgressMode", "ParallelizedProperties$Pool",
+                        "ParallelizedProperties$Retry", "ParallelizedProperties$Metrics",
+                        "ParallelizedProperties$Shutdown", "ParallelizedAutoConfiguration",
+                        "ParallelizedMetricsAutoConfiguration", "ParallelizedEndpointAutoConfiguration");
+    }
+
+    @Test
+    void autoConfigurationsArePublicFinal() {
+        assertThat(classes.stream().filter(type -> type.getSimpleName().endsWith("AutoConfiguration")))
+                .hasSize(3)
+                .allMatch(type -> type.getModifiers().contains(JavaModifier.FINAL));
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("io.github.parallelized.(**)").should().beFreeOfCycles().check(new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.github.parallelized"));
+    }
+
+    @Test
+    void autoConfigurationsAreListedForSpringBoot() throws Exception {
+        try (var in = getClass().getResourceAsStream(
+                "/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
+            assertThat(in).isNotNull();
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines())
+                    .containsExactly(ParallelizedAutoConfiguration.class.getName(),
+                            ParallelizedMetricsAutoConfiguration.class.getName(),
+                            ParallelizedEndpointAutoConfiguration.class.getName());
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.github.parallelized.spring;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import io.github.parallelized.Outcome;
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.RunState;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ShutdownTests {
+
+    private static ApplicationContextRunner runner(String pool, String prefix, String awaitTermination) {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class))
+                .withPropertyValues("parallelized.num-threads=2", "parallelized.progress=none",
+                        "parallelized.pool=" + pool, "parallelized.thread-name-prefix=" + prefix,
+                        "parallelized.shutdown.await-termination=" + awaitTermination);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shared", "per-run"})
+    void closingWaitsForRunsThatFinishInTime(String pool) {
+        String prefix = "finishing-" + pool + "-";
+        runner(pool, prefix, "30s").run(context -> {
+            Gate gate = new Gate();
+            CountDownLatch started = new CountDownLatch(2);
+            Parallelized<Integer, Integer> run = context.getBean(ParallelizedFactory.class).<Integer, Integer>of(i -> {
+                started.countDown();
+                gate.pass();
+                return i;
+            }, IntStream.range(0, 6).boxed().toList()).start();
+            CompletableFuture<List<Outcome<Integer, Integer>>> outcomes = Gate.consume(run);
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+            Thread closer = new Thread(context::close, "test-closer");
+            closer.start();
+            RunRegistry registry = context.getSourceApplicationContext().getBean(RunRegistry.class);
+            await().atMost(10, TimeUnit.SECONDS).until(registry::isShuttingDown);
+            // the close is under way and the tasks still wait: it must not have cancelled them
+            assertThat(run.isCancelled()).isFalse();
+            gate.open();
+            closer.join(TimeUnit.SECONDS.toMillis(20));
+            assertThat(closer.isAlive()).isFalse();
+            assertThat(outcomes.get(10, TimeUnit.SECONDS)).hasSize(6).allMatch(Outcome::isSuccess);
+            assertThat(run.summary().state()).isEqualTo(RunState.COMPLETED);
+            assertThat(Gate.liveThreads(prefix)).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shared", "per-run"})
+    void closingCancelsRunsStillGoingAfterTheWaitAndLeavesNoThread(String pool) {
+        String prefix = "cancelled-" + pool + "-";
+        runner(pool, prefix, "100ms").run(context -> {
+            Gate never = new Gate();
+            CountDownLatch started = new CountDownLatch(2);
+            Parallelized<Integer, Integer> run = context.getBean(ParallelizedFactory.class).<Integer, Integer>of(i -> {
+                started.countDown();
+                never.pass();
+                return i;
+            }, IntStream.range(0, 6).boxed().toList()).start();
+            CompletableFuture<List<Outcome<Integer, Integer>>> outcomes = Gate.consume(run);
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(Gate.liveThreads(prefix)).isNotEmpty();
+
+            context.close();
+
+            // checked at once: close() returns only once the run's threads are gone
+            assertThat(Gate.liveThreads(prefix)).isEmpty();
+            assertThat(outcomes.get(10, TimeUnit.SECONDS)).hasSize(6).allMatch(Outcome::isCancelled);
+            assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shared", "per-run"})
+    void aRunStartedDuringShutdownIsCancelledAtOnce(String pool) {
+        runner(pool, "late-" + pool + "-", "30s").run(context -> {
+            context.getSourceApplicationContext().getBean(RunRegistry.class).beginShutdown();
+            List<Outcome<Integer, Integer>> outcomes = Gate.drain(context.getBean(ParallelizedFactory.class)
+                    .<Integer, Integer>of(i -> i, List.of(1, 2, 3)).start());
+            assertThat(outcomes).hasSize(3).allMatch(Outcome::isCancelled);
+        });
+    }
+}
