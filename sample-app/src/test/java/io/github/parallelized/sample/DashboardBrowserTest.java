@@ -55,12 +55,28 @@ class DashboardBrowserTest {
     @BeforeAll
     static void requireChromium() {
         boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && "true".equalsIgnoreCase(System.getenv("CI"))) {
+        String whyNot = whyNotRun(installed, System.getenv("CI"));
+        assumeTrue(whyNot == null, whyNot);
+    }
+
+    /**
+     * Decides whether the browser test can run.
+     *
+     * @param installed whether Chromium and its driver are installed
+     * @param ci        the value of the environment variable {@code CI}, may be null
+     * @return null to run, else why the test is skipped
+     * @throws AssertionError on CI without Chromium, where {@code .ci/run} should have installed it
+     */
+    static String whyNotRun(boolean installed, String ci) {
+        if (installed) {
+            return null;
+        }
+        if ("true".equalsIgnoreCase(ci)) {
             fail("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing; .ci/run installs them with: "
                     + INSTALL);
         }
-        assumeTrue(installed, () -> "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER
-                + " are needed. Install them with: " + INSTALL);
+        return "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed. Install them with: "
+                + INSTALL;
     }
 
     @BeforeEach
