@@ -66,6 +66,11 @@ class RunApiTest {
         assertThat(done.failures()).isEmpty();
         assertThat(done.postfix()).containsEntry("kind", "cpu").containsKey("last");
         assertThat(done.summary()).startsWith("api cpu: 50 succeeded, 0 failed");
+        // the starter's gauges keep a finished run for parallelized.metrics.retention
+        client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(text -> assertThat(text)
+                        .contains("parallelized_progress{batch=\"api cpu\"} 1.0")
+                        .contains("parallelized_tasks{batch=\"api cpu\",state=\"succeeded\"} 50.0"));
     }
 
     @Test
