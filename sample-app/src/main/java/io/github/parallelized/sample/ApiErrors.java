@@ -21,7 +21,7 @@ import tools.jackson.core.JacksonException;
  * or malformed request (with an {@code errors} list of field and message), 404 for an unknown run, 429 when too
  * many runs go on. Spring MVC's own errors (wrong method, media type...) come as problem details too.
  */
-@RestControllerAdvice(assignableTypes = RunController.class)
+@RestControllerAdvice
 public class ApiErrors extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler

@@ -161,6 +161,16 @@ class RunApiTest {
     }
 
     @Test
+    void springMvcErrorsAreProblemDetailsToo() {
+        client.put().uri("/api/runs").contentType(MediaType.APPLICATION_JSON).body("{}").exchange()
+                .expectStatus().isEqualTo(405)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        client.post().uri("/api/runs").contentType(MediaType.TEXT_PLAIN).body("cpu").exchange()
+                .expectStatus().isEqualTo(415)
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
     void unknownRunAnswers404() {
         client.get().uri("/api/runs/no-such-run").exchange().expectStatus().isNotFound()
                 .expectBody().jsonPath("$.detail").isEqualTo("no run with id 'no-such-run'");
