@@ -18,16 +18,19 @@ class ParallelizedEndpoint {
         this.registry = registry;
     }
 
+    /** {@code GET /actuator/parallelized}: live runs in start order, then finished ones, the latest first. */
     @ReadOperation
     public RunsDescriptor runs() {
         return new RunsDescriptor(registry.snapshots().stream().map(RunDescriptor::new).toList());
     }
 
+    /** {@code GET /actuator/parallelized/{id}}: one run, or null (404) for an unknown id. */
     @ReadOperation
     public RunDescriptor run(@Selector String id) {
         return registry.snapshot(id).map(RunDescriptor::new).orElse(null);
     }
 
+    /** Cancels a live run (a finished one stays as it is) and answers it; null for an unknown id. */
     @DeleteOperation
     public RunDescriptor cancel(@Selector String id) {
         return registry.cancel(id).map(RunDescriptor::new).orElse(null);

@@ -19,6 +19,11 @@ import io.github.parallelized.TaskFunction;
  * }
  * }</pre>
  *
+ * <p>Caller overrides to know of: {@code decorator(...)} replaces the application's {@code TaskDecorator} (wrap
+ * it yourself to keep both); {@code executor(...)} replaces the shared pool; {@code virtualThreads()} cannot be
+ * combined with the shared pool (the engine refuses executor plus virtual threads at {@code start()}), so use
+ * {@code parallelized.virtual-threads} or {@code parallelized.pool: per-run} for that.
+ *
  * <p>The starter auto-configures one; an application that defines its own bean of this type replaces it (and
  * then wires its runs itself). Implementations must be thread-safe: the auto-configured one is.
  */

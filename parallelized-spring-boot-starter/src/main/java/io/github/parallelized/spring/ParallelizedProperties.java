@@ -17,7 +17,7 @@ public final class ParallelizedProperties {
 
     /**
      * How many tasks of one run execute at once, and the size of the shared pool. Default: the number of
-     * available processors.
+     * available processors (with virtual threads and blocking tasks, set it higher).
      */
     private final Integer numThreads;
 

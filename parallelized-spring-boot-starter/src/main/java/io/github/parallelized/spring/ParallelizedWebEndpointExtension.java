@@ -18,6 +18,7 @@ class ParallelizedWebEndpointExtension {
         this.endpoint = endpoint;
     }
 
+    /** {@code DELETE /actuator/parallelized/{id}}: cancels the run and answers it with 200, or 404. */
     @DeleteOperation
     public WebEndpointResponse<RunDescriptor> cancel(@Selector String id) {
         RunDescriptor run = endpoint.cancel(id);

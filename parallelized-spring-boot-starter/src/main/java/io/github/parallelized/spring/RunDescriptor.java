@@ -24,71 +24,85 @@ final class RunDescriptor implements OperationResponseBody {
         this.snapshot = snapshot;
     }
 
+    /** The run's id, unique in this JVM. */
     public String getId() {
         return snapshot.id();
     }
 
+    /** The run's description (its metrics' batch tag). */
     public String getDesc() {
         return snapshot.description();
     }
 
+    /** RUNNING, COMPLETED, CANCELLED or FAILED. */
     public String getState() {
         return snapshot.state().name();
     }
 
+    /** The number of inputs, -1 while unknown. */
     public long getTotal() {
         return snapshot.total();
     }
 
+    /** Inputs not yet started (0 while the total is unknown). */
     public long getPending() {
         return snapshot.pending();
     }
 
+    /** Tasks running now. */
     public long getRunning() {
         return snapshot.running();
     }
 
+    /** Tasks that returned normally. */
     public long getSucceeded() {
         return snapshot.succeeded();
     }
 
+    /** Tasks that threw, after their last attempt. */
     public long getFailed() {
         return snapshot.failed();
     }
 
+    /** Inputs cancelled before or while running. */
     public long getCancelled() {
         return snapshot.cancelled();
     }
 
+    /** Succeeded, failed and cancelled together. */
     public long getCompleted() {
         return snapshot.completed();
     }
 
     /**
-     * An {@code Optional} rather than a nullable {@code Double}: actuator's JSON mapper leaves out null
+     * Completed over total, empty (JSON null) while the total is unknown. An {@code Optional} rather than a nullable {@code Double}: actuator's JSON mapper leaves out null
      * properties, but writes an empty {@code Optional} as {@code null}, which the contract requires.
      */
     public Optional<Double> getFraction() {
         return snapshot.fraction();
     }
 
+    /** Outcomes per second since the start. */
     public double getRatePerSecond() {
         return round(snapshot.ratePerSecond());
     }
 
+    /** Seconds since the start (up to the end, once ended). */
     public double getElapsedSeconds() {
         return seconds(snapshot.elapsed());
     }
 
-    /** Optional for the same reason as {@link #getFraction()}. */
+    /** Seconds left at the average rate so far, empty (JSON null) while unknown; 0 once ended. */
     public Optional<Double> getEtaSeconds() {
         return snapshot.eta().map(RunDescriptor::seconds);
     }
 
+    /** The pairs last set through the run's progress. */
     public Map<String, Object> getPostfix() {
         return snapshot.postfix();
     }
 
+    /** The start, ISO-8601 in UTC to the second, such as 2026-11-25T22:50:00Z. */
     public String getStartTime() {
         return DateTimeFormatter.ISO_INSTANT.format(snapshot.startedAt().truncatedTo(ChronoUnit.SECONDS));
     }

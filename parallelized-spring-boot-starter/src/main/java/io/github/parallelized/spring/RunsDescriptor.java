@@ -13,6 +13,7 @@ final class RunsDescriptor implements OperationResponseBody {
         this.runs = List.copyOf(runs);
     }
 
+    /** The runs, live first. */
     public List<RunDescriptor> getRuns() {
         return runs;
     }

@@ -1,5 +1,7 @@
 package io.github.parallelized.spring;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -17,10 +19,17 @@ import org.springframework.beans.factory.DisposableBean;
 final class SharedPool implements DisposableBean {
 
     private final ThreadPoolExecutor executor;
+    /** Every thread the pool made, so that shutdown can wait for them to die, not only to leave their work. */
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
-    SharedPool(int threads, ThreadFactory threadFactory) {
-        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), threadFactory);
+    SharedPool(int size, ThreadFactory threadFactory) {
+        this.executor = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = threadFactory.newThread(runnable);
+                    threads.removeIf(old -> !old.isAlive());
+                    threads.add(thread);
+                    return thread;
+                });
     }
 
     ExecutorService executor() {
@@ -36,11 +45,19 @@ final class SharedPool implements DisposableBean {
     boolean shutdown(long deadlineNanos) {
         executor.shutdown();
         try {
-            if (executor.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                return true;
+            if (!executor.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                executor.shutdownNow();
+                deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             }
-            executor.shutdownNow();
-            return executor.awaitTermination(100, TimeUnit.MILLISECONDS);
+            // a terminated pool's threads may still be on their way out
+            for (Thread thread : threads) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(thread, left);
+                }
+            }
+            threads.removeIf(thread -> !thread.isAlive());
+            return threads.isEmpty();
         } catch (InterruptedException e) {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
