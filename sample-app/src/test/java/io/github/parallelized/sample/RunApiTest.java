@@ -18,7 +18,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"sample.demo.enabled=false", "sample.max-count=1000"})
+        properties = {"sample.demo.enabled=false", "sample.max-count=1000",
+                // Spring warns about the wrong method that springMvcErrorsAreProblemDetailsToo sends on purpose
+                "logging.level.org.springframework.web.servlet.PageNotFound=error"})
 @AutoConfigureRestTestClient
 @AutoConfigureMetrics
 class RunApiTest {
