@@ -1,0 +1,43 @@
+package io.github.parallelized.sample;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The sample's own settings, under {@code sample.*} (the library's are under {@code parallelized.*}).
+ *
+ * @param maxCount      the largest {@code count} a run request may ask for
+ * @param maxActiveRuns how many runs may go on at once; a request beyond answers 429
+ * @param keepFinished  how many finished runs {@code /api/runs} remembers
+ * @param keepFailures  how many failures per run {@code /api/runs/{id}} shows (the most recent ones)
+ * @param ioThreads     the platform threads of the I/O pool, used by {@code io} runs when the JVM has no virtual threads
+ * @param flakyBackoff  the wait before a {@code flaky} task is retried
+ * @param demo          the demo launched at start-up
+ */
+@ConfigurationProperties("sample")
+public record SampleProperties(@DefaultValue("100000") int maxCount,
+                               @DefaultValue("8") int maxActiveRuns,
+                               @DefaultValue("20") int keepFinished,
+                               @DefaultValue("20") int keepFailures,
+                               @DefaultValue("32") int ioThreads,
+                               @DefaultValue("20ms") Duration flakyBackoff,
+                               @DefaultValue Demo demo) {
+
+    /**
+     * The demo runs launched when the service is ready, so that the dashboard shows progress at once.
+     *
+     * @param enabled whether to launch them
+     * @param runs    the runs, as if posted to {@code /api/runs}
+     */
+    public record Demo(@DefaultValue("true") boolean enabled, List<RunRequest> runs) {
+
+        /**
+         * Copies the list.
+         */
+        public Demo {
+            runs = runs == null ? List.of() : List.copyOf(runs);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.parallelized.sample;
+
+import io.github.parallelized.Errors;
+import io.github.parallelized.Outcome;
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.Summary;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One run the service started, and what its consumer saw of it: the most recent failures, how many tasks needed
+ * a retry, and, once the loop is over, the run's summary. Thread-safe: the consumer writes, requests read.
+ */
+final class TrackedRun {
+
+    private final Parallelized<Integer, String> run;
+    private final RunSpec spec;
+    private final int keepFailures;
+    private final Deque<RunView.Failure> failures = new ArrayDeque<>();
+    private final AtomicLong failureCount = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private volatile Summary summary;
+    private volatile String consumerError;
+
+    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures) {
+        this.run = run;
+        this.spec = spec;
+        this.keepFailures = keepFailures;
+    }
+
+    String id() {
+        return run.id();
+    }
+
+    Parallelized<Integer, String> run() {
+        return run;
+    }
+
+    RunSpec spec() {
+        return spec;
+    }
+
+    boolean isFinished() {
+        return summary != null || consumerError != null;
+    }
+
+    /** Consumes the outcomes on the calling thread until the run ends, then closes it. */
+    void consume() {
+        try (run) {
+            for (Outcome<Integer, String> outcome : run) {
+                record(outcome);
+            }
+        } catch (RuntimeException e) {
+            consumerError = Errors.describe(e, false);
+        } finally {
+            summary = run.summary();
+        }
+    }
+
+    private void record(Outcome<Integer, String> outcome) {
+        if (outcome.attempts() > 1) {
+            retried.incrementAndGet();
+        }
+        if (!outcome.isSuccess() && !outcome.isCancelled()) {
+            failureCount.incrementAndGet();
+            RunView.Failure failure = new RunView.Failure(outcome.input(), Errors.describe(outcome.error(), false),
+                    outcome.attempts());
+            synchronized (failures) {
+                failures.addLast(failure);
+                if (failures.size() > keepFailures) {
+                    failures.removeFirst();
+                }
+            }
+        }
+        Map<String, Object> postfix = new LinkedHashMap<>();
+        postfix.put("kind", spec.kind().label());
+        postfix.put("last", "item-" + outcome.input());
+        postfix.put("failures", failureCount.get());
+        if (spec.kind() == RunKind.FLAKY) {
+            postfix.put("retried", retried.get());
+        }
+        run.pbar().setPostfix(postfix);
+    }
+
+    RunView view() {
+        List<RunView.Failure> recent;
+        synchronized (failures) {
+            recent = List.copyOf(failures);
+        }
+        Summary done = summary;
+        return RunView.of(run.progress().snapshot(), spec, failureCount.get(), recent,
+                done == null ? null : done.toString(), consumerError);
+    }
+}

@@ -1,0 +1,186 @@
+// The live dashboard: polls /actuator/parallelized about once a second and draws one bar per run;
+// cancels through DELETE /actuator/parallelized/{id}; the form posts to /api/runs.
+(function () {
+  "use strict";
+
+  const POLL_MS = 1000;
+  const runsList = document.getElementById("runs");
+  const template = document.getElementById("run-template");
+  const statusLine = document.getElementById("status");
+  const message = document.getElementById("form-message");
+  const cards = new Map(); // run id -> <li>
+
+  function seconds(value) {
+    if (value === null || value === undefined) {
+      return "?";
+    }
+    const s = Math.round(value);
+    if (s < 60) {
+      return s + " s";
+    }
+    const m = Math.floor(s / 60);
+    return m < 60 ? m + " min " + String(s % 60).padStart(2, "0") + " s"
+                  : Math.floor(m / 60) + " h " + String(m % 60).padStart(2, "0") + " min";
+  }
+
+  function percent(part, total) {
+    return total > 0 ? (100 * part / total) : 0;
+  }
+
+  function card(run) {
+    let li = cards.get(run.id);
+    if (!li) {
+      li = template.content.firstElementChild.cloneNode(true);
+      li.id = "run-" + run.id;
+      li.dataset.id = run.id;
+      li.querySelector(".cancel").addEventListener("click", () => cancel(run.id, li));
+      cards.set(run.id, li);
+    }
+    return li;
+  }
+
+  function render(run) {
+    const li = card(run);
+    const known = run.total >= 0;
+    li.dataset.state = run.state;
+    li.dataset.completed = run.completed;
+    li.dataset.total = run.total;
+    li.querySelector(".desc").textContent = run.desc;
+    li.querySelector(".run-id").textContent = "#" + run.id;
+    const state = li.querySelector(".state");
+    state.textContent = run.state;
+    state.className = "state " + run.state;
+    li.querySelector(".cancel").disabled = run.state !== "RUNNING";
+
+    const bar = li.querySelector(".bar");
+    bar.classList.toggle("unknown", !known);
+    li.querySelector(".fill.succeeded").style.width = percent(run.succeeded, run.total) + "%";
+    li.querySelector(".fill.failed").style.width = percent(run.failed, run.total) + "%";
+    li.querySelector(".fill.cancelled").style.width = percent(run.cancelled, run.total) + "%";
+    const pct = run.fraction === null || run.fraction === undefined ? null : run.fraction * 100;
+    let label = pct === null ? run.completed + " done" : pct.toFixed(1) + " %";
+    if (run.state !== "RUNNING" && run.state !== "COMPLETED" && known) {
+      // cancelled inputs count as outcomes, so say how far the work itself got
+      label = percent(run.succeeded + run.failed, run.total).toFixed(1) + " % done, " + run.state.toLowerCase();
+    }
+    li.querySelector(".percent").textContent = label;
+    if (pct === null) {
+      bar.removeAttribute("aria-valuenow");
+    } else {
+      bar.setAttribute("aria-valuenow", pct.toFixed(1));
+    }
+
+    li.querySelector(".counts").replaceChildren(bold(run.completed), " / " + (known ? run.total : "?") + " done: ",
+        run.succeeded + " ok, " + run.failed + " failed, " + run.cancelled + " cancelled, " + run.running + " running");
+    li.querySelector(".rate").textContent = run.ratePerSecond.toFixed(1) + " /s";
+    li.querySelector(".elapsed").textContent = "elapsed " + seconds(run.elapsedSeconds);
+    li.querySelector(".eta").textContent = run.state === "RUNNING" ? "ETA " + seconds(run.etaSeconds) : "";
+
+    const postfix = li.querySelector(".postfix");
+    postfix.replaceChildren(...Object.entries(run.postfix || {}).map(([k, v]) => {
+      const chip = document.createElement("span");
+      chip.textContent = k + "=" + v;
+      return chip;
+    }));
+    return li;
+  }
+
+  function bold(text) {
+    const b = document.createElement("b");
+    b.textContent = text;
+    return b;
+  }
+
+  function show(runs) {
+    // newest first
+    runs.sort((a, b) => Number(b.id) - Number(a.id) || String(b.id).localeCompare(String(a.id)));
+    const seen = new Set();
+    runs.forEach((run, i) => {
+      seen.add(run.id);
+      const li = render(run);
+      if (runsList.children[i] !== li) {
+        runsList.insertBefore(li, runsList.children[i] || null);
+      }
+    });
+    for (const [id, li] of cards) {
+      if (!seen.has(id)) {
+        li.remove();
+        cards.delete(id);
+      }
+    }
+    document.getElementById("empty").hidden = runs.length > 0;
+  }
+
+  async function poll() {
+    try {
+      const response = await fetch("actuator/parallelized", { headers: { Accept: "application/json" } });
+      if (!response.ok) {
+        throw new Error("HTTP " + response.status);
+      }
+      const body = await response.json();
+      show(body.runs || []);
+      statusLine.textContent = "updated " + new Date().toLocaleTimeString();
+      statusLine.classList.remove("error");
+    } catch (e) {
+      statusLine.textContent = "cannot reach the service (" + e.message + "), retrying";
+      statusLine.classList.add("error");
+    } finally {
+      setTimeout(poll, POLL_MS);
+    }
+  }
+
+  async function cancel(id, li) {
+    li.querySelector(".cancel").disabled = true;
+    try {
+      const response = await fetch("actuator/parallelized/" + encodeURIComponent(id), { method: "DELETE" });
+      if (response.ok) {
+        const run = await response.json();
+        if (run && run.id !== undefined) {
+          render(run);
+        }
+      }
+    } catch (e) {
+      statusLine.textContent = "cancel failed: " + e.message;
+      statusLine.classList.add("error");
+    }
+  }
+
+  function field(name) {
+    const value = document.getElementById(name).value.trim();
+    return value === "" ? undefined : value;
+  }
+
+  document.getElementById("start-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const request = { kind: field("kind"), count: Number(field("count")) };
+    if (field("threads") !== undefined) {
+      request.threads = Number(field("threads"));
+    }
+    if (field("desc") !== undefined) {
+      request.desc = field("desc");
+    }
+    message.className = "message";
+    message.textContent = "starting…";
+    try {
+      const response = await fetch("api/runs", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(request)
+      });
+      const body = await response.json();
+      if (response.ok) {
+        message.className = "message ok";
+        message.textContent = "Started run #" + body.id + " (" + body.desc + ")";
+        message.dataset.runId = body.id;
+      } else {
+        message.className = "message error";
+        message.textContent = body.detail || body.title || ("HTTP " + response.status);
+      }
+    } catch (e) {
+      message.className = "message error";
+      message.textContent = "cannot reach the service: " + e.message;
+    }
+  });
+
+  poll();
+}());

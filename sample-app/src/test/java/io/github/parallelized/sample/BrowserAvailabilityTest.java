@@ -1,0 +1,29 @@
+package io.github.parallelized.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class BrowserAvailabilityTest {
+
+    @Test
+    void runsWhenChromiumIsInstalled() {
+        assertThat(DashboardBrowserTest.whyNotRun(true, null)).isNull();
+        assertThat(DashboardBrowserTest.whyNotRun(true, "true")).isNull();
+    }
+
+    @Test
+    void skipsWithInstallAdviceWhenChromiumIsMissingOutsideCi() {
+        assertThat(DashboardBrowserTest.whyNotRun(false, null))
+                .contains("/usr/bin/chromium", "apt-get install -y chromium chromium-driver");
+        assertThat(DashboardBrowserTest.whyNotRun(false, "false")).startsWith("Browser test skipped");
+    }
+
+    @Test
+    void failsWhenChromiumIsMissingOnCi() {
+        assertThatThrownBy(() -> DashboardBrowserTest.whyNotRun(false, "true"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("CI=true");
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.parallelized.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Drives the dashboard in Debian's headless Chromium: starts a run from the form, sees its bar advance, cancels
+ * it with its button and sees it shown as cancelled; saves a screenshot to {@code target/dashboard.png}.
+ * Skipped where Chromium is not installed, except on CI ({@code CI=true}), where that is a failure.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"sample.demo.enabled=false", "parallelized.metrics.retention=10m",
+                // Selenium warns that it has no CDP binding for this Chromium; the test does not use CDP
+                "logging.level.org.openqa.selenium.devtools=error"})
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String INSTALL = "apt-get install -y chromium chromium-driver";
+
+    @LocalServerPort
+    private int port;
+
+    @Autowired
+    private RunService service;
+
+    private ChromeDriver browser;
+
+    @BeforeAll
+    static void requireChromium() {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String whyNot = whyNotRun(installed, System.getenv("CI"));
+        assumeTrue(whyNot == null, whyNot);
+    }
+
+    /**
+     * Decides whether the browser test can run.
+     *
+     * @param installed whether Chromium and its driver are installed
+     * @param ci        the value of the environment variable {@code CI}, may be null
+     * @return null to run, else why the test is skipped
+     * @throws AssertionError on CI without Chromium, where {@code .ci/run} should have installed it
+     */
+    static String whyNotRun(boolean installed, String ci) {
+        if (installed) {
+            return null;
+        }
+        if ("true".equalsIgnoreCase(ci)) {
+            fail("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing; .ci/run installs them with: "
+                    + INSTALL);
+        }
+        return "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed. Install them with: "
+                + INSTALL;
+    }
+
+    @BeforeEach
+    void openBrowser(@TempDir Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--window-size=1100,820", "--force-device-scale-factor=1",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService driverService = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(driverService, options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void startsARunFromTheFormWatchsItAdvanceAndCancelsIt() throws IOException {
+        // two runs beside the one under test, so the page (and its screenshot) shows finished and failing bars too
+        String done = service.start(new RunRequest("cpu", 400, "thumbnails", null, 50, null, null, null)).id();
+        String flaky = service.start(new RunRequest("flaky", 40, "payment webhooks", null, null, null, 0.5, 2)).id();
+        await().atMost(WAIT).until(() -> service.find(done).orElseThrow().summary() != null
+                && service.find(flaky).orElseThrow().summary() != null);
+
+        browser.get("http://localhost:" + port + "/");
+        new Select(browser.findElement(By.id("kind"))).selectByValue("io");
+        type("count", "600");
+        type("threads", "2");
+        type("desc", "price lookups");
+        browser.findElement(By.id("start")).click();
+
+        WebElement message = browser.findElement(By.id("form-message"));
+        await().atMost(WAIT).until(() -> message.getDomAttribute("data-run-id") != null);
+        String id = message.getDomAttribute("data-run-id");
+        assertThat(message.getText()).isEqualTo("Started run #" + id + " (price lookups)");
+
+        // the bar advances: its count grows between two refreshes
+        By card = By.id("run-" + id);
+        await().atMost(WAIT).until(() -> completed(card) > 0);
+        long first = completed(card);
+        await().atMost(WAIT).until(() -> completed(card) > first);
+        WebElement run = browser.findElement(card);
+        assertThat(run.findElement(By.className("desc")).getText()).isEqualTo("price lookups");
+        assertThat(run.findElement(By.className("state")).getText()).isEqualTo("RUNNING");
+        assertThat(run.findElement(By.className("percent")).getText()).endsWith("%");
+        screenshot("dashboard-running.png");
+
+        run.findElement(By.className("cancel")).click();
+
+        AtomicLong cancelled = new AtomicLong();
+        await().atMost(WAIT).untilAsserted(() -> {
+            WebElement now = browser.findElement(card);
+            assertThat(now.getDomAttribute("data-state")).isEqualTo("CANCELLED");
+            assertThat(now.findElement(By.className("state")).getText()).isEqualTo("CANCELLED");
+            assertThat(now.findElement(By.className("cancel")).isEnabled()).isFalse();
+            assertThat(now.getDomAttribute("data-completed")).isEqualTo("600");
+            cancelled.set(service.find(id).orElseThrow().cancelled());
+        });
+        assertThat(cancelled.get()).isPositive();
+        assertThat(browser.findElement(By.id("run-" + done)).getDomAttribute("data-state")).isEqualTo("COMPLETED");
+        screenshot("dashboard.png");
+    }
+
+    private void type(String field, String text) {
+        WebElement input = browser.findElement(By.id(field));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private long completed(By card) {
+        var found = browser.findElements(card);
+        return found.isEmpty() ? 0 : Long.parseLong(found.get(0).getDomAttribute("data-completed"));
+    }
+
+    private void screenshot(String name) throws IOException {
+        File shot = browser.getScreenshotAs(OutputType.FILE);
+        Path target = Path.of("target", name);
+        Files.createDirectories(target.getParent());
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+}
