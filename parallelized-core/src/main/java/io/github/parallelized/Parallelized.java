@@ -209,8 +209,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         }
 
         /**
-         * Runs the tasks on virtual threads (Java 21 and later); {@link #numThreads(int)} then sets how many
-         * run at once.
+         * Runs the tasks on virtual threads of the run's own (Java 21 and later), replacing an
+         * {@link #executor(ExecutorService) executor} set before; {@link #numThreads(int)} then sets how many run at
+         * once.
          *
          * @return this builder
          * @throws UnsupportedOperationException on a JVM without virtual threads, saying which version it is
@@ -221,7 +222,8 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         }
 
         /**
-         * Runs on the caller's executor instead of threads of the run's own. {@link #close()} then cancels
+         * Runs on the caller's executor instead of threads of the run's own (replacing
+         * {@link #virtualThreads()} if set before). {@link #close()} then cancels
          * only this run's tasks and never shuts the executor down. The run submits
          * {@link #numThreads(int)} worker loops that take turns with other work of the executor.
          *
@@ -419,8 +421,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * Starts the run: threads start and begin to pull inputs.
          *
          * @return the running run, to be closed (try-with-resources)
-         * @throws IllegalStateException if this builder already started, or options conflict
-         *                               ({@link #executor} with {@link #virtualThreads()})
+         * @throws IllegalStateException if this builder already started
          */
         public Parallelized<I, R> start() {
             return Run.start(function, source.claim(), config.copy());

@@ -39,9 +39,11 @@ final class RunConfig {
         numThreads = n;
     }
 
+    /** Where the tasks run is one option: virtual threads replace a supplied executor, and the other way round. */
     void virtualThreads(boolean on) {
         if (on) {
             VirtualThreads.require();
+            executor = null;
         }
         virtualThreads = on;
     }
@@ -51,6 +53,7 @@ final class RunConfig {
             throw new IllegalArgumentException("executor is already shut down: it would refuse every task");
         }
         this.executor = executor;
+        this.virtualThreads = false;
     }
 
     void maxInFlight(int n) {
@@ -124,9 +127,6 @@ final class RunConfig {
     }
 
     RunConfig copy() {
-        if (executor != null && virtualThreads) {
-            throw new IllegalStateException("executor(...) and virtualThreads() conflict: choose one");
-        }
         RunConfig c = new RunConfig();
         c.numThreads = numThreads;
         c.virtualThreads = virtualThreads;

@@ -121,6 +121,30 @@ class ExecutorsTest {
     }
 
     @Test
+    void theLastOfExecutorAndVirtualThreadsWins() throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "supplied-pool"));
+        try {
+            var onPool = Parallelized.of((Integer i) -> Thread.currentThread().getName(), List.of(1))
+                    .progress(ProgressReporter.none()).threadNamePrefix("own-");
+            if (VirtualThreads.available()) {
+                onPool.virtualThreads();
+            }
+            try (var par = onPool.executor(pool).start()) {
+                assertThat(par.stream().map(Outcome::result)).containsExactly("supplied-pool");
+            }
+            if (VirtualThreads.available()) {
+                var onVirtual = Parallelized.of((Integer i) -> Thread.currentThread().getName(), List.of(1))
+                        .progress(ProgressReporter.none()).threadNamePrefix("own-").executor(pool).virtualThreads();
+                try (var par = onVirtual.start()) {
+                    assertThat(par.stream().map(Outcome::result)).singleElement().asString().startsWith("own-");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void virtualThreadsRunEachTaskOnAVirtualThreadOnJava21AndLater() throws Exception {
         if (!VirtualThreads.available()) {
             // Java 17: refused with a clear message (BadInputTest); .ci/run repeats this suite on JDK 25
