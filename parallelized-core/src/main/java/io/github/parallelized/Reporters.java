@@ -44,13 +44,14 @@ final class Reporters {
     }
 
     void start(Parallelized<?, ?> run) {
-        each(reporter -> reporter.onStart(run));
+        each("onStart", reporter -> reporter.onStart(run));
         for (int i = 0; i < all.length; i++) {
             ProgressReporter reporter = all[i];
             java.time.Duration interval = reporter.refreshInterval();
             if (!broken[i] && interval != null && !interval.isZero() && !interval.isNegative()) {
                 int index = i;
-                refreshes.add(Timer.every(() -> call(index, r -> r.onRefresh(run.progress().snapshot())), interval));
+                refreshes.add(Timer.every(() -> call(index, "onRefresh", r -> r.onRefresh(run.progress().snapshot())),
+                        interval));
             }
         }
     }
@@ -69,28 +70,28 @@ final class Reporters {
     }
 
     void write(String line) {
-        each(reporter -> reporter.onWrite(runId, line));
+        each("onWrite", reporter -> reporter.onWrite(runId, line));
     }
 
     void finish(ProgressSnapshot snapshot, Summary summary) {
         refreshes.forEach(refresh -> refresh.cancel(false));
-        each(reporter -> reporter.onFinish(snapshot, summary));
+        each("onFinish", reporter -> reporter.onFinish(snapshot, summary));
     }
 
-    private void each(Consumer<ProgressReporter> callback) {
+    private void each(String callbackName, Consumer<ProgressReporter> callback) {
         for (int i = 0; i < all.length; i++) {
-            call(i, callback);
+            call(i, callbackName, callback);
         }
     }
 
-    private void call(int index, Consumer<ProgressReporter> callback) {
+    private void call(int index, String callbackName, Consumer<ProgressReporter> callback) {
         if (broken[index]) {
             return;
         }
         try {
             callback.accept(all[index]);
         } catch (Throwable e) {
-            disable(index, "a callback", e);
+            disable(index, callbackName, e);
         }
     }
 

@@ -132,7 +132,7 @@ final class Screen {
     }
 
     /** Ctrl+C: leave the cursor on a clean line below the bars. */
-    private synchronized void onShutdown() {
+    synchronized void onShutdown() {
         if (drawn > 0) {
             out.println();
             out.flush();

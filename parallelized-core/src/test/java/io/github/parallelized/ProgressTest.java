@@ -113,6 +113,22 @@ class ProgressTest {
     }
 
     @Test
+    void aJvmShutdownDuringARunLeavesTheTerminalOnACleanLine() throws Exception {
+        Screen screen = new Screen(out, true, 100, false);
+        ConsoleReporter console = new ConsoleReporter(screen, Duration.ofSeconds(10));
+        CountDownLatch release = new CountDownLatch(1);
+        try (var par = Parallelized.of((Integer i) -> {
+            release.await();
+            return i;
+        }, HUNDRED).desc("Interrupted").progress(console).start()) {
+            screen.onShutdown(); // what the shutdown hook does on Ctrl+C
+            assertThat(printed()).contains("\rInterrupted").endsWith("\n");
+            release.countDown();
+            par.forEach(o -> { });
+        }
+    }
+
+    @Test
     void pbarIsLiveDuringIteration() throws Exception {
         List<Long> completedSeen = new ArrayList<>();
         try (var par = Parallelized.of((Integer i) -> i, HUNDRED).numThreads(1).maxInFlight(1)
@@ -248,9 +264,22 @@ class ProgressTest {
                 throw new IllegalStateException("display broke");
             }
         };
+        Logger logger = (Logger) LoggerFactory.getLogger("io.github.parallelized");
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        logger.addAppender(warnings);
+        logger.setAdditive(false);
         try (var par = Parallelized.of((Integer i) -> i, HUNDRED).progress(broken).listener(broken).start()) {
             assertThat(par.stream().filter(Outcome::isSuccess).count()).isEqualTo(100);
+        } finally {
+            logger.detachAppender(warnings);
+            logger.setAdditive(true);
         }
+        // logged once for each of its two places in the run (display and listener), then left out
+        assertThat(warnings.list).hasSize(2).allSatisfy(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage()).contains("failed in onStart").contains("display broke");
+        });
     }
 
     @Test

@@ -27,8 +27,8 @@ public final class ParallelizedProperties {
     private final Boolean virtualThreads;
 
     /**
-     * At most this many inputs of one run are taken from its source and not yet consumed. Default: 4 times
-     * num-threads, at least 16.
+     * At most this many inputs of one run are taken from its source and not yet consumed. Default: 16 times
+     * num-threads, at least 32.
      */
     private final Integer maxInFlight;
 
