@@ -78,6 +78,8 @@ final class ConsoleReporter implements ProgressReporter {
     static final class Bar {
         private final ProgressBar bar;
         private volatile String rendered = "";
+        /** The thread rendering in {@link #update}: renders by the library's own timer thread are ignored. */
+        private volatile Thread renderer;
 
         Bar(ProgressSnapshot start, int width) {
             bar = new ProgressBarBuilder()
@@ -107,7 +109,12 @@ final class ConsoleReporter implements ProgressReporter {
                     extra.append(' ').append(Postfix.format(s.postfix()));
                 }
                 bar.setExtraMessage(extra.toString());
-                bar.refresh();
+                renderer = Thread.currentThread();
+                try {
+                    bar.refresh();
+                } finally {
+                    renderer = null;
+                }
             }
         }
 
@@ -135,7 +142,9 @@ final class ConsoleReporter implements ProgressReporter {
 
             @Override
             public void accept(String line) {
-                rendered = line;
+                if (Thread.currentThread() == renderer) {
+                    rendered = line;
+                }
             }
 
             @Override
