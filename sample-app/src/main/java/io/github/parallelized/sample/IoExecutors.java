@@ -1,14 +1,12 @@
 package io.github.parallelized.sample;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * The executor of {@code io} runs: a virtual thread per task on Java 21+, else a fixed pool of daemon platform
- * threads. The sample is compiled for Java 17, so the Java 21 API is reached by reflection.
+ * Threads for {@code io} runs: on Java 21+ the runs use the engine's own virtual threads; on Java 17 they get
+ * this fixed pool of daemon platform threads instead.
  */
 final class IoExecutors {
 
@@ -27,13 +25,13 @@ final class IoExecutors {
     }
 
     /**
-     * Creates the executor.
+     * Creates the platform pool used where there are no virtual threads.
      *
-     * @param platformThreads the pool size where there are no virtual threads
+     * @param threads the pool size
      * @return a new executor, to be shut down by the caller
      */
-    static ExecutorService create(int platformThreads) {
-        return virtualThreadsAvailable() ? virtual() : Executors.newFixedThreadPool(platformThreads, daemons(PREFIX));
+    static ExecutorService platformPool(int threads) {
+        return Executors.newFixedThreadPool(threads, daemons(PREFIX));
     }
 
     static CustomizableThreadFactory daemons(String prefix) {
@@ -41,20 +39,5 @@ final class IoExecutors {
         // a task that ignores cancellation must not keep the JVM alive
         threads.setDaemon(true);
         return threads;
-    }
-
-    private static ExecutorService virtual() {
-        try {
-            // Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(PREFIX, 0).factory())
-            Class<?> builderType = Class.forName("java.lang.Thread$Builder");
-            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-            builder = builderType.getMethod("name", String.class, long.class).invoke(builder, PREFIX, 0L);
-            ThreadFactory factory = (ThreadFactory) builderType.getMethod("factory").invoke(builder);
-            return (ExecutorService) Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class)
-                    .invoke(null, factory);
-        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException
-                 | InvocationTargetException e) {
-            throw new IllegalStateException("Java " + Runtime.version().feature() + " should have virtual threads", e);
-        }
     }
 }

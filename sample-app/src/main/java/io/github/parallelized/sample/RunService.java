@@ -146,13 +146,16 @@ public class RunService implements DisposableBean {
     }
 
     /**
-     * I/O-bound tasks mostly wait, so they get many threads of their own: virtual ones on Java 21+, else a
-     * dedicated pool of platform threads. This also keeps them off the shared CPU pool that
-     * {@code parallelized.num-threads} sizes (a preset executor is replaced, as any preset is).
+     * I/O-bound tasks mostly wait, so they get many threads of their own: the engine's virtual threads on Java
+     * 21+, else a dedicated pool of platform threads. This also keeps them off the shared CPU pool that
+     * {@code parallelized.num-threads} sizes (the preset shared pool is replaced, as any preset is).
      */
     private Parallelized<Integer, String> startIo(RunSpec spec) {
         int threads = spec.threads() != null ? spec.threads() : DEFAULT_IO_THREADS;
-        return builder(Workloads.io(spec.latencyMs()), spec).numThreads(threads).executor(ioPool()).start();
+        Parallelized.Builder<Integer, String> builder = builder(Workloads.io(spec.latencyMs()), spec)
+                .numThreads(threads);
+        return (IoExecutors.virtualThreadsAvailable() ? builder.virtualThreads() : builder.executor(ioPool()))
+                .start();
     }
 
     private Parallelized.Builder<Integer, String> builder(TaskFunction<Integer, String> work, RunSpec spec) {
@@ -170,7 +173,7 @@ public class RunService implements DisposableBean {
             synchronized (this) {
                 pool = ioPool;
                 if (pool == null) {
-                    pool = IoExecutors.create(properties.ioThreads());
+                    pool = IoExecutors.platformPool(properties.ioThreads());
                     ioPool = pool;
                 }
             }
