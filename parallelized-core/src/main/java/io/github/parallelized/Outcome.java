@@ -23,6 +23,11 @@ public record Outcome<I, R>(I input, R result, Throwable error, int attempts, Du
     /**
      * Checks the components.
      *
+     * @param input see the record component of that name
+     * @param result see the record component of that name
+     * @param error see the record component of that name
+     * @param attempts see the record component of that name
+     * @param duration see the record component of that name
      * @throws NullPointerException     if {@code duration} is null
      * @throws IllegalArgumentException if {@code attempts} is negative
      */

@@ -31,6 +31,18 @@ public record ProgressSnapshot(String id, String description, RunState state, lo
     /**
      * Checks and copies the components.
      *
+     * @param id see the record component of that name
+     * @param description see the record component of that name
+     * @param state see the record component of that name
+     * @param total see the record component of that name
+     * @param pending see the record component of that name
+     * @param running see the record component of that name
+     * @param succeeded see the record component of that name
+     * @param failed see the record component of that name
+     * @param cancelled see the record component of that name
+     * @param startedAt see the record component of that name
+     * @param elapsed see the record component of that name
+     * @param postfix see the record component of that name
      * @throws NullPointerException if a reference component is null
      */
     public ProgressSnapshot {

@@ -29,6 +29,16 @@ public record Summary(String description, RunState state, long succeeded, long f
     /**
      * Checks and copies the components.
      *
+     * @param description see the record component of that name
+     * @param state see the record component of that name
+     * @param succeeded see the record component of that name
+     * @param failed see the record component of that name
+     * @param cancelled see the record component of that name
+     * @param failuresByType see the record component of that name
+     * @param p50 see the record component of that name
+     * @param p95 see the record component of that name
+     * @param max see the record component of that name
+     * @param elapsed see the record component of that name
      * @throws NullPointerException if a reference component is null
      */
     public Summary {
