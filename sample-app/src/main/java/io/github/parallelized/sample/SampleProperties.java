@@ -35,6 +35,9 @@ public record SampleProperties(@DefaultValue("100000") int maxCount,
 
         /**
          * Copies the list.
+         *
+         * @param enabled whether to launch them
+         * @param runs    the runs, or null for none
          */
         public Demo {
             runs = runs == null ? List.of() : List.copyOf(runs);
