@@ -496,7 +496,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
      * stopped the consumer itself turns what is left in the source into cancelled outcomes.
      */
     private Object take() {
-        consumer = Thread.currentThread();
+        Thread current = Thread.currentThread();
+        if (consumer != current) {
+            // a volatile write per outcome would cost a full fence on the consumer's hot path
+            consumer = current;
+        }
         while (true) {
             Object next = completed.poll();
             if (next != null) {
