@@ -38,8 +38,13 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** How often the consumer yields and looks again before it parks. */
-    static final int CONSUMER_SPINS = 8;
+    /**
+     * How often the consumer yields and looks again before it parks: adapted between these bounds, doubled when
+     * an outcome came while spinning, halved when the consumer had to park (long tasks waste no CPU on spinning,
+     * short ones never pay for a park and its unpark).
+     */
+    static final int MIN_CONSUMER_SPINS = 8;
+    static final int MAX_CONSUMER_SPINS = 256;
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -66,6 +71,8 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private final Cursor cursor = new Cursor();
 
     private volatile Thread consumer;
+    /** The consumer's current spin budget; touched by the consumer alone. */
+    private int consumerSpins = MIN_CONSUMER_SPINS;
     private volatile boolean consumerWaiting;
     private volatile boolean stopping;
     private volatile RunState stopReason;
@@ -518,14 +525,17 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
             if (closed) {
                 return null;
             }
-            // a short spin first: waking a parked consumer costs the workers a system call per outcome
-            for (int spin = 0; spin < CONSUMER_SPINS && next == null; spin++) {
+            // a spin first: waking a parked consumer costs the workers a system call per outcome
+            int spins = consumerSpins;
+            for (int spin = 0; spin < spins && next == null; spin++) {
                 Thread.yield();
                 next = completed.poll();
             }
             if (next != null) {
+                consumerSpins = Math.min(MAX_CONSUMER_SPINS, spins * 2);
                 return next;
             }
+            consumerSpins = Math.max(MIN_CONSUMER_SPINS, spins / 2);
             consumerWaiting = true;
             next = completed.poll();
             if (next == null && liveWorkers.get() > 0 && !stopping) {
