@@ -65,6 +65,7 @@ abstract class BenchSystem {
     static List<BenchSystem> all(Supplier<ProgressReporter> metrics) {
         List<BenchSystem> all = new ArrayList<>();
         all.add(new RawCompletionService());
+        all.add(new SubmitAllCompletionService());
         all.add(new ParallelizedSystem("parallelized-none", ProgressReporter::none, null));
         all.add(new ParallelizedSystem("parallelized-console", ProgressReporter::console, null));
         all.add(new ParallelizedSystem("parallelized-micrometer", ProgressReporter::none, metrics));
@@ -160,6 +161,43 @@ abstract class BenchSystem {
                         Integer input = inputs.next();
                         completion.submit(() -> task.apply(input));
                         inFlight++;
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+            sink = sum;
+            return count;
+        }
+    }
+
+    /** The other hand-written form: submit every input to an ExecutorCompletionService, then take every result. */
+    static final class SubmitAllCompletionService extends BenchSystem {
+        SubmitAllCompletionService() {
+            super("ecs-submit-all");
+        }
+
+        @Override
+        long run(Workload workload) throws InterruptedException {
+            Function<Integer, Integer> task = workload.task();
+            ExecutorService pool = pool(workload);
+            long count = 0;
+            long sum = 0;
+            try {
+                ExecutorCompletionService<Integer> completion = new ExecutorCompletionService<>(pool);
+                Iterator<Integer> inputs = workload.iterator();
+                long submitted = 0;
+                while (inputs.hasNext()) {
+                    Integer input = inputs.next();
+                    completion.submit(() -> task.apply(input));
+                    submitted++;
+                }
+                for (long i = 0; i < submitted; i++) {
+                    try {
+                        sum += completion.take().get();
+                        count++;
+                    } catch (ExecutionException e) {
+                        // a failed task: not counted
                     }
                 }
             } finally {

@@ -227,7 +227,7 @@ final class Compare {
                     row.samples.add(new Sample(nanos, peak));
                 }
             }
-            out.printf(Locale.ROOT, "%s: round %d of %d done%n", workload.name(), round + 1, options.rounds());
+            progress(out, workload.name(), round);
         }
     }
 
@@ -263,7 +263,7 @@ final class Compare {
                     row.samples.add(new Sample((long) median(nanos), Heap.peak()));
                 }
             }
-            out.printf(Locale.ROOT, "%s: round %d of %d done%n", workload.name(), round + 1, options.rounds());
+            progress(out, workload.name(), round);
         }
     }
 
@@ -312,7 +312,7 @@ final class Compare {
                 }
                 row.samples.add(new Sample(Long.parseLong(parts[2]), Long.parseLong(parts[3])));
             }
-            out.printf(Locale.ROOT, "%s: round %d of %d done%n", name, round + 1, options.rounds());
+            progress(out, name, round);
         }
     }
 
@@ -331,6 +331,15 @@ final class Compare {
         System.out.println("RESULT " + count + " " + nanos + " " + Heap.peak());
         System.out.flush();
         System.exit(0);
+    }
+
+    private void progress(PrintStream out, String workload, int round) {
+        if (round < 0) {
+            out.printf(Locale.ROOT, "%s: warm-up round %d of %d done%n", workload, round + options.warmups() + 1,
+                    options.warmups());
+        } else {
+            out.printf(Locale.ROOT, "%s: round %d of %d done%n", workload, round + 1, options.rounds());
+        }
     }
 
     /** The targets of the issue, computed from the table. */

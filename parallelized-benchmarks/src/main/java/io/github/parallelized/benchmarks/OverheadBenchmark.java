@@ -30,8 +30,8 @@ public class OverheadBenchmark {
     static final int TASKS = 10_000;
 
     /** The system under test (see the compare table for what each one is). */
-    @Param({"ecs", "parallelized-none", "parallelized-console", "parallelized-micrometer", "completable-future",
-            "parallel-collectors", "parallel-stream+pb"})
+    @Param({"ecs", "ecs-submit-all", "parallelized-none", "parallelized-console", "parallelized-micrometer",
+            "completable-future", "parallel-collectors", "parallel-stream+pb"})
     public String system;
 
     private BenchSystem runner;

@@ -30,7 +30,7 @@ class CompareSmokeTest {
             workloads.add("sleep-virtual");
         }
         List<String> systems = BenchSystem.all(Metrics::reporter).stream().map(BenchSystem::name).toList();
-        assertThat(systems).hasSize(7);
+        assertThat(systems).hasSize(8);
         for (String workload : workloads) {
             for (String system : systems) {
                 Compare.Row row = report.row(workload, system);
