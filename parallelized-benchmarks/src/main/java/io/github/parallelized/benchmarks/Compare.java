@@ -101,9 +101,18 @@ final class Compare {
             return rows.values().stream().allMatch(Row::ok);
         }
 
-        /** The per-round ratio of a system's throughput to the baseline's, median over the rounds. */
+        boolean anyWrongCount() {
+            return rows.values().stream().anyMatch(row -> row.failure != null && row.failure.startsWith("WRONG"));
+        }
+
+        /** The per-round ratio of a system's throughput to the windowed baseline's, median over the rounds. */
         double ratio(Row row) {
-            Row base = row(row.workload, BenchSystem.BASELINE);
+            return ratio(row, BenchSystem.BASELINE);
+        }
+
+        /** The per-round ratio of a system's throughput to another's, median over the rounds. */
+        double ratio(Row row, String baseline) {
+            Row base = row(row.workload, baseline);
             if (base == null || !row.ok() || !base.ok()) {
                 return Double.NaN;
             }
@@ -117,17 +126,20 @@ final class Compare {
 
         String table() {
             StringBuilder t = new StringBuilder();
-            t.append("| workload | tasks | threads | system | tasks/s | vs ecs | wall ms | peak heap MB |\n");
-            t.append("|---|---:|---:|---|---:|---:|---:|---:|\n");
+            t.append("| workload | tasks | threads | system | tasks/s | vs ecs | vs ecs-submit-all | wall ms"
+                    + " | peak heap MB |\n");
+            t.append("|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
             for (Row row : rows.values()) {
                 t.append("| ").append(row.workload).append(" | ").append(row.tasks).append(" | ").append(row.threads)
                         .append(" | ").append(row.system).append(" | ");
                 if (!row.ok()) {
-                    t.append(row.failure == null ? "not run" : row.failure).append(" | | | |\n");
+                    t.append(row.failure == null ? "not run" : row.failure).append(" | | | | |\n");
                     continue;
                 }
-                t.append(String.format(Locale.ROOT, "%,.0f | %.2fx | %.3f | %.0f |%n", row.tasksPerSecond(),
-                        ratio(row), row.medianNanos() / 1e6, row.medianPeakBytes() / (1024.0 * 1024.0)));
+                double submitAll = ratio(row, "ecs-submit-all");
+                t.append(String.format(Locale.ROOT, "%,.0f | %.2fx | %s | %.3f | %.0f |%n", row.tasksPerSecond(),
+                        ratio(row), Double.isNaN(submitAll) ? "" : String.format(Locale.ROOT, "%.2fx", submitAll),
+                        row.medianNanos() / 1e6, row.medianPeakBytes() / (1024.0 * 1024.0)));
             }
             return t.toString();
         }
@@ -349,7 +361,8 @@ final class Compare {
                 "completable-future", "parallel-collectors", "parallel-stream+pb")) {
             Row row = report.row("noop", system);
             if (row != null && row.ok()) {
-                checks.add(String.format(Locale.ROOT, "noop: %s at %.2fx of ecs", system, report.ratio(row)));
+                checks.add(String.format(Locale.ROOT, "noop: %s at %.2fx of ecs, %.2fx of ecs-submit-all", system,
+                        report.ratio(row), report.ratio(row, "ecs-submit-all")));
             }
         }
         Row fixed = report.row("fixed-10", "parallelized-console");
