@@ -46,6 +46,10 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     static final int MIN_CONSUMER_SPINS = 8;
     static final int MAX_CONSUMER_SPINS = 256;
 
+    /** How many workers keep task times of their own; the others share {@link #SHARED_TIMES} striped ones. */
+    static final int OWN_TIMES = 64;
+    static final int SHARED_TIMES = 16;
+
     private static final AtomicLong IDS = new AtomicLong();
 
     private final String id = Long.toString(IDS.incrementAndGet());
@@ -56,6 +60,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private final int windowSize;
     private final Consumed consumed = new Consumed();
     private final ConcurrentLinkedQueue<Object> completed = new ConcurrentLinkedQueue<>();
+    /**
+     * The task times of the workers past the first {@link #OWN_TIMES}, striped: a histogram is 4 KB, and a run on
+     * 10,000 virtual threads must not allocate 40 MB of them.
+     */
+    private final TaskTimes[] sharedTimes;
     private final Worker[] workers;
     private final AtomicInteger liveWorkers;
     private final List<Thread> ownThreads = new ArrayList<>();
@@ -92,6 +101,10 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         this.total = config.total >= 0 ? config.total : source.size();
         this.windowSize = config.window();
         int threads = config.threads();
+        this.sharedTimes = new TaskTimes[threads > OWN_TIMES ? SHARED_TIMES : 0];
+        for (int i = 0; i < sharedTimes.length; i++) {
+            sharedTimes[i] = new TaskTimes();
+        }
         this.workers = newWorkers(threads);
         this.liveWorkers = new AtomicInteger(threads);
         this.reporters = new Reporters(id, config.display(), config.listeners);
@@ -101,7 +114,8 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private Worker[] newWorkers(int count) {
         Worker[] created = (Worker[]) java.lang.reflect.Array.newInstance(Worker.class, count);
         for (int i = 0; i < count; i++) {
-            created[i] = new Worker();
+            created[i] = i < OWN_TIMES ? new Worker(new TaskTimes(), false)
+                    : new Worker(sharedTimes[i % SHARED_TIMES], true);
         }
         return created;
     }
@@ -142,7 +156,9 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
      * check rides on the source lock that the pull takes anyway, so admission costs no extra atomic operation.
      */
     private final class Worker implements Runnable {
-        final TaskTimes times = new TaskTimes();
+        /** This worker's task times: its own, or for workers past {@link #OWN_TIMES} one shared under its lock. */
+        final TaskTimes times;
+        final boolean sharedTimes;
         final WorkerCounts counts = new WorkerCounts();
         boolean shared;
         /** The thread of this loop while it is inside it; interrupts happen only under this object's lock. */
@@ -153,6 +169,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         I input;
         long seq;
         R result;
+
+        Worker(TaskTimes times, boolean sharedTimes) {
+            this.times = times;
+            this.sharedTimes = sharedTimes;
+        }
 
         boolean submit(ExecutorService executor) {
             try {
@@ -299,7 +320,13 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         R result = worker.result;
         worker.result = null;
         long nanos = System.nanoTime() - begin;
-        worker.times.record(nanos);
+        if (worker.sharedTimes) {
+            synchronized (worker.times) {
+                worker.times.record(nanos);
+            }
+        } else {
+            worker.times.record(nanos);
+        }
         if (error != null && stopping && !(error instanceof CancellationException)) {
             CancellationException cancelled = new CancellationException("cancelled while running");
             cancelled.initCause(error);
@@ -770,8 +797,13 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     @Override
     public Summary summary() {
         TaskTimes times = new TaskTimes();
-        for (Worker w : workers) {
-            w.times.addTo(times);
+        for (int i = 0; i < Math.min(workers.length, OWN_TIMES); i++) {
+            workers[i].times.addTo(times);
+        }
+        for (TaskTimes stripe : sharedTimes) {
+            synchronized (stripe) {
+                stripe.addTo(times);
+            }
         }
         Map<String, Long> byType = new HashMap<>();
         failuresByType.forEach((type, count) -> byType.put(type, count.sum()));
