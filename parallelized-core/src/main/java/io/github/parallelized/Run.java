@@ -80,8 +80,6 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private final Cursor cursor = new Cursor();
 
     private volatile Thread consumer;
-    /** The consumer's current spin budget; touched by the consumer alone. */
-    private int consumerSpins = MIN_CONSUMER_SPINS;
     private volatile boolean consumerWaiting;
     private volatile boolean stopping;
     private volatile RunState stopReason;
@@ -452,6 +450,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         long p6;
         long p7;
         volatile long value;
+        /**
+         * The consumer's spin budget, touched by the consumer alone: kept here, off the run's fields that the
+         * workers read per task, so that adapting it costs them no cache miss.
+         */
+        int spins = MIN_CONSUMER_SPINS;
         /** Workers waiting for room; written only by a worker that is about to wait. */
         volatile int waitingForRoom;
         long q1;
@@ -553,16 +556,17 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
                 return null;
             }
             // a spin first: waking a parked consumer costs the workers a system call per outcome
-            int spins = consumerSpins;
+            Consumed own = consumed;
+            int spins = own.spins;
             for (int spin = 0; spin < spins && next == null; spin++) {
                 Thread.yield();
                 next = completed.poll();
             }
             if (next != null) {
-                consumerSpins = Math.min(MAX_CONSUMER_SPINS, spins * 2);
+                own.spins = Math.min(MAX_CONSUMER_SPINS, spins * 2);
                 return next;
             }
-            consumerSpins = Math.max(MIN_CONSUMER_SPINS, spins / 2);
+            own.spins = Math.max(MIN_CONSUMER_SPINS, spins / 2);
             consumerWaiting = true;
             next = completed.poll();
             if (next == null && liveWorkers.get() > 0 && !stopping) {
