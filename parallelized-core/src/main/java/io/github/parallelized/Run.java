@@ -38,8 +38,17 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** How often the consumer yields and looks again before it parks. */
-    static final int CONSUMER_SPINS = 8;
+    /**
+     * How often the consumer yields and looks again before it parks: adapted between these bounds, doubled when
+     * an outcome came while spinning, halved when the consumer had to park (long tasks waste no CPU on spinning,
+     * short ones never pay for a park and its unpark).
+     */
+    static final int MIN_CONSUMER_SPINS = 8;
+    static final int MAX_CONSUMER_SPINS = 256;
+
+    /** How many workers keep task times of their own; the others share {@link #SHARED_TIMES} striped ones. */
+    static final int OWN_TIMES = 64;
+    static final int SHARED_TIMES = 16;
 
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -51,6 +60,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private final int windowSize;
     private final Consumed consumed = new Consumed();
     private final ConcurrentLinkedQueue<Object> completed = new ConcurrentLinkedQueue<>();
+    /**
+     * The task times of the workers past the first {@link #OWN_TIMES}, striped: a histogram is 4 KB, and a run on
+     * 10,000 virtual threads must not allocate 40 MB of them.
+     */
+    private final TaskTimes[] sharedTimes;
     private final Worker[] workers;
     private final AtomicInteger liveWorkers;
     private final List<Thread> ownThreads = new ArrayList<>();
@@ -85,6 +99,10 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         this.total = config.total >= 0 ? config.total : source.size();
         this.windowSize = config.window();
         int threads = config.threads();
+        this.sharedTimes = new TaskTimes[threads > OWN_TIMES ? SHARED_TIMES : 0];
+        for (int i = 0; i < sharedTimes.length; i++) {
+            sharedTimes[i] = new TaskTimes();
+        }
         this.workers = newWorkers(threads);
         this.liveWorkers = new AtomicInteger(threads);
         this.reporters = new Reporters(id, config.display(), config.listeners);
@@ -94,7 +112,8 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     private Worker[] newWorkers(int count) {
         Worker[] created = (Worker[]) java.lang.reflect.Array.newInstance(Worker.class, count);
         for (int i = 0; i < count; i++) {
-            created[i] = new Worker();
+            created[i] = i < OWN_TIMES ? new Worker(new TaskTimes(), false)
+                    : new Worker(sharedTimes[i % SHARED_TIMES], true);
         }
         return created;
     }
@@ -135,7 +154,9 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
      * check rides on the source lock that the pull takes anyway, so admission costs no extra atomic operation.
      */
     private final class Worker implements Runnable {
-        final TaskTimes times = new TaskTimes();
+        /** This worker's task times: its own, or for workers past {@link #OWN_TIMES} one shared under its lock. */
+        final TaskTimes times;
+        final boolean sharedTimes;
         final WorkerCounts counts = new WorkerCounts();
         boolean shared;
         /** The thread of this loop while it is inside it; interrupts happen only under this object's lock. */
@@ -146,6 +167,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         I input;
         long seq;
         R result;
+
+        Worker(TaskTimes times, boolean sharedTimes) {
+            this.times = times;
+            this.sharedTimes = sharedTimes;
+        }
 
         boolean submit(ExecutorService executor) {
             try {
@@ -292,7 +318,13 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         R result = worker.result;
         worker.result = null;
         long nanos = System.nanoTime() - begin;
-        worker.times.record(nanos);
+        if (worker.sharedTimes) {
+            synchronized (worker.times) {
+                worker.times.record(nanos);
+            }
+        } else {
+            worker.times.record(nanos);
+        }
         if (error != null && stopping && !(error instanceof CancellationException)) {
             CancellationException cancelled = new CancellationException("cancelled while running");
             cancelled.initCause(error);
@@ -418,6 +450,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         long p6;
         long p7;
         volatile long value;
+        /**
+         * The consumer's spin budget, touched by the consumer alone: kept here, off the run's fields that the
+         * workers read per task, so that adapting it costs them no cache miss.
+         */
+        int spins = MIN_CONSUMER_SPINS;
         /** Workers waiting for room; written only by a worker that is about to wait. */
         volatile int waitingForRoom;
         long q1;
@@ -496,7 +533,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
      * stopped the consumer itself turns what is left in the source into cancelled outcomes.
      */
     private Object take() {
-        consumer = Thread.currentThread();
+        Thread current = Thread.currentThread();
+        if (consumer != current) {
+            // a volatile write per outcome would cost a full fence on the consumer's hot path
+            consumer = current;
+        }
         while (true) {
             Object next = completed.poll();
             if (next != null) {
@@ -514,14 +555,18 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
             if (closed) {
                 return null;
             }
-            // a short spin first: waking a parked consumer costs the workers a system call per outcome
-            for (int spin = 0; spin < CONSUMER_SPINS && next == null; spin++) {
+            // a spin first: waking a parked consumer costs the workers a system call per outcome
+            Consumed own = consumed;
+            int spins = own.spins;
+            for (int spin = 0; spin < spins && next == null; spin++) {
                 Thread.yield();
                 next = completed.poll();
             }
             if (next != null) {
+                own.spins = Math.min(MAX_CONSUMER_SPINS, spins * 2);
                 return next;
             }
+            own.spins = Math.max(MIN_CONSUMER_SPINS, spins / 2);
             consumerWaiting = true;
             next = completed.poll();
             if (next == null && liveWorkers.get() > 0 && !stopping) {
@@ -756,8 +801,13 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     @Override
     public Summary summary() {
         TaskTimes times = new TaskTimes();
-        for (Worker w : workers) {
-            w.times.addTo(times);
+        for (int i = 0; i < Math.min(workers.length, OWN_TIMES); i++) {
+            workers[i].times.addTo(times);
+        }
+        for (TaskTimes stripe : sharedTimes) {
+            synchronized (stripe) {
+                stripe.addTo(times);
+            }
         }
         Map<String, Long> byType = new HashMap<>();
         failuresByType.forEach((type, count) -> byType.put(type, count.sum()));

@@ -1,0 +1,57 @@
+package io.github.parallelized.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compare runner in smoke mode (a few seconds): every system gives every input's result on every workload
+ * and the table has all rows. Timings are never asserted: this machine's are too noisy for that.
+ */
+class CompareSmokeTest {
+
+    @Test
+    void everySystemRunsEveryWorkloadAndTheTableHasAllRows() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        Compare.Report report;
+        try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            report = new Compare(Compare.Options.parse("--smoke")).run(out);
+        }
+        String printed = buffer.toString(StandardCharsets.UTF_8);
+
+        List<String> workloads = new java.util.ArrayList<>(List.of("noop", "fixed-10", "cpu-1t", "cpu-2t", "sleep",
+                "stream -Xmx64m"));
+        if (VirtualExecutors.available()) {
+            workloads.add("sleep-virtual");
+        }
+        List<String> systems = BenchSystem.all(Metrics::reporter).stream().map(BenchSystem::name).toList();
+        assertThat(systems).hasSize(8);
+        for (String workload : workloads) {
+            for (String system : systems) {
+                Compare.Row row = report.row(workload, system);
+                assertThat(row).as(workload + " on " + system).isNotNull();
+                if (workload.equals("sleep-virtual") && system.equals("parallel-stream+pb")) {
+                    assertThat(row.failure).isEqualTo("n/a");
+                } else {
+                    assertThat(row.failure).as(workload + " on " + system).isNull();
+                    assertThat(row.samples).as(workload + " on " + system).hasSize(1);
+                }
+                assertThat(printed).contains("| " + workload + " | ").contains(" | " + system + " | ");
+            }
+        }
+        assertThat(report.rows).hasSize(workloads.size() * systems.size());
+        assertThat(printed.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| workload")))
+                .hasSize(workloads.size() * systems.size());
+        assertThat(Metrics.registry().find("parallelized.task.duration").timers()).isNotEmpty();
+    }
+
+    @Test
+    void theJmhAnnotationProcessorRan() {
+        assertThat(getClass().getClassLoader().getResource("META-INF/BenchmarkList")).isNotNull();
+    }
+}
