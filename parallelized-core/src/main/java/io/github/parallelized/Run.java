@@ -529,14 +529,17 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
 
     /**
      * Takes the next outcome (a {@link Sequenced} one when ordered) in completion order, waiting for it; null at
-     * the end. Once the run is
-     * stopped the consumer itself turns what is left in the source into cancelled outcomes.
+     * the end. Once the run is stopped the consumer itself turns what is left in the source into cancelled
+     * outcomes. An interrupt of the consumer, whether it waits or not, cancels the run.
      */
     private Object take() {
         Thread current = Thread.currentThread();
         if (consumer != current) {
             // a volatile write per outcome would cost a full fence on the consumer's hot path
             consumer = current;
+        }
+        if (current.isInterrupted()) {
+            throw interrupted();
         }
         while (true) {
             Object next = completed.poll();
@@ -576,12 +579,16 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
             if (next != null) {
                 return next;
             }
-            if (Thread.interrupted()) {
-                cancel();
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while waiting for outcomes: the run was cancelled");
+            if (current.isInterrupted()) {
+                throw interrupted();
             }
         }
+    }
+
+    /** The consumer was interrupted: the run is cancelled and the caller hears of it, its flag kept. */
+    private CancellationException interrupted() {
+        cancel();
+        return new CancellationException("the consuming thread was interrupted: the run was cancelled");
     }
 
     private Object cancelNextUnstarted() {

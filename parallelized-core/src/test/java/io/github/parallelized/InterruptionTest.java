@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -99,6 +100,25 @@ class InterruptionTest {
         // close() does not wait for an interrupted consumer's workers: they see the interrupt a moment later
         await().untilAsserted(() -> assertThat(task.interrupted).hasValue(2));
         Threads.awaitNoneNamed("interrupt-consumer-");
+    }
+
+    @Test
+    void anInterruptIsHeardEvenWhileOutcomesKeepComing() {
+        LazinessTest.Counting endless = new LazinessTest.Counting();
+        long consumed = 0;
+        try (var par = Parallelized.of((Long i) -> i, endless).numThreads(2).threadNamePrefix("busy-consumer-")
+                .progress(ProgressReporter.none()).start()) {
+            Iterator<Outcome<Long, Long>> outcomes = par.iterator();
+            for (; consumed < 1000; consumed++) {
+                outcomes.next();
+            }
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(outcomes::hasNext).isInstanceOf(CancellationException.class)
+                    .hasMessageContaining("interrupted");
+            assertThat(Thread.interrupted()).as("flag kept (and cleared here)").isTrue();
+            assertThat(par.isCancelled()).isTrue();
+        }
+        Threads.awaitNoneNamed("busy-consumer-");
     }
 
     @Test
