@@ -257,24 +257,44 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
                     consumed.waitingForRoom--;
                 }
             }
-            if (stopping || c.drained) {
+            if (stopping || !advance(c)) {
                 return false;
             }
-            Iterator<? extends I> it = source.iterator();
-            try {
-                if (!it.hasNext()) {
-                    c.drained = true;
-                    return false;
-                }
-                worker.input = it.next();
-            } catch (Throwable e) {
-                c.drained = true;
-                fail(new ParallelizedException("the task source failed: " + Errors.describe(e, false), e));
-                return false;
-            }
-            worker.seq = c.sequence++;
+            worker.input = takeRead(c);
+            worker.seq = c.sequence - 1;
             return true;
         }
+    }
+
+    /**
+     * Reads the next input of the source into the cursor, for a worker or, once stopped, for the consumer; false
+     * when the source is drained or has failed (which fails the run). The caller holds the cursor's lock.
+     */
+    private boolean advance(Cursor c) {
+        if (c.drained) {
+            return false;
+        }
+        Iterator<? extends I> it = source.iterator();
+        try {
+            if (!it.hasNext()) {
+                c.drained = true;
+                return false;
+            }
+            c.read = it.next();
+        } catch (Throwable e) {
+            c.drained = true;
+            fail(new ParallelizedException("the task source failed: " + Errors.describe(e, false), e));
+            return false;
+        }
+        c.sequence++;
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private I takeRead(Cursor c) {
+        I input = (I) c.read;
+        c.read = null;
+        return input;
     }
 
     /** The consumer took one more outcome: room for one more input. */
@@ -432,6 +452,8 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
     /** The source's read position: kept apart from the run's read-mostly fields, workers write it per task. */
     private static final class Cursor {
         long sequence;
+        /** The input just read by {@link #advance}, until its reader takes it. */
+        Object read;
         /** The sequence up to which the window had room when the consumer's count was last read. */
         long limit;
         boolean drained;
@@ -595,24 +617,11 @@ final class Run<I, R> implements Parallelized<I, R>, Progress {
         I input;
         long seq;
         synchronized (cursor) {
-            if (cursor.drained) {
+            if (!advance(cursor)) {
                 return null;
             }
-            Iterator<? extends I> it = source.iterator();
-            try {
-                if (!it.hasNext()) {
-                    cursor.drained = true;
-                    return null;
-                }
-                input = it.next();
-            } catch (Throwable e) {
-                cursor.drained = true;
-                if (runError == null) {
-                    runError = new ParallelizedException("the task source failed: " + Errors.describe(e, false), e);
-                }
-                return null;
-            }
-            seq = cursor.sequence++;
+            input = takeRead(cursor);
+            seq = cursor.sequence - 1;
         }
         Outcome<I, R> outcome = cancelledBeforeStart(input);
         return config.ordered ? new Sequenced(seq, outcome) : outcome;
