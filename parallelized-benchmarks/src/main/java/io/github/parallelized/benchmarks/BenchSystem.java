@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -66,6 +67,7 @@ abstract class BenchSystem {
         List<BenchSystem> all = new ArrayList<>();
         all.add(new RawCompletionService());
         all.add(new SubmitAllCompletionService());
+        all.add(new SubmitAllCompletableFutures());
         all.add(new ParallelizedSystem("parallelized-none", ProgressReporter::none, null));
         all.add(new ParallelizedSystem("parallelized-console", ProgressReporter::console, null));
         all.add(new ParallelizedSystem("parallelized-micrometer", ProgressReporter::none, metrics));
@@ -197,6 +199,43 @@ abstract class BenchSystem {
                         sum += completion.take().get();
                         count++;
                     } catch (ExecutionException e) {
+                        // a failed task: not counted
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+            sink = sum;
+            return count;
+        }
+    }
+
+    /**
+     * The shortest hand-written form: {@code CompletableFuture.supplyAsync} for every input, then {@code join()} each
+     * in submission order (unbounded memory; a slow early task holds back the consumer, not the workers).
+     */
+    static final class SubmitAllCompletableFutures extends BenchSystem {
+        SubmitAllCompletableFutures() {
+            super("cf-submit-all");
+        }
+
+        @Override
+        long run(Workload workload) {
+            Function<Integer, Integer> task = workload.task();
+            ExecutorService pool = pool(workload);
+            long count = 0;
+            long sum = 0;
+            try {
+                List<CompletableFuture<Integer>> futures = new ArrayList<>();
+                for (Iterator<Integer> inputs = workload.iterator(); inputs.hasNext(); ) {
+                    Integer input = inputs.next();
+                    futures.add(CompletableFuture.supplyAsync(() -> task.apply(input), pool));
+                }
+                for (CompletableFuture<Integer> future : futures) {
+                    try {
+                        sum += future.join();
+                        count++;
+                    } catch (CompletionException e) {
                         // a failed task: not counted
                     }
                 }

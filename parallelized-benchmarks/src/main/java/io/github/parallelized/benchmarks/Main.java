@@ -31,12 +31,12 @@ public final class Main {
         String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
             case "compare" -> {
-                Compare.Report report = new Compare(Compare.Options.parse(rest)).run(System.out);
+                Report report = new Compare(CompareOptions.parse(rest)).run(System.out);
                 // a system that runs out of memory is a result; a wrong count of outcomes is a bug
                 System.exit(report.anyWrongCount() ? 1 : 0);
             }
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
-            case "stream-child" -> Compare.streamChild(rest);
+            case "stream-child" -> ForkedStream.child(rest);
             case "profile" -> profile(rest);
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
@@ -63,6 +63,6 @@ public final class Main {
             }
             System.out.printf(java.util.Locale.ROOT, "%s run %d: %,.0f tasks/s%n", system.name(), i, rates[i]);
         }
-        System.out.printf(java.util.Locale.ROOT, "%s median: %,.0f tasks/s%n", system.name(), Compare.median(rates));
+        System.out.printf(java.util.Locale.ROOT, "%s median: %,.0f tasks/s%n", system.name(), Report.median(rates));
     }
 }

@@ -18,22 +18,22 @@ class CompareSmokeTest {
     @Test
     void everySystemRunsEveryWorkloadAndTheTableHasAllRows() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        Compare.Report report;
+        Report report;
         try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            report = new Compare(Compare.Options.parse("--smoke")).run(out);
+            report = new Compare(CompareOptions.parse("--smoke")).run(out);
         }
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
-        List<String> workloads = new java.util.ArrayList<>(List.of("noop", "fixed-10", "cpu-1t", "cpu-2t", "sleep",
-                "stream -Xmx64m"));
+        List<String> workloads = new java.util.ArrayList<>(List.of("noop-1t", "noop-2t", "noop-4t", "fixed-10",
+                "cpu-1t", "cpu-2t", "sleep", "stream -Xmx64m"));
         if (VirtualExecutors.available()) {
             workloads.add("sleep-virtual");
         }
         List<String> systems = BenchSystem.all(Metrics::reporter).stream().map(BenchSystem::name).toList();
-        assertThat(systems).hasSize(8);
+        assertThat(systems).hasSize(9).contains("ecs", "ecs-submit-all", "cf-submit-all");
         for (String workload : workloads) {
             for (String system : systems) {
-                Compare.Row row = report.row(workload, system);
+                Report.Row row = report.row(workload, system);
                 assertThat(row).as(workload + " on " + system).isNotNull();
                 if (workload.equals("sleep-virtual") && system.equals("parallel-stream+pb")) {
                     assertThat(row.failure).isEqualTo("n/a");
