@@ -33,6 +33,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 final class Screen {
 
     static final int MOST_FINISHED_IN_BLOCK = 8;
+    private static final long MEASURE_AT_MOST_EVERY_NANOS = 1_000_000_000L;
     private static final String ESC = "\u001b[";
     private static volatile Screen standardError;
 
@@ -44,10 +45,13 @@ final class Screen {
     private final boolean redirectSystemStreams;
     private final boolean measureWidth;
     private volatile int width;
+    private long lastMeasured = System.nanoTime();
     private ConsoleProgressBarConsumer console;
     private final List<ConsoleReporter.Bar> block = new ArrayList<>();
     /** How many bar lines are drawn now, the cursor being at the end of the last. */
     private int drawn;
+    /** The JVM is shutting down (Ctrl+C): bars are no longer drawn, lines still printed. */
+    private boolean shutDown;
     private PrintStream savedOut;
     private PrintStream savedErr;
     private PrintStream installedOut;
@@ -112,8 +116,11 @@ final class Screen {
         if (block.isEmpty() && redirectSystemStreams) {
             redirect();
         }
-        if (measureWidth) {
-            // the terminal may have been resized since the last run; asking costs a process, off this thread
+        long now = System.nanoTime();
+        if (measureWidth && now - lastMeasured > MEASURE_AT_MOST_EVERY_NANOS) {
+            // the terminal may have been resized since the last run; asking costs a process: off this thread,
+            // and at most once a second however many runs start
+            lastMeasured = now;
             Timer.schedule(this::measure, java.time.Duration.ZERO);
         }
         block.add(bar);
@@ -196,7 +203,7 @@ final class Screen {
     }
 
     private void draw() {
-        if (!interactive || block.isEmpty()) {
+        if (!interactive || block.isEmpty() || shutDown) {
             return;
         }
         for (int i = 0; i < block.size(); i++) {
@@ -224,8 +231,9 @@ final class Screen {
         }
     }
 
-    /** Ctrl+C: leave the cursor on a clean line below the bars. */
+    /** Ctrl+C: leave the cursor on a clean line below the bars, and draw them no more. */
     synchronized void onShutdown() {
+        shutDown = true;
         if (drawn > 0) {
             out.println();
             out.flush();

@@ -122,6 +122,10 @@ class ProgressTest {
         }, HUNDRED).desc("Interrupted").progress(console).start()) {
             screen.onShutdown(); // what the shutdown hook does on Ctrl+C
             assertThat(printed()).contains("\rInterrupted").endsWith("\n");
+            String before = printed();
+            console.onRefresh(par.progress().snapshot()); // the refresh thread still runs during shutdown
+            par.pbar().write("from a shutdown hook");
+            assertThat(printed()).isEqualTo(before + "from a shutdown hook\n");
             release.countDown();
             par.forEach(o -> { });
         }
