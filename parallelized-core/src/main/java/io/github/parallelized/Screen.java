@@ -339,9 +339,12 @@ final class Screen {
 
     /** Whether the terminal takes UTF-8: the encoding of standard error (Java 19+), else the platform's. */
     private static boolean utf8() {
-        String encoding = System.getProperty("stderr.encoding", System.getProperty("native.encoding",
-                System.getProperty("file.encoding", "")));
-        String e = encoding.toUpperCase(Locale.ROOT);
+        return isUtf8(System.getProperty("stderr.encoding",
+                System.getProperty("native.encoding", System.getProperty("file.encoding", ""))));
+    }
+
+    static boolean isUtf8(String encoding) {
+        String e = encoding.trim().toUpperCase(Locale.ROOT);
         return e.equals("UTF-8") || e.equals("UTF8");
     }
 }

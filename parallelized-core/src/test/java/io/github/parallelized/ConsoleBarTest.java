@@ -256,6 +256,62 @@ class ConsoleBarTest {
     }
 
     @Test
+    void unicodeOnlyWhenTheTerminalsEncodingIsUtf8() {
+        assertThat(Screen.isUtf8("UTF-8")).isTrue();
+        assertThat(Screen.isUtf8("utf8")).isTrue();
+        assertThat(Screen.isUtf8("ANSI_X3.4-1968")).isFalse(); // LANG=C
+        assertThat(Screen.isUtf8("windows-1252")).isFalse();
+        assertThat(Screen.isUtf8("")).isFalse();
+    }
+
+    @Test
+    void twoRunsOnTwoThreadsLeaveEveryLineWholeOnTheTerminal() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+            PrintStream tty = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+            // bars and write() lines on one terminal, as stderr and stdout are
+            ConsoleReporter console = new ConsoleReporter(new Screen(tty, tty, true, true, 80, false),
+                    Duration.ofMillis(1), false, false);
+            Runnable a = () -> runWithWrites(console, "Alpha", 60);
+            Runnable b = () -> runWithWrites(console, "Beta", 40);
+            Thread first = new Thread(a);
+            Thread second = new Thread(b);
+            first.start();
+            second.start();
+            first.join(10_000);
+            second.join(10_000);
+            assertThat(first.isAlive() || second.isAlive()).isFalse();
+            List<String> rows = TerminalScreen.rows(terminal.toString(StandardCharsets.UTF_8));
+            // what stays on screen: every written line, each run's final line and summary, nothing else
+            assertThat(rows).filteredOn(r -> r.contains("|")).hasSize(2)
+                    .anyMatch(r -> r.startsWith("Alpha: 100%|██") && r.contains("| 60/60 [00:0"))
+                    .anyMatch(r -> r.startsWith("Beta: 100%|██") && r.contains("| 40/40 [00:0"));
+            assertThat(rows).filteredOn(r -> r.contains("succeeded")).containsExactlyInAnyOrder(
+                    rows.stream().filter(r -> r.startsWith("Alpha: 60 succeeded")).findFirst().orElse("no Alpha summary"),
+                    rows.stream().filter(r -> r.startsWith("Beta: 40 succeeded")).findFirst().orElse("no Beta summary"));
+            assertThat(rows).filteredOn(r -> r.contains("passed")).containsExactlyInAnyOrder(
+                    "Alpha passed 10", "Alpha passed 20", "Alpha passed 30", "Alpha passed 40", "Alpha passed 50",
+                    "Alpha passed 60", "Beta passed 10", "Beta passed 20", "Beta passed 30", "Beta passed 40");
+            assertThat(rows).hasSize(14);
+        }
+    }
+
+    private static void runWithWrites(ConsoleReporter console, String desc, int tasks) {
+        try (var par = Parallelized.of((Integer i) -> {
+            Thread.sleep(1);
+            return i;
+        }, java.util.stream.IntStream.range(0, tasks).boxed().toList()).numThreads(2).desc(desc).progress(console)
+                .start()) {
+            int seen = 0;
+            for (Outcome<Integer, Integer> o : par) {
+                if (++seen % 10 == 0) {
+                    par.pbar().write(desc + " passed " + seen);
+                }
+            }
+        }
+    }
+
+    @Test
     void badConsolePropertiesAreRefusedNamingThemAndTheirValues() {
         String before = System.getProperty(ConsoleReporter.WRITE_PROPERTY);
         try {
