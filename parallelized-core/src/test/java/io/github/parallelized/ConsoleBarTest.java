@@ -235,6 +235,25 @@ class ConsoleBarTest {
     }
 
     @Test
+    void pastEightFinishedLinesInTheBlockTheyLeaveAtOnceSoTheBlockStaysSmall() {
+        Screen screen = new Screen(err, out, true, false, 60, false);
+        ConsoleReporter console = new ConsoleReporter(screen, Duration.ofMillis(200), false, false);
+        console.start(at("top", "Top", RunState.RUNNING, 10, 0, 0, 0, 0, Map.of()));
+        for (int i = 1; i <= Screen.MOST_FINISHED_IN_BLOCK + 1; i++) {
+            console.start(at("s" + i, "Short" + i, RunState.RUNNING, 1, 0, 0, 0, 0, Map.of()));
+            finish(console, at("s" + i, "Short" + i, RunState.COMPLETED, 1, 1, 0, 0, 100, Map.of()));
+            List<String> rows = TerminalScreen.rows(bars.toString(StandardCharsets.UTF_8));
+            if (i <= Screen.MOST_FINISHED_IN_BLOCK) { // below the live bar, in place
+                assertThat(rows).hasSize(1 + i).first().asString().startsWith("Top:   0%|");
+            } else { // all nine with their summaries above, the live bar alone at the bottom
+                assertThat(rows).hasSize(2 * i + 1).last().asString().startsWith("Top:   0%|");
+                assertThat(rows.get(0)).startsWith("Short1: 100%|");
+                assertThat(rows.get(1)).startsWith("Short1: 1 succeeded");
+            }
+        }
+    }
+
+    @Test
     void aLateRefreshNeverOverwritesTheFinalLine() {
         BarLine ascii = new BarLine(false);
         ConsoleReporter.Bar bar = new ConsoleReporter.Bar(running(10, 0, 0));
