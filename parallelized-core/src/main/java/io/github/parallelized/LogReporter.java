@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-/** Progress as SLF4J lines: one at every step of percent (or every 10 s without a total) and the summary. */
+/**
+ * Progress as log lines through {@link System.Logger} (see {@link Log}): one at every step of percent (or every
+ * 10 s of the run's time without a total) and the summary.
+ */
 final class LogReporter implements ProgressReporter {
 
-    static final Logger LOG = LoggerFactory.getLogger("io.github.parallelized.progress");
+    static final String LOGGER = "io.github.parallelized.progress";
+    static final Log LOG = Log.named(LOGGER);
     private static final long UNKNOWN_TOTAL_EVERY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final int percentStep;
@@ -25,8 +26,8 @@ final class LogReporter implements ProgressReporter {
 
     @Override
     public void onStart(Parallelized<?, ?> run) {
-        lastLogged.put(run.id(), new long[] {0, System.nanoTime()});
         ProgressSnapshot s = run.progress().snapshot();
+        lastLogged.put(run.id(), new long[] {0, s.elapsed().toNanos()});
         LOG.info("{}: started, {} tasks", s.description(), s.total() < 0 ? "unknown number of" : s.total());
     }
 
@@ -41,28 +42,28 @@ final class LogReporter implements ProgressReporter {
         if (last == null) {
             return;
         }
-        long now = System.nanoTime();
+        long now = s.elapsed().toNanos();
         if (s.total() > 0) {
             long step = (long) (s.fraction().orElse(0.0) * 100) / percentStep;
             if (step > last[0] && step * percentStep < 100) {
                 last[0] = step;
-                LOG.info(ProgressLine.of(s));
+                LOG.info("{}", ProgressLine.of(s));
             }
         } else if (now - last[1] >= UNKNOWN_TOTAL_EVERY_NANOS) {
             last[1] = now;
-            LOG.info(ProgressLine.of(s));
+            LOG.info("{}", ProgressLine.of(s));
         }
     }
 
     @Override
     public void onWrite(String run, String line) {
-        LOG.info(line);
+        LOG.info("{}", line);
     }
 
     @Override
     public void onFinish(ProgressSnapshot snapshot, Summary summary) {
         lastLogged.remove(snapshot.id());
-        LOG.info(summary.toString());
+        LOG.info("{}", summary);
     }
 
     @Override

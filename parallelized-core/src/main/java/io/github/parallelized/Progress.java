@@ -26,8 +26,8 @@ public interface Progress {
     void setPostfix(Map<String, ?> postfix);
 
     /**
-     * Prints one line above the bar without breaking it (tqdm's {@code write}); with log progress it is
-     * logged, with no display it goes to standard error.
+     * Prints one line above the bar without breaking it (tqdm's {@code write}): to standard output with the
+     * console bar (above every live bar) or with no display; with log progress it is logged.
      *
      * @param line the text, not null
      */

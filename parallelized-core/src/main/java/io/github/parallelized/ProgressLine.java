@@ -1,8 +1,6 @@
 package io.github.parallelized;
 
-import java.util.Locale;
-
-/** One plain line for a snapshot, for logs: {@code "Rendering: 40% (400/1000), 95.1/s, 0:00:04 elapsed, ETA 0:00:06"}. */
+/** One plain line for a snapshot, for logs: {@code "Rendering: 40% (400/1000), 95.10it/s, 0:00:04 elapsed, ETA 0:00:06"}. */
 final class ProgressLine {
 
     private ProgressLine() {
@@ -19,7 +17,11 @@ final class ProgressLine {
         if (s.failed() > 0) {
             line.append(", ").append(s.failed()).append(" failed");
         }
-        line.append(String.format(Locale.ROOT, ", %.1f/s, %s elapsed", s.ratePerSecond(), Durations.clock(s.elapsed())));
+        if (s.cancelled() > 0) {
+            line.append(", ").append(s.cancelled()).append(" cancelled");
+        }
+        line.append(", ").append(Units.rate(s.ratePerSecond()))
+                .append(", ").append(Durations.clock(s.elapsed())).append(" elapsed");
         s.eta().ifPresent(eta -> line.append(", ETA ").append(Durations.clock(eta)));
         if (!s.postfix().isEmpty()) {
             line.append(", ").append(Postfix.format(s.postfix()));

@@ -70,20 +70,31 @@ public interface ProgressReporter {
     }
 
     /**
-     * A bar on standard error drawn by the progressbar library: desc, count/total, percentage, rate,
-     * elapsed, ETA and postfix. On a terminal it redraws in place and keeps log lines from garbling it;
-     * elsewhere (CI, IDE consoles, container logs) it prints one plain line every few seconds instead.
-     * Prints the {@link Summary} at the end.
+     * A tqdm-like bar per run on standard error: desc, percentage, bar, count/total, elapsed, ETA, rate and
+     * postfix ({@code Rendering:  40%|████▏     | 400/1000 [00:04<00:06, 95.10it/s, status=processing]}). The
+     * rate is smoothed as tqdm smooths it; the final line shows the average, and says {@code cancelled} or
+     * {@code failed} (without an ETA) when the run stopped early. Without a known total: count, elapsed and
+     * rate only. On a terminal the bars of concurrent runs each keep their own line, redrawn in place, Unicode
+     * blocks on a UTF-8 terminal, and lines printed meanwhile go above them; elsewhere (CI, IDE consoles,
+     * container logs) it prints one plain line every ten seconds instead. Prints the {@link Summary} at the end.
+     * Lines passed to {@link Progress#write(String)} go to standard output (as tqdm's {@code write}).
+     *
+     * <p>System properties: {@code parallelized.console.ascii=true} draws an ASCII bar even on a UTF-8
+     * terminal; {@code parallelized.console.write=stderr} sends {@code write} lines to standard error.
      *
      * @return the console reporter
+     * @throws IllegalArgumentException if one of those properties has a value other than those named
      */
     static ProgressReporter console() {
         return ConsoleReporter.standardError();
     }
 
     /**
-     * Log lines through SLF4J (logger {@code io.github.parallelized.progress}, level INFO) at every 10 percent,
-     * or every 10 seconds when the total is unknown, and the {@link Summary} at the end.
+     * Log lines through the JDK's {@link System.Logger} (logger {@code io.github.parallelized.progress}, level
+     * INFO) at every 10 percent, or every 10 seconds when the total is unknown, and the {@link Summary} at the
+     * end. No logging library is needed: in a plain program the lines go to java.util.logging; Spring Boot
+     * routes them into the application's logging; elsewhere {@code org.slf4j:slf4j-jdk-platform-logging} sends
+     * them to SLF4J.
      *
      * @return the log reporter
      */
@@ -92,8 +103,8 @@ public interface ProgressReporter {
     }
 
     /**
-     * Log lines through SLF4J at every {@code percentStep} percent, or every 10 seconds when the total is
-     * unknown, and the {@link Summary} at the end.
+     * Log lines through the JDK's {@link System.Logger} at every {@code percentStep} percent, or every 10
+     * seconds when the total is unknown, and the {@link Summary} at the end.
      *
      * @param percentStep the step, 1 to 100
      * @return the log reporter
@@ -104,7 +115,7 @@ public interface ProgressReporter {
     }
 
     /**
-     * No display at all (lines passed to {@link Progress#write(String)} still go to standard error).
+     * No display at all (lines passed to {@link Progress#write(String)} still go to standard output).
      *
      * @return the silent reporter
      */

@@ -5,16 +5,13 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * The reporters of one run, each guarded: the first exception a reporter throws is logged and the reporter is
  * left out for the rest of the run, so a broken display or listener never breaks the run.
  */
 final class Reporters {
 
-    static final Logger LOG = LoggerFactory.getLogger("io.github.parallelized");
+    static final Log LOG = Log.named("io.github.parallelized");
 
     private final String runId;
     private final ProgressReporter[] all;

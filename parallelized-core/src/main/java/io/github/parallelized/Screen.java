@@ -5,39 +5,77 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 
 /**
- * Where console bars are drawn. On a terminal the live bars sit at the bottom, redrawn in place; a line
- * written meanwhile (through {@link Progress#write}, or by a logger to System.out or System.err, which are
- * redirected while bars are shown) first erases them, goes above, and the bars are drawn again below it.
- * Elsewhere (CI, IDE consoles, files) each refresh is one plain line, so nothing floods or garbles.
+ * Where console bars are drawn, and where lines written meanwhile go.
+ *
+ * <p>On a terminal the bars of the live runs form a block at the bottom, one line each, in the order the runs
+ * started (tqdm's {@code position}), redrawn in place. A line written meanwhile (through {@link Progress#write},
+ * or printed to System.out or System.err, which are redirected while bars are shown) first erases the block,
+ * goes above it, and the block is drawn again below. When a run ends, its final line stays on its row until
+ * every run above it has ended too; then it leaves the block with its summary. So a bar never moves while
+ * others start and end. Past {@link #MOST_FINISHED_IN_BLOCK} finished lines, they leave at once, to keep the
+ * block smaller than a screen.
+ *
+ * <p>Elsewhere (CI, IDE consoles, files) each refresh is one plain line, so nothing floods or garbles.
+ *
+ * <p>Terminal width and trimming come from the progressbar library ({@link ConsoleProgressBarConsumer}: JLine
+ * for the width, display-width trimming for wide characters). Thread-safe: every drawing holds this
+ * screen's lock.
  */
 final class Screen {
 
+    static final int MOST_FINISHED_IN_BLOCK = 8;
+    private static final long MEASURE_AT_MOST_EVERY_NANOS = 1_000_000_000L;
     private static final String ESC = "\u001b[";
     private static volatile Screen standardError;
 
     private final PrintStream out;
+    /** Where {@link #write} sends lines meant for standard output: null for whatever System.out is then. */
+    private final PrintStream standardOutput;
     private final boolean interactive;
-    private final int width;
+    private final boolean unicode;
     private final boolean redirectSystemStreams;
-    private final List<ConsoleReporter.Bar> live = new ArrayList<>();
+    private final boolean measureWidth;
+    private volatile int width;
+    private long lastMeasured = System.nanoTime();
+    private ConsoleProgressBarConsumer console;
+    private final List<ConsoleReporter.Bar> block = new ArrayList<>();
     /** How many bar lines are drawn now, the cursor being at the end of the last. */
     private int drawn;
+    /** The JVM is shutting down (Ctrl+C): bars are no longer drawn, lines still printed. */
+    private boolean shutDown;
     private PrintStream savedOut;
     private PrintStream savedErr;
     private PrintStream installedOut;
     private PrintStream installedErr;
 
-    Screen(PrintStream out, boolean interactive, int width, boolean redirectSystemStreams) {
-        this.out = out;
-        this.interactive = interactive;
-        this.width = width;
-        this.redirectSystemStreams = redirectSystemStreams;
+    /** A screen for tests: fixed width, no terminal queries, no redirection unless asked. */
+    Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
+           boolean redirectSystemStreams) {
+        this(out, standardOutput, interactive, unicode, width, redirectSystemStreams, false);
     }
 
+    private Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
+                   boolean redirectSystemStreams, boolean measureWidth) {
+        this.out = out;
+        this.standardOutput = standardOutput;
+        this.interactive = interactive;
+        this.unicode = unicode;
+        this.redirectSystemStreams = redirectSystemStreams;
+        this.measureWidth = measureWidth;
+        this.width = width;
+        this.console = new ConsoleProgressBarConsumer(out, width);
+    }
+
+    /** The screen of standard error, shared by every console bar of the JVM. */
     static Screen standardError() {
         Screen screen = standardError;
         if (screen == null) {
@@ -45,10 +83,11 @@ final class Screen {
                 screen = standardError;
                 if (screen == null) {
                     boolean terminal = isTerminal();
-                    screen = new Screen(System.err, terminal, terminalWidth(), terminal);
+                    int width = terminal ? terminalWidth(System.err) : 0;
+                    screen = new Screen(System.err, null, terminal, terminal && utf8(), Math.max(width, 20),
+                            terminal, terminal);
                     standardError = screen;
-                    Screen installed = screen;
-                    Runtime.getRuntime().addShutdownHook(new Thread(installed::onShutdown, "parallelized-shutdown"));
+                    Runtime.getRuntime().addShutdownHook(new Thread(screen::onShutdown, "parallelized-shutdown"));
                 }
             }
         }
@@ -59,19 +98,32 @@ final class Screen {
         return interactive;
     }
 
-    int width() {
-        return width;
+    boolean unicode() {
+        return unicode;
+    }
+
+    /** The columns a bar line may fill: the terminal's width, or 0 when not on a terminal. */
+    int columns() {
+        return interactive ? width : 0;
     }
 
     synchronized void add(ConsoleReporter.Bar bar) {
         if (!interactive) {
             out.println(bar.line());
+            out.flush();
             return;
         }
-        if (live.isEmpty() && redirectSystemStreams) {
+        if (block.isEmpty() && redirectSystemStreams) {
             redirect();
         }
-        live.add(bar);
+        long now = System.nanoTime();
+        if (measureWidth && now - lastMeasured > MEASURE_AT_MOST_EVERY_NANOS) {
+            // the terminal may have been resized since the last run; asking costs a process: off this thread,
+            // and at most once a second however many runs start
+            lastMeasured = now;
+            Timer.schedule(this::measure, java.time.Duration.ZERO);
+        }
+        block.add(bar);
         erase();
         draw();
     }
@@ -79,34 +131,64 @@ final class Screen {
     synchronized void refresh(ConsoleReporter.Bar bar) {
         if (!interactive) {
             out.println(bar.line());
-            return;
-        }
-        erase();
-        draw();
-    }
-
-    synchronized void println(String line) {
-        erase();
-        out.println(line);
-        draw();
-    }
-
-    /** The run ended: its last bar and its summary stay on screen as plain lines. */
-    synchronized void retire(ConsoleReporter.Bar bar, String summary) {
-        if (!interactive) {
-            out.println(bar.line());
-            out.println(summary);
             out.flush();
             return;
         }
+        if (block.contains(bar)) {
+            erase();
+            draw();
+        }
+    }
+
+    /** One line above every bar: to standard output, or to the bars' own stream. */
+    synchronized void write(String line, boolean toStandardError) {
+        PrintStream target = toStandardError ? out : standardOutput();
         erase();
-        live.remove(bar);
-        out.println(bar.line());
-        out.println(summary);
+        out.flush();
+        target.println(line);
+        target.flush();
         draw();
-        if (live.isEmpty() && redirectSystemStreams) {
+    }
+
+    /** The bar's run ended ({@link ConsoleReporter.Bar#summary()} is set): its last line stays, then leaves with the summary. */
+    synchronized void finish(ConsoleReporter.Bar bar) {
+        if (!interactive) {
+            out.println(bar.line());
+            out.println(bar.summary());
+            out.flush();
+            return;
+        }
+        if (!block.contains(bar)) {
+            return;
+        }
+        erase();
+        long finished = block.stream().filter(ConsoleReporter.Bar::finished).count();
+        for (var it = block.iterator(); it.hasNext(); ) {
+            ConsoleReporter.Bar top = it.next();
+            if (!top.finished()) {
+                if (finished <= MOST_FINISHED_IN_BLOCK) {
+                    break;
+                }
+                continue;
+            }
+            it.remove();
+            finished--;
+            print(top.line());
+            out.println();
+            out.println(top.summary());
+        }
+        draw();
+        if (block.isEmpty() && redirectSystemStreams) {
             restore();
         }
+    }
+
+    private PrintStream standardOutput() {
+        if (standardOutput != null) {
+            return standardOutput;
+        }
+        PrintStream current = System.out;
+        return current == installedOut && savedOut != null ? savedOut : current;
     }
 
     private void erase() {
@@ -121,18 +203,37 @@ final class Screen {
     }
 
     private void draw() {
-        if (!interactive) {
+        if (!interactive || block.isEmpty() || shutDown) {
             return;
         }
-        for (int i = 0; i < live.size(); i++) {
-            out.print((i == 0 ? "\r" : "\n") + live.get(i).line());
+        for (int i = 0; i < block.size(); i++) {
+            if (i > 0) {
+                out.print('\n');
+            }
+            print(block.get(i).line());
         }
-        drawn = live.size();
+        drawn = block.size();
         out.flush();
     }
 
-    /** Ctrl+C: leave the cursor on a clean line below the bars. */
+    /** Carriage return and the line cut to the width, so that it never wraps and the block keeps its height. */
+    private void print(String line) {
+        console.accept(line);
+    }
+
+    private void measure() {
+        int columns = terminalWidth(out);
+        synchronized (this) {
+            if (columns >= 20 && columns != width) {
+                width = columns;
+                console = new ConsoleProgressBarConsumer(out, columns);
+            }
+        }
+    }
+
+    /** Ctrl+C: leave the cursor on a clean line below the bars, and draw them no more. */
     synchronized void onShutdown() {
+        shutDown = true;
         if (drawn > 0) {
             out.println();
             out.flush();
@@ -182,6 +283,7 @@ final class Screen {
                         pending.write(bytes, start, i + 1 - start);
                         start = i + 1;
                         erase();
+                        out.flush();
                         target.write(pending.toByteArray(), 0, pending.size());
                         target.flush();
                         pending.reset();
@@ -198,9 +300,20 @@ final class Screen {
         }
     }
 
+    /** Whether standard error is a terminal that understands cursor movement. */
     private static boolean isTerminal() {
         if (System.getenv("CI") != null || "dumb".equals(System.getenv("TERM"))) {
             return false;
+        }
+        // Linux tells exactly where standard error goes; System.console() only knows about stdin and stdout
+        Path stderr = Path.of("/proc/self/fd/2");
+        if (Files.isSymbolicLink(stderr)) {
+            try {
+                String target = Files.readSymbolicLink(stderr).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (java.io.IOException | SecurityException e) {
+                return false;
+            }
         }
         java.io.Console console = System.console();
         if (console == null) {
@@ -215,12 +328,23 @@ final class Screen {
         }
     }
 
-    private static int terminalWidth() {
+    /** The terminal's width as the progressbar library measures it (through JLine), 80 if it cannot tell. */
+    private static int terminalWidth(PrintStream out) {
         try {
-            int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100"));
-            return Math.max(40, columns - 1);
-        } catch (NumberFormatException e) {
-            return 99;
+            return new ConsoleProgressBarConsumer(out).getMaxRenderedLength();
+        } catch (RuntimeException | LinkageError e) {
+            return 80;
         }
+    }
+
+    /** Whether the terminal takes UTF-8: the encoding of standard error (Java 19+), else the platform's. */
+    private static boolean utf8() {
+        return isUtf8(System.getProperty("stderr.encoding",
+                System.getProperty("native.encoding", System.getProperty("file.encoding", ""))));
+    }
+
+    static boolean isUtf8(String encoding) {
+        String e = encoding.trim().toUpperCase(Locale.ROOT);
+        return e.equals("UTF-8") || e.equals("UTF8");
     }
 }

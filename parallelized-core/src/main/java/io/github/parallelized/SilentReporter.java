@@ -1,6 +1,6 @@
 package io.github.parallelized;
 
-/** No display; lines written through {@link Progress#write(String)} still reach standard error. */
+/** No display; lines written through {@link Progress#write(String)} still reach standard output, as tqdm's do. */
 final class SilentReporter implements ProgressReporter {
 
     static final SilentReporter INSTANCE = new SilentReporter();
@@ -10,7 +10,7 @@ final class SilentReporter implements ProgressReporter {
 
     @Override
     public void onWrite(String run, String line) {
-        System.err.println(line);
+        System.out.println(line);
     }
 
     @Override

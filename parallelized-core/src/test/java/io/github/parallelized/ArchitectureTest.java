@@ -33,10 +33,10 @@ class ArchitectureTest {
     }
 
     @Test
-    void theCoreDependsOnTheJdkProgressbarAndSlf4jOnly() {
+    void theCoreDependsOnTheJdkAndProgressbarOnlyNoLoggingLibrary() {
         classes().that().resideInAPackage("io.github.parallelized..")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("io.github.parallelized..", "java..", "me.tongfei.progressbar..", "org.slf4j..")
+                .resideInAnyPackage("io.github.parallelized..", "java..", "me.tongfei.progressbar..")
                 .check(CORE);
     }
 

@@ -15,13 +15,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.Test;
 
 class ProgressTest {
 
@@ -36,7 +35,7 @@ class ProgressTest {
 
     @Test
     void plainConsoleBarPrintsWholeLinesWithDescCountsPercentageRateEtaAndPostfix() {
-        ConsoleReporter console = new ConsoleReporter(new Screen(out, false, 120, false), Duration.ofSeconds(10));
+        ConsoleReporter console = new ConsoleReporter(new Screen(out, out, false, false, 120, false), Duration.ofSeconds(10), false, false);
         try (var par = Parallelized.of((Integer i) -> i, HUNDRED).desc("Rendering").progress(console).start()) {
             par.pbar().setPostfix(Map.of("status", "processing"));
             par.forEach(o -> { });
@@ -46,25 +45,25 @@ class ProgressTest {
         List<String> lines = text.lines().toList();
         assertThat(lines.get(0)).startsWith("Rendering").contains("0/100");
         String last = lines.get(lines.size() - 2);
-        assertThat(last).startsWith("Rendering 100%").contains("100/100").contains("/s")
-                .contains("(0:00:0").contains("status=processing");
+        assertThat(last).startsWith("Rendering: 100%|##########| 100/100 [00:00<00:00, ").endsWith("it/s, status=processing]");
         assertThat(lines.get(lines.size() - 1)).startsWith("Rendering: 100 succeeded, 0 failed, 0 cancelled in");
     }
 
     @Test
-    void unknownTotalShowsABarWithoutPercentage() {
-        ConsoleReporter console = new ConsoleReporter(new Screen(out, false, 120, false), Duration.ofSeconds(10));
+    void unknownTotalShowsCountElapsedAndRateOnly() {
+        ConsoleReporter console = new ConsoleReporter(new Screen(out, out, false, false, 120, false), Duration.ofSeconds(10), false, false);
         try (var par = Parallelized.of((Integer i) -> i, HUNDRED.iterator()).desc("Streaming").progress(console)
                 .start()) {
             assertThat(par.progress().total()).isEqualTo(-1);
             par.forEach(o -> { });
         }
-        assertThat(printed().lines().toList().get(0)).startsWith("Streaming  ? %").contains("0/?");
+        assertThat(printed().lines().toList().get(0)).isEqualTo("Streaming: 0it [00:00, ?it/s]");
+        assertThat(printed().lines().toList().get(1)).startsWith("Streaming: 100it [00:00, ").endsWith("it/s]");
     }
 
     @Test
     void onATerminalLinesWrittenDuringTheRunGoAboveTheBar() throws Exception {
-        ConsoleReporter console = new ConsoleReporter(new Screen(out, true, 100, false), Duration.ofMillis(20));
+        ConsoleReporter console = new ConsoleReporter(new Screen(out, out, true, false, 100, false), Duration.ofMillis(20), false, false);
         CountDownLatch written = new CountDownLatch(1);
         try (var par = Parallelized.of((Integer i) -> {
             written.await();
@@ -90,8 +89,8 @@ class ProgressTest {
         PrintStream fakeErr = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
         System.setErr(fakeErr);
         try {
-            Screen screen = new Screen(fakeErr, true, 100, true);
-            ConsoleReporter console = new ConsoleReporter(screen, Duration.ofMillis(20));
+            Screen screen = new Screen(fakeErr, null, true, false, 100, true);
+            ConsoleReporter console = new ConsoleReporter(screen, Duration.ofMillis(20), false, false);
             CountDownLatch logged = new CountDownLatch(1);
             try (var par = Parallelized.of((Integer i) -> {
                 logged.await();
@@ -114,8 +113,8 @@ class ProgressTest {
 
     @Test
     void aJvmShutdownDuringARunLeavesTheTerminalOnACleanLine() throws Exception {
-        Screen screen = new Screen(out, true, 100, false);
-        ConsoleReporter console = new ConsoleReporter(screen, Duration.ofSeconds(10));
+        Screen screen = new Screen(out, out, true, false, 100, false);
+        ConsoleReporter console = new ConsoleReporter(screen, Duration.ofSeconds(10), false, false);
         CountDownLatch release = new CountDownLatch(1);
         try (var par = Parallelized.of((Integer i) -> {
             release.await();
@@ -123,6 +122,10 @@ class ProgressTest {
         }, HUNDRED).desc("Interrupted").progress(console).start()) {
             screen.onShutdown(); // what the shutdown hook does on Ctrl+C
             assertThat(printed()).contains("\rInterrupted").endsWith("\n");
+            String before = printed();
+            console.onRefresh(par.progress().snapshot()); // the refresh thread still runs during shutdown
+            par.pbar().write("from a shutdown hook");
+            assertThat(printed()).isEqualTo(before + "from a shutdown hook\n");
             release.countDown();
             par.forEach(o -> { });
         }
@@ -176,13 +179,8 @@ class ProgressTest {
     }
 
     @Test
-    void logProgressLogsEveryStepAndTheSummary() {
-        Logger logger = (Logger) LoggerFactory.getLogger("io.github.parallelized.progress");
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        Level before = logger.getLevel();
-        logger.setLevel(Level.INFO);
+    void logProgressLogsEveryStepAndTheSummaryThroughTheJdksLogger() {
+        LogCapture log = new LogCapture(LogReporter.LOGGER);
         CountDownLatch halfway = new CountDownLatch(1);
         try (var par = Parallelized.of((Integer i) -> {
             if (i >= 50) {
@@ -192,22 +190,21 @@ class ProgressTest {
         }, HUNDRED).numThreads(1).desc("Logged").progress(ProgressReporter.log(25)).start()) {
             for (Outcome<Integer, Integer> o : par) {
                 if (o.input() == 49) { // 50 done, the next one waits
-                    await().untilAsserted(() -> assertThat(List.copyOf(appender.list))
-                            .extracting(ILoggingEvent::getFormattedMessage)
+                    await().untilAsserted(() -> assertThat(log.messages())
                             .anyMatch(m -> m.startsWith("Logged: 50% (50/100)")));
                     par.pbar().write("a note");
                     halfway.countDown();
                 }
             }
         } finally {
-            logger.detachAppender(appender);
-            logger.setLevel(before);
+            log.detach();
         }
-        List<String> messages = appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        List<String> messages = log.messages();
         assertThat(messages.get(0)).isEqualTo("Logged: started, 100 tasks");
         assertThat(messages).contains("a note");
-        assertThat(messages).anyMatch(m -> m.startsWith("Logged: 50% (50/100)"));
+        assertThat(messages).anyMatch(m -> m.startsWith("Logged: 50% (50/100)") && m.contains("it/s"));
         assertThat(messages.get(messages.size() - 1)).startsWith("Logged: 100 succeeded, 0 failed, 0 cancelled");
+        assertThat(log.records).allSatisfy(r -> assertThat(r.getLevel()).isEqualTo(Level.INFO));
     }
 
     @Test
@@ -264,21 +261,17 @@ class ProgressTest {
                 throw new IllegalStateException("display broke");
             }
         };
-        Logger logger = (Logger) LoggerFactory.getLogger("io.github.parallelized");
-        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
-        warnings.start();
-        logger.addAppender(warnings);
-        logger.setAdditive(false);
+        LogCapture warnings = new LogCapture("io.github.parallelized");
         try (var par = Parallelized.of((Integer i) -> i, HUNDRED).progress(broken).listener(broken).start()) {
             assertThat(par.stream().filter(Outcome::isSuccess).count()).isEqualTo(100);
         } finally {
-            logger.detachAppender(warnings);
-            logger.setAdditive(true);
+            warnings.detach();
         }
         // logged once for each of its two places in the run (display and listener), then left out
-        assertThat(warnings.list).hasSize(2).allSatisfy(e -> {
-            assertThat(e.getLevel()).isEqualTo(Level.WARN);
-            assertThat(e.getFormattedMessage()).contains("failed in onStart").contains("display broke");
+        assertThat(warnings.records).hasSize(2).allSatisfy(r -> {
+            assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+            assertThat(r.getMessage()).contains("failed in onStart").contains("display broke");
+            assertThat(r.getThrown()).hasMessage("display broke");
         });
     }
 
@@ -301,6 +294,47 @@ class ProgressTest {
             return i;
         }, List.of(1)).progress(ticking).start()) {
             assertThat(par.stream().filter(Outcome::isSuccess).count()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The records of one java.util.logging logger, where the JDK's System.Logger sends the core's lines when no
+     * other logging is installed.
+     */
+    private static final class LogCapture extends Handler {
+        final List<LogRecord> records = new CopyOnWriteArrayList<>();
+        private final Logger logger;
+        private final Level before;
+
+        LogCapture(String name) {
+            logger = Logger.getLogger(name);
+            before = logger.getLevel();
+            logger.setLevel(Level.INFO);
+            logger.setUseParentHandlers(false);
+            logger.addHandler(this);
+        }
+
+        List<String> messages() {
+            return records.stream().map(LogRecord::getMessage).toList();
+        }
+
+        void detach() {
+            logger.removeHandler(this);
+            logger.setUseParentHandlers(true);
+            logger.setLevel(before);
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 }
