@@ -54,15 +54,27 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
         return preset(Parallelized.of(function, tasks));
     }
 
+    /** What a run that asks for more threads than the shared pool's limit is told. */
+    static String sharedLimitAdvice(int limit) {
+        return "the shared pool runs at most " + limit + " tasks of all runs together (parallelized.num-threads="
+                + limit + "); ask for at most " + limit + ", raise parallelized.num-threads, or set"
+                + " parallelized.pool=per-run to give each run threads of its own";
+    }
+
     private <I, R> Parallelized.Builder<I, R> preset(Parallelized.Builder<I, R> builder) {
-        builder.numThreads(properties.getNumThreads())
-                .threadNamePrefix(properties.getThreadNamePrefix())
+        builder.threadNamePrefix(properties.getThreadNamePrefix())
                 .progress(display.get())
                 .decorator(decorator);
         if (sharedPool != null) {
-            builder.executor(sharedPool.executor());
-        } else if (virtualThreads) {
-            builder.virtualThreads();
+            int limit = sharedPool.limit();
+            builder.executor(sharedPool.executor(), limit, sharedLimitAdvice(limit)).numThreads(limit);
+        } else {
+            if (virtualThreads) {
+                builder.virtualThreads();
+            }
+            if (properties.getNumThreads() != null) {
+                builder.numThreads(properties.getNumThreads());
+            }
         }
         if (properties.getMaxInFlight() != null) {
             builder.maxInFlight(properties.getMaxInFlight());

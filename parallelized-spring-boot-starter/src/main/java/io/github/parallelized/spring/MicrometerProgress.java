@@ -54,8 +54,11 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
     private ScheduledExecutorService remover;
     private boolean closed;
 
-    MicrometerProgress(MeterRegistry registry, Duration retention, int maxBatches) {
+    private final boolean percentilesHistogram;
+
+    MicrometerProgress(MeterRegistry registry, Duration retention, int maxBatches, boolean percentilesHistogram) {
         this.registry = registry;
+        this.percentilesHistogram = percentilesHistogram;
         this.retentionNanos = retention.toNanos();
         this.maxBatches = maxBatches;
         this.active = Gauge.builder("parallelized.batches.active", members, MicrometerProgress::countLive)
@@ -120,6 +123,7 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
             return Timer.builder("parallelized.task.duration")
                     .description("Time each task took, over all its attempts")
                     .tags("batch", tag, "outcome", outcome)
+                    .publishPercentileHistogram(percentilesHistogram)
                     .register(registry);
         }
 
@@ -153,7 +157,8 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
     @Override
     public void onStart(Parallelized<?, ?> run) {
         Progress progress = run.progress();
-        String desc = progress.snapshot().description();
+        // by the tag, not the raw desc: two descs that clean up to one tag share its meters, never register twice
+        String desc = SafeText.forTag(progress.snapshot().description());
         synchronized (this) {
             Batch batch = batches.get(desc);
             if (batch == null) {

@@ -67,7 +67,8 @@ public final class ParallelizedAutoConfiguration {
                 platform.setDaemon(true);
                 threads = platform;
             }
-            return new SharedPool(properties.getNumThreads(), threads);
+            return new SharedPool(properties.numThreads(virtualThreads(properties, environment)),
+                    virtualThreads(properties, environment), threads);
         }
     }
 

@@ -29,6 +29,6 @@ public final class ParallelizedMetricsAutoConfiguration {
     @ConditionalOnBean(MeterRegistry.class)
     MicrometerProgress parallelizedMetrics(MeterRegistry registry, ParallelizedProperties properties) {
         return new MicrometerProgress(registry, properties.getMetrics().getRetention(),
-                properties.getMetrics().getMaxBatches());
+                properties.getMetrics().getMaxBatches(), properties.getMetrics().isPercentilesHistogram());
     }
 }

@@ -26,7 +26,8 @@ class ArchitectureTests {
                 .containsExactlyInAnyOrder("ParallelizedFactory", "ParallelizedProperties",
                         "ParallelizedProperties$ProgressMode", "ParallelizedProperties$Pool",
                         "ParallelizedProperties$Retry", "ParallelizedProperties$Metrics",
-                        "ParallelizedProperties$Shutdown", "ParallelizedAutoConfiguration",
+                        "ParallelizedProperties$Shutdown", "ParallelizedProperties$ObservationSettings",
+                        "ParallelizedAutoConfiguration",
                         "ParallelizedMetricsAutoConfiguration", "ParallelizedEndpointAutoConfiguration");
     }
 

@@ -27,6 +27,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.task.TaskDecorator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
@@ -112,6 +113,56 @@ class ParallelizedAutoConfigurationTests {
             gate.open();
             assertThat(outcomes.get(10, TimeUnit.SECONDS)).hasSize(10).allMatch(Outcome::isSuccess);
         });
+    }
+
+    @Test
+    void aRunAskingForMoreThanTheSharedLimitIsRefusedAtStartNamingBothFiguresAndTheWaysOut() {
+        runner.withPropertyValues("parallelized.num-threads=4").run(context -> {
+            AtomicInteger ran = new AtomicInteger();
+            Parallelized.Builder<Integer, Integer> builder = context.getBean(ParallelizedFactory.class)
+                    .<Integer, Integer>of(i -> ran.incrementAndGet(), List.of(1, 2, 3)).numThreads(64);
+            assertThatThrownBy(builder::start).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("numThreads 64")
+                    .hasMessageContaining("limit of 4")
+                    .hasMessageContaining("parallelized.num-threads")
+                    .hasMessageContaining("parallelized.pool=per-run");
+            assertThat(ran).hasValue(0);
+            assertThat(Gate.drain(builder.numThreads(4).start())).hasSize(3).allMatch(Outcome::isSuccess);
+        });
+    }
+
+    @Test
+    void perRunPoolHonoursAnyNumThreads() {
+        runner.withPropertyValues("parallelized.pool=per-run", "parallelized.num-threads=2").run(context -> {
+            CountDownLatch allStarted = new CountDownLatch(8);
+            List<Outcome<Integer, Boolean>> outcomes = Gate.drain(context.getBean(ParallelizedFactory.class)
+                    .<Integer, Boolean>of(i -> {
+                        allStarted.countDown();
+                        return allStarted.await(10, TimeUnit.SECONDS);
+                    }, IntStream.range(0, 8).boxed().toList()).numThreads(8).start());
+            assertThat(outcomes).extracting(Outcome::result).containsOnly(true);
+        });
+    }
+
+    @Test
+    void withVirtualThreadsTheSharedLimitDefaultsTo256AndIsNoFixedPool() {
+        if (Runtime.version().feature() < 21) {
+            return; // virtual threads need Java 21: .ci/run repeats the core suite on 25, and this one runs there
+        }
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class))
+                .withPropertyValues("spring.threads.virtual.enabled=true").run(context -> {
+                    SharedPool pool = context.getBean(SharedPool.class);
+                    assertThat(pool.limit()).isEqualTo(256);
+                    assertThat(pool.threadPool().allowsCoreThreadTimeOut()).isTrue();
+                    CountDownLatch allStarted = new CountDownLatch(256);
+                    List<Outcome<Integer, Boolean>> outcomes = Gate.drain(context.getBean(ParallelizedFactory.class)
+                            .<Integer, Boolean>of(i -> {
+                                allStarted.countDown();
+                                return allStarted.await(10, TimeUnit.SECONDS);
+                            }, IntStream.range(0, 512).boxed().toList()).start());
+                    assertThat(outcomes).hasSize(512).extracting(Outcome::result).containsOnly(true);
+                });
     }
 
     @Test

@@ -33,7 +33,12 @@ class ParallelizedPropertiesTests {
     void defaults() {
         runner.run(context -> {
             ParallelizedProperties properties = context.getBean(ParallelizedProperties.class);
-            assertThat(properties.getNumThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(properties.getNumThreads()).isNull();
+            assertThat(properties.numThreads(false)).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(properties.numThreads(true)).isEqualTo(256);
+            assertThat(properties.isPropagateContext()).isTrue();
+            assertThat(properties.getObservation().isTasks()).isFalse();
+            assertThat(properties.getMetrics().isPercentilesHistogram()).isFalse();
             assertThat(properties.getVirtualThreads()).isNull();
             assertThat(properties.getMaxInFlight()).isNull();
             assertThat(properties.getThreadNamePrefix()).isEqualTo("parallelized-");
@@ -54,7 +59,9 @@ class ParallelizedPropertiesTests {
                 "parallelized.max-in-flight=7", "parallelized.thread-name-prefix=work-", "parallelized.progress=console",
                 "parallelized.task-timeout=2m", "parallelized.pool=per-run", "parallelized.retry.max-attempts=4",
                 "parallelized.retry.backoff=250ms", "parallelized.metrics.retention=5s",
-                "parallelized.metrics.max-batches=12", "parallelized.shutdown.await-termination=45s").run(context -> {
+                "parallelized.metrics.max-batches=12", "parallelized.shutdown.await-termination=45s",
+                "parallelized.metrics.percentiles-histogram=true", "parallelized.propagate-context=false",
+                "parallelized.observation.tasks=true").run(context -> {
                     ParallelizedProperties properties = context.getBean(ParallelizedProperties.class);
                     assertThat(properties.getNumThreads()).isEqualTo(3);
                     assertThat(properties.getVirtualThreads()).isFalse();
@@ -68,6 +75,9 @@ class ParallelizedPropertiesTests {
                     assertThat(properties.getMetrics().getRetention()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(properties.getMetrics().getMaxBatches()).isEqualTo(12);
                     assertThat(properties.getShutdown().getAwaitTermination()).isEqualTo(Duration.ofSeconds(45));
+                    assertThat(properties.getMetrics().isPercentilesHistogram()).isTrue();
+                    assertThat(properties.isPropagateContext()).isFalse();
+                    assertThat(properties.getObservation().isTasks()).isTrue();
                 });
     }
 
@@ -99,7 +109,16 @@ class ParallelizedPropertiesTests {
         "retry.backoff|-5ms|a duration of zero or more",
         "metrics.retention|-1m|a duration of zero or more",
         "metrics.max-batches|0|a whole number of at least 1",
-        "shutdown.await-termination|-30s|a duration of zero or more"})
+        "shutdown.await-termination|-30s|a duration of zero or more",
+        "num-threads|2147483647|at most 100000",
+        "task-timeout|106752d|at most 36500d",
+        "shutdown.await-termination|106752d|at most 36500d",
+        "metrics.retention|106752d|at most 36500d",
+        "retry.backoff|36501d|at most 36500d",
+        "metrics.max-batches|2147483647|at most 100000",
+        "propagate-context|perhaps|true or false",
+        "observation.tasks|sometimes|true or false",
+        "metrics.percentiles-histogram|yes please|true or false"})
     void badValueStopsStartUpNamingPropertyValueAndWhatIsAllowed(String name, String value, String allowed) {
         String property = "parallelized." + name;
         runner.withPropertyValues(property + "=" + value).run(context -> {
@@ -113,6 +132,39 @@ class ParallelizedPropertiesTests {
                     .contains(allowed);
             assertThat(analysis.getAction()).contains(property).contains(allowed);
         });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "parallelized.num-thread|parallelized.num-threads",
+        "parallelized.retry.max-atempts|parallelized.retry.max-attempts",
+        "parallelized.metric.retention|parallelized.metrics.retention",
+        "parallelized.shutdown.await|parallelized.shutdown.await-termination"})
+    void unknownKeyStopsStartUpNamingItAndTheNearestValidOne(String typo, String nearest) {
+        runner.withPropertyValues(typo + "=4").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new PropertiesFailureAnalyzer(null).analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("Unknown property '" + typo + "'")
+                    .contains("did you mean '" + nearest + "'");
+            assertThat(analysis.getAction()).contains("Rename '" + typo + "' to '" + nearest + "'");
+        });
+    }
+
+    @Test
+    void everyKnownKeyIsInTheMetadataAndTheOtherWayRound() throws Exception {
+        String metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        metadata = metadata.substring(metadata.indexOf("\"properties\""));
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\"name\": \"(parallelized\\.[^\"]+)\"")
+                .matcher(metadata);
+        while (names.find()) {
+            named.add(names.group(1));
+        }
+        assertThat(named).containsExactlyInAnyOrderElementsOf(Check.ALLOWED.keySet());
     }
 
     @Test
