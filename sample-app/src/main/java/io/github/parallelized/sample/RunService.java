@@ -66,7 +66,7 @@ public class RunService implements DisposableBean {
             if (active >= properties.maxActiveRuns()) {
                 throw new TooManyRunsException(properties.maxActiveRuns());
             }
-            tracked = new TrackedRun(launch(spec), spec, properties.keepFailures());
+            tracked = new TrackedRun(launchChecked(spec), spec, properties.keepFailures());
             runs.put(tracked.id(), tracked);
             forgetOldFinishedRuns();
         }
@@ -131,6 +131,22 @@ public class RunService implements DisposableBean {
                 it.remove();
                 finished--;
             }
+        }
+    }
+
+    /**
+     * Starts the run; a {@code threads} above the shared pool's limit is refused by the starter at
+     * {@code start()} (nothing runs), and answered as a bad request naming the field.
+     */
+    private Parallelized<Integer, String> launchChecked(RunSpec spec) {
+        try {
+            return launch(spec);
+        } catch (IllegalArgumentException e) {
+            if (spec.threads() == null) {
+                throw e;
+            }
+            throw new InvalidRunRequestException(List.of(new InvalidRunRequestException.FieldError("threads",
+                    "threads " + spec.threads() + " is refused: " + e.getMessage())));
         }
     }
 
