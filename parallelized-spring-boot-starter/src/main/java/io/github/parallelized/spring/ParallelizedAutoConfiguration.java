@@ -9,6 +9,7 @@ import io.github.parallelized.ProgressReporter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,6 +17,7 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
@@ -29,7 +31,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 @AutoConfiguration
 @EnableConfigurationProperties(ParallelizedProperties.class)
 @Import({ParallelizedAutoConfiguration.PoolConfiguration.class, ParallelizedAutoConfiguration.RunsConfiguration.class,
-        ParallelizedAutoConfiguration.FactoryConfiguration.class})
+        ParallelizedAutoConfiguration.ContextConfiguration.class, ParallelizedAutoConfiguration.FactoryConfiguration.class})
 public final class ParallelizedAutoConfiguration {
 
     /** Creates nothing itself; Spring Boot instantiates it. */
@@ -94,6 +96,29 @@ public final class ParallelizedAutoConfiguration {
         }
     }
 
+    /**
+     * The context of the starting thread in every task: Micrometer context-propagation when it is on the class
+     * path (observation, trace and any registered accessor), then the MDC and the run's id in it. Ordered so that
+     * the observations ({@link ParallelizedObservationAutoConfiguration}) open inside it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class ContextConfiguration {
+
+        @Bean
+        @Order(0)
+        @ConditionalOnClass(name = PropagationDecoration.CLASS)
+        @ConditionalOnProperty(name = "parallelized.propagate-context", havingValue = "true", matchIfMissing = true)
+        RunDecoration parallelizedContextPropagation() {
+            return new PropagationDecoration();
+        }
+
+        @Bean
+        @Order(100)
+        RunDecoration parallelizedMdc(ParallelizedProperties properties) {
+            return new MdcDecoration(properties.isPropagateContext());
+        }
+    }
+
     /** The factory, unless the application has its own. */
     @Configuration(proxyBeanMethods = false)
     static class FactoryConfiguration {
@@ -104,7 +129,9 @@ public final class ParallelizedAutoConfiguration {
                                                        ObjectProvider<SharedPool> sharedPool, RunRegistry registry,
                                                        ThreadTracker threads,
                                                        ObjectProvider<MetricsReporter> metrics,
-                                                       ObjectProvider<TaskDecorator> taskDecorators) {
+                                                       ObjectProvider<TaskDecorator> taskDecorators,
+                                                       ObjectProvider<RunDecoration> decorations,
+                                                       ObjectProvider<ParallelizedBuilderCustomizer> customizers) {
             boolean virtual = virtualThreads(properties, environment);
             MetricsReporter meters = metrics.getIfAvailable();
             ParallelizedProperties.ProgressMode mode = properties.getProgress() != null ? properties.getProgress()
@@ -124,7 +151,8 @@ public final class ParallelizedAutoConfiguration {
                     ? List.of(registry, meters) : List.of(registry);
             SharedPool pool = sharedPool.getIfAvailable();
             return new DefaultParallelizedFactory(properties, virtual, pool, display, listeners,
-                    decorator(taskDecorators.orderedStream().toList(), pool == null ? threads : null));
+                    decorator(taskDecorators.orderedStream().toList(), pool == null ? threads : null),
+                    decorations.orderedStream().toList(), customizers.orderedStream().toList());
         }
 
         /** The application's task decorators (MDC, security, tracing), and for threads of a run's own, tracking. */

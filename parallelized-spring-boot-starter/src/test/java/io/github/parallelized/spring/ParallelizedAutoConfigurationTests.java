@@ -325,7 +325,9 @@ class ParallelizedAutoConfigurationTests {
 
     @Test
     void taskDecoratorCarriesTheMdcToEveryTaskOnTheSharedPool() {
-        runner.withBean(TaskDecorator.class, () -> ParallelizedAutoConfigurationTests::copyMdc).run(context -> {
+        // with the starter's own propagation off, only the decorator can carry the MDC
+        runner.withBean(TaskDecorator.class, () -> ParallelizedAutoConfigurationTests::copyMdc)
+                .withPropertyValues("parallelized.propagate-context=false").run(context -> {
             assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class))).containsOnly("request-42");
         });
     }
@@ -333,15 +335,25 @@ class ParallelizedAutoConfigurationTests {
     @Test
     void taskDecoratorCarriesTheMdcToThreadsOfARunsOwn() {
         runner.withBean(TaskDecorator.class, () -> ParallelizedAutoConfigurationTests::copyMdc)
-                .withPropertyValues("parallelized.pool=per-run")
+                .withPropertyValues("parallelized.pool=per-run", "parallelized.propagate-context=false")
                 .run(context -> assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class)))
                         .containsOnly("request-42"));
     }
 
     @Test
-    void withoutTaskDecoratorTheMdcStaysBehind() {
+    void withPropagationOffAndNoTaskDecoratorTheMdcStaysBehind() {
+        runner.withPropertyValues("parallelized.propagate-context=false")
+                .run(context -> assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class)))
+                        .containsOnly("none"));
+    }
+
+    @Test
+    void theMdcFollowsTheWorkWithNoApplicationCode() {
         runner.run(context -> assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class)))
-                .containsOnly("none"));
+                .containsOnly("request-42"));
+        runner.withPropertyValues("parallelized.pool=per-run")
+                .run(context -> assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class)))
+                        .containsOnly("request-42"));
     }
 
     @Test
