@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import io.github.parallelized.ProgressReporter;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -86,6 +87,13 @@ public final class ParallelizedAutoConfiguration {
         @Bean
         ThreadTracker parallelizedThreadTracker() {
             return new ThreadTracker();
+        }
+
+        /** An application's own factory still feeds the registry and the meters. */
+        @Bean
+        static BeanPostProcessor parallelizedFactoryRegistration(ObjectProvider<RunRegistry> registry,
+                                                                 ObjectProvider<MetricsReporter> meters) {
+            return RegisteringFactory.postProcessor(registry, meters);
         }
 
         @Bean

@@ -27,9 +27,9 @@ public final class ParallelizedMetricsAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnBean(MeterRegistry.class)
-    MicrometerProgress parallelizedMetrics(MeterRegistry registry, ParallelizedProperties properties) {
-        return new MicrometerProgress(registry, properties.getMetrics().getRetention(),
+    @ConditionalOnBean({MeterRegistry.class, RunRegistry.class})
+    MicrometerProgress parallelizedMetrics(MeterRegistry registry, RunRegistry runs, ParallelizedProperties properties) {
+        return new MicrometerProgress(registry, runs,
                 properties.getMetrics().getMaxBatches(), properties.getMetrics().isPercentilesHistogram());
     }
 

@@ -79,10 +79,19 @@ class ParallelizedAutoConfigurationTests {
                 return Parallelized.of(fn, tasks);
             }
         };
-        runner.withBean(ParallelizedFactory.class, () -> mine).run(context -> {
-            assertThat(context).hasSingleBean(ParallelizedFactory.class).doesNotHaveBean(DefaultParallelizedFactory.class);
-            assertThat(context.getBean(ParallelizedFactory.class)).isSameAs(mine);
-        });
+        runner.withBean(ParallelizedFactory.class, () -> mine).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(ParallelizedFactory.class)
+                            .doesNotHaveBean(DefaultParallelizedFactory.class);
+                    // its runs still feed the registry (endpoint, health, shutdown) and the meters
+                    Parallelized<Integer, Integer> run = context.getBean(ParallelizedFactory.class)
+                            .<Integer, Integer>of(i -> i, List.of(1, 2)).desc("mine").progress(ProgressReporter.none())
+                            .start();
+                    Gate.drain(run);
+                    assertThat(context.getBean(RunRegistry.class).snapshot(run.id())).isPresent();
+                    assertThat(context.getBean(MeterRegistry.class).get("parallelized.tasks").tag("batch", "mine")
+                            .tag("state", "succeeded").gauge().value()).isEqualTo(2.0);
+                });
     }
 
     @Test
