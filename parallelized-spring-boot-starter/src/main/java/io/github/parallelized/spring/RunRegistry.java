@@ -30,7 +30,7 @@ import org.springframework.beans.factory.DisposableBean;
  * time; reads also drop what is overdue, and past {@link #MAX_FINISHED} finished runs the oldest go. Thread-safe;
  * the hot path ({@code onOutcome}) is not used.
  */
-final class RunRegistry implements ProgressReporter, DisposableBean {
+final class RunRegistry implements ParallelizedRuns, ProgressReporter, DisposableBean {
 
     /** Finished runs kept at most, however short their retention, so that a busy service cannot grow it. */
     static final int MAX_FINISHED = 1000;
@@ -147,8 +147,30 @@ final class RunRegistry implements ProgressReporter, DisposableBean {
         return entry == null ? Optional.empty() : Optional.of(entry.snapshot());
     }
 
+    @Override
+    public List<ProgressSnapshot> list() {
+        return snapshots();
+    }
+
+    @Override
+    public Optional<ProgressSnapshot> find(String id) {
+        return snapshot(id);
+    }
+
+    @Override
+    public int activeCount() {
+        int count = 0;
+        for (Entry entry : runs.values()) {
+            if (entry.run != null) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Cancels a live run; a finished one is left as it is. Empty for an unknown id. */
-    Optional<ProgressSnapshot> cancel(String id) {
+    @Override
+    public Optional<ProgressSnapshot> cancel(String id) {
         prune();
         Entry entry = runs.get(id);
         if (entry == null) {

@@ -29,7 +29,7 @@ class ArchitectureTests {
                         "ParallelizedProperties$Shutdown", "ParallelizedProperties$ObservationSettings",
                         "ParallelizedAutoConfiguration",
                         "ParallelizedMetricsAutoConfiguration", "ParallelizedEndpointAutoConfiguration",
-                        "ParallelizedObservationAutoConfiguration", "ParallelizedBuilderCustomizer",
+                        "ParallelizedObservationAutoConfiguration", "ParallelizedBuilderCustomizer", "ParallelizedRuns",
                         "RunObservationContext", "RunObservationConvention", "DefaultRunObservationConvention",
                         "TaskObservationContext", "TaskObservationConvention", "DefaultTaskObservationConvention");
     }
