@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -165,6 +167,23 @@ class ParallelizedPropertiesTests {
             named.add(names.group(1));
         }
         assertThat(named).containsExactlyInAnyOrderElementsOf(Check.ALLOWED.keySet());
+    }
+
+    @Test
+    void everyPropertyHasItsDefaultInTheMetadataOrSaysHowItIsComputed() throws Exception {
+        JsonNode metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            metadata = JsonMapper.builder().build().readTree(in);
+        }
+        List<String> withoutEither = new java.util.ArrayList<>();
+        for (JsonNode property : metadata.path("properties")) {
+            String name = property.path("name").asString();
+            if (name.startsWith("parallelized.") && !property.has("defaultValue")
+                    && !property.path("description").asString().contains("Default: ")) {
+                withoutEither.add(name);
+            }
+        }
+        assertThat(withoutEither).as("properties with neither a default nor how it is computed").isEmpty();
     }
 
     @Test
