@@ -190,6 +190,52 @@ class ContextAndObservationTests {
     }
 
     @Test
+    void withBraveTheTasksSeeTheCallersTraceIdInTheMdcAndTheirSpansAreChildrenOfTheRunsSpan() {
+        List<brave.handler.MutableSpan> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+        brave.propagation.ThreadLocalCurrentTraceContext braveContext = brave.propagation.ThreadLocalCurrentTraceContext
+                .newBuilder().addScopeDecorator(brave.context.slf4j.MDCScopeDecorator.get()).build();
+        brave.Tracing tracing = brave.Tracing.newBuilder().currentTraceContext(braveContext)
+                .addSpanHandler(new brave.handler.SpanHandler() {
+                    @Override
+                    public boolean end(brave.propagation.TraceContext context, brave.handler.MutableSpan span,
+                                       Cause cause) {
+                        finished.add(span);
+                        return true;
+                    }
+                }).build();
+        io.micrometer.tracing.Tracer tracer = new io.micrometer.tracing.brave.bridge.BraveTracer(tracing.tracer(),
+                new io.micrometer.tracing.brave.bridge.BraveCurrentTraceContext(braveContext));
+        ObservationRegistry observations = ObservationRegistry.create();
+        observations.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
+        try {
+            runner.withBean(ObservationRegistry.class, () -> observations)
+                    .withPropertyValues("parallelized.observation.tasks=true").run(context -> {
+                        Observation request = Observation.start("request", observations);
+                        String traceId;
+                        List<Outcome<Integer, String>> outcomes;
+                        try (Observation.Scope scope = request.openScope()) {
+                            traceId = MDC.get("traceId");
+                            outcomes = Gate.drain(factory(context).<Integer, String>of(i -> MDC.get("traceId"),
+                                    List.of(1, 2, 3)).desc("brave").start());
+                        }
+                        request.stop();
+                        assertThat(traceId).isNotBlank();
+                        assertThat(outcomes).extracting(Outcome::result).containsOnly(traceId);
+                        brave.handler.MutableSpan requestSpan = finished.stream()
+                                .filter(span -> "request".equals(span.name())).findFirst().orElseThrow();
+                        brave.handler.MutableSpan runSpan = finished.stream()
+                                .filter(span -> "parallelized brave".equals(span.name())).findFirst().orElseThrow();
+                        assertThat(runSpan.parentId()).isEqualTo(requestSpan.id());
+                        assertThat(runSpan.tags()).containsEntry("batch", "brave").containsEntry("state", "COMPLETED");
+                        assertThat(finished).filteredOn(span -> "parallelized task brave".equals(span.name()))
+                                .hasSize(3).allSatisfy(task -> assertThat(task.parentId()).isEqualTo(runSpan.id()));
+                    });
+        } finally {
+            tracing.close();
+        }
+    }
+
+    @Test
     void builderCustomizersApplyToEveryRunInOrder() {
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         runner.withBean("second", ParallelizedBuilderCustomizer.class, () -> builder -> seen.add("second"),
