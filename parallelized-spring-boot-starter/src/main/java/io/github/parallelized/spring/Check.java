@@ -63,10 +63,10 @@ final class Check {
     }
 
     /** The known key nearest to an unknown one (fewest edits), for the message that refuses it. */
-    static String nearest(String unknown) {
+    static String nearest(String unknown, java.util.Collection<String> knownKeys) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : ALLOWED.keySet().stream().sorted().toList()) {
+        for (String known : knownKeys.stream().sorted().toList()) {
             // a key cut short ("shutdown.await") is nearest to the one it begins
             int distance = known.startsWith(unknown) ? 0 : distance(unknown, known);
             if (distance < bestDistance) {

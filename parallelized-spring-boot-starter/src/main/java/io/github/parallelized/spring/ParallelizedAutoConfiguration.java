@@ -79,6 +79,12 @@ public final class ParallelizedAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     static class RunsConfiguration {
 
+        /** Refuses unknown keys under {@code parallelized.} while the context starts. */
+        @Bean
+        UnknownProperties parallelizedUnknownProperties(Environment environment) {
+            return new UnknownProperties(environment, ParallelizedAutoConfiguration.class.getClassLoader());
+        }
+
         @Bean
         RunRegistry parallelizedRunRegistry(ParallelizedProperties properties) {
             return new RunRegistry(properties.getMetrics().getRetention());

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * there: a bad value, or a key under {@code parallelized.} that is none of these, stops the start-up with a message
  * that names the property, the value and what is allowed (or the nearest valid key). Immutable and thread-safe.
  */
-@ConfigurationProperties(prefix = "parallelized", ignoreUnknownFields = false)
+@ConfigurationProperties("parallelized")
 public final class ParallelizedProperties {
 
     /** The limit of tasks at once with virtual threads when num-threads is not set, as in the core. */

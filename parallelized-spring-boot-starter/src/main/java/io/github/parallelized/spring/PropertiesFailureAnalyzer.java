@@ -1,7 +1,6 @@
 package io.github.parallelized.spring;
 
 import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -25,7 +24,8 @@ final class PropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
 
     @Override
     public FailureAnalysis analyze(Throwable failure) {
-        UnboundConfigurationPropertiesException unknown = find(failure, UnboundConfigurationPropertiesException.class);
+        UnknownProperties.UnknownPropertyException unknown = find(failure,
+                UnknownProperties.UnknownPropertyException.class);
         if (unknown != null) {
             return unknownKeys(unknown, failure);
         }
@@ -55,14 +55,15 @@ final class PropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
         return analysis(description, property, Check.allowed(property), failure);
     }
 
-    private static FailureAnalysis unknownKeys(UnboundConfigurationPropertiesException unknown, Throwable failure) {
+    private static FailureAnalysis unknownKeys(UnknownProperties.UnknownPropertyException unknown,
+                                               Throwable failure) {
         StringBuilder description = new StringBuilder();
         StringBuilder action = new StringBuilder();
-        unknown.getUnboundProperties().stream()
+        unknown.unknown().stream()
                 .sorted(java.util.Comparator.comparing(property -> property.getName().toString()))
                 .forEach(property -> {
                     String name = property.getName().toString();
-                    String nearest = Check.nearest(name);
+                    String nearest = Check.nearest(name, unknown.known());
                     description.append(description.length() == 0 ? "" : "\n")
                             .append("Unknown property '").append(name).append("'")
                             .append(property.getOrigin() != null ? " (from " + property.getOrigin() + ")" : "")

@@ -154,6 +154,29 @@ class ParallelizedPropertiesTests {
     }
 
     @Test
+    void relaxedFormsOfKnownKeysAreKnown() {
+        runner.withPropertyValues("parallelized.numThreads=3", "parallelized.retry.max_attempts=2",
+                "parallelized.metrics.percentilesHistogram=true").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(ParallelizedProperties.class).getNumThreads()).isEqualTo(3);
+                });
+    }
+
+    @Test
+    void keysThatAnotherModuleDeclaresInItsMetadataAreKnown() throws Exception {
+        MockEnvironment environment = new MockEnvironment().withProperty("parallelized.cluster.name", "blue")
+                .withProperty("parallelized.cluster.members[0]", "10.0.0.1");
+        ClassLoader starterOnly = getClass().getClassLoader();
+        assertThatThrownBy(() -> new UnknownProperties(environment, starterOnly))
+                .isInstanceOf(UnknownProperties.UnknownPropertyException.class)
+                .hasMessageContaining("parallelized.cluster.name");
+        try (java.net.URLClassLoader withOtherModule = new java.net.URLClassLoader(
+                new java.net.URL[] {getClass().getResource("/other-module/")}, starterOnly)) {
+            new UnknownProperties(environment, withOtherModule);
+        }
+    }
+
+    @Test
     void everyKnownKeyIsInTheMetadataAndTheOtherWayRound() throws Exception {
         String metadata;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
