@@ -63,7 +63,7 @@ final class RunShutdown implements SmartLifecycle {
                 ProgressSnapshot snapshot = run.progress().snapshot();
                 LOG.warn("Run {} '{}': cancelling it, still going after {} of shutdown"
                                 + " (parallelized.shutdown.await-termination); {} of {} inputs done",
-                        run.id(), SafeText.forLog(snapshot.description()), DurationStyle.SIMPLE.print(awaitTermination),
+                        run.id(), SafeText.forLog(snapshot.description()), format(awaitTermination),
                         snapshot.completed(),
                         snapshot.total() < 0 ? "?" : snapshot.total());
                 run.cancel();
@@ -77,13 +77,13 @@ final class RunShutdown implements SmartLifecycle {
             String desc = SafeText.forLog(snapshot.description());
             if (snapshot.state() == RunState.RUNNING) {
                 LOG.warn("Run {} '{}' cancelled at shutdown: its consumer has not taken its outcomes within {}"
-                        + " ({} of {} taken)", run.id(), desc, DurationStyle.SIMPLE.print(CANCEL_GRACE), snapshot.completed(),
+                        + " ({} of {} taken)", run.id(), desc, format(CANCEL_GRACE), snapshot.completed(),
                         snapshot.total() < 0 ? "?" : snapshot.total());
             } else {
                 Summary summary = run.summary();
                 LOG.warn("Run {} '{}' cancelled at shutdown: {} succeeded, {} failed, {} cancelled in {}", run.id(),
                         desc, summary.succeeded(), summary.failed(), summary.cancelled(),
-                        DurationStyle.SIMPLE.print(summary.elapsed().truncatedTo(ChronoUnit.MILLIS)));
+                        format(summary.elapsed()));
             }
         }
         boolean idle = finished || registry.awaitLive(graceDeadline, true);
@@ -102,8 +102,20 @@ final class RunShutdown implements SmartLifecycle {
                 }
             }
             LOG.warn("Some parallelized tasks ignored their interrupt and still run on daemon threads after {}: {}",
-                    DurationStyle.SIMPLE.print(CANCEL_GRACE), runs.length() == 0 ? "tasks of finished runs" : runs);
+                    format(CANCEL_GRACE), runs.length() == 0 ? "tasks of finished runs" : runs);
         }
+    }
+
+    /** As a property would be written: {@code 250ms}, {@code 10s}, {@code 18.97s}. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        if (millis % 1000 == 0) {
+            return DurationStyle.SIMPLE.print(duration, ChronoUnit.SECONDS);
+        }
+        return String.format(java.util.Locale.ROOT, "%.2fs", millis / 1000.0);
     }
 
     @Override

@@ -24,6 +24,13 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class ShutdownTests {
 
+    @org.junit.jupiter.api.Test
+    void durationsAreLoggedAsAPropertyWouldBeWritten() {
+        assertThat(RunShutdown.format(java.time.Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(RunShutdown.format(java.time.Duration.ofSeconds(10))).isEqualTo("10s");
+        assertThat(RunShutdown.format(java.time.Duration.ofMillis(18_971))).isEqualTo("18.97s");
+    }
+
     private static ApplicationContextRunner runner(String pool, String prefix, String awaitTermination) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class))
@@ -86,7 +93,8 @@ class ShutdownTests {
             assertThat(run.progress().snapshot().state()).isEqualTo(RunState.CANCELLED);
             assertThat(outcomes.get(10, TimeUnit.SECONDS)).hasSize(6).allMatch(Outcome::isCancelled);
             assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
-            assertThat(output).contains("Run " + run.id() + " 'going\\nWARN forged': cancelling it, still going after")
+            assertThat(output).contains("Run " + run.id() + " 'going\\nWARN forged': cancelling it, still going after"
+                            + " 100ms of shutdown (parallelized.shutdown.await-termination); 0 of 6 inputs done")
                     .contains("Run " + run.id() + " 'going\\nWARN forged' cancelled at shutdown: 0 succeeded,"
                             + " 0 failed, 6 cancelled")
                     .doesNotContain("\nWARN forged");
