@@ -5,7 +5,7 @@ import io.micrometer.observation.Observation;
 /**
  * What a {@code parallelized.task} observation (one attempt of a task, when
  * {@code parallelized.observation.tasks} is on) knows, for a {@link TaskObservationConvention}. Its error, if
- * any, is the observation's {@link #getError()}.
+ * any, is the observation's {@link #getError()}. Used by one attempt, on the thread that runs it.
  */
 public class TaskObservationContext extends Observation.Context {
 
