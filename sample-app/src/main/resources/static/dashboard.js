@@ -1,5 +1,5 @@
 // The live dashboard: polls /actuator/parallelized about once a second and draws one bar per run;
-// cancels through DELETE /actuator/parallelized/{id}; the form posts to /api/runs.
+// cancels through DELETE /api/runs/{id} (the actuator endpoint is read-only); the form posts to /api/runs.
 (function () {
   "use strict";
 
@@ -108,7 +108,10 @@
         cards.delete(id);
       }
     }
-    document.getElementById("empty").hidden = runs.length > 0;
+    // until the first answer the page says "Loading runs…", not that there are none
+    const empty = document.getElementById("empty");
+    empty.textContent = "No runs yet: start one above.";
+    empty.hidden = runs.length > 0;
   }
 
   async function poll() {
@@ -132,13 +135,11 @@
   async function cancel(id, li) {
     li.querySelector(".cancel").disabled = true;
     try {
-      const response = await fetch("actuator/parallelized/" + encodeURIComponent(id), { method: "DELETE" });
-      if (response.ok) {
-        const run = await response.json();
-        if (run && run.id !== undefined) {
-          render(run);
-        }
+      const response = await fetch("api/runs/" + encodeURIComponent(id), { method: "DELETE" });
+      if (!response.ok) {
+        throw new Error("HTTP " + response.status);
       }
+      // the next poll of the actuator endpoint shows the cancelled run
     } catch (e) {
       statusLine.textContent = "cancel failed: " + e.message;
       statusLine.classList.add("error");

@@ -237,6 +237,33 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         }
 
         /**
+         * Runs on the caller's executor, as {@link #executor(ExecutorService)}, and declares how many tasks it
+         * runs at once: {@link #start()} refuses a run whose {@link #numThreads(int)} is above
+         * {@code maxThreads}, since its worker loops beyond the limit would only wait for a turn. For frameworks
+         * that hand out a bounded pool shared by many runs (the Spring Boot starter does); {@code whenAbove}
+         * says in the refusal what the limit is and how to get past it. The limit belongs to this executor:
+         * setting {@link #executor(ExecutorService)} or {@link #virtualThreads()} again lifts it.
+         *
+         * @param executor   the executor, not null
+         * @param maxThreads the most tasks it runs at once, at least 1
+         * @param whenAbove  what the refusal adds after the two figures, not null
+         * @return this builder
+         * @throws NullPointerException     if {@code executor} or {@code whenAbove} is null
+         * @throws IllegalArgumentException if {@code maxThreads} is below 1
+         */
+        public Builder<I, R> executor(ExecutorService executor, int maxThreads, String whenAbove) {
+            Objects.requireNonNull(executor, "executor");
+            Objects.requireNonNull(whenAbove, "whenAbove");
+            if (maxThreads < 1) {
+                throw new IllegalArgumentException("maxThreads must be at least 1, was " + maxThreads);
+            }
+            config.executor(executor);
+            config.maxThreads = maxThreads;
+            config.maxThreadsReason = whenAbove;
+            return this;
+        }
+
+        /**
          * Sets the admission window: at most this many inputs are taken from the source and not yet consumed.
          * Default: 16 times the number of threads (at least 32).
          *
@@ -421,9 +448,12 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * Starts the run: threads start and begin to pull inputs.
          *
          * @return the running run, to be closed (try-with-resources)
-         * @throws IllegalStateException if this builder already started
+         * @throws IllegalStateException    if this builder already started
+         * @throws IllegalArgumentException if {@code numThreads} is above the limit of the executor set with
+         *                                  {@link #executor(ExecutorService, int, String)}; nothing started
          */
         public Parallelized<I, R> start() {
+            config.checkThreadLimit();
             return Run.start(function, source.claim(), config.copy());
         }
     }

@@ -31,6 +31,9 @@ final class RunConfig {
     int minTasksForRate = 1;
     String threadNamePrefix = "parallelized-";
     UnaryOperator<Runnable> decorator = UnaryOperator.identity();
+    /** The most tasks the supplied executor runs at once, declared with it; lifted when the executor changes. */
+    int maxThreads = Integer.MAX_VALUE;
+    String maxThreadsReason = "";
 
     void numThreads(int n) {
         if (n < 1) {
@@ -44,6 +47,7 @@ final class RunConfig {
         if (on) {
             VirtualThreads.require();
             executor = null;
+            maxThreads = Integer.MAX_VALUE;
         }
         virtualThreads = on;
     }
@@ -54,6 +58,15 @@ final class RunConfig {
         }
         this.executor = executor;
         this.virtualThreads = false;
+        this.maxThreads = Integer.MAX_VALUE;
+    }
+
+    void checkThreadLimit() {
+        int threads = threads();
+        if (threads > maxThreads) {
+            throw new IllegalArgumentException("numThreads " + threads + " is above the executor's limit of "
+                    + maxThreads + " tasks at once: " + maxThreadsReason);
+        }
     }
 
     void maxInFlight(int n) {
@@ -146,6 +159,8 @@ final class RunConfig {
         c.minTasksForRate = minTasksForRate;
         c.threadNamePrefix = threadNamePrefix;
         c.decorator = decorator;
+        c.maxThreads = maxThreads;
+        c.maxThreadsReason = maxThreadsReason;
         return c;
     }
 }

@@ -145,6 +145,44 @@ class ExecutorsTest {
     }
 
     @Test
+    void anExecutorWithALimitRefusesMoreThreadsAtStartAndRunsNothing() {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            AtomicReference<Integer> ran = new AtomicReference<>();
+            var builder = Parallelized.of((Integer i) -> {
+                ran.set(i);
+                return i;
+            }, List.of(1, 2, 3)).progress(ProgressReporter.none())
+                    .executor(pool, 2, "raise the pool's size").numThreads(3);
+            assertThatThrownBy(builder::start)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("numThreads 3 is above the executor's limit of 2 tasks at once: raise the pool's size");
+            assertThat(ran).hasValue(null);
+            try (var par = builder.numThreads(2).start()) {
+                assertThat(par.stream().map(Outcome::result)).containsExactlyInAnyOrder(1, 2, 3);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anotherExecutorLiftsTheLimitOfTheOneBefore() {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            var builder = Parallelized.of((Integer i) -> i, List.of(1, 2, 3)).progress(ProgressReporter.none())
+                    .executor(pool, 1, "limited").numThreads(3).executor(pool);
+            try (var par = builder.start()) {
+                assertThat(par.stream().map(Outcome::result)).containsExactlyInAnyOrder(1, 2, 3);
+            }
+            assertThatThrownBy(() -> Parallelized.of((Integer i) -> i, List.of(1)).executor(pool, 0, "x"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxThreads");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void virtualThreadsRunEachTaskOnAVirtualThreadOnJava21AndLater() throws Exception {
         if (!VirtualThreads.available()) {
             // Java 17: refused with a clear message (BadInputTest); .ci/run repeats this suite on JDK 25

@@ -6,23 +6,37 @@ import java.util.Map;
 /** The rules of the {@code parallelized.*} values, shared by the checks at binding and the failure analysis. */
 final class Check {
 
+    /** The most threads a run or the shared pool may have: the engine keeps a worker object per thread. */
+    static final int MAX_THREADS = 100_000;
+    static final int MAX_BATCHES = 100_000;
+    /**
+     * The longest duration accepted: far below the JVM's limit of about 292 years in nanoseconds, so that a
+     * deadline (now plus the duration) cannot overflow.
+     */
+    static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
     private static final String WHOLE_AT_LEAST_1 = "a whole number of at least 1";
-    private static final String DURATION_NOT_NEGATIVE = "a duration of zero or more, such as 0s, 500ms, 30s or 1m";
+    private static final String MAX = " and at most ";
+    private static final String DURATION_NOT_NEGATIVE = "a duration of zero or more, such as 0s, 500ms, 30s or 1m"
+            + MAX + "36500d";
 
     /** What each property allows, in words, for the message that stops a start-up. */
     static final Map<String, String> ALLOWED = Map.ofEntries(
-            Map.entry("parallelized.num-threads", WHOLE_AT_LEAST_1),
+            Map.entry("parallelized.num-threads", WHOLE_AT_LEAST_1 + MAX + MAX_THREADS),
             Map.entry("parallelized.virtual-threads", "true or false"),
             Map.entry("parallelized.max-in-flight", WHOLE_AT_LEAST_1),
             Map.entry("parallelized.thread-name-prefix", "a text that is not blank"),
             Map.entry("parallelized.progress", "one of metrics, log, console, none"),
-            Map.entry("parallelized.task-timeout", "a duration of more than zero, such as 500ms, 30s or 2m"),
+            Map.entry("parallelized.task-timeout", "a duration of more than zero, such as 500ms, 30s or 2m" + MAX + "36500d"),
             Map.entry("parallelized.pool", "one of shared, per-run"),
             Map.entry("parallelized.retry.max-attempts", WHOLE_AT_LEAST_1),
             Map.entry("parallelized.retry.backoff", DURATION_NOT_NEGATIVE),
             Map.entry("parallelized.metrics.retention", DURATION_NOT_NEGATIVE),
-            Map.entry("parallelized.metrics.max-batches", WHOLE_AT_LEAST_1),
-            Map.entry("parallelized.shutdown.await-termination", DURATION_NOT_NEGATIVE));
+            Map.entry("parallelized.metrics.max-batches", WHOLE_AT_LEAST_1 + MAX + MAX_BATCHES),
+            Map.entry("parallelized.metrics.percentiles-histogram", "true or false"),
+            Map.entry("parallelized.shutdown.await-termination", DURATION_NOT_NEGATIVE),
+            Map.entry("parallelized.propagate-context", "true or false"),
+            Map.entry("parallelized.observation.tasks", "true or false"));
 
     private Check() {
     }
@@ -32,6 +46,54 @@ final class Check {
             throw new InvalidPropertyValueException(property, value);
         }
         return value;
+    }
+
+    static int between(String property, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidPropertyValueException(property, value);
+        }
+        return value;
+    }
+
+    static Duration notTooLong(String property, Duration value) {
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new InvalidPropertyValueException(property, value);
+        }
+        return value;
+    }
+
+    /** The known key nearest to an unknown one (fewest edits), for the message that refuses it. */
+    static String nearest(String unknown, java.util.Collection<String> knownKeys) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : knownKeys.stream().sorted().toList()) {
+            // a key cut short ("shutdown.await") is nearest to the one it begins
+            int distance = known.startsWith(unknown) ? 0 : distance(unknown, known);
+            if (distance < bestDistance) {
+                best = known;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     static String notBlank(String property, String value) {

@@ -20,49 +20,75 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
     private final Supplier<ProgressReporter> display;
     private final List<ProgressReporter> listeners;
     private final UnaryOperator<Runnable> decorator;
+    private final List<RunDecoration> decorations;
+    private final List<ParallelizedBuilderCustomizer> customizers;
 
     /**
      * @param sharedPool the pool all runs share, or null for threads of each run's own
-     * @param decorator  wraps each runnable a run hands to a thread (task decorator, thread tracking)
+     * @param decorator   wraps each runnable a run hands to a thread (task decorator, thread tracking)
+     * @param decorations what follows each run and each attempt of its tasks (context, observations), in order
+     * @param customizers the application's builder customizers, in order
      */
     DefaultParallelizedFactory(ParallelizedProperties properties, boolean virtualThreads, SharedPool sharedPool,
                                Supplier<ProgressReporter> display, List<ProgressReporter> listeners,
-                               UnaryOperator<Runnable> decorator) {
+                               UnaryOperator<Runnable> decorator, List<RunDecoration> decorations,
+                               List<ParallelizedBuilderCustomizer> customizers) {
         this.properties = properties;
         this.virtualThreads = virtualThreads;
         this.sharedPool = sharedPool;
         this.display = display;
         this.listeners = List.copyOf(listeners);
         this.decorator = decorator;
+        this.decorations = List.copyOf(decorations);
+        this.customizers = List.copyOf(customizers);
     }
 
     @Override
     public <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function,
                                                 Iterable<? extends I> tasks) {
-        return preset(Parallelized.of(function, tasks));
+        FollowedRun<I, R> followed = followed(function);
+        return preset(Parallelized.of(followed, tasks), followed);
     }
 
     @Override
     public <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function,
                                                 Iterator<? extends I> tasks) {
-        return preset(Parallelized.of(function, tasks));
+        FollowedRun<I, R> followed = followed(function);
+        return preset(Parallelized.of(followed, tasks), followed);
     }
 
     @Override
     public <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function,
                                                 Stream<? extends I> tasks) {
-        return preset(Parallelized.of(function, tasks));
+        FollowedRun<I, R> followed = followed(function);
+        return preset(Parallelized.of(followed, tasks), followed);
     }
 
-    private <I, R> Parallelized.Builder<I, R> preset(Parallelized.Builder<I, R> builder) {
-        builder.numThreads(properties.getNumThreads())
-                .threadNamePrefix(properties.getThreadNamePrefix())
+    /** What a run that asks for more threads than the shared pool's limit is told. */
+    static String sharedLimitAdvice(int limit) {
+        return "the shared pool runs at most " + limit + " tasks of all runs together (parallelized.num-threads="
+                + limit + "); ask for at most " + limit + ", raise parallelized.num-threads, or set"
+                + " parallelized.pool=per-run to give each run threads of its own";
+    }
+
+    private <I, R> FollowedRun<I, R> followed(TaskFunction<? super I, ? extends R> function) {
+        return new FollowedRun<>(java.util.Objects.requireNonNull(function, "function"), decorations);
+    }
+
+    private <I, R> Parallelized.Builder<I, R> preset(Parallelized.Builder<I, R> builder, FollowedRun<I, R> followed) {
+        builder.threadNamePrefix(properties.getThreadNamePrefix())
                 .progress(display.get())
                 .decorator(decorator);
         if (sharedPool != null) {
-            builder.executor(sharedPool.executor());
-        } else if (virtualThreads) {
-            builder.virtualThreads();
+            int limit = sharedPool.limit();
+            builder.executor(sharedPool.executor(), limit, sharedLimitAdvice(limit)).numThreads(limit);
+        } else {
+            if (virtualThreads) {
+                builder.virtualThreads();
+            }
+            if (properties.getNumThreads() != null) {
+                builder.numThreads(properties.getNumThreads());
+            }
         }
         if (properties.getMaxInFlight() != null) {
             builder.maxInFlight(properties.getMaxInFlight());
@@ -75,6 +101,8 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
             builder.retry(properties.getRetry().getMaxAttempts(), properties.getRetry().getBackoff());
         }
         listeners.forEach(builder::listener);
+        builder.listener(followed);
+        customizers.forEach(customizer -> customizer.customize(builder));
         return builder;
     }
 }

@@ -1,22 +1,17 @@
 package io.github.parallelized.spring;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
-import io.github.parallelized.Progress;
 import io.github.parallelized.ProgressSnapshot;
-import io.github.parallelized.Summary;
+import io.github.parallelized.RunState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,10 +22,11 @@ import org.springframework.beans.factory.DisposableBean;
 /**
  * Progress as Micrometer meters (names fixed in DESIGN.md): {@code parallelized.tasks} (batch, state),
  * {@code parallelized.progress} (batch), {@code parallelized.task.duration} (batch, outcome) and
- * {@code parallelized.batches.active}. Gauges read the live runs when the registry is scraped, so they move
- * during a run; the runs with one desc add up under one {@code batch} tag; a finished run counts with its final
- * snapshot for the retention time and then leaves, and a batch without runs loses its meters. Past
- * {@code maxBatches} distinct tags, new descs share the tag {@value #OTHER}.
+ * {@code parallelized.batches.active}. Gauges read the runs from the {@link RunRegistry} when the registry is
+ * scraped, so they move during a run; the runs with one desc add up under one {@code batch} tag; a finished run
+ * counts with its final snapshot for as long as the run registry keeps it, and a batch left without runs loses its
+ * meters. Past {@code maxBatches} distinct tags, new descs share the tag {@value #OTHER}. It keeps no runs of its
+ * own: only which batch tag each run of the registry counts under.
  *
  * <p>Thread-safe. Workers only record into a timer found through one map look-up.
  */
@@ -43,54 +39,52 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
             ProgressSnapshot::cancelled);
 
     private final MeterRegistry registry;
-    private final long retentionNanos;
+    private final RunRegistry runs;
     private final int maxBatches;
+    private final boolean percentilesHistogram;
     /** By batch tag; guarded by {@code this}. */
     private final Map<String, Batch> batches = new HashMap<>();
-    /** By run id. */
+    /** By run id: the batch each run of the registry counts under. */
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final Gauge active;
-    /** Removes finished runs after the retention; started on the first need, guarded by {@code this}. */
-    private ScheduledExecutorService remover;
-    private boolean closed;
 
-    MicrometerProgress(MeterRegistry registry, Duration retention, int maxBatches) {
+    MicrometerProgress(MeterRegistry registry, RunRegistry runs, int maxBatches, boolean percentilesHistogram) {
         this.registry = registry;
-        this.retentionNanos = retention.toNanos();
+        this.runs = runs;
         this.maxBatches = maxBatches;
-        this.active = Gauge.builder("parallelized.batches.active", members, MicrometerProgress::countLive)
+        this.percentilesHistogram = percentilesHistogram;
+        this.active = Gauge.builder("parallelized.batches.active", this, MicrometerProgress::countLive)
                 .description("Runs in progress (runs that have started and not yet finished)")
                 .strongReference(true)
                 .register(registry);
+        runs.onRemoved(this::removed);
     }
 
-    private static double countLive(Map<String, Member> members) {
-        return members.values().stream().filter(member -> member.progress != null).count();
+    private double countLive() {
+        return members.values().stream().filter(member -> member.snapshot() != null
+                && member.snapshot().state() == RunState.RUNNING).count();
     }
 
-    /** One run in a batch: live through its progress, then its final snapshot. */
-    private static final class Member {
+    /** One run in a batch; its figures come from the run registry. */
+    private final class Member {
         final String runId;
         final Batch batch;
-        volatile Progress progress;
-        volatile ProgressSnapshot last;
 
-        Member(String runId, Batch batch, Progress progress) {
+        Member(String runId, Batch batch) {
             this.runId = runId;
             this.batch = batch;
-            this.progress = progress;
         }
 
+        /** The run's latest snapshot, or null once the registry has let it go. */
         ProgressSnapshot snapshot() {
-            Progress live = progress;
-            return live != null ? live.snapshot() : last;
+            return runs.peek(runId).orElse(null);
         }
     }
 
     /** The meters of one batch tag and the runs that add up in them. */
     private final class Batch {
         final String tag;
-        final List<Member> runs = new CopyOnWriteArrayList<>();
+        final List<Member> members = new CopyOnWriteArrayList<>();
         final List<Meter> meters = new ArrayList<>();
         final Timer success;
         final Timer failure;
@@ -120,13 +114,17 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
             return Timer.builder("parallelized.task.duration")
                     .description("Time each task took, over all its attempts")
                     .tags("batch", tag, "outcome", outcome)
+                    .publishPercentileHistogram(percentilesHistogram)
                     .register(registry);
         }
 
         double sum(ToLongFunction<ProgressSnapshot> count) {
             long sum = 0;
-            for (Member member : runs) {
-                sum += count.applyAsLong(member.snapshot());
+            for (Member member : members) {
+                ProgressSnapshot snapshot = member.snapshot();
+                if (snapshot != null) {
+                    sum += count.applyAsLong(snapshot);
+                }
             }
             return sum;
         }
@@ -135,12 +133,15 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
         double fraction() {
             long done = 0;
             long total = 0;
-            for (Member member : runs) {
+            for (Member member : members) {
                 ProgressSnapshot snapshot = member.snapshot();
+                if (snapshot == null) {
+                    continue;
+                }
                 done += snapshot.completed();
                 if (snapshot.total() >= 0) {
                     total += snapshot.total();
-                } else if (member.progress == null) {
+                } else if (snapshot.state() != RunState.RUNNING) {
                     total += snapshot.completed();
                 } else {
                     return Double.NaN;
@@ -152,8 +153,8 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
 
     @Override
     public void onStart(Parallelized<?, ?> run) {
-        Progress progress = run.progress();
-        String desc = progress.snapshot().description();
+        // by the tag, not the raw desc: two descs that clean up to one tag share its meters, never register twice
+        String desc = SafeText.forTag(run.progress().snapshot().description());
         synchronized (this) {
             Batch batch = batches.get(desc);
             if (batch == null) {
@@ -161,8 +162,8 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
                 String tag = named < maxBatches ? desc : OTHER;
                 batch = batches.computeIfAbsent(tag, Batch::new);
             }
-            Member member = new Member(run.id(), batch, progress);
-            batch.runs.add(member);
+            Member member = new Member(run.id(), batch);
+            batch.members.add(member);
             members.put(run.id(), member);
         }
     }
@@ -176,52 +177,24 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
         (outcome.isSuccess() ? member.batch.success : member.batch.failure).record(outcome.duration());
     }
 
-    @Override
-    public void onFinish(ProgressSnapshot snapshot, Summary summary) {
-        Member member = members.get(snapshot.id());
+    /** The run registry let a run go: it leaves its batch, and a batch without runs leaves the meter registry. */
+    private synchronized void removed(String runId) {
+        Member member = members.remove(runId);
         if (member == null) {
             return;
         }
-        member.last = snapshot;
-        member.progress = null;
-        if (retentionNanos == 0) {
-            remove(member);
-            return;
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            if (remover == null) {
-                ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-                    Thread thread = new Thread(runnable, "parallelized-metrics-retention");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                executor.setRemoveOnCancelPolicy(true);
-                remover = executor;
-            }
-            remover.schedule(() -> remove(member), retentionNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private synchronized void remove(Member member) {
-        members.remove(member.runId, member);
         Batch batch = member.batch;
-        batch.runs.remove(member);
-        if (batch.runs.isEmpty() && batches.remove(batch.tag, batch)) {
+        batch.members.remove(member);
+        if (batch.members.isEmpty() && batches.remove(batch.tag, batch)) {
             batch.meters.forEach(registry::remove);
         }
     }
 
     @Override
     public synchronized void destroy() {
-        closed = true;
-        if (remover != null) {
-            remover.shutdownNow();
-        }
         batches.values().forEach(batch -> batch.meters.forEach(registry::remove));
         batches.clear();
+        members.clear();
         registry.remove(active);
     }
 }

@@ -8,7 +8,9 @@ import java.util.function.UnaryOperator;
 import io.github.parallelized.ProgressReporter;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,6 +18,7 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
@@ -29,7 +32,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 @AutoConfiguration
 @EnableConfigurationProperties(ParallelizedProperties.class)
 @Import({ParallelizedAutoConfiguration.PoolConfiguration.class, ParallelizedAutoConfiguration.RunsConfiguration.class,
-        ParallelizedAutoConfiguration.FactoryConfiguration.class})
+        ParallelizedAutoConfiguration.ContextConfiguration.class, ParallelizedAutoConfiguration.FactoryConfiguration.class})
 public final class ParallelizedAutoConfiguration {
 
     /** Creates nothing itself; Spring Boot instantiates it. */
@@ -67,13 +70,20 @@ public final class ParallelizedAutoConfiguration {
                 platform.setDaemon(true);
                 threads = platform;
             }
-            return new SharedPool(properties.getNumThreads(), threads);
+            return new SharedPool(properties.numThreads(virtualThreads(properties, environment)),
+                    virtualThreads(properties, environment), threads);
         }
     }
 
     /** The registry of runs (for the endpoint) and their end when the context closes. */
     @Configuration(proxyBeanMethods = false)
     static class RunsConfiguration {
+
+        /** Refuses unknown keys under {@code parallelized.} while the context starts. */
+        @Bean
+        UnknownProperties parallelizedUnknownProperties(Environment environment) {
+            return new UnknownProperties(environment, ParallelizedAutoConfiguration.class.getClassLoader());
+        }
 
         @Bean
         RunRegistry parallelizedRunRegistry(ParallelizedProperties properties) {
@@ -85,11 +95,41 @@ public final class ParallelizedAutoConfiguration {
             return new ThreadTracker();
         }
 
+        /** An application's own factory still feeds the registry and the meters. */
+        @Bean
+        static BeanPostProcessor parallelizedFactoryRegistration(ObjectProvider<RunRegistry> registry,
+                                                                 ObjectProvider<MetricsReporter> meters) {
+            return RegisteringFactory.postProcessor(registry, meters);
+        }
+
         @Bean
         RunShutdown parallelizedRunShutdown(RunRegistry registry, ObjectProvider<SharedPool> sharedPool,
                                             ThreadTracker threads, ParallelizedProperties properties) {
             return new RunShutdown(registry, sharedPool.getIfAvailable(), threads,
                     properties.getShutdown().getAwaitTermination());
+        }
+    }
+
+    /**
+     * The context of the starting thread in every task: Micrometer context-propagation when it is on the class
+     * path (observation, trace and any registered accessor), then the MDC and the run's id in it. Ordered so that
+     * the observations ({@link ParallelizedObservationAutoConfiguration}) open inside it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class ContextConfiguration {
+
+        @Bean
+        @Order(0)
+        @ConditionalOnClass(name = PropagationDecoration.CLASS)
+        @ConditionalOnProperty(name = "parallelized.propagate-context", havingValue = "true", matchIfMissing = true)
+        RunDecoration parallelizedContextPropagation() {
+            return new PropagationDecoration();
+        }
+
+        @Bean
+        @Order(100)
+        RunDecoration parallelizedMdc(ParallelizedProperties properties) {
+            return new MdcDecoration(properties.isPropagateContext());
         }
     }
 
@@ -103,7 +143,9 @@ public final class ParallelizedAutoConfiguration {
                                                        ObjectProvider<SharedPool> sharedPool, RunRegistry registry,
                                                        ThreadTracker threads,
                                                        ObjectProvider<MetricsReporter> metrics,
-                                                       ObjectProvider<TaskDecorator> taskDecorators) {
+                                                       ObjectProvider<TaskDecorator> taskDecorators,
+                                                       ObjectProvider<RunDecoration> decorations,
+                                                       ObjectProvider<ParallelizedBuilderCustomizer> customizers) {
             boolean virtual = virtualThreads(properties, environment);
             MetricsReporter meters = metrics.getIfAvailable();
             ParallelizedProperties.ProgressMode mode = properties.getProgress() != null ? properties.getProgress()
@@ -123,7 +165,8 @@ public final class ParallelizedAutoConfiguration {
                     ? List.of(registry, meters) : List.of(registry);
             SharedPool pool = sharedPool.getIfAvailable();
             return new DefaultParallelizedFactory(properties, virtual, pool, display, listeners,
-                    decorator(taskDecorators.orderedStream().toList(), pool == null ? threads : null));
+                    decorator(taskDecorators.orderedStream().toList(), pool == null ? threads : null),
+                    decorations.orderedStream().toList(), customizers.orderedStream().toList());
         }
 
         /** The application's task decorators (MDC, security, tracing), and for threads of a run's own, tracking. */

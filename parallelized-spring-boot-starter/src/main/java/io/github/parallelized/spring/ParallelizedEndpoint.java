@@ -1,5 +1,6 @@
 package io.github.parallelized.spring;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -8,8 +9,12 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 /**
  * The {@code parallelized} actuator endpoint: lists the factory's live and recently finished runs, shows one,
  * and cancels one (its consumer then receives the cancelled outcomes). A null answer is a 404 over HTTP.
+ *
+ * <p>Read-only unless the application says otherwise ({@code management.endpoint.parallelized.access:
+ * unrestricted}), since cancelling is a write that nobody should reach without authorization; the README shows a
+ * Spring Security rule for a writable one.
  */
-@Endpoint(id = "parallelized")
+@Endpoint(id = "parallelized", defaultAccess = Access.READ_ONLY)
 class ParallelizedEndpoint {
 
     private final RunRegistry registry;

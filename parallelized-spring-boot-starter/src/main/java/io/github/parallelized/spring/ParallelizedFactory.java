@@ -10,7 +10,9 @@ import io.github.parallelized.TaskFunction;
  * Builds runs the way the application configured them: the Spring form of {@link Parallelized#of}. The builder
  * it returns is already set from the {@code parallelized.*} properties (threads, pool, admission window, retry,
  * timeout, thread names, progress display) and wired to the application: its metrics, the {@code parallelized}
- * actuator endpoint, its {@code TaskDecorator} and its shutdown. What the caller then sets on the builder wins,
+ * actuator endpoint, its {@code TaskDecorator}, its shutdown, the caller's context in every task (MDC,
+ * observation and trace; the run's id under {@link #MDC_RUN_ID}), a {@code parallelized.run} observation, and the
+ * application's {@link ParallelizedBuilderCustomizer}s. What the caller then sets on the builder wins,
  * since setting a builder option again replaces it.
  *
  * <pre>{@code
@@ -28,6 +30,9 @@ import io.github.parallelized.TaskFunction;
  * then wires its runs itself). Implementations must be thread-safe: the auto-configured one is.
  */
 public interface ParallelizedFactory {
+
+    /** The MDC key under which a task of a run of the auto-configured factory finds its run's id. */
+    String MDC_RUN_ID = "parallelized.run";
 
     /**
      * Begins to describe a run over the inputs of an {@link Iterable}; a {@link java.util.Collection} gives

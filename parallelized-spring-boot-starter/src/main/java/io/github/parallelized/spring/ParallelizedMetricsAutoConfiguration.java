@@ -10,11 +10,12 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the runs' Micrometer meters ({@code parallelized.tasks}, {@code parallelized.progress},
- * {@code parallelized.task.duration}, {@code parallelized.batches.active}) when the application has a
+ * {@code parallelized.task.duration}, {@code parallelized.batches.active}) and the shared pool's
+ * ({@code executor.*} tagged {@code name=parallelizedSharedPool}) when the application has a
  * {@code MeterRegistry}. Ordered after Spring Boot's metrics auto-configurations, including the composite
  * registry's, so that the registry bean is known when its condition is evaluated.
  */
-@AutoConfiguration(afterName = {
+@AutoConfiguration(after = ParallelizedAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
@@ -26,9 +27,15 @@ public final class ParallelizedMetricsAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnBean(MeterRegistry.class)
-    MicrometerProgress parallelizedMetrics(MeterRegistry registry, ParallelizedProperties properties) {
-        return new MicrometerProgress(registry, properties.getMetrics().getRetention(),
-                properties.getMetrics().getMaxBatches());
+    @ConditionalOnBean({MeterRegistry.class, RunRegistry.class})
+    MicrometerProgress parallelizedMetrics(MeterRegistry registry, RunRegistry runs, ParallelizedProperties properties) {
+        return new MicrometerProgress(registry, runs,
+                properties.getMetrics().getMaxBatches(), properties.getMetrics().isPercentilesHistogram());
+    }
+
+    @Bean
+    @ConditionalOnBean({MeterRegistry.class, SharedPool.class})
+    SharedPoolMeters parallelizedSharedPoolMeters(MeterRegistry registry, SharedPool pool) {
+        return new SharedPoolMeters(registry, pool);
     }
 }

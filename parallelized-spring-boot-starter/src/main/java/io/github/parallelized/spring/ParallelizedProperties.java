@@ -9,15 +9,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The {@code parallelized.*} settings of the starter: how the runs that {@link ParallelizedFactory} builds are
  * preset, which pool they use, where their progress goes, how long finished runs stay visible, and how the
  * application waits for runs when it shuts down. Bound once at start-up through the constructor and checked
- * there: a bad value stops the start-up with a message that names the property, the value and what is allowed.
- * Immutable and thread-safe.
+ * there: a bad value, or a key under {@code parallelized.} that is none of these, stops the start-up with a message
+ * that names the property, the value and what is allowed (or the nearest valid key). Immutable and thread-safe.
  */
 @ConfigurationProperties("parallelized")
 public final class ParallelizedProperties {
 
+    /** The limit of tasks at once with virtual threads when num-threads is not set, as in the core. */
+    static final int DEFAULT_VIRTUAL_THREADS = 256;
+
     /**
-     * How many tasks of one run execute at once, and the size of the shared pool. Default: the number of
-     * available processors (with virtual threads and blocking tasks, set it higher).
+     * With the shared pool (the default): the most tasks that all runs together execute at once, and each run's
+     * default; a run may ask for at most this many (numThreads above it is refused at start). With pool per-run:
+     * how many tasks of one run execute at once. Default: the number of available processors, or 256 with
+     * virtual threads (then a limit on how many virtual threads run tasks at once, not a pool of them).
      */
     private final Integer numThreads;
 
@@ -72,6 +77,18 @@ public final class ParallelizedProperties {
     private final Shutdown shutdown;
 
     /**
+     * Whether the context of the thread that starts a run (MDC, the current observation and trace, anything
+     * with a registered context-propagation accessor) is restored around every attempt of its tasks. Needs
+     * io.micrometer:context-propagation on the class path (it comes with Actuator).
+     */
+    private final boolean propagateContext;
+
+    /**
+     * Micrometer observations (and so spans) of runs and tasks.
+     */
+    private final ObservationSettings observation;
+
+    /**
      * Binds and checks the settings; Spring Boot calls it.
      *
      * @param numThreads       threads per run and of the shared pool, at least 1, or null for the number of processors
@@ -84,31 +101,53 @@ public final class ParallelizedProperties {
      * @param retry            the retry settings
      * @param metrics          the metrics settings
      * @param shutdown         the shutdown settings
+     * @param propagateContext whether tasks see the starting thread's context
+     * @param observation      the observation settings
      * @throws IllegalArgumentException if a value is out of range, naming the property, the value and what is allowed
      */
     public ParallelizedProperties(Integer numThreads, Boolean virtualThreads, Integer maxInFlight,
                                   @DefaultValue("parallelized-") String threadNamePrefix, ProgressMode progress,
                                   Duration taskTimeout, @DefaultValue("shared") Pool pool, @DefaultValue Retry retry,
-                                  @DefaultValue Metrics metrics, @DefaultValue Shutdown shutdown) {
-        this.numThreads = numThreads == null ? null : Check.atLeast("parallelized.num-threads", numThreads, 1);
+                                  @DefaultValue Metrics metrics, @DefaultValue Shutdown shutdown,
+                                  @DefaultValue("true") boolean propagateContext,
+                                  @DefaultValue ObservationSettings observation) {
+        this.numThreads = numThreads == null ? null
+                : Check.between("parallelized.num-threads", numThreads, 1, Check.MAX_THREADS);
         this.virtualThreads = virtualThreads;
         this.maxInFlight = maxInFlight == null ? null : Check.atLeast("parallelized.max-in-flight", maxInFlight, 1);
         this.threadNamePrefix = Check.notBlank("parallelized.thread-name-prefix", threadNamePrefix);
         this.progress = progress;
-        this.taskTimeout = taskTimeout == null ? null : Check.positive("parallelized.task-timeout", taskTimeout);
+        this.taskTimeout = taskTimeout == null ? null
+                : Check.notTooLong("parallelized.task-timeout", Check.positive("parallelized.task-timeout", taskTimeout));
         this.pool = pool == null ? Pool.SHARED : pool;
         this.retry = retry == null ? new Retry(1, Duration.ZERO) : retry;
-        this.metrics = metrics == null ? new Metrics(Duration.ofMinutes(1), 100) : metrics;
+        this.metrics = metrics == null ? new Metrics(Duration.ofMinutes(1), 100, false) : metrics;
         this.shutdown = shutdown == null ? new Shutdown(Duration.ofSeconds(30)) : shutdown;
+        this.propagateContext = propagateContext;
+        this.observation = observation == null ? new ObservationSettings(false) : observation;
     }
 
     /**
-     * How many tasks of one run execute at once, and the size of the shared pool.
+     * The shared pool's limit of tasks at once (pool per-run: each run's number of threads), as configured.
      *
-     * @return the configured number, or the number of available processors when none is set
+     * @return the configured number, or null when it is computed: the number of available processors, or 256
+     *         with virtual threads
      */
-    public int getNumThreads() {
-        return numThreads != null ? numThreads : Runtime.getRuntime().availableProcessors();
+    public Integer getNumThreads() {
+        return numThreads;
+    }
+
+    /**
+     * The number of threads in effect.
+     *
+     * @param virtual whether the runs use virtual threads
+     * @return the configured number, or else 256 with virtual threads and the number of processors without
+     */
+    int numThreads(boolean virtual) {
+        if (numThreads != null) {
+            return numThreads;
+        }
+        return virtual ? DEFAULT_VIRTUAL_THREADS : Runtime.getRuntime().availableProcessors();
     }
 
     /**
@@ -192,6 +231,24 @@ public final class ParallelizedProperties {
         return shutdown;
     }
 
+    /**
+     * Whether tasks see the context of the thread that started their run.
+     *
+     * @return true unless switched off
+     */
+    public boolean isPropagateContext() {
+        return propagateContext;
+    }
+
+    /**
+     * The observation settings.
+     *
+     * @return the settings, never null
+     */
+    public ObservationSettings getObservation() {
+        return observation;
+    }
+
     /** Where the progress of runs goes ({@code parallelized.progress}). */
     public enum ProgressMode {
         /** Micrometer meters only; needs a MeterRegistry. */
@@ -234,7 +291,8 @@ public final class ParallelizedProperties {
          */
         public Retry(@DefaultValue("1") int maxAttempts, @DefaultValue("0s") Duration backoff) {
             this.maxAttempts = Check.atLeast("parallelized.retry.max-attempts", maxAttempts, 1);
-            this.backoff = Check.notNegative("parallelized.retry.backoff", backoff == null ? Duration.ZERO : backoff);
+            this.backoff = Check.notTooLong("parallelized.retry.backoff",
+                    Check.notNegative("parallelized.retry.backoff", backoff == null ? Duration.ZERO : backoff));
         }
 
         /**
@@ -271,16 +329,35 @@ public final class ParallelizedProperties {
         private final int maxBatches;
 
         /**
+         * Whether parallelized.task.duration publishes a percentile histogram (buckets), so that a monitoring
+         * system can compute p50 and p95 over all instances (histogram_quantile in Prometheus). Costs about 70
+         * more series per batch tag and outcome.
+         */
+        private final boolean percentilesHistogram;
+
+        /**
          * Binds and checks the metrics settings.
          *
-         * @param retention  not negative
-         * @param maxBatches at least 1
+         * @param retention            not negative
+         * @param maxBatches           at least 1
+         * @param percentilesHistogram whether the task timer publishes histogram buckets
          * @throws IllegalArgumentException if a value is out of range
          */
-        public Metrics(@DefaultValue("1m") Duration retention, @DefaultValue("100") int maxBatches) {
-            this.retention = Check.notNegative("parallelized.metrics.retention",
-                    retention == null ? Duration.ofMinutes(1) : retention);
-            this.maxBatches = Check.atLeast("parallelized.metrics.max-batches", maxBatches, 1);
+        public Metrics(@DefaultValue("1m") Duration retention, @DefaultValue("100") int maxBatches,
+                       @DefaultValue("false") boolean percentilesHistogram) {
+            this.retention = Check.notTooLong("parallelized.metrics.retention", Check.notNegative(
+                    "parallelized.metrics.retention", retention == null ? Duration.ofMinutes(1) : retention));
+            this.maxBatches = Check.between("parallelized.metrics.max-batches", maxBatches, 1, Check.MAX_BATCHES);
+            this.percentilesHistogram = percentilesHistogram;
+        }
+
+        /**
+         * Whether the task timer publishes histogram buckets.
+         *
+         * @return false unless switched on
+         */
+        public boolean isPercentilesHistogram() {
+            return percentilesHistogram;
         }
 
         /**
@@ -317,8 +394,9 @@ public final class ParallelizedProperties {
          * @throws IllegalArgumentException if the value is negative
          */
         public Shutdown(@DefaultValue("30s") Duration awaitTermination) {
-            this.awaitTermination = Check.notNegative("parallelized.shutdown.await-termination",
-                    awaitTermination == null ? Duration.ofSeconds(30) : awaitTermination);
+            this.awaitTermination = Check.notTooLong("parallelized.shutdown.await-termination",
+                    Check.notNegative("parallelized.shutdown.await-termination",
+                            awaitTermination == null ? Duration.ofSeconds(30) : awaitTermination));
         }
 
         /**
@@ -328,6 +406,34 @@ public final class ParallelizedProperties {
          */
         public Duration getAwaitTermination() {
             return awaitTermination;
+        }
+    }
+
+    /** Observations of runs and tasks ({@code parallelized.observation.*}). Immutable and thread-safe. */
+    public static final class ObservationSettings {
+
+        /**
+         * Whether each attempt of a task is an observation (a span with tracing) of its own, a child of its
+         * run's. Off by default: a run of a million tasks would make a million spans.
+         */
+        private final boolean tasks;
+
+        /**
+         * Binds the observation settings.
+         *
+         * @param tasks whether each task attempt is observed
+         */
+        public ObservationSettings(@DefaultValue("false") boolean tasks) {
+            this.tasks = tasks;
+        }
+
+        /**
+         * Whether each attempt of a task is observed.
+         *
+         * @return false unless switched on
+         */
+        public boolean isTasks() {
+            return tasks;
         }
     }
 }

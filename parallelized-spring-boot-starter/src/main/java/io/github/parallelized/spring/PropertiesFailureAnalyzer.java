@@ -24,6 +24,11 @@ final class PropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
 
     @Override
     public FailureAnalysis analyze(Throwable failure) {
+        UnknownProperties.UnknownPropertyException unknown = find(failure,
+                UnknownProperties.UnknownPropertyException.class);
+        if (unknown != null) {
+            return unknownKeys(unknown, failure);
+        }
         Check.InvalidPropertyValueException invalid = find(failure, Check.InvalidPropertyValueException.class);
         if (invalid != null) {
             String written = environment != null ? environment.getProperty(invalid.property()) : null;
@@ -48,6 +53,27 @@ final class PropertiesFailureAnalyzer implements FailureAnalyzer, Ordered {
             description += " (from " + source.getOrigin() + ")";
         }
         return analysis(description, property, Check.allowed(property), failure);
+    }
+
+    private static FailureAnalysis unknownKeys(UnknownProperties.UnknownPropertyException unknown,
+                                               Throwable failure) {
+        StringBuilder description = new StringBuilder();
+        StringBuilder action = new StringBuilder();
+        unknown.unknown().stream()
+                .sorted(java.util.Comparator.comparing(property -> property.getName().toString()))
+                .forEach(property -> {
+                    String name = property.getName().toString();
+                    String nearest = Check.nearest(name, unknown.known());
+                    description.append(description.length() == 0 ? "" : "\n")
+                            .append("Unknown property '").append(name).append("'")
+                            .append(property.getOrigin() != null ? " (from " + property.getOrigin() + ")" : "")
+                            .append(": the starter has no such setting; did you mean '").append(nearest).append("'?");
+                    action.append(action.length() == 0 ? "" : "\n")
+                            .append("Rename '").append(name).append("' to '").append(nearest)
+                            .append("', or remove it.");
+                });
+        action.append(" The parallelized.* properties are listed in the starter's configuration metadata.");
+        return new FailureAnalysis(description.toString(), action.toString(), failure);
     }
 
     private static FailureAnalysis analysis(String description, String property, String allowed,

@@ -7,20 +7,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.ProgressSnapshot;
 import io.github.parallelized.Summary;
 
+import org.springframework.beans.factory.DisposableBean;
+
 /**
- * The runs of the factory, live and recently finished, for the actuator endpoint and for shutdown. A listener of
- * every run the factory builds: a run enters at its start and, once finished, stays for the retention time as its
- * final snapshot (the run itself is let go). Thread-safe; the hot path ({@code onOutcome}) is not used.
+ * The one registry of the factory's runs, live and recently finished: the actuator endpoint, the meters, the
+ * health contributor and shutdown all read it, and none keeps a copy of the runs. A listener of every run the
+ * factory builds: a run enters at its start and, once finished, stays for the retention time as its final
+ * snapshot (the run itself is let go), then leaves, and those that asked ({@link #onRemoved}) are told.
+ *
+ * <p>Retention: a finished run is removed by one daemon thread, started on the first need, at its retention
+ * time; reads also drop what is overdue, and past {@link #MAX_FINISHED} finished runs the oldest go. Thread-safe;
+ * the hot path ({@code onOutcome}) is not used.
  */
-final class RunRegistry implements ProgressReporter {
+final class RunRegistry implements ParallelizedRuns, ProgressReporter, DisposableBean {
 
     /** Finished runs kept at most, however short their retention, so that a busy service cannot grow it. */
     static final int MAX_FINISHED = 1000;
@@ -29,10 +39,19 @@ final class RunRegistry implements ProgressReporter {
     private final AtomicLong order = new AtomicLong();
     private final Map<String, Entry> runs = new ConcurrentHashMap<>();
     private final Object finishedSignal = new Object();
+    private final List<Consumer<String>> removalListeners = new CopyOnWriteArrayList<>();
     private volatile boolean shuttingDown;
+    /** Removes finished runs at their retention time; guarded by {@code this}. */
+    private ScheduledThreadPoolExecutor remover;
+    private boolean closed;
 
     RunRegistry(Duration retention) {
         this.retentionNanos = retention.toNanos();
+    }
+
+    /** Tells {@code listener} the id of every run that leaves the registry (its retention is over). */
+    void onRemoved(Consumer<String> listener) {
+        removalListeners.add(listener);
     }
 
     /** One run: live while {@code run} is set, then its final snapshot. */
@@ -74,6 +93,38 @@ final class RunRegistry implements ProgressReporter {
             finishedSignal.notifyAll();
         }
         prune();
+        if (entry != null && retentionNanos > 0) {
+            scheduleRemoval(snapshot.id());
+        }
+    }
+
+    private synchronized void scheduleRemoval(String id) {
+        if (closed) {
+            return;
+        }
+        if (remover == null) {
+            remover = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "parallelized-runs-retention");
+                thread.setDaemon(true);
+                return thread;
+            });
+            remover.setRemoveOnCancelPolicy(true);
+        }
+        remover.schedule(this::prune, retentionNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public synchronized void destroy() {
+        closed = true;
+        if (remover != null) {
+            remover.shutdownNow();
+        }
+    }
+
+    /** The latest snapshot of a run, without dropping overdue ones: for the meters, read on every scrape. */
+    Optional<ProgressSnapshot> peek(String id) {
+        Entry entry = runs.get(id);
+        return entry == null ? Optional.empty() : Optional.ofNullable(entry.snapshot());
     }
 
     /** Live runs in start order, then finished ones, the latest first. */
@@ -96,8 +147,30 @@ final class RunRegistry implements ProgressReporter {
         return entry == null ? Optional.empty() : Optional.of(entry.snapshot());
     }
 
+    @Override
+    public List<ProgressSnapshot> list() {
+        return snapshots();
+    }
+
+    @Override
+    public Optional<ProgressSnapshot> find(String id) {
+        return snapshot(id);
+    }
+
+    @Override
+    public int activeCount() {
+        int count = 0;
+        for (Entry entry : runs.values()) {
+            if (entry.run != null) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** Cancels a live run; a finished one is left as it is. Empty for an unknown id. */
-    Optional<ProgressSnapshot> cancel(String id) {
+    @Override
+    public Optional<ProgressSnapshot> cancel(String id) {
         prune();
         Entry entry = runs.get(id);
         if (entry == null) {
@@ -164,7 +237,7 @@ final class RunRegistry implements ProgressReporter {
         runs.forEach((id, entry) -> {
             if (entry.run == null && entry.last != null) {
                 if (now - entry.finishedAt >= retentionNanos) {
-                    runs.remove(id, entry);
+                    remove(id, entry);
                 } else {
                     finished.add(entry);
                 }
@@ -172,7 +245,13 @@ final class RunRegistry implements ProgressReporter {
         });
         if (finished.size() > MAX_FINISHED) {
             finished.sort(Comparator.comparingLong(entry -> entry.finishedAt));
-            finished.subList(0, finished.size() - MAX_FINISHED).forEach(entry -> runs.remove(entry.last.id(), entry));
+            finished.subList(0, finished.size() - MAX_FINISHED).forEach(entry -> remove(entry.last.id(), entry));
+        }
+    }
+
+    private void remove(String id, Entry entry) {
+        if (runs.remove(id, entry)) {
+            removalListeners.forEach(listener -> listener.accept(id));
         }
     }
 }

@@ -1,18 +1,25 @@
 package io.github.parallelized.spring;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressSnapshot;
+import io.github.parallelized.RunState;
+import io.github.parallelized.Summary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Ends the runs when the application context closes: gives running runs up to
- * {@code parallelized.shutdown.await-termination} to finish, cancels those still running, then waits (briefly)
- * until their threads and the shared pool's are gone. Runs that start meanwhile are cancelled at once.
+ * {@code parallelized.shutdown.await-termination} to finish, cancels those still running (logging each by id and
+ * desc), gives their consumers up to {@link #CANCEL_GRACE} to take the cancelled inputs, logs each one's summary,
+ * then waits (within the same grace) until their threads and the shared pool's are gone. Runs that start
+ * meanwhile are cancelled at once.
  *
  * <p>Its phase is below the web server's graceful shutdown and above the web server's stop: requests in flight
  * finish first, then the runs, and only then do the beans the tasks may use (data sources, clients) close.
@@ -49,22 +56,66 @@ final class RunShutdown implements SmartLifecycle {
         running = false;
         registry.beginShutdown();
         long deadline = System.nanoTime() + awaitTermination.toNanos();
+        List<Parallelized<?, ?>> cancelled = List.of();
         if (!registry.awaitLive(deadline, false)) {
-            List<Parallelized<?, ?>> left = registry.live();
-            LOG.warn("Cancelling {} run(s) still going after {} of shutdown (parallelized.shutdown.await-termination): {}",
-                    left.size(), awaitTermination, left);
-            left.forEach(Parallelized::cancel);
+            cancelled = registry.live();
+            for (Parallelized<?, ?> run : cancelled) {
+                ProgressSnapshot snapshot = run.progress().snapshot();
+                LOG.warn("Run {} '{}': cancelling it, still going after {} of shutdown"
+                                + " (parallelized.shutdown.await-termination); {} of {} inputs done",
+                        run.id(), SafeText.forLog(snapshot.description()), format(awaitTermination),
+                        snapshot.completed(),
+                        snapshot.total() < 0 ? "?" : snapshot.total());
+                run.cancel();
+            }
         }
+        // the consumers take their cancelled inputs now, while the beans they use are still there
         long graceDeadline = System.nanoTime() + CANCEL_GRACE.toNanos();
-        boolean idle = registry.awaitLive(graceDeadline, true);
+        boolean finished = registry.awaitLive(graceDeadline, false);
+        for (Parallelized<?, ?> run : cancelled) {
+            ProgressSnapshot snapshot = run.progress().snapshot();
+            String desc = SafeText.forLog(snapshot.description());
+            if (snapshot.state() == RunState.RUNNING) {
+                LOG.warn("Run {} '{}' cancelled at shutdown: its consumer has not taken its outcomes within {}"
+                        + " ({} of {} taken)", run.id(), desc, format(CANCEL_GRACE), snapshot.completed(),
+                        snapshot.total() < 0 ? "?" : snapshot.total());
+            } else {
+                Summary summary = run.summary();
+                LOG.warn("Run {} '{}' cancelled at shutdown: {} succeeded, {} failed, {} cancelled in {}", run.id(),
+                        desc, summary.succeeded(), summary.failed(), summary.cancelled(),
+                        format(summary.elapsed()));
+            }
+        }
+        boolean idle = finished || registry.awaitLive(graceDeadline, true);
         boolean gone = threads.join(graceDeadline);
         if (sharedPool != null) {
             gone &= sharedPool.shutdown(graceDeadline);
         }
         if (!idle || !gone) {
-            LOG.warn("Some parallelized tasks ignored their interrupt and still run on daemon threads after {}",
-                    CANCEL_GRACE);
+            StringBuilder runs = new StringBuilder();
+            for (Parallelized<?, ?> run : registry.live()) {
+                ProgressSnapshot snapshot = run.progress().snapshot();
+                if (snapshot.running() > 0) {
+                    runs.append(runs.length() == 0 ? "" : ", ").append("run ").append(run.id()).append(" '")
+                            .append(SafeText.forLog(snapshot.description())).append("' (")
+                            .append(snapshot.running()).append(" running)");
+                }
+            }
+            LOG.warn("Some parallelized tasks ignored their interrupt and still run on daemon threads after {}: {}",
+                    format(CANCEL_GRACE), runs.length() == 0 ? "tasks of finished runs" : runs);
         }
+    }
+
+    /** As a property would be written: {@code 250ms}, {@code 10s}, {@code 18.97s}. */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        if (millis % 1000 == 0) {
+            return DurationStyle.SIMPLE.print(duration, ChronoUnit.SECONDS);
+        }
+        return String.format(java.util.Locale.ROOT, "%.2fs", millis / 1000.0);
     }
 
     @Override

@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
- * The bounded pool that the runs of the factory share: {@code num-threads} threads, started on demand. Runs
- * submit worker loops that give their thread back every few milliseconds, so runs take turns on it. Kept out
- * of the context as an {@code ExecutorService} bean on purpose: such a bean would turn off Spring Boot's own
- * task executor. Thread-safe.
+ * The bounded pool that the runs of the factory share, the application's bulkhead: at most {@code limit} tasks
+ * of all runs together execute at once. Platform threads: {@code limit} threads, started on demand and kept.
+ * Virtual threads: a limit on how many virtual threads run at once, each started on demand and ending when it
+ * finds no work (not a fixed pool of them). Runs submit worker loops that give their thread back every few
+ * milliseconds, so runs take turns on it. Kept out of the context as an {@code ExecutorService} bean on purpose:
+ * such a bean would turn off Spring Boot's own task executor. Thread-safe.
  */
 final class SharedPool implements DisposableBean {
 
@@ -22,18 +24,44 @@ final class SharedPool implements DisposableBean {
     /** Every thread the pool made, so that shutdown can wait for them to die, not only to leave their work. */
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
-    SharedPool(int size, ThreadFactory threadFactory) {
-        this.executor = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+    private final int limit;
+
+    SharedPool(int limit, boolean virtual, ThreadFactory threadFactory) {
+        this.limit = limit;
+        this.executor = new ThreadPoolExecutor(limit, limit, virtual ? 1 : 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
                 runnable -> {
                     Thread thread = threadFactory.newThread(runnable);
                     threads.removeIf(old -> !old.isAlive());
                     threads.add(thread);
                     return thread;
                 });
+        // a virtual thread is cheap to start and nothing to keep: a limit, not a pool
+        this.executor.allowCoreThreadTimeOut(virtual);
     }
 
     ExecutorService executor() {
         return executor;
+    }
+
+    /** The executor itself, for its meters. */
+    ThreadPoolExecutor threadPool() {
+        return executor;
+    }
+
+    /** The most tasks all runs together execute at once. */
+    int limit() {
+        return limit;
+    }
+
+    /** The threads that are running worker loops now (an estimate, as {@link ThreadPoolExecutor#getActiveCount()}). */
+    int inUse() {
+        return executor.getActiveCount();
+    }
+
+    /** Whether the pool has been shut down and takes no more work. */
+    boolean isStopped() {
+        return executor.isShutdown();
     }
 
     /**

@@ -26,14 +26,18 @@ class ArchitectureTests {
                 .containsExactlyInAnyOrder("ParallelizedFactory", "ParallelizedProperties",
                         "ParallelizedProperties$ProgressMode", "ParallelizedProperties$Pool",
                         "ParallelizedProperties$Retry", "ParallelizedProperties$Metrics",
-                        "ParallelizedProperties$Shutdown", "ParallelizedAutoConfiguration",
-                        "ParallelizedMetricsAutoConfiguration", "ParallelizedEndpointAutoConfiguration");
+                        "ParallelizedProperties$Shutdown", "ParallelizedProperties$ObservationSettings",
+                        "ParallelizedAutoConfiguration",
+                        "ParallelizedMetricsAutoConfiguration", "ParallelizedEndpointAutoConfiguration",
+                        "ParallelizedObservationAutoConfiguration", "ParallelizedBuilderCustomizer", "ParallelizedRuns",
+                        "RunObservationContext", "RunObservationConvention", "DefaultRunObservationConvention",
+                        "TaskObservationContext", "TaskObservationConvention", "DefaultTaskObservationConvention");
     }
 
     @Test
     void autoConfigurationsArePublicFinal() {
         assertThat(classes.stream().filter(type -> type.getSimpleName().endsWith("AutoConfiguration")))
-                .hasSize(3)
+                .hasSize(4)
                 .allMatch(type -> type.getModifiers().contains(JavaModifier.FINAL));
     }
 
@@ -51,7 +55,8 @@ class ArchitectureTests {
             assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines())
                     .containsExactly(ParallelizedAutoConfiguration.class.getName(),
                             ParallelizedMetricsAutoConfiguration.class.getName(),
-                            ParallelizedEndpointAutoConfiguration.class.getName());
+                            ParallelizedEndpointAutoConfiguration.class.getName(),
+                            ParallelizedObservationAutoConfiguration.class.getName());
         }
     }
 }

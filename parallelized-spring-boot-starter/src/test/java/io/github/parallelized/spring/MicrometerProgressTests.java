@@ -66,6 +66,30 @@ class MicrometerProgressTests {
     }
 
     @Test
+    void descsThatAreNotWellFormedUnicodeMakeOneSeriesEachInPrometheus() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class,
+                        ParallelizedMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class,
+                () -> new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
+                .withPropertyValues("parallelized.metrics.percentiles-histogram=true").run(context -> {
+                    var prometheus = context.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
+                    ParallelizedFactory factory = context.getBean(ParallelizedFactory.class);
+                    for (String desc : List.of("\uD800", "\uD801", "a\nb", "a\rb")) {
+                        Gate.drain(factory.of(i -> i, List.of(1, 2)).desc(desc).start());
+                    }
+                    String scrape = prometheus.scrape();
+                    List<String> series = scrape.lines().filter(line -> line.startsWith("parallelized_tasks{"))
+                            .map(line -> line.substring(0, line.lastIndexOf(' '))).toList();
+                    assertThat(series).doesNotHaveDuplicates().hasSize(2 * 5);
+                    assertThat(scrape).contains("parallelized_tasks{batch=\"\uFFFD\",state=\"succeeded\"} 4")
+                            .contains("parallelized_tasks{batch=\"a\uFFFDb\",state=\"succeeded\"} 4")
+                            .contains("parallelized_task_duration_seconds_bucket{batch=\"\uFFFD\"");
+                });
+    }
+
+    @Test
     void runsWithTheSameDescAddUp() {
         runner.withPropertyValues("parallelized.pool=per-run").run(context -> {
             MeterRegistry meters = context.getBean(MeterRegistry.class);

@@ -27,6 +27,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.task.TaskDecorator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
@@ -78,10 +79,19 @@ class ParallelizedAutoConfigurationTests {
                 return Parallelized.of(fn, tasks);
             }
         };
-        runner.withBean(ParallelizedFactory.class, () -> mine).run(context -> {
-            assertThat(context).hasSingleBean(ParallelizedFactory.class).doesNotHaveBean(DefaultParallelizedFactory.class);
-            assertThat(context.getBean(ParallelizedFactory.class)).isSameAs(mine);
-        });
+        runner.withBean(ParallelizedFactory.class, () -> mine).withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(ParallelizedFactory.class)
+                            .doesNotHaveBean(DefaultParallelizedFactory.class);
+                    // its runs still feed the registry (endpoint, health, shutdown) and the meters
+                    Parallelized<Integer, Integer> run = context.getBean(ParallelizedFactory.class)
+                            .<Integer, Integer>of(i -> i, List.of(1, 2)).desc("mine").progress(ProgressReporter.none())
+                            .start();
+                    Gate.drain(run);
+                    assertThat(context.getBean(RunRegistry.class).snapshot(run.id())).isPresent();
+                    assertThat(context.getBean(MeterRegistry.class).get("parallelized.tasks").tag("batch", "mine")
+                            .tag("state", "succeeded").gauge().value()).isEqualTo(2.0);
+                });
     }
 
     @Test
@@ -112,6 +122,56 @@ class ParallelizedAutoConfigurationTests {
             gate.open();
             assertThat(outcomes.get(10, TimeUnit.SECONDS)).hasSize(10).allMatch(Outcome::isSuccess);
         });
+    }
+
+    @Test
+    void aRunAskingForMoreThanTheSharedLimitIsRefusedAtStartNamingBothFiguresAndTheWaysOut() {
+        runner.withPropertyValues("parallelized.num-threads=4").run(context -> {
+            AtomicInteger ran = new AtomicInteger();
+            Parallelized.Builder<Integer, Integer> builder = context.getBean(ParallelizedFactory.class)
+                    .<Integer, Integer>of(i -> ran.incrementAndGet(), List.of(1, 2, 3)).numThreads(64);
+            assertThatThrownBy(builder::start).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("numThreads 64")
+                    .hasMessageContaining("limit of 4")
+                    .hasMessageContaining("parallelized.num-threads")
+                    .hasMessageContaining("parallelized.pool=per-run");
+            assertThat(ran).hasValue(0);
+            assertThat(Gate.drain(builder.numThreads(4).start())).hasSize(3).allMatch(Outcome::isSuccess);
+        });
+    }
+
+    @Test
+    void perRunPoolHonoursAnyNumThreads() {
+        runner.withPropertyValues("parallelized.pool=per-run", "parallelized.num-threads=2").run(context -> {
+            CountDownLatch allStarted = new CountDownLatch(8);
+            List<Outcome<Integer, Boolean>> outcomes = Gate.drain(context.getBean(ParallelizedFactory.class)
+                    .<Integer, Boolean>of(i -> {
+                        allStarted.countDown();
+                        return allStarted.await(10, TimeUnit.SECONDS);
+                    }, IntStream.range(0, 8).boxed().toList()).numThreads(8).start());
+            assertThat(outcomes).extracting(Outcome::result).containsOnly(true);
+        });
+    }
+
+    @Test
+    void withVirtualThreadsTheSharedLimitDefaultsTo256AndIsNoFixedPool() {
+        if (Runtime.version().feature() < 21) {
+            return; // virtual threads need Java 21: .ci/run repeats the core suite on 25, and this one runs there
+        }
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class))
+                .withPropertyValues("spring.threads.virtual.enabled=true").run(context -> {
+                    SharedPool pool = context.getBean(SharedPool.class);
+                    assertThat(pool.limit()).isEqualTo(256);
+                    assertThat(pool.threadPool().allowsCoreThreadTimeOut()).isTrue();
+                    CountDownLatch allStarted = new CountDownLatch(256);
+                    List<Outcome<Integer, Boolean>> outcomes = Gate.drain(context.getBean(ParallelizedFactory.class)
+                            .<Integer, Boolean>of(i -> {
+                                allStarted.countDown();
+                                return allStarted.await(10, TimeUnit.SECONDS);
+                            }, IntStream.range(0, 512).boxed().toList()).start());
+                    assertThat(outcomes).hasSize(512).extracting(Outcome::result).containsOnly(true);
+                });
     }
 
     @Test
@@ -274,7 +334,9 @@ class ParallelizedAutoConfigurationTests {
 
     @Test
     void taskDecoratorCarriesTheMdcToEveryTaskOnTheSharedPool() {
-        runner.withBean(TaskDecorator.class, () -> ParallelizedAutoConfigurationTests::copyMdc).run(context -> {
+        // with the starter's own propagation off, only the decorator can carry the MDC
+        runner.withBean(TaskDecorator.class, () -> ParallelizedAutoConfigurationTests::copyMdc)
+                .withPropertyValues("parallelized.propagate-context=false").run(context -> {
             assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class))).containsOnly("request-42");
         });
     }
@@ -282,15 +344,25 @@ class ParallelizedAutoConfigurationTests {
     @Test
     void taskDecoratorCarriesTheMdcToThreadsOfARunsOwn() {
         runner.withBean(TaskDecorator.class, () -> ParallelizedAutoConfigurationTests::copyMdc)
-                .withPropertyValues("parallelized.pool=per-run")
+                .withPropertyValues("parallelized.pool=per-run", "parallelized.propagate-context=false")
                 .run(context -> assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class)))
                         .containsOnly("request-42"));
     }
 
     @Test
-    void withoutTaskDecoratorTheMdcStaysBehind() {
+    void withPropagationOffAndNoTaskDecoratorTheMdcStaysBehind() {
+        runner.withPropertyValues("parallelized.propagate-context=false")
+                .run(context -> assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class)))
+                        .containsOnly("none"));
+    }
+
+    @Test
+    void theMdcFollowsTheWorkWithNoApplicationCode() {
         runner.run(context -> assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class)))
-                .containsOnly("none"));
+                .containsOnly("request-42"));
+        runner.withPropertyValues("parallelized.pool=per-run")
+                .run(context -> assertThat(mdcSeenByTasks(context.getBean(ParallelizedFactory.class)))
+                        .containsOnly("request-42"));
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,7 +35,12 @@ class ParallelizedPropertiesTests {
     void defaults() {
         runner.run(context -> {
             ParallelizedProperties properties = context.getBean(ParallelizedProperties.class);
-            assertThat(properties.getNumThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(properties.getNumThreads()).isNull();
+            assertThat(properties.numThreads(false)).isEqualTo(Runtime.getRuntime().availableProcessors());
+            assertThat(properties.numThreads(true)).isEqualTo(256);
+            assertThat(properties.isPropagateContext()).isTrue();
+            assertThat(properties.getObservation().isTasks()).isFalse();
+            assertThat(properties.getMetrics().isPercentilesHistogram()).isFalse();
             assertThat(properties.getVirtualThreads()).isNull();
             assertThat(properties.getMaxInFlight()).isNull();
             assertThat(properties.getThreadNamePrefix()).isEqualTo("parallelized-");
@@ -54,7 +61,9 @@ class ParallelizedPropertiesTests {
                 "parallelized.max-in-flight=7", "parallelized.thread-name-prefix=work-", "parallelized.progress=console",
                 "parallelized.task-timeout=2m", "parallelized.pool=per-run", "parallelized.retry.max-attempts=4",
                 "parallelized.retry.backoff=250ms", "parallelized.metrics.retention=5s",
-                "parallelized.metrics.max-batches=12", "parallelized.shutdown.await-termination=45s").run(context -> {
+                "parallelized.metrics.max-batches=12", "parallelized.shutdown.await-termination=45s",
+                "parallelized.metrics.percentiles-histogram=true", "parallelized.propagate-context=false",
+                "parallelized.observation.tasks=true").run(context -> {
                     ParallelizedProperties properties = context.getBean(ParallelizedProperties.class);
                     assertThat(properties.getNumThreads()).isEqualTo(3);
                     assertThat(properties.getVirtualThreads()).isFalse();
@@ -68,6 +77,9 @@ class ParallelizedPropertiesTests {
                     assertThat(properties.getMetrics().getRetention()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(properties.getMetrics().getMaxBatches()).isEqualTo(12);
                     assertThat(properties.getShutdown().getAwaitTermination()).isEqualTo(Duration.ofSeconds(45));
+                    assertThat(properties.getMetrics().isPercentilesHistogram()).isTrue();
+                    assertThat(properties.isPropagateContext()).isFalse();
+                    assertThat(properties.getObservation().isTasks()).isTrue();
                 });
     }
 
@@ -99,7 +111,16 @@ class ParallelizedPropertiesTests {
         "retry.backoff|-5ms|a duration of zero or more",
         "metrics.retention|-1m|a duration of zero or more",
         "metrics.max-batches|0|a whole number of at least 1",
-        "shutdown.await-termination|-30s|a duration of zero or more"})
+        "shutdown.await-termination|-30s|a duration of zero or more",
+        "num-threads|2147483647|at most 100000",
+        "task-timeout|106752d|at most 36500d",
+        "shutdown.await-termination|106752d|at most 36500d",
+        "metrics.retention|106752d|at most 36500d",
+        "retry.backoff|36501d|at most 36500d",
+        "metrics.max-batches|2147483647|at most 100000",
+        "propagate-context|perhaps|true or false",
+        "observation.tasks|sometimes|true or false",
+        "metrics.percentiles-histogram|yes please|true or false"})
     void badValueStopsStartUpNamingPropertyValueAndWhatIsAllowed(String name, String value, String allowed) {
         String property = "parallelized." + name;
         runner.withPropertyValues(property + "=" + value).run(context -> {
@@ -113,6 +134,79 @@ class ParallelizedPropertiesTests {
                     .contains(allowed);
             assertThat(analysis.getAction()).contains(property).contains(allowed);
         });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "parallelized.num-thread|parallelized.num-threads",
+        "parallelized.retry.max-atempts|parallelized.retry.max-attempts",
+        "parallelized.metric.retention|parallelized.metrics.retention",
+        "parallelized.shutdown.await|parallelized.shutdown.await-termination"})
+    void unknownKeyStopsStartUpNamingItAndTheNearestValidOne(String typo, String nearest) {
+        runner.withPropertyValues(typo + "=4").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new PropertiesFailureAnalyzer(null).analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("Unknown property '" + typo + "'")
+                    .contains("did you mean '" + nearest + "'");
+            assertThat(analysis.getAction()).contains("Rename '" + typo + "' to '" + nearest + "'");
+        });
+    }
+
+    @Test
+    void relaxedFormsOfKnownKeysAreKnown() {
+        runner.withPropertyValues("parallelized.numThreads=3", "parallelized.retry.max_attempts=2",
+                "parallelized.metrics.percentilesHistogram=true").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(ParallelizedProperties.class).getNumThreads()).isEqualTo(3);
+                });
+    }
+
+    @Test
+    void keysThatAnotherModuleDeclaresInItsMetadataAreKnown() throws Exception {
+        MockEnvironment environment = new MockEnvironment().withProperty("parallelized.cluster.name", "blue")
+                .withProperty("parallelized.cluster.members[0]", "10.0.0.1");
+        ClassLoader starterOnly = getClass().getClassLoader();
+        assertThatThrownBy(() -> new UnknownProperties(environment, starterOnly))
+                .isInstanceOf(UnknownProperties.UnknownPropertyException.class)
+                .hasMessageContaining("parallelized.cluster.name");
+        try (java.net.URLClassLoader withOtherModule = new java.net.URLClassLoader(
+                new java.net.URL[] {getClass().getResource("/other-module/")}, starterOnly)) {
+            new UnknownProperties(environment, withOtherModule);
+        }
+    }
+
+    @Test
+    void everyKnownKeyIsInTheMetadataAndTheOtherWayRound() throws Exception {
+        String metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            metadata = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        metadata = metadata.substring(metadata.indexOf("\"properties\""));
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\"name\": \"(parallelized\\.[^\"]+)\"")
+                .matcher(metadata);
+        while (names.find()) {
+            named.add(names.group(1));
+        }
+        assertThat(named).containsExactlyInAnyOrderElementsOf(Check.ALLOWED.keySet());
+    }
+
+    @Test
+    void everyPropertyHasItsDefaultInTheMetadataOrSaysHowItIsComputed() throws Exception {
+        JsonNode metadata;
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            metadata = JsonMapper.builder().build().readTree(in);
+        }
+        List<String> withoutEither = new java.util.ArrayList<>();
+        for (JsonNode property : metadata.path("properties")) {
+            String name = property.path("name").asString();
+            if (name.startsWith("parallelized.") && !property.has("defaultValue")
+                    && !property.path("description").asString().contains("Default: ")) {
+                withoutEither.add(name);
+            }
+        }
+        assertThat(withoutEither).as("properties with neither a default nor how it is computed").isEmpty();
     }
 
     @Test

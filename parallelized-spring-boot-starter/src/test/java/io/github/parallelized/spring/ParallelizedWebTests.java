@@ -24,6 +24,7 @@ import static org.awaitility.Awaitility.await;
 /** The whole starter in a real web application: metrics, Prometheus and the endpoint over HTTP. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "management.endpoints.web.exposure.include=parallelized,metrics,prometheus",
+    "management.endpoint.parallelized.access=unrestricted",
     "parallelized.num-threads=2"})
 @AutoConfigureMetrics
 @AutoConfigureRestTestClient

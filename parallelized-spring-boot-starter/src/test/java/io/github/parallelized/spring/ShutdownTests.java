@@ -9,16 +9,27 @@ import java.util.stream.IntStream;
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.RunState;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ShutdownTests {
+
+    @org.junit.jupiter.api.Test
+    void durationsAreLoggedAsAPropertyWouldBeWritten() {
+        assertThat(RunShutdown.format(java.time.Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(RunShutdown.format(java.time.Duration.ofSeconds(10))).isEqualTo("10s");
+        assertThat(RunShutdown.format(java.time.Duration.ofMillis(18_971))).isEqualTo("18.97s");
+    }
 
     private static ApplicationContextRunner runner(String pool, String prefix, String awaitTermination) {
         return new ApplicationContextRunner()
@@ -60,7 +71,7 @@ class ShutdownTests {
 
     @ParameterizedTest
     @ValueSource(strings = {"shared", "per-run"})
-    void closingCancelsRunsStillGoingAfterTheWaitAndLeavesNoThread(String pool) {
+    void closingCancelsRunsStillGoingAfterTheWaitAndLeavesNoThread(String pool, CapturedOutput output) {
         String prefix = "cancelled-" + pool + "-";
         runner(pool, prefix, "100ms").run(context -> {
             Gate never = new Gate();
@@ -69,17 +80,24 @@ class ShutdownTests {
                 started.countDown();
                 never.pass();
                 return i;
-            }, IntStream.range(0, 6).boxed().toList()).start();
+            }, IntStream.range(0, 6).boxed().toList()).desc("going\nWARN forged").start();
             CompletableFuture<List<Outcome<Integer, Integer>>> outcomes = Gate.consume(run);
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(Gate.liveThreads(prefix)).isNotEmpty();
 
             context.close();
 
-            // checked at once: close() returns only once the run's threads are gone
+            // checked at once: close() returns only once the run's threads are gone and its consumer has
+            // received every input, cancelled, while the context's beans were still there
             assertThat(Gate.liveThreads(prefix)).isEmpty();
+            assertThat(run.progress().snapshot().state()).isEqualTo(RunState.CANCELLED);
             assertThat(outcomes.get(10, TimeUnit.SECONDS)).hasSize(6).allMatch(Outcome::isCancelled);
             assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
+            assertThat(output).contains("Run " + run.id() + " 'going\\nWARN forged': cancelling it, still going after"
+                            + " 100ms of shutdown (parallelized.shutdown.await-termination); 0 of 6 inputs done")
+                    .contains("Run " + run.id() + " 'going\\nWARN forged' cancelled at shutdown: 0 succeeded,"
+                            + " 0 failed, 6 cancelled")
+                    .doesNotContain("\nWARN forged");
         });
     }
 

@@ -39,11 +39,14 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         return problem;
     }
 
+    /** 429 with {@code Retry-After}: runs of the sample take seconds, so a client may try again soon. */
     @ExceptionHandler
-    ProblemDetail tooManyRuns(TooManyRunsException e) {
+    ResponseEntity<ProblemDetail> tooManyRuns(TooManyRunsException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
         problem.setTitle("Too many runs");
-        return problem;
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(TooManyRunsException.RETRY_AFTER.toSeconds()))
+                .body(problem);
     }
 
     /** Malformed JSON, or a value of the wrong type: say where, instead of Spring's generic "Failed to read request". */

@@ -45,7 +45,7 @@ public class RunController {
     /**
      * Lists the runs the service remembers.
      *
-     * @return the runs, oldest first
+     * @return the runs: live ones in start order, then finished ones, the latest first
      */
     @GetMapping
     public List<RunView> list() {

@@ -60,6 +60,9 @@ public record RunRequest(String kind, Integer count, String desc, Integer thread
         }
         if (desc != null && (desc.isBlank() || desc.length() > MAX_DESC_LENGTH)) {
             errors.add(error("desc", "desc must have 1 to " + MAX_DESC_LENGTH + " characters, not blank"));
+        } else if (desc != null && !printable(desc)) {
+            errors.add(error("desc", "desc must be printable text: no line breaks, control characters or"
+                    + " unpaired UTF-16 surrogates"));
         }
         if (threads != null) {
             range(errors, "threads", threads, 1, MAX_THREADS);
@@ -86,6 +89,22 @@ public record RunRequest(String kind, Integer count, String desc, Integer thread
         return new RunSpec(parsed, count, desc != null ? desc.strip() : parsed.label() + " " + defaultDesc(parsed),
                 threads, Objects.requireNonNullElse(iterations, 2000), Objects.requireNonNullElse(latencyMs, 100),
                 Objects.requireNonNullElse(failureRate, 0.3), Objects.requireNonNullElse(maxAttempts, 3));
+    }
+
+    /** Whether a desc is safe in a log line and a metric tag: well-formed Unicode, no control characters. */
+    static boolean printable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT && c != '\u200d') {
+                return false;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String defaultDesc(RunKind kind) {

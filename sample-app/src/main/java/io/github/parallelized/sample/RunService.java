@@ -1,14 +1,16 @@
 package io.github.parallelized.sample;
 
 import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressSnapshot;
 import io.github.parallelized.TaskFunction;
 import io.github.parallelized.spring.ParallelizedFactory;
+import io.github.parallelized.spring.ParallelizedRuns;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,9 +23,11 @@ import org.springframework.stereotype.Service;
 
 /**
  * Starts runs with the injected {@link ParallelizedFactory} and consumes each on a thread of its own, the way a
- * service would run a batch job in the background. The run's id ({@link Parallelized#id()}) is the id of the
- * REST API, so {@code /api/runs/{id}} and {@code /actuator/parallelized/{id}} name the same run.
- * Thread-safe.
+ * service would run a batch job in the background. It keeps no list of runs: which runs exist, how many go on,
+ * and cancelling come from the starter's {@link ParallelizedRuns}, the registry that the actuator endpoint and
+ * the meters read too, so {@code /api/runs/{id}} and {@code /actuator/parallelized/{id}} name the same run and a
+ * finished run leaves both after {@code parallelized.metrics.retention}. The service only adds what each of its
+ * runs' consumers saw (recent failures, summary), by run id. Thread-safe.
  */
 @Service
 public class RunService implements DisposableBean {
@@ -33,8 +37,10 @@ public class RunService implements DisposableBean {
     private static final int FLAKY_LATENCY_MS = 40;
 
     private final ParallelizedFactory factory;
+    private final ParallelizedRuns runs;
     private final SampleProperties properties;
-    private final Map<String, TrackedRun> runs = new LinkedHashMap<>();
+    /** What the consumers saw, by run id; an entry leaves once the registry has let its run go. */
+    private final Map<String, TrackedRun> seen = new ConcurrentHashMap<>();
     private final ExecutorService consumers;
     private volatile ExecutorService ioPool;
 
@@ -42,10 +48,12 @@ public class RunService implements DisposableBean {
      * Creates the service.
      *
      * @param factory    the starter's factory, preset from {@code parallelized.*}
+     * @param runs       the starter's registry of runs
      * @param properties the sample's settings
      */
-    public RunService(ParallelizedFactory factory, SampleProperties properties) {
+    public RunService(ParallelizedFactory factory, ParallelizedRuns runs, SampleProperties properties) {
         this.factory = factory;
+        this.runs = runs;
         this.properties = properties;
         this.consumers = Executors.newCachedThreadPool(IoExecutors.daemons("sample-consumer-"));
     }
@@ -61,14 +69,14 @@ public class RunService implements DisposableBean {
     public RunView start(RunRequest request) {
         RunSpec spec = request.validate(properties.maxCount());
         TrackedRun tracked;
-        synchronized (runs) {
-            long active = runs.values().stream().filter(r -> !r.isFinished()).count();
-            if (active >= properties.maxActiveRuns()) {
+        // one start at a time, so that two requests cannot both take the last free place
+        synchronized (this) {
+            if (runs.activeCount() >= properties.maxActiveRuns()) {
                 throw new TooManyRunsException(properties.maxActiveRuns());
             }
-            tracked = new TrackedRun(launch(spec), spec, properties.keepFailures());
-            runs.put(tracked.id(), tracked);
-            forgetOldFinishedRuns();
+            forgetRunsTheRegistryLetGo();
+            tracked = new TrackedRun(launchChecked(spec), spec, properties.keepFailures());
+            seen.put(tracked.id(), tracked);
         }
         try {
             consumers.execute(tracked::consume);
@@ -85,52 +93,60 @@ public class RunService implements DisposableBean {
      * Finds a run.
      *
      * @param id the run's id
-     * @return the run's view, or empty if it is unknown or forgotten
+     * @return the run's view, or empty if it is unknown, not one of this service's, or past its retention
      */
     public Optional<RunView> find(String id) {
-        return tracked(id).map(TrackedRun::view);
+        return runs.find(id).flatMap(snapshot -> Optional.ofNullable(seen.get(id)).map(t -> t.view(snapshot)));
     }
 
     /**
-     * The runs the service remembers, oldest first.
+     * The service's runs that the registry knows: live ones in start order, then finished ones, the latest first.
      *
      * @return their views
      */
     public List<RunView> list() {
-        List<TrackedRun> all;
-        synchronized (runs) {
-            all = new ArrayList<>(runs.values());
+        forgetRunsTheRegistryLetGo();
+        List<RunView> views = new ArrayList<>();
+        for (ProgressSnapshot snapshot : runs.list()) {
+            TrackedRun tracked = seen.get(snapshot.id());
+            if (tracked != null) {
+                views.add(tracked.view(snapshot));
+            }
         }
-        return all.stream().map(TrackedRun::view).toList();
+        return views;
     }
 
     /**
-     * Cancels a run: tasks not started become cancelled outcomes, running ones are interrupted.
+     * Cancels a run through the registry: tasks not started become cancelled outcomes, running ones are
+     * interrupted.
      *
      * @param id the run's id
      * @return the run's view, or empty if it is unknown
      */
     public Optional<RunView> cancel(String id) {
-        return tracked(id).map(r -> {
-            r.run().cancel();
-            return r.view();
-        });
-    }
-
-    private Optional<TrackedRun> tracked(String id) {
-        synchronized (runs) {
-            return Optional.ofNullable(runs.get(id));
+        if (!seen.containsKey(id)) {
+            return Optional.empty();
         }
+        return runs.cancel(id).flatMap(snapshot -> Optional.ofNullable(seen.get(id)).map(t -> t.view(snapshot)));
     }
 
-    private void forgetOldFinishedRuns() {
-        long finished = runs.values().stream().filter(TrackedRun::isFinished).count();
-        var it = runs.values().iterator();
-        while (finished > properties.keepFinished() && it.hasNext()) {
-            if (it.next().isFinished()) {
-                it.remove();
-                finished--;
+    private void forgetRunsTheRegistryLetGo() {
+        seen.values().removeIf(tracked -> tracked.isFinished() && runs.find(tracked.id()).isEmpty());
+    }
+
+    /**
+     * Starts the run; a {@code threads} above the shared pool's limit is refused by the starter at
+     * {@code start()} (nothing runs), and answered as a bad request naming the field.
+     */
+    private Parallelized<Integer, String> launchChecked(RunSpec spec) {
+        try {
+            return launch(spec);
+        } catch (IllegalArgumentException e) {
+            if (spec.threads() == null) {
+                throw e;
             }
+            throw new InvalidRunRequestException(List.of(new InvalidRunRequestException.FieldError("threads",
+                    "threads " + spec.threads() + " is refused: " + e.getMessage())));
         }
     }
 

@@ -10,7 +10,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param maxCount      the largest {@code count} a run request may ask for
  * @param maxActiveRuns how many runs may go on at once; a request beyond answers 429
- * @param keepFinished  how many finished runs {@code /api/runs} remembers
  * @param keepFailures  how many failures per run {@code /api/runs/{id}} shows (the most recent ones)
  * @param ioThreads     the platform threads of the I/O pool, used by {@code io} runs when the JVM has no virtual threads
  * @param flakyBackoff  the wait before a {@code flaky} task is retried
@@ -19,7 +18,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sample")
 public record SampleProperties(@DefaultValue("100000") int maxCount,
                                @DefaultValue("8") int maxActiveRuns,
-                               @DefaultValue("20") int keepFinished,
                                @DefaultValue("20") int keepFailures,
                                @DefaultValue("32") int ioThreads,
                                @DefaultValue("20ms") Duration flakyBackoff,

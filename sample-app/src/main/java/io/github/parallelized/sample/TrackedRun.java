@@ -2,6 +2,7 @@ package io.github.parallelized.sample;
 
 import io.github.parallelized.Errors;
 import io.github.parallelized.Outcome;
+import io.github.parallelized.ProgressSnapshot;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.Summary;
 import java.util.ArrayDeque;
@@ -12,7 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One run the service started, and what its consumer saw of it: the most recent failures, how many tasks needed
+ * What the service adds to one of its runs (the run itself is in the starter's registry of runs): what its
+ * consumer saw of it: the most recent failures, how many tasks needed
  * a retry, and, once the loop is over, the run's summary. Thread-safe: the consumer writes, requests read.
  */
 final class TrackedRun {
@@ -87,12 +89,17 @@ final class TrackedRun {
     }
 
     RunView view() {
+        return view(run.progress().snapshot());
+    }
+
+    /** The run as the starter's registry of runs shows it, with what the consumer saw. */
+    RunView view(ProgressSnapshot snapshot) {
         List<RunView.Failure> recent;
         synchronized (failures) {
             recent = List.copyOf(failures);
         }
         Summary done = summary;
-        return RunView.of(run.progress().snapshot(), spec, failureCount.get(), recent,
+        return RunView.of(snapshot, spec, failureCount.get(), recent,
                 done == null ? null : done.toString(), consumerError);
     }
 }

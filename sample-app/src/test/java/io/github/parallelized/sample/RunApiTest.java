@@ -111,13 +111,23 @@ class RunApiTest {
     }
 
     @Test
-    void actuatorDeleteCancelsARunOfTheApi() {
+    void theActuatorEndpointIsReadOnlyForAnyone() {
         RunView started = post("{\"kind\":\"io\",\"count\":100,\"threads\":1,\"latencyMs\":10000}");
 
-        client.delete().uri("/actuator/parallelized/{id}", started.id()).exchange().expectStatus().isOk();
+        client.delete().uri("/actuator/parallelized/{id}", started.id()).exchange().expectStatus().isEqualTo(405);
+        assertThat(get(started.id()).state()).isEqualTo("RUNNING");
 
+        client.delete().uri("/api/runs/{id}", started.id()).exchange().expectStatus().isOk();
         await().atMost(WAIT).until(() -> get(started.id()).summary() != null);
         assertThat(get(started.id()).state()).isEqualTo("CANCELLED");
+    }
+
+    @Test
+    void healthShowsNoDetailsToAnAnonymousCaller() {
+        client.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components").doesNotExist()
+                .jsonPath("$.details").doesNotExist();
     }
 
     @ParameterizedTest
@@ -129,6 +139,12 @@ class RunApiTest {
             {"kind":"cpu","count":"lots"}         | Malformed request body at 'count'
             {"kind":"cpu","count":5               | Malformed request body
             [1, 2]                                | Malformed request body
+            {"kind":"cpu","count":5,"iteration":5} | Malformed request body at 'iteration'
+            {"kind":"cpu","count":1.5}            | Malformed request body at 'count'
+            {"kind":"cpu","count":5,"threads":2.0} | Malformed request body at 'threads'
+            {"kind":"cpu","count":5,"threads":16} | threads 16 is refused: numThreads 16 is above the executor's limit of 2
+            {"kind":"cpu","count":5,"desc":"\\ud800"} | desc must be printable text
+            {"kind":"cpu","count":5,"desc":"a\\nWARN forged"} | desc must be printable text
             """)
     void badRequestsAnswer400WithAProblemDetailAndStartNothing(String body, String detail) {
         int before = runCount();
@@ -182,7 +198,9 @@ class RunApiTest {
     @Test
     void servesTheDashboardAndExposesTheActuatorEndpoints() {
         client.get().uri("/").exchange().expectStatus().isOk()
-                .expectBody(String.class).value(html -> assertThat(html).contains("dashboard.js", "start-form"));
+                .expectBody(String.class).value(html -> assertThat(html).contains("dashboard.js", "start-form")
+                        // until the first poll answers, the page does not claim that there are no runs
+                        .contains("Loading runs").doesNotContain("No runs yet"));
         client.get().uri("/dashboard.js").exchange().expectStatus().isOk()
                 .expectBody(String.class).value(js -> assertThat(js).contains("actuator/parallelized"));
         client.get().uri("/actuator/health").exchange().expectStatus().isOk();

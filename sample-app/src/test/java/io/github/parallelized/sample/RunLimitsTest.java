@@ -6,13 +6,21 @@ import static org.awaitility.Awaitility.await;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
 
-@SpringBootTest(properties = {"sample.demo.enabled=false", "sample.max-active-runs=1"})
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"sample.demo.enabled=false", "sample.max-active-runs=1"})
+@AutoConfigureRestTestClient
 class RunLimitsTest {
 
     @Autowired
     private RunService service;
+
+    @Autowired
+    private RestTestClient client;
 
     @Test
     void refusesARunBeyondTheActiveLimitUntilOneEnds() {
@@ -21,6 +29,14 @@ class RunLimitsTest {
         assertThatThrownBy(() -> service.start(RunRequest.of("cpu", 1)))
                 .isInstanceOf(TooManyRunsException.class)
                 .hasMessageContaining("sample.max-active-runs");
+
+        client.post().uri("/api/runs").contentType(MediaType.APPLICATION_JSON).body("{\"kind\":\"cpu\",\"count\":1}")
+                .exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().valueEquals("Retry-After", "5")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.detail").value(String.class,
+                        detail -> assertThat(detail).contains("sample.max-active-runs").contains("try again in 5 s"));
 
         service.cancel(first.id());
         await().until(() -> service.find(first.id()).orElseThrow().summary() != null);
