@@ -69,6 +69,16 @@ final class MemberLoads {
         return best;
     }
 
+    /** Tells whether every data member is in {@code excluded}. */
+    boolean allExcluded(Set<UUID> excluded) {
+        for (Member member : cluster.getMembers()) {
+            if (!member.isLiteMember() && !excluded.contains(member.getUuid())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void release(Member member) {
         Load load = loads.get(member.getUuid());
         if (load != null) {

@@ -55,9 +55,10 @@ final class MemberSide {
         }
         TaskRegistry.Registered registered = registry.get(task.function);
         if (registered == null) {
-            return failure(new ClusterTaskException("No cluster task named '" + task.function + "' is registered on member "
-                    + address + " (registered there: " + registry.names() + "); call ParallelizedCluster.register(\""
-                    + task.function + "\", ...) on every member", null));
+            return TaskResult.notHere(new ClusterTaskException("No cluster task named '" + task.function
+                    + "' is registered on member " + address + " (registered there: " + registry.names()
+                    + "); call ParallelizedCluster.register(\"" + task.function + "\", ...) on every member", null),
+                    serialization, address);
         }
         if (!task.version.isEmpty() && !task.version.equals(registered.version())) {
             return failure(new ClusterTaskException("Cluster task '" + task.function + "' has version "

@@ -3,6 +3,9 @@ package io.github.parallelized.hazelcast;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -31,8 +34,9 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
     public R apply(I input) throws Exception {
         TaskEnvelope task = new TaskEnvelope(run.id, cluster.localUuid(), run.function, run.version, serialize(input));
         Set<UUID> lost = Set.of();
+        Set<UUID> refused = Set.of();
         for (int resubmissions = 0; ; resubmissions++) {
-            Member member = cluster.loads().acquire(lost);
+            Member member = cluster.loads().acquire(lost.isEmpty() ? refused : with(refused, lost));
             if (member == null) {
                 throw new ClusterTaskException("The cluster has no data member to run cluster task '" + run.function
                         + "' on", null);
@@ -42,14 +46,20 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
             try {
                 run.submitted();
                 future = cluster.taskExecutor().submitToMember(task, member);
-                TaskResult result = future.get();
+                TaskResult result = awaitAnswer(future);
+                if (result.kind == TaskResult.NOT_HERE && !cluster.loads().allExcluded(with(refused, member))) {
+                    // a member that has not registered the function (yet: it may just have joined); try another
+                    refused = with(refused, member);
+                    resubmissions--;
+                    continue;
+                }
                 run.completedOn(member);
                 return (R) result.unwrap(cluster.serialization(), run.function);
             } catch (InterruptedException e) {
                 run.interrupted(future);
                 throw e;
             } catch (ExecutionException e) {
-                loss = e.getCause();
+                loss = e.getCause() != null ? e.getCause() : e;
                 if (!cluster.isMemberLoss(loss)) {
                     throw new ClusterTaskException("Hazelcast could not run cluster task '" + run.function + "' on member "
                             + member.getAddress() + ": " + loss, loss);
@@ -67,11 +77,43 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
                         + (resubmissions + 1) + " times (the last: " + member.getAddress() + "); given up, as a task"
                         + " that kills its member would kill them all", loss);
             }
-            Set<UUID> more = new HashSet<>(lost);
-            more.add(member.getUuid());
-            lost = more;
+            lost = with(lost, member);
             run.resubmitted(member, loss);
         }
+    }
+
+    /**
+     * Waits for the member's answer, interruptibly: Hazelcast's own {@code get()} ignores interrupts (it waits
+     * for the answer and restores the flag), which would make a cancel wait for the running tasks. The answer is
+     * handed over by a callback that runs on the thread completing Hazelcast's future (never the common pool)
+     * and only completes a future of ours: no Hazelcast call happens there.
+     */
+    private static TaskResult awaitAnswer(Future<TaskResult> future) throws InterruptedException, ExecutionException {
+        if (!(future instanceof CompletionStage<?> stage)) {
+            return future.get();
+        }
+        CompletableFuture<TaskResult> answer = new CompletableFuture<>();
+        stage.whenCompleteAsync((result, error) -> {
+            if (error != null) {
+                answer.completeExceptionally(error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error);
+            } else {
+                answer.complete((TaskResult) result);
+            }
+        }, Runnable::run);
+        return answer.get();
+    }
+
+    private static Set<UUID> with(Set<UUID> members, Member member) {
+        Set<UUID> more = new HashSet<>(members);
+        more.add(member.getUuid());
+        return more;
+    }
+
+    private static Set<UUID> with(Set<UUID> some, Set<UUID> others) {
+        Set<UUID> all = new HashSet<>(some);
+        all.addAll(others);
+        return all;
     }
 
     private byte[] serialize(I input) {

@@ -48,7 +48,8 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
         MemberSide side = MemberSide.of(member);
         if (side == null) {
             String address = String.valueOf(member.getCluster().getLocalMember().getAddress());
-            return TaskResult.failure(new ClusterTaskException("Member " + address + " cannot run cluster task '" + function + "': it has no ParallelizedCluster; call"
+            return TaskResult.notHere(new ClusterTaskException("Member " + address + " cannot run cluster task '"
+                    + function + "': it has no ParallelizedCluster; call"
                     + " ParallelizedCluster.on(hazelcastInstance).register(\"" + function + "\", ...) on every member at"
                     + " start-up", null), TaskResult.serialization(member), address);
         }

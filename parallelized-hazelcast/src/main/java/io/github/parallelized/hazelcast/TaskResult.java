@@ -21,6 +21,8 @@ final class TaskResult implements IdentifiedDataSerializable {
     static final byte SUCCESS = 0;
     static final byte FAILURE = 1;
     static final byte CANCELLED_BEFORE_START = 2;
+    /** The member has no such function (or no ParallelizedCluster): another member may; the payload says why. */
+    static final byte NOT_HERE = 3;
 
     byte kind;
     byte[] payload;
@@ -47,6 +49,11 @@ final class TaskResult implements IdentifiedDataSerializable {
 
     static TaskResult cancelledBeforeStart(String member) {
         return new TaskResult(CANCELLED_BEFORE_START, null, member);
+    }
+
+    /** The member cannot run the function: not registered there (yet); the submitter tries another member. */
+    static TaskResult notHere(ClusterTaskException why, SerializationService serialization, String member) {
+        return new TaskResult(NOT_HERE, bytes(serialization, why), member);
     }
 
     /** A failure; an error that Hazelcast cannot serialize travels as a {@link ClusterTaskException} with its text. */
