@@ -111,6 +111,7 @@ public final class ParallelizedCluster implements AutoCloseable {
     };
 
     private ParallelizedCluster(HazelcastInstance hazelcast) {
+        AsyncExecutor.installIfThreadPerTask();
         this.hazelcast = hazelcast;
         this.serialization = TaskResult.serialization(hazelcast);
         this.localUuid = hazelcast.getLocalEndpoint().getUuid();
