@@ -45,6 +45,7 @@ final class ClusterRun implements ProgressReporter {
     public void onStart(Parallelized<?, ?> started) {
         this.run = started;
         cluster.track(started.id(), this);
+        started.progress().setPostfix(Map.of("members", cluster.dataMembers()));
     }
 
     @Override
@@ -66,6 +67,7 @@ final class ClusterRun implements ProgressReporter {
     /** A task is sent again because {@code member} was lost: counted, shown in the postfix, said once per member. */
     void resubmitted(Member member, Throwable why) {
         resubmissions.increment();
+        cluster.countResubmission();
         Parallelized<?, ?> started = run;
         if (started == null) {
             return;

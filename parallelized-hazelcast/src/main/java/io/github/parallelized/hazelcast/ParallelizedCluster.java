@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -99,6 +100,7 @@ public final class ParallelizedCluster implements AutoCloseable {
     private final IExecutorService taskExecutor;
     private final IExecutorService controlExecutor;
     private final ThreadPoolExecutor control;
+    private final LongAdder resubmissions = new LongAdder();
     private final UUID membershipListener;
     private final UUID clientListener;
     private final Map<String, ClusterRun> runs = new LinkedHashMap<>(16, 0.75f, false) {
@@ -324,6 +326,28 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     /**
+     * The data members now: the members that run tasks (lite members and clients do not).
+     *
+     * @return the count, 0 once this instance is shut down
+     */
+    public int dataMembers() {
+        if (!hazelcast.getLifecycleService().isRunning()) {
+            return 0;
+        }
+        return (int) hazelcast.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).count();
+    }
+
+    /**
+     * Tasks of all runs from this view that were sent again because their member was lost, since this view was
+     * created.
+     *
+     * @return the count
+     */
+    public long resubmissions() {
+        return resubmissions.sum();
+    }
+
+    /**
      * Detaches this view from its Hazelcast instance: removes its listeners, stops its control thread and
      * forgets the registered functions (tasks arriving later fail as unknown). Does not shut Hazelcast down.
      * Idempotent.
@@ -358,6 +382,10 @@ public final class ParallelizedCluster implements AutoCloseable {
     private <I, R> Parallelized.Builder<I, R> preset(ClusterRun run, Parallelized.Builder<I, R> builder) {
         return builder.numThreads(clusterThreads()).desc(run.function).threadNamePrefix("parallelized-cluster-")
                 .listener(run);
+    }
+
+    void countResubmission() {
+        resubmissions.increment();
     }
 
     void track(String runId, ClusterRun run) {

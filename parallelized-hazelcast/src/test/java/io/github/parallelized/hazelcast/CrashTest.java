@@ -106,8 +106,9 @@ class CrashTest {
         assertThat(outcomesPerInput).hasSize(TASKS).allSatisfy((input, count) -> assertThat(count).isOne());
         assertThat(stats[0].resubmissions()).isPositive();
         assertThat(startsPerInput).hasSize(TASKS);
-        // only a task that was running on the victim can have run twice
-        assertThat(doubles).isLessThanOrEqualTo(POOL).isLessThanOrEqualTo(stats[0].resubmissions());
+        // only a task in flight on the victim can have run twice: running (at most 16), or done with its answer
+        // still on the way; balanced over the three members, at most about a third of the 96 in flight
+        assertThat(doubles).isLessThanOrEqualTo(2 * POOL + 2).isLessThanOrEqualTo(stats[0].resubmissions());
     }
 
     private Process startMember(String name, int basePort, AtomicInteger ready) throws IOException {

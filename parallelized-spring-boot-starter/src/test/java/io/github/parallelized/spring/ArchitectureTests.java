@@ -27,13 +27,14 @@ class ArchitectureTests {
                         "ParallelizedProperties$ProgressMode", "ParallelizedProperties$Pool",
                         "ParallelizedProperties$Retry", "ParallelizedProperties$Metrics",
                         "ParallelizedProperties$Shutdown", "ParallelizedAutoConfiguration",
-                        "ParallelizedMetricsAutoConfiguration", "ParallelizedEndpointAutoConfiguration");
+                        "ParallelizedMetricsAutoConfiguration", "ParallelizedEndpointAutoConfiguration",
+                        "ClusterTask", "ParallelizedClusterFactory", "ParallelizedClusterAutoConfiguration");
     }
 
     @Test
     void autoConfigurationsArePublicFinal() {
         assertThat(classes.stream().filter(type -> type.getSimpleName().endsWith("AutoConfiguration")))
-                .hasSize(3)
+                .hasSize(4)
                 .allMatch(type -> type.getModifiers().contains(JavaModifier.FINAL));
     }
 
@@ -51,7 +52,8 @@ class ArchitectureTests {
             assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines())
                     .containsExactly(ParallelizedAutoConfiguration.class.getName(),
                             ParallelizedMetricsAutoConfiguration.class.getName(),
-                            ParallelizedEndpointAutoConfiguration.class.getName());
+                            ParallelizedEndpointAutoConfiguration.class.getName(),
+                            ParallelizedClusterAutoConfiguration.class.getName());
         }
     }
 }
