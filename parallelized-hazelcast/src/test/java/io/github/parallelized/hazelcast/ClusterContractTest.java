@@ -79,6 +79,29 @@ class ClusterContractTest {
     }
 
     @Test
+    void aTimeoutFailsTheTaskAndInterruptsItOnItsMember() {
+        int finishedBefore = Functions.FINISHED.get();
+        List<Outcome<Integer, Integer>> outcomes = runAll(submitter.<Integer, Integer>of("sleep", List.of(10_000, 1))
+                .timeout(Duration.ofMillis(300)));
+        assertThat(outcomes).hasSize(2);
+        assertThat(outcomes).filteredOn(o -> o.input() == 10_000).singleElement()
+                .satisfies(o -> assertThat(o.error()).isInstanceOf(java.util.concurrent.TimeoutException.class));
+        assertThat(outcomes).filteredOn(o -> o.input() == 1).singleElement().satisfies(o -> assertThat(o.result()).isOne());
+        // the 10 s task does not keep its member's thread: the cancel reached it
+        await().atMost(Duration.ofSeconds(5)).until(() -> Functions.FINISHED.get() - finishedBefore == 2);
+    }
+
+    @Test
+    void retryKeepsItsMeaningOnTheCluster() {
+        List<Outcome<Integer, Object>> outcomes = runAll(submitter.<Integer, Object>of("throw", List.of(1, 2))
+                .retry(3, Duration.ZERO));
+        assertThat(outcomes).hasSize(2).allSatisfy(o -> {
+            assertThat(o.attempts()).isEqualTo(3);
+            assertThat(o.error()).isInstanceOf(IllegalArgumentException.class);
+        });
+    }
+
+    @Test
     void anUnknownNameFailsEachInputWithAMessageNamingIt() {
         List<Outcome<Integer, Object>> outcomes = runAll(submitter.<Integer, Object>of("no-such-task", List.of(1, 2, 3)));
         assertThat(outcomes).hasSize(3).allSatisfy(o -> assertThat(o.error())
