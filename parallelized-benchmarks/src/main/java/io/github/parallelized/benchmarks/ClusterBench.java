@@ -22,7 +22,8 @@ import io.github.parallelized.hazelcast.ParallelizedCluster;
  * <ul>
  *   <li>{@code cluster [--rounds N] [--warmups N]}: {@code sleep} (3,000 tasks of 10 ms; the members' 48 threads
  *   against a local pool of 48) and {@code noop} (100,000 tasks returning their input; tasks per second), in
- *   interleaved rounds, medians;</li>
+ *   interleaved rounds, medians (no-op also with 4 and 16 times the members' threads in flight, so that tasks
+ *   travel in batches);</li>
  *   <li>{@code cluster crash}: the kill -9 experiment: 10,000 tasks of 10 ms, one member JVM killed with SIGKILL after
  *   3,000 outcomes; prints outcomes, resubmissions and tasks that ran twice;</li>
  *   <li>{@code cluster member NAME PORT POOL [LOG_DIR]}: one member JVM (started by the two above).</li>
@@ -64,7 +65,7 @@ final class ClusterBench {
             int threads = cluster.clusterThreads();
             Map<String, List<Double>> millis = new HashMap<>();
             List<String> order = List.of("sleep local", "sleep cluster", "sleep cluster x2", "noop local",
-                    "noop cluster", "noop cluster x4");
+                    "noop cluster", "noop cluster x4", "noop cluster x16");
             for (int round = 0; round < warmups + rounds; round++) {
                 boolean measured = round >= warmups;
                 for (int k = 0; k < order.size(); k++) {
@@ -79,7 +80,9 @@ final class ClusterBench {
                         case "noop local" -> drain(Parallelized.of(Tasks.noop()::apply, inputs(NOOP_TASKS))
                                 .numThreads(threads));
                         case "noop cluster" -> drain(cluster.<Integer, Integer>of("noop", inputs(NOOP_TASKS)));
-                        default -> drain(cluster.<Integer, Integer>of("noop", inputs(NOOP_TASKS)).numThreads(4 * threads));
+                        case "noop cluster x4" -> drain(cluster.<Integer, Integer>of("noop", inputs(NOOP_TASKS))
+                                .numThreads(4 * threads));
+                        default -> drain(cluster.<Integer, Integer>of("noop", inputs(NOOP_TASKS)).numThreads(16 * threads));
                     };
                     double ms = (System.nanoTime() - t0) / 1e6;
                     int expected = row.startsWith("sleep") ? SLEEP_TASKS : NOOP_TASKS;
@@ -103,7 +106,8 @@ final class ClusterBench {
                 double median = Compare.median(millis.get(row).stream().mapToDouble(Double::doubleValue).toArray());
                 double local = Compare.median(millis.get(workload + " local").stream().mapToDouble(Double::doubleValue)
                         .toArray());
-                int inFlight = row.endsWith("x4") ? 4 * threads : row.endsWith("x2") ? 2 * threads : threads;
+                int inFlight = row.endsWith("x16") ? 16 * threads : row.endsWith("x4") ? 4 * threads
+                        : row.endsWith("x2") ? 2 * threads : threads;
                 out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.2fx |%n",
                         workload.equals("sleep") ? tasks + " x 10 ms" : tasks + " noop",
                         row.substring(workload.length() + 1), inFlight, median, tasks / median * 1000, local / median);

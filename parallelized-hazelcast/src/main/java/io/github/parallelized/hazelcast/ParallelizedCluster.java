@@ -95,6 +95,7 @@ public final class ParallelizedCluster implements AutoCloseable {
     private final TaskRegistry registry = new TaskRegistry();
     private final MemberSide memberSide;
     private final MemberLoads loads;
+    private final Lanes lanes = new Lanes(this);
     private final SerializationService serialization;
     private final UUID localUuid;
     private final IExecutorService taskExecutor;
@@ -138,6 +139,7 @@ public final class ParallelizedCluster implements AutoCloseable {
             public void memberRemoved(MembershipEvent event) {
                 UUID gone = event.getMember().getUuid();
                 loads.forget(gone);
+                lanes.forget(gone);
                 if (memberSide != null) {
                     memberSide.submitterGone(gone);
                 }
@@ -425,6 +427,10 @@ public final class ParallelizedCluster implements AutoCloseable {
 
     MemberSide memberSide() {
         return memberSide;
+    }
+
+    Lanes lanes() {
+        return lanes;
     }
 
     MemberLoads loads() {

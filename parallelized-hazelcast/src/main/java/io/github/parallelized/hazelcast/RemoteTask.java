@@ -3,20 +3,17 @@ package io.github.parallelized.hazelcast;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 import com.hazelcast.cluster.Member;
 
 import io.github.parallelized.TaskFunction;
 
 /**
- * The function the core run applies to each input: serialize it once, send it to the least loaded member,
- * wait for the answer on the core's worker thread (so no Hazelcast callback, and no common-pool thread, is
- * involved), and send it again to another member when its member is lost. Resubmission happens here, on the
+ * The function the core run applies to each input: serialize it once, send it to the least loaded member
+ * ({@link Lanes}: alone, or in a batch when the member's threads are all busy), wait for the answer on the core's
+ * worker thread, interruptibly (Hazelcast's own {@code get()} ignores interrupts, which would make a cancel wait for
+ * the running tasks), and send it again to another member when its member is lost. Resubmission happens here, on the
  * worker, never on a Hazelcast thread.
  */
 final class RemoteTask<I, R> implements TaskFunction<I, R> {
@@ -42,11 +39,12 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
                         + "' on", null);
             }
             Throwable loss;
-            Future<TaskResult> future = null;
+            Lanes.Pending pending = null;
             try {
                 run.submitted();
-                future = cluster.taskExecutor().submitToMember(task, member);
-                TaskResult result = awaitAnswer(future);
+                pending = cluster.lanes().send(member, task);
+                TaskResult result = pending.answer.get();
+                cluster.lanes().flush(pending);
                 if (result.kind == TaskResult.NOT_HERE && !cluster.loads().allExcluded(with(refused, member))) {
                     // a member that has not registered the function (yet: it may just have joined); try another
                     refused = with(refused, member);
@@ -56,7 +54,7 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
                 run.completedOn(member);
                 return (R) result.unwrap(cluster.serialization(), run.function);
             } catch (InterruptedException e) {
-                run.interrupted(future);
+                run.interrupted(pending == null ? null : pending.alone);
                 throw e;
             } catch (ExecutionException e) {
                 loss = e.getCause() != null ? e.getCause() : e;
@@ -80,28 +78,6 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
             lost = with(lost, member);
             run.resubmitted(member, loss);
         }
-    }
-
-    /**
-     * Waits for the member's answer, interruptibly: Hazelcast's own {@code get()} ignores interrupts (it waits
-     * for the answer and restores the flag), which would make a cancel wait for the running tasks. The answer is
-     * handed over by a callback that runs on the thread completing Hazelcast's future (never the common pool)
-     * and only completes a future of ours: no Hazelcast call happens there.
-     */
-    private static TaskResult awaitAnswer(Future<TaskResult> future) throws InterruptedException, ExecutionException {
-        if (!(future instanceof CompletionStage<?> stage)) {
-            return future.get();
-        }
-        CompletableFuture<TaskResult> answer = new CompletableFuture<>();
-        stage.whenCompleteAsync((result, error) -> {
-            if (error != null) {
-                answer.completeExceptionally(error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error);
-            } else {
-                answer.complete((TaskResult) result);
-            }
-        }, Runnable::run);
-        return answer.get();
     }
 
     private static Set<UUID> with(Set<UUID> members, Member member) {

@@ -18,6 +18,8 @@ public final class Wire implements DataSerializerHook {
     static final int RESULT = 2;
     static final int CANCEL_RUN = 3;
     static final int POOL_SIZE = 4;
+    static final int BATCH = 5;
+    static final int BATCH_RESULTS = 6;
 
     /** Used by Hazelcast's service loader; applications have no use for it. */
     public Wire() {
@@ -39,6 +41,8 @@ public final class Wire implements DataSerializerHook {
             case RESULT -> new TaskResult();
             case CANCEL_RUN -> new CancelRun();
             case POOL_SIZE -> new PoolSizeQuery();
+            case BATCH -> new TaskBatch();
+            case BATCH_RESULTS -> new TaskBatch.Results();
             default -> null;
         };
     }
