@@ -35,6 +35,8 @@ final class Lanes {
 
     private final ParallelizedCluster cluster;
     private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
+    /** Tasks that travelled in a batch of several, for tests and curiosity. */
+    private final java.util.concurrent.atomic.LongAdder batched = new java.util.concurrent.atomic.LongAdder();
 
     Lanes(ParallelizedCluster cluster) {
         this.cluster = cluster;
@@ -84,6 +86,10 @@ final class Lanes {
     /** Sends what waits beside {@code answered}, if a lane is free: called by a worker after it got its answer. */
     void flush(Pending answered) {
         flush(answered.lane);
+    }
+
+    long batched() {
+        return batched.sum();
     }
 
     /** The member left: what waits for it fails as a member loss, so that its workers resubmit it elsewhere. */
@@ -136,6 +142,7 @@ final class Lanes {
                 future = cluster.taskExecutor().submitToMember(batch.get(0).task, lane.member);
                 batch.get(0).alone = future;
             } else {
+                batched.add(batch.size());
                 List<TaskEnvelope> tasks = new ArrayList<>(batch.size());
                 batch.forEach(p -> tasks.add(p.task));
                 future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks), lane.member);

@@ -67,6 +67,16 @@ class ClusterContractTest {
     }
 
     @Test
+    void moreTasksInFlightThanMemberThreadsTravelInBatchesAndEachInputStillGetsOneOutcome() {
+        long batchedBefore = submitter.lanes().batched();
+        List<Outcome<Integer, Integer>> outcomes = runAll(submitter.<Integer, Integer>of("square",
+                IntStream.range(0, 3_000).boxed()).numThreads(8 * 12));
+        assertThat(outcomes).hasSize(3_000).allMatch(o -> o.isSuccess() && o.result() == o.input() * o.input());
+        assertThat(outcomes).extracting(Outcome::input).doesNotHaveDuplicates();
+        assertThat(submitter.lanes().batched()).isGreaterThan(batchedBefore);
+    }
+
+    @Test
     void theDefaultNumberInFlightIsTheMembersPoolSizesAddedUp() {
         assertThat(submitter.clusterThreads()).isEqualTo(3 * 4);
     }

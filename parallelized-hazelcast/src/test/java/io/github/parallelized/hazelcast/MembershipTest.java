@@ -43,10 +43,16 @@ class MembershipTest {
     /** Runs 300 tasks of 20 ms, does {@code midRun} after 60 outcomes, and returns the outcomes and the stats. */
     private ClusterRunStats run300(ParallelizedCluster submitter, List<Outcome<Integer, Integer>> outcomes,
                                    Runnable midRun) {
+        return run300(submitter, 3 * 4, outcomes, midRun);
+    }
+
+    private ClusterRunStats run300(ParallelizedCluster submitter, int inFlight, List<Outcome<Integer, Integer>> outcomes,
+                                   Runnable midRun) {
         ClusterRunStats[] stats = new ClusterRunStats[1];
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("sleep",
-                    IntStream.range(0, 300).mapToObj(i -> 20)).progress(ProgressReporter.none()).start()) {
+                    IntStream.range(0, 300).mapToObj(i -> 20)).numThreads(inFlight).progress(ProgressReporter.none())
+                    .start()) {
                 Iterator<Outcome<Integer, Integer>> it = run.iterator();
                 for (int i = 0; i < 60; i++) {
                     outcomes.add(it.next());
@@ -66,6 +72,16 @@ class MembershipTest {
                 () -> cluster.members.get(2).shutdown());
         assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
         System.out.println("graceful leave: " + stats);
+    }
+
+    @Test
+    void aMemberThatLeavesWhileTasksWaitForItsThreadsLosesNoInput() {
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        ClusterRunStats stats = run300(ParallelizedCluster.on(cluster.members.get(0)), 4 * 3 * 4, outcomes,
+                () -> cluster.members.get(2).shutdown());
+        assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
+        assertThat(outcomes).extracting(Outcome::input).hasSize(300);
+        System.out.println("graceful leave, 48 in flight on 12 threads: " + stats);
     }
 
     @Test
