@@ -69,10 +69,18 @@ import io.github.parallelized.TaskFunction;
  * {@code numThreads} is the number of its tasks in flight across the cluster; the default is the pool sizes of
  * the data members added up. Cancellation is broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
  *
+ * <p><b>Small tasks:</b> each task sent alone costs a Hazelcast round trip. With more tasks in flight than the
+ * members have threads ({@code numThreads} above {@link #clusterThreads()}), the tasks that would only wait in a
+ * member's queue wait on the submitter instead and travel together, several per round trip, run one after the other
+ * on one member thread (each checked for cancellation before it starts). For tasks of well under a millisecond,
+ * {@code numThreads(16 * cluster.clusterThreads())} is a good start. A per-task timeout interrupts a task sent
+ * alone on its member; a batched one keeps its member thread until it ends (its outcome is the timeout all the
+ * same).
+ *
  * <p><b>Execution is at least once.</b> When a member dies (crash, kill -9, network loss) or leaves, the tasks it
  * had queued or running are sent to the other members, up to {@value #MAX_RESUBMISSIONS} times per task. A task
- * that was running on the victim may have done its work there before the crash: it runs again, so tasks must be
- * idempotent. {@link #stats(Parallelized)} counts the resubmissions; the run's postfix shows them as
+ * that was running on the victim, or had finished there while its answer (or its batch's) was still on the way, may
+ * have done its work before the crash: it runs again, so tasks must be idempotent. {@link #stats(Parallelized)} counts the resubmissions; the run's postfix shows them as
  * {@code resubmitted}. When a submitter dies, members drop its queued tasks and interrupt its running ones as soon
  * as Hazelcast sees it gone (a closed connection at once, a frozen process after the heartbeat timeout).
  *
