@@ -43,8 +43,13 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
             try {
                 run.submitted();
                 pending = cluster.lanes().send(member, task);
-                TaskResult result = pending.answer.get();
-                cluster.lanes().flush(pending);
+                TaskResult result;
+                try {
+                    result = pending.answer.get();
+                } finally {
+                    // whatever became of this task, its lane may have tasks waiting for a free thread: send them
+                    cluster.lanes().flush(pending);
+                }
                 if (result.kind == TaskResult.NOT_HERE && !cluster.loads().allExcluded(with(refused, member))) {
                     // a member that has not registered the function (yet: it may just have joined); try another
                     refused = with(refused, member);

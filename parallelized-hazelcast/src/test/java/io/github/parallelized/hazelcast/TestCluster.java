@@ -71,6 +71,16 @@ final class TestCluster implements AutoCloseable {
         return member;
     }
 
+    /** A lite member: in the cluster, runs no tasks; a submitter like a client, but on the member protocol. */
+    HazelcastInstance liteMember() {
+        Config config = memberConfig(name, basePort, poolSize);
+        config.setLiteMember(true);
+        HazelcastInstance lite = Hazelcast.newHazelcastInstance(config);
+        clients.add(lite);
+        await().atMost(Duration.ofSeconds(30)).until(() -> lite.getCluster().getMembers().size() == liveMembers() + 1);
+        return lite;
+    }
+
     HazelcastInstance client() {
         ClientConfig config = new ClientConfig();
         config.setClusterName(name);
