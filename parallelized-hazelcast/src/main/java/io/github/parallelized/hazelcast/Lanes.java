@@ -83,6 +83,16 @@ final class Lanes {
         return pending;
     }
 
+    /**
+     * Takes back a task that still waits for a free thread (its worker was interrupted: the run was cancelled or
+     * the task timed out), so that it is never sent.
+     */
+    void withdraw(Pending pending) {
+        if (pending.lane.waiting.remove(pending)) {
+            pending.lane.waitingCount.decrementAndGet();
+        }
+    }
+
     /** Sends what waits beside {@code answered}, if a lane is free: called by a worker after it got its answer. */
     void flush(Pending answered) {
         flush(answered.lane);

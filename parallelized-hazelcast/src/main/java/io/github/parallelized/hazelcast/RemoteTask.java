@@ -59,6 +59,9 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
                 run.completedOn(member);
                 return (R) result.unwrap(cluster.serialization(), run.function);
             } catch (InterruptedException e) {
+                if (pending != null) {
+                    cluster.lanes().withdraw(pending);
+                }
                 run.interrupted(pending == null ? null : pending.alone);
                 throw e;
             } catch (ExecutionException e) {
