@@ -8,9 +8,10 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
  * The module's messages on the wire, as {@link IdentifiedDataSerializable}: a class id instead of a class name
  * and no reflection, about twice as fast as Java serialization for small tasks. Hazelcast finds this hook
  * through {@code META-INF/services/com.hazelcast.DataSerializerHook} on members and clients alike, so no
- * configuration is needed; the factory id below must not be used by an application's own factory.
+ * configuration is needed (the loader instantiates this package-private class reflectively); the factory id below
+ * must not be used by an application's own factory.
  */
-public final class Wire implements DataSerializerHook {
+final class Wire implements DataSerializerHook {
 
     /** The factory id of the module's messages ("Para" in ASCII). */
     static final int FACTORY_ID = 0x50617261;
