@@ -64,7 +64,10 @@ final class ClusterRun implements ProgressReporter {
         completedByMember.computeIfAbsent(address(member), a -> new LongAdder()).increment();
     }
 
-    /** A task is sent again because {@code member} was lost: counted, shown in the postfix, said once per member. */
+    /**
+     * A task is sent again because {@code member} was lost: counted, shown in the postfix with the members left, said
+     * once per member.
+     */
     void resubmitted(Member member, Throwable why) {
         resubmissions.increment();
         cluster.countResubmission();
@@ -73,6 +76,7 @@ final class ClusterRun implements ProgressReporter {
             return;
         }
         Map<String, Object> postfix = new LinkedHashMap<>(started.progress().snapshot().postfix());
+        postfix.put("members", cluster.dataMembers());
         postfix.put("resubmitted", resubmissions.sum());
         started.progress().setPostfix(postfix);
         if (announcedLosses.add(member.getUuid())) {

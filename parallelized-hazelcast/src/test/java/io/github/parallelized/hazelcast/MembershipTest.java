@@ -118,6 +118,7 @@ class MembershipTest {
         ClusterRunStats stats = run300(client, outcomes, () -> cluster.members.get(2).getLifecycleService().terminate());
         assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
         assertThat(stats.resubmissions()).isPositive();
+        assertThat(client.resubmissions()).isEqualTo(stats.resubmissions());
         System.out.println("client, member terminated: " + stats);
     }
 
