@@ -38,6 +38,7 @@ public final class Main {
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             case "stream-child" -> ForkedStream.child(rest);
             case "profile" -> profile(rest);
+            case "cluster" -> ClusterBench.main(rest);
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
                         + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS]");

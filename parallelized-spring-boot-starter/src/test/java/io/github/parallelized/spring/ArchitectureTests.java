@@ -31,13 +31,14 @@ class ArchitectureTests {
                         "ParallelizedMetricsAutoConfiguration", "ParallelizedEndpointAutoConfiguration",
                         "ParallelizedObservationAutoConfiguration", "ParallelizedBuilderCustomizer", "ParallelizedRuns",
                         "RunObservationContext", "RunObservationConvention", "DefaultRunObservationConvention",
-                        "TaskObservationContext", "TaskObservationConvention", "DefaultTaskObservationConvention");
+                        "TaskObservationContext", "TaskObservationConvention", "DefaultTaskObservationConvention",
+                        "ClusterTask", "ParallelizedClusterFactory", "ParallelizedClusterAutoConfiguration");
     }
 
     @Test
     void autoConfigurationsArePublicFinal() {
         assertThat(classes.stream().filter(type -> type.getSimpleName().endsWith("AutoConfiguration")))
-                .hasSize(4)
+                .hasSize(5)
                 .allMatch(type -> type.getModifiers().contains(JavaModifier.FINAL));
     }
 
@@ -56,7 +57,8 @@ class ArchitectureTests {
                     .containsExactly(ParallelizedAutoConfiguration.class.getName(),
                             ParallelizedMetricsAutoConfiguration.class.getName(),
                             ParallelizedEndpointAutoConfiguration.class.getName(),
-                            ParallelizedObservationAutoConfiguration.class.getName());
+                            ParallelizedObservationAutoConfiguration.class.getName(),
+                            ParallelizedClusterAutoConfiguration.class.getName());
         }
     }
 }

@@ -26,6 +26,8 @@ import org.springframework.context.ApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The caller's context inside every task, and the observations (spans) of runs and tasks, with no application code. */
+// an observation scope makes the request current for its block; the block need not name it
+@SuppressWarnings("try")
 class ContextAndObservationTests {
 
     private static final ThreadLocal<String> TENANT = new ThreadLocal<>();

@@ -1,0 +1,116 @@
+package io.github.parallelized.hazelcast;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import com.hazelcast.cluster.Member;
+
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressReporter;
+import io.github.parallelized.ProgressSnapshot;
+import io.github.parallelized.Summary;
+
+/**
+ * The cluster side of one run on its submitter: its cluster-wide id, what it sent where, and its
+ * cancellation. It listens to the core run (a {@link ProgressReporter} added by
+ * {@link ParallelizedCluster#of}) to learn the run's handle at the start and to broadcast the cancel at the
+ * end if the run stopped early and no worker has done it yet.
+ */
+final class ClusterRun implements ProgressReporter {
+
+    final UUID id = UUID.randomUUID();
+    final String function;
+    final String version;
+    private final ParallelizedCluster cluster;
+    private volatile Parallelized<?, ?> run;
+    private final LongAdder submissions = new LongAdder();
+    private final LongAdder resubmissions = new LongAdder();
+    private final Map<String, LongAdder> completedByMember = new ConcurrentHashMap<>();
+    private final Set<UUID> announcedLosses = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean cancelSent = new AtomicBoolean();
+
+    ClusterRun(ParallelizedCluster cluster, String function, String version) {
+        this.cluster = cluster;
+        this.function = function;
+        this.version = version;
+    }
+
+    @Override
+    public void onStart(Parallelized<?, ?> started) {
+        this.run = started;
+        cluster.track(started.id(), this);
+        started.progress().setPostfix(Map.of("members", cluster.dataMembers()));
+    }
+
+    @Override
+    public void onFinish(ProgressSnapshot snapshot, Summary summary) {
+        Parallelized<?, ?> started = run;
+        if (started != null && started.isCancelled()) {
+            broadcastCancel();
+        }
+    }
+
+    void submitted() {
+        submissions.increment();
+    }
+
+    void completedOn(Member member) {
+        completedByMember.computeIfAbsent(address(member), a -> new LongAdder()).increment();
+    }
+
+    /**
+     * A task is sent again because {@code member} was lost: counted, shown in the postfix with the members left, said
+     * once per member.
+     */
+    void resubmitted(Member member, Throwable why) {
+        resubmissions.increment();
+        cluster.countResubmission();
+        Parallelized<?, ?> started = run;
+        if (started == null) {
+            return;
+        }
+        Map<String, Object> postfix = new LinkedHashMap<>(started.progress().snapshot().postfix());
+        postfix.put("members", cluster.dataMembers());
+        postfix.put("resubmitted", resubmissions.sum());
+        started.progress().setPostfix(postfix);
+        if (announcedLosses.add(member.getUuid())) {
+            started.progress().write("Member " + address(member) + " lost (" + why.getClass().getSimpleName()
+                    + "): its tasks of '" + function + "' are sent to the other members");
+        }
+    }
+
+    /**
+     * The worker waiting for {@code future} was interrupted: by the run's cancellation (then every member is told
+     * to drop the run), or by a per-task timeout (then only that task is cancelled, off the worker thread).
+     */
+    void interrupted(Future<?> future) {
+        Parallelized<?, ?> started = run;
+        if (started == null || started.isCancelled()) {
+            broadcastCancel();
+        } else if (future != null) {
+            cluster.control(() -> future.cancel(true));
+        }
+    }
+
+    void broadcastCancel() {
+        if (cancelSent.compareAndSet(false, true)) {
+            cluster.control(() -> cluster.controlExecutor().executeOnAllMembers(new CancelRun(id)));
+        }
+    }
+
+    ClusterRunStats stats(String runId) {
+        Map<String, Long> completed = new LinkedHashMap<>();
+        completedByMember.forEach((member, count) -> completed.put(member, count.sum()));
+        return new ClusterRunStats(runId, function, submissions.sum(), resubmissions.sum(), completed);
+    }
+
+    private static String address(Member member) {
+        return member.getAddress().getHost() + ":" + member.getAddress().getPort();
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.parallelized.hazelcast;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.hazelcast.cluster.Cluster;
+import com.hazelcast.cluster.Member;
+
+/**
+ * Picks the member for the next task: the data member with the fewest tasks in flight from this submitter
+ * for the size of its executor pool. A member that joins has none in flight, so it takes the next tasks; a
+ * member that left is no longer in the member list. Thread-safe; the count and the pick race a little under
+ * contention, which costs balance, never correctness.
+ */
+final class MemberLoads {
+
+    /** Hazelcast's default executor pool size, assumed until a member has told its own. */
+    static final int DEFAULT_POOL_SIZE = 16;
+
+    private final Cluster cluster;
+    private final Map<UUID, Load> loads = new ConcurrentHashMap<>();
+    private final AtomicInteger rotation = new AtomicInteger();
+
+    MemberLoads(Cluster cluster) {
+        this.cluster = cluster;
+    }
+
+    static final class Load {
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile int poolSize = DEFAULT_POOL_SIZE;
+        volatile boolean poolSizeKnown;
+    }
+
+    /**
+     * The least loaded data member not in {@code excluded}, its in-flight count already raised; or, when every
+     * member is excluded, the least loaded of all. Null when the cluster has no data member.
+     */
+    Member acquire(Set<UUID> excluded) {
+        Member best = pick(excluded);
+        if (best == null && !excluded.isEmpty()) {
+            best = pick(Set.of());
+        }
+        if (best != null) {
+            load(best).inFlight.incrementAndGet();
+        }
+        return best;
+    }
+
+    private Member pick(Set<UUID> excluded) {
+        Member[] members = cluster.getMembers().toArray(new Member[0]);
+        int start = members.length == 0 ? 0 : Math.floorMod(rotation.getAndIncrement(), members.length);
+        Member best = null;
+        double bestLoad = Double.MAX_VALUE;
+        for (int i = 0; i < members.length; i++) {
+            Member member = members[(start + i) % members.length];
+            if (member.isLiteMember() || excluded.contains(member.getUuid())) {
+                continue;
+            }
+            Load load = load(member);
+            double share = (load.inFlight.get() + 1.0) / load.poolSize;
+            if (share < bestLoad) {
+                best = member;
+                bestLoad = share;
+            }
+        }
+        return best;
+    }
+
+    /** Tells whether every data member is in {@code excluded}. */
+    boolean allExcluded(Set<UUID> excluded) {
+        for (Member member : cluster.getMembers()) {
+            if (!member.isLiteMember() && !excluded.contains(member.getUuid())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void release(Member member) {
+        Load load = loads.get(member.getUuid());
+        if (load != null) {
+            load.inFlight.decrementAndGet();
+        }
+    }
+
+    Load load(Member member) {
+        return loads.computeIfAbsent(member.getUuid(), uuid -> new Load());
+    }
+
+    /** Forgets a member that left, so that its entry does not stay for ever. */
+    void forget(UUID member) {
+        loads.remove(member);
+    }
+}

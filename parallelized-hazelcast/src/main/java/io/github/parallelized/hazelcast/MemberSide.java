@@ -1,0 +1,186 @@
+package io.github.parallelized.hazelcast;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.SerializationService;
+
+/**
+ * What a member keeps to run cluster tasks: the registry of functions, the runs that have tasks running here,
+ * the runs cancelled by broadcast and the submitters that are gone.
+ *
+ * <p>Life of a task on a member: it is received (its {@code receivedAt} is stamped while Hazelcast
+ * deserializes it, before it waits in the executor's queue); when a thread takes it, it is dropped as
+ * "cancelled before start" if its run was cancelled or its submitter left after it was received; otherwise
+ * its thread is entered in {@link #running} under its run, then the run's cancellation is checked once more
+ * (so a broadcast either finds the thread or is seen by it), the function runs, and the thread leaves
+ * {@link #running}. A cancel marks the run and interrupts the threads entered under it; each thread is
+ * interrupted at most while its own task runs ({@link Slot}), never in the next task it takes.
+ *
+ * <p>Marks of cancelled runs and gone submitters are forgotten after {@link #MARK_LIFETIME_NANOS}, long after
+ * any task sent before them can still be queued.
+ */
+final class MemberSide {
+
+    /** The key of a member's {@code ParallelizedCluster} in the Hazelcast instance's user context. */
+    static final String USER_CONTEXT_KEY = "io.github.parallelized.hazelcast.ParallelizedCluster";
+    private static final long MARK_LIFETIME_NANOS = TimeUnit.HOURS.toNanos(1);
+
+    private final TaskRegistry registry;
+    private final SerializationService serialization;
+    private final String address;
+    private final Map<UUID, Long> cancelledRuns = new ConcurrentHashMap<>();
+    private final Map<UUID, Long> goneSubmitters = new ConcurrentHashMap<>();
+    private final Map<UUID, RunningTasks> running = new ConcurrentHashMap<>();
+
+    MemberSide(TaskRegistry registry, HazelcastInstance member) {
+        this.registry = registry;
+        this.serialization = TaskResult.serialization(member);
+        this.address = String.valueOf(member.getCluster().getLocalMember().getAddress());
+    }
+
+    static MemberSide of(HazelcastInstance member) {
+        Object cluster = member.getUserContext().get(USER_CONTEXT_KEY);
+        return cluster instanceof ParallelizedCluster c ? c.memberSide() : null;
+    }
+
+    TaskResult execute(TaskEnvelope task) {
+        if (stopped(task)) {
+            return TaskResult.cancelledBeforeStart(address);
+        }
+        TaskRegistry.Registered registered = registry.get(task.function);
+        if (registered == null) {
+            return TaskResult.notHere(new ClusterTaskException("No cluster task named '" + task.function
+                    + "' is registered on member " + address + " (registered there: " + registry.names()
+                    + "); call ParallelizedCluster.register(\"" + task.function + "\", ...) on every member", null),
+                    serialization, address);
+        }
+        if (!task.version.isEmpty() && !task.version.equals(registered.version())) {
+            return failure(new ClusterTaskException("Cluster task '" + task.function + "' has version "
+                    + registered.version() + " on member " + address + " but version " + task.version
+                    + " on the submitter: deploy the same code on every member", null));
+        }
+        Object input;
+        try {
+            input = TaskResult.object(serialization, task.input);
+        } catch (RuntimeException e) {
+            return failure(new ClusterTaskException("The input of cluster task '" + task.function
+                    + "' cannot be deserialized on member " + address + ": " + e.getMessage(), e));
+        }
+        Slot slot = new Slot(Thread.currentThread());
+        running.compute(task.run, (run, tasks) -> {
+            RunningTasks entered = tasks != null ? tasks : new RunningTasks(task.submitter);
+            entered.slots.add(slot);
+            return entered;
+        });
+        try {
+            if (stopped(task)) {
+                return TaskResult.cancelledBeforeStart(address);
+            }
+            Object result = registered.function().apply(input);
+            try {
+                return TaskResult.success(TaskResult.bytes(serialization, result), address);
+            } catch (RuntimeException e) {
+                return failure(new ClusterTaskException("The result of cluster task '" + task.function + "' on member "
+                        + address + " (" + result.getClass().getName() + ") cannot be serialized by Hazelcast: make it"
+                        + " Serializable, Compact or give it a serializer (" + e.getMessage() + ")", e));
+            }
+        } catch (Throwable error) {
+            return failure(error);
+        } finally {
+            running.computeIfPresent(task.run, (run, tasks) -> {
+                tasks.slots.remove(slot);
+                return tasks.slots.isEmpty() ? null : tasks;
+            });
+            slot.finish();
+        }
+    }
+
+    private TaskResult failure(Throwable error) {
+        return TaskResult.failure(error, serialization, address);
+    }
+
+    private boolean stopped(TaskEnvelope task) {
+        if (cancelledRuns.containsKey(task.run)) {
+            return true;
+        }
+        Long goneAt = goneSubmitters.get(task.submitter);
+        return goneAt != null && goneAt - task.receivedAt > 0;
+    }
+
+    void cancelRun(UUID run) {
+        mark(cancelledRuns, run);
+        running.computeIfPresent(run, (id, tasks) -> {
+            tasks.slots.forEach(Slot::interrupt);
+            return tasks;
+        });
+    }
+
+    /** A member or client left: its queued tasks will not start, its running ones are interrupted. */
+    void submitterGone(UUID submitter) {
+        mark(goneSubmitters, submitter);
+        for (UUID run : running.keySet()) {
+            running.computeIfPresent(run, (id, tasks) -> {
+                if (tasks.submitter.equals(submitter)) {
+                    tasks.slots.forEach(Slot::interrupt);
+                }
+                return tasks;
+            });
+        }
+    }
+
+    int runningTasks() {
+        return running.values().stream().mapToInt(t -> t.slots.size()).sum();
+    }
+
+    private static void mark(Map<UUID, Long> marks, UUID id) {
+        long now = System.nanoTime();
+        marks.put(id, now);
+        marks.values().removeIf(markedAt -> now - markedAt > MARK_LIFETIME_NANOS);
+    }
+
+    /** The tasks of one run that run on this member now; guarded by the map's per-key locking. */
+    private static final class RunningTasks {
+        final UUID submitter;
+        final Set<Slot> slots = new HashSet<>();
+
+        RunningTasks(UUID submitter) {
+            this.submitter = submitter;
+        }
+    }
+
+    /** One executor thread while it runs one task: it can be interrupted for that task only. */
+    private static final class Slot {
+        private final Thread thread;
+        private boolean done;
+        private boolean interrupted;
+
+        Slot(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void interrupt() {
+            if (!done) {
+                interrupted = true;
+                thread.interrupt();
+            }
+        }
+
+        void finish() {
+            boolean clear;
+            synchronized (this) {
+                done = true;
+                clear = interrupted;
+            }
+            if (clear) {
+                // our interrupt, not the executor's: the pooled thread must not carry it into its next task
+                Thread.interrupted();
+            }
+        }
+    }
+}

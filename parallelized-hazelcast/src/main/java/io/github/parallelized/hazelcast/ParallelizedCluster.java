@@ -1,0 +1,466 @@
+package io.github.parallelized.hazelcast;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+
+
+import com.hazelcast.client.Client;
+import com.hazelcast.client.ClientListener;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastException;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.TaskFunction;
+
+/**
+ * Runs {@link Parallelized} runs across a Hazelcast cluster: each input is sent to a member, run there by a
+ * function registered under a name, and its outcome comes back to the submitter, which sees the same
+ * outcomes, progress, summary and cancel as with a local run.
+ *
+ * <pre>{@code
+ * ParallelizedCluster cluster = ParallelizedCluster.on(hazelcastInstance); // a member, lite member or client
+ * cluster.register("thumbnail", Thumbnails::render);   // on every member: same name, same code
+ * try (Parallelized<Path, Path> run = cluster.<Path, Path>of("thumbnail", images).desc("thumbnails").start()) {
+ *     for (Outcome<Path, Path> o : run) { ... }
+ * }
+ * }</pre>
+ *
+ * <p><b>Functions travel by name, never as code.</b> Every member registers the same functions under the same
+ * names at start-up (the same application jar everywhere). A version travels with the name, by default a hash
+ * of the class that defines the function, so a member with other code fails that input loudly instead of
+ * running its old code. A name the submitter has not registered itself (a client without the code) is sent
+ * without a version and not checked.
+ *
+ * <p><b>Inputs and results</b> travel in Hazelcast's serialization: {@link java.io.Serializable}, Compact, or
+ * a serializer registered in the Hazelcast configuration. One that cannot be serialized fails its own input,
+ * with a message saying so; so do an unknown name and a version mismatch. The task envelope is the module's own
+ * compact {@code IdentifiedDataSerializable} format (factory id {@code 0x50617261}).
+ *
+ * <p><b>Where tasks run:</b> on the data members (never lite members or clients), in the Hazelcast executor
+ * named {@value #EXECUTOR}, whose pool size is ordinary Hazelcast configuration
+ * ({@code hazelcast.executor-service.parallelized.pool-size}, default 16). Each task goes to the member with
+ * the fewest tasks in flight for its pool size, so a member that joins mid-run takes work at once. A run's
+ * {@code numThreads} is the number of its tasks in flight across the cluster; the default is the pool sizes of
+ * the data members added up. Cancellation is broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
+ *
+ * <p><b>Small tasks:</b> each task sent alone costs a Hazelcast round trip. With more tasks in flight than the
+ * members have threads ({@code numThreads} above {@link #clusterThreads()}), the tasks that would only wait in a
+ * member's queue wait on the submitter instead and travel together, several per round trip, run one after the other
+ * on one member thread (each checked for cancellation before it starts). For tasks of well under a millisecond,
+ * {@code numThreads(16 * cluster.clusterThreads())} is a good start. A per-task timeout interrupts a task sent
+ * alone on its member; a batched one keeps its member thread until it ends (its outcome is the timeout all the
+ * same).
+ *
+ * <p><b>Execution is at least once.</b> When a member dies (crash, kill -9, network loss) or leaves, the tasks it
+ * had queued or running are sent to the other members, up to {@value #MAX_RESUBMISSIONS} times per task. A task
+ * that was running on the victim, or had finished there while its answer (or its batch's) was still on the way, may
+ * have done its work before the crash: it runs again, so tasks must be idempotent. {@link #stats(Parallelized)} counts the resubmissions; the run's postfix shows them as
+ * {@code resubmitted}. When a submitter dies, members drop its queued tasks and interrupt its running ones as soon
+ * as Hazelcast sees it gone (a closed connection at once, a frozen process after the heartbeat timeout).
+ *
+ * <p>Thread-safe. One instance per Hazelcast instance ({@link #on} returns it); {@link #close()} detaches it.
+ */
+public final class ParallelizedCluster implements AutoCloseable {
+
+    /** The name of the Hazelcast executor that runs the tasks on the members; configure its pool size there. */
+    public static final String EXECUTOR = "parallelized";
+    /** The name of the Hazelcast executor of cancel broadcasts, apart so that they never wait behind tasks. */
+    public static final String CONTROL_EXECUTOR = "parallelized-control";
+    /** How many times one task is sent again after losing its member before it fails. */
+    public static final int MAX_RESUBMISSIONS = 5;
+
+    private static final System.Logger LOG = System.getLogger(ParallelizedCluster.class.getName());
+    private static final int TRACKED_RUNS = 256;
+    private static final AtomicInteger CONTROL_THREADS = new AtomicInteger();
+
+    private final HazelcastInstance hazelcast;
+    private final TaskRegistry registry = new TaskRegistry();
+    private final MemberSide memberSide;
+    private final MemberLoads loads;
+    private final Lanes lanes = new Lanes(this);
+    private final SerializationService serialization;
+    private final UUID localUuid;
+    private final IExecutorService taskExecutor;
+    private final IExecutorService controlExecutor;
+    private final ThreadPoolExecutor control;
+    private final LongAdder resubmissions = new LongAdder();
+    private final UUID membershipListener;
+    private final UUID clientListener;
+    private final Map<String, ClusterRun> runs = new LinkedHashMap<>(16, 0.75f, false) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ClusterRun> eldest) {
+            return size() > TRACKED_RUNS;
+        }
+    };
+
+    private ParallelizedCluster(HazelcastInstance hazelcast) {
+        AsyncExecutor.installIfThreadPerTask();
+        this.hazelcast = hazelcast;
+        this.serialization = TaskResult.serialization(hazelcast);
+        this.localUuid = hazelcast.getLocalEndpoint().getUuid();
+        this.loads = new MemberLoads(hazelcast.getCluster());
+        this.taskExecutor = hazelcast.getExecutorService(EXECUTOR);
+        this.controlExecutor = hazelcast.getExecutorService(CONTROL_EXECUTOR);
+        boolean member = hazelcast.getLocalEndpoint() instanceof Member;
+        this.memberSide = member ? new MemberSide(registry, hazelcast) : null;
+        this.control = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "parallelized-cluster-control-" + CONTROL_THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        control.allowCoreThreadTimeOut(true);
+        this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                // a new member is picked by the loads as soon as it is in the member list
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                UUID gone = event.getMember().getUuid();
+                loads.forget(gone);
+                lanes.forget(gone);
+                if (memberSide != null) {
+                    memberSide.submitterGone(gone);
+                }
+            }
+        });
+        this.clientListener = member ? hazelcast.getClientService().addClientListener(new ClientListener() {
+            @Override
+            public void clientConnected(Client client) {
+                // nothing to do: a reconnected client's new tasks are received after its mark
+            }
+
+            @Override
+            public void clientDisconnected(Client client) {
+                memberSide.submitterGone(client.getUuid());
+            }
+        }) : null;
+    }
+
+    /**
+     * The cluster view of a Hazelcast instance: a member (which then also runs tasks), a lite member or a
+     * client. Returns the same object for the same instance until it is {@link #close() closed}.
+     *
+     * @param hazelcast a running instance, not null
+     * @return the cluster view
+     * @throws NullPointerException if {@code hazelcast} is null
+     */
+    public static ParallelizedCluster on(HazelcastInstance hazelcast) {
+        Objects.requireNonNull(hazelcast, "hazelcast");
+        synchronized (ParallelizedCluster.class) {
+            Object existing = hazelcast.getUserContext().get(MemberSide.USER_CONTEXT_KEY);
+            if (existing instanceof ParallelizedCluster cluster) {
+                return cluster;
+            }
+            ParallelizedCluster cluster = new ParallelizedCluster(hazelcast);
+            hazelcast.getUserContext().put(MemberSide.USER_CONTEXT_KEY, cluster);
+            return cluster;
+        }
+    }
+
+    /**
+     * Registers a function under a name, versioned by a hash of the class that defines it. Call it on every
+     * member (and on the submitter, so that the version is checked) with the same code.
+     *
+     * @param name     1 to 200 characters, not blank
+     * @param function the function, thread-safe, not null
+     * @return this cluster view
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the name is blank or too long
+     * @throws IllegalStateException    if the name is already registered
+     */
+    public ParallelizedCluster register(String name, TaskFunction<?, ?> function) {
+        Objects.requireNonNull(function, "function");
+        return register(name, CodeVersion.of(function), function);
+    }
+
+    /**
+     * Registers a function under a name with an explicit version, for instance the application's build
+     * version; a submitter whose version differs gets a failure per input.
+     *
+     * @param name     1 to 200 characters, not blank
+     * @param version  not blank
+     * @param function the function, thread-safe, not null
+     * @return this cluster view
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if the name or version is blank or the name too long
+     * @throws IllegalStateException    if the name is already registered
+     */
+    public ParallelizedCluster register(String name, String version, TaskFunction<?, ?> function) {
+        registry.register(name, version, function);
+        return this;
+    }
+
+    /**
+     * Removes a registered function; tasks of that name arriving later fail as unknown.
+     *
+     * @param name the name
+     * @return true if it was registered
+     */
+    public boolean unregister(String name) {
+        return registry.unregister(name);
+    }
+
+    /**
+     * Begins to describe a cluster run of the function registered as {@code name} over the inputs of an
+     * {@link Iterable}. The builder is the core's, so every option keeps its meaning; it comes preset with
+     * {@code numThreads} = the data members' pool sizes added up and {@code desc} = the name.
+     *
+     * @param name  the registered name, not null
+     * @param tasks the inputs, not null; read lazily on this submitter
+     * @param <I>   the input type
+     * @param <R>   the result type
+     * @return the builder
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the cluster has no data member, or this view is closed
+     */
+    public <I, R> Parallelized.Builder<I, R> of(String name, Iterable<? extends I> tasks) {
+        ClusterRun run = newRun(name);
+        return preset(run, Parallelized.of(new RemoteTask<I, R>(this, run), tasks));
+    }
+
+    /**
+     * As {@link #of(String, Iterable)}, for the inputs of an {@link Iterator}.
+     *
+     * @param name  the registered name, not null
+     * @param tasks the inputs, not null
+     * @param <I>   the input type
+     * @param <R>   the result type
+     * @return the builder
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the cluster has no data member, or this view is closed
+     */
+    public <I, R> Parallelized.Builder<I, R> of(String name, Iterator<? extends I> tasks) {
+        ClusterRun run = newRun(name);
+        return preset(run, Parallelized.of(new RemoteTask<I, R>(this, run), tasks));
+    }
+
+    /**
+     * As {@link #of(String, Iterable)}, for the elements of a {@link Stream}.
+     *
+     * @param name  the registered name, not null
+     * @param tasks the inputs, not null
+     * @param <I>   the input type
+     * @param <R>   the result type
+     * @return the builder
+     * @throws NullPointerException  if an argument is null
+     * @throws IllegalStateException if the cluster has no data member, or this view is closed
+     */
+    public <I, R> Parallelized.Builder<I, R> of(String name, Stream<? extends I> tasks) {
+        ClusterRun run = newRun(name);
+        return preset(run, Parallelized.of(new RemoteTask<I, R>(this, run), tasks));
+    }
+
+    /**
+     * What the cluster did for a run started from this view: tasks sent, resubmitted, completed per member.
+     * Kept for the last 256 runs.
+     *
+     * @param run a run started from a builder of this view, not null
+     * @return its figures, or empty if the run is not a cluster run of this view (or too old)
+     */
+    public Optional<ClusterRunStats> stats(Parallelized<?, ?> run) {
+        Objects.requireNonNull(run, "run");
+        ClusterRun clusterRun;
+        synchronized (runs) {
+            clusterRun = runs.get(run.id());
+        }
+        return Optional.ofNullable(clusterRun).map(r -> r.stats(run.id()));
+    }
+
+    /**
+     * The tasks in flight across the cluster a run gets by default: the data members' executor pool sizes
+     * added up, each asked from the member (16, Hazelcast's default, for one that does not answer in 5 s).
+     *
+     * @return at least 1
+     * @throws IllegalStateException if the cluster has no data member
+     */
+    public int clusterThreads() {
+        List<Member> members = new ArrayList<>();
+        for (Member member : hazelcast.getCluster().getMembers()) {
+            if (!member.isLiteMember()) {
+                members.add(member);
+            }
+        }
+        if (members.isEmpty()) {
+            throw new IllegalStateException("The Hazelcast cluster '" + hazelcast.getConfig().getClusterName()
+                    + "' has no data member to run tasks on (lite members and clients do not run them)");
+        }
+        Map<Member, Future<Integer>> asked = new LinkedHashMap<>();
+        for (Member member : members) {
+            if (!loads.load(member).poolSizeKnown) {
+                asked.put(member, controlExecutor.submitToMember(new PoolSizeQuery(), member));
+            }
+        }
+        asked.forEach((member, answer) -> {
+            try {
+                MemberLoads.Load load = loads.load(member);
+                load.poolSize = Math.max(1, answer.get(5, TimeUnit.SECONDS));
+                load.poolSizeKnown = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "Member {0} did not tell its ''{1}'' pool size ({2}); assuming {3}",
+                        member.getAddress(), EXECUTOR,
+                        e.toString(), MemberLoads.DEFAULT_POOL_SIZE);
+            }
+        });
+        return members.stream().mapToInt(m -> loads.load(m).poolSize).sum();
+    }
+
+    /**
+     * The data members now: the members that run tasks (lite members and clients do not).
+     *
+     * @return the count, 0 once this instance is shut down
+     */
+    public int dataMembers() {
+        if (!hazelcast.getLifecycleService().isRunning()) {
+            return 0;
+        }
+        return (int) hazelcast.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).count();
+    }
+
+    /**
+     * Tasks of all runs from this view that were sent again because their member was lost, since this view was
+     * created.
+     *
+     * @return the count
+     */
+    public long resubmissions() {
+        return resubmissions.sum();
+    }
+
+    /**
+     * Detaches this view from its Hazelcast instance: removes its listeners, stops its control thread and
+     * forgets the registered functions (tasks arriving later fail as unknown). Does not shut Hazelcast down.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (ParallelizedCluster.class) {
+            hazelcast.getUserContext().remove(MemberSide.USER_CONTEXT_KEY, this);
+        }
+        control.shutdownNow();
+        if (hazelcast.getLifecycleService().isRunning()) {
+            try {
+                hazelcast.getCluster().removeMembershipListener(membershipListener);
+                if (clientListener != null) {
+                    hazelcast.getClientService().removeClientListener(clientListener);
+                }
+            } catch (HazelcastException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Listeners not removed: {0}", e.toString());
+            }
+        }
+    }
+
+    private ClusterRun newRun(String name) {
+        TaskRegistry.checkName(name);
+        if (control.isShutdown()) {
+            throw new IllegalStateException("This ParallelizedCluster is closed; get a new one with ParallelizedCluster.on(...)");
+        }
+        TaskRegistry.Registered local = registry.get(name);
+        return new ClusterRun(this, name, local == null ? "" : local.version());
+    }
+
+    private <I, R> Parallelized.Builder<I, R> preset(ClusterRun run, Parallelized.Builder<I, R> builder) {
+        return builder.numThreads(clusterThreads()).desc(run.function).threadNamePrefix("parallelized-cluster-")
+                .listener(run);
+    }
+
+    void countResubmission() {
+        resubmissions.increment();
+    }
+
+    void track(String runId, ClusterRun run) {
+        synchronized (runs) {
+            runs.put(runId, run);
+        }
+    }
+
+    /** Runs {@code action} on this view's control thread: Hazelcast calls that must not be made elsewhere. */
+    void control(Runnable action) {
+        try {
+            control.execute(() -> {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "Cluster control action failed: {0}", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            LOG.log(System.Logger.Level.DEBUG, "Cluster view closed; control action dropped");
+        }
+    }
+
+    boolean isMemberLoss(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof MemberLeftException || t instanceof TargetNotMemberException
+                    || t instanceof TargetDisconnectedException) {
+                return true;
+            }
+            if (t instanceof HazelcastInstanceNotActiveException) {
+                // the target is shutting down, unless it is this very instance
+                return hazelcast.getLifecycleService().isRunning();
+            }
+        }
+        return false;
+    }
+
+    MemberSide memberSide() {
+        return memberSide;
+    }
+
+    Lanes lanes() {
+        return lanes;
+    }
+
+    MemberLoads loads() {
+        return loads;
+    }
+
+    SerializationService serialization() {
+        return serialization;
+    }
+
+    UUID localUuid() {
+        return localUuid;
+    }
+
+    IExecutorService taskExecutor() {
+        return taskExecutor;
+    }
+
+    IExecutorService controlExecutor() {
+        return controlExecutor;
+    }
+
+    ExecutorService controlThreads() {
+        return control;
+    }
+}

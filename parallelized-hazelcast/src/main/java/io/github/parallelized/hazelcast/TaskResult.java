@@ -1,0 +1,132 @@
+package io.github.parallelized.hazelcast;
+
+import java.io.IOException;
+import java.util.concurrent.CancellationException;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.serialization.impl.HeapData;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
+
+/**
+ * A member's answer to one task: the result or the thrown error, each already serialized on the member (so
+ * that an unserializable result becomes that task's failure there, not a broken response), or the news that
+ * the task was cancelled before it started.
+ */
+final class TaskResult implements IdentifiedDataSerializable {
+
+    static final byte SUCCESS = 0;
+    static final byte FAILURE = 1;
+    static final byte CANCELLED_BEFORE_START = 2;
+    /** The member has no such function (or no ParallelizedCluster): another member may; the payload says why. */
+    static final byte NOT_HERE = 3;
+
+    byte kind;
+    byte[] payload;
+    /** The member's address, for messages. */
+    String member;
+
+    TaskResult() {
+    }
+
+    private TaskResult(byte kind, byte[] payload, String member) {
+        this.kind = kind;
+        this.payload = payload;
+        this.member = member;
+    }
+
+    /** Hazelcast's serialization, the same on members and clients (an internal but long-stable interface). */
+    static SerializationService serialization(HazelcastInstance instance) {
+        return ((SerializationServiceSupport) instance).getSerializationService();
+    }
+
+    static TaskResult success(byte[] result, String member) {
+        return new TaskResult(SUCCESS, result, member);
+    }
+
+    static TaskResult cancelledBeforeStart(String member) {
+        return new TaskResult(CANCELLED_BEFORE_START, null, member);
+    }
+
+    /** The member cannot run the function: not registered there (yet); the submitter tries another member. */
+    static TaskResult notHere(ClusterTaskException why, SerializationService serialization, String member) {
+        return new TaskResult(NOT_HERE, bytes(serialization, why), member);
+    }
+
+    /** A failure; an error that Hazelcast cannot serialize travels as a {@link ClusterTaskException} with its text. */
+    static TaskResult failure(Throwable error, SerializationService serialization, String member) {
+        byte[] payload;
+        try {
+            payload = bytes(serialization, error);
+        } catch (RuntimeException notSerializable) {
+            ClusterTaskException stand = new ClusterTaskException(error.getClass().getName() + ": " + error.getMessage()
+                    + " (thrown on member " + member + "; the exception itself cannot be serialized: "
+                    + notSerializable.getMessage() + ")", null);
+            stand.setStackTrace(error.getStackTrace());
+            payload = bytes(serialization, stand);
+        }
+        return new TaskResult(FAILURE, payload, member);
+    }
+
+    static byte[] bytes(SerializationService serialization, Object value) {
+        var data = serialization.toData(value);
+        return data == null ? null : data.toByteArray();
+    }
+
+    static Object object(SerializationService serialization, byte[] bytes) {
+        return bytes == null ? null : serialization.toObject(new HeapData(bytes));
+    }
+
+    /** The result for the submitter's task function: returns it, or throws what the task threw. */
+    Object unwrap(SerializationService serialization, String function) throws Exception {
+        if (kind == CANCELLED_BEFORE_START) {
+            throw new CancellationException("Cluster task '" + function + "' was cancelled before it started on member "
+                    + member);
+        }
+        Object value;
+        try {
+            value = object(serialization, payload);
+        } catch (RuntimeException e) {
+            throw new ClusterTaskException("The " + (kind == SUCCESS ? "result" : "error") + " of cluster task '"
+                    + function + "' from member " + member + " cannot be deserialized on the submitter: "
+                    + e.getMessage(), e);
+        }
+        if (kind == SUCCESS) {
+            return value;
+        }
+        if (value instanceof Exception e) {
+            throw e;
+        }
+        if (value instanceof Error e) {
+            throw e;
+        }
+        throw new ClusterTaskException("Cluster task '" + function + "' threw on member " + member, (Throwable) value);
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeByte(kind);
+        out.writeString(member);
+        out.writeByteArray(payload);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        kind = in.readByte();
+        member = in.readString();
+        payload = in.readByteArray();
+    }
+
+    @Override
+    public int getFactoryId() {
+        return Wire.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return Wire.RESULT;
+    }
+}

@@ -1,0 +1,167 @@
+package io.github.parallelized.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.HazelcastInstance;
+
+import io.github.parallelized.Outcome;
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressReporter;
+
+/**
+ * The real crash: three member JVMs, a client submitter in this JVM, and kill -9 ({@link Process#destroyForcibly()},
+ * SIGKILL on Linux) of one member mid-run. Every input gets exactly one outcome; the tasks queued or running on the
+ * victim are resubmitted; tasks run twice at most as many as were running on the victim.
+ */
+class CrashTest {
+
+    private static final int TASKS = 3_000;
+    private static final int POOL = 16;
+    private final List<Process> members = new ArrayList<>();
+    private HazelcastInstance client;
+
+    @TempDir
+    Path logs;
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.getLifecycleService().terminate();
+        }
+        members.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void killMinus9OfAMemberMidRunLosesNoInput() throws Exception {
+        String name = "parallelized-crash-" + UUID.randomUUID();
+        int basePort = 20_000 + ThreadLocalRandom.current().nextInt(400) * 100;
+        AtomicInteger ready = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            members.add(startMember(name, basePort, ready));
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> ready.get() == 3);
+        client = client(name, basePort);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.getCluster().getMembers().size() == 3);
+        ParallelizedCluster cluster = ParallelizedCluster.on(client);
+
+        List<Outcome<long[], Long>> outcomes = new ArrayList<>();
+        ClusterRunStats[] stats = new ClusterRunStats[1];
+        long[] timing = new long[2];
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            // twice the members' threads in flight: 16 running and about 16 queued on each member
+            try (Parallelized<long[], Long> run = cluster.<long[], Long>of("work",
+                    LongStream.range(0, TASKS).mapToObj(i -> new long[] {i, 10}))
+                    .numThreads(2 * 3 * POOL).progress(ProgressReporter.none()).start()) {
+                long start = System.nanoTime();
+                Iterator<Outcome<long[], Long>> it = run.iterator();
+                for (int i = 0; i < TASKS / 3; i++) {
+                    outcomes.add(it.next());
+                }
+                members.get(2).destroyForcibly();
+                it.forEachRemaining(outcomes::add);
+                timing[0] = System.nanoTime() - start;
+                stats[0] = cluster.stats(run).orElseThrow();
+            }
+        });
+
+        Map<Long, Long> startsPerInput = startsPerInput();
+        long doubles = startsPerInput.values().stream().filter(n -> n > 1).count();
+        Map<Long, Long> outcomesPerInput = outcomes.stream()
+                .collect(Collectors.groupingBy(o -> o.input()[0], Collectors.counting()));
+        System.out.printf("kill -9 of 1 of 3 member JVMs after %d of %d outcomes (10 ms tasks, pool %d each, %d in flight):"
+                        + " %d outcomes for %d inputs, %d failed, %d resubmitted, %d ran twice; %s; %d ms%n",
+                TASKS / 3, TASKS, POOL, 6 * POOL, outcomes.size(), outcomesPerInput.size(),
+                outcomes.stream().filter(o -> !o.isSuccess()).count(), stats[0].resubmissions(), doubles,
+                stats[0].completedByMember(), timing[0] / 1_000_000);
+
+        assertThat(outcomes).hasSize(TASKS).allMatch(Outcome::isSuccess);
+        assertThat(outcomesPerInput).hasSize(TASKS).allSatisfy((input, count) -> assertThat(count).isOne());
+        assertThat(stats[0].resubmissions()).isPositive();
+        assertThat(startsPerInput).hasSize(TASKS);
+        // only a task in flight on the victim can have run twice: running (at most 16), or done with its answer
+        // still on the way; balanced over the three members, at most about a third of the 96 in flight
+        assertThat(doubles).isLessThanOrEqualTo(2 * POOL + 2).isLessThanOrEqualTo(stats[0].resubmissions());
+    }
+
+    private Process startMember(String name, int basePort, AtomicInteger ready) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=none",
+                "-cp", System.getProperty("java.class.path"), MemberMain.class.getName(),
+                name, String.valueOf(basePort), String.valueOf(POOL), logs.toString())
+                .redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (line.startsWith("READY")) {
+                        ready.incrementAndGet();
+                    }
+                }
+            } catch (IOException e) {
+                // the member died: its output ends
+            }
+        }, "crash-test-member-output");
+        reader.setDaemon(true);
+        reader.start();
+        return process;
+    }
+
+    private static HazelcastInstance client(String name, int basePort) {
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(name);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        for (int i = 0; i < 5; i++) {
+            config.getNetworkConfig().addAddress("127.0.0.1:" + (basePort + i));
+        }
+        return HazelcastClient.newHazelcastClient(config);
+    }
+
+    private Map<Long, Long> startsPerInput() throws IOException {
+        Map<Long, Long> starts = new HashMap<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            files.forEach(file -> {
+                try {
+                    for (String line : Files.readAllLines(file)) {
+                        if (!line.isBlank()) {
+                            starts.merge(Long.parseLong(line), 1L, Long::sum);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+        return starts;
+    }
+}

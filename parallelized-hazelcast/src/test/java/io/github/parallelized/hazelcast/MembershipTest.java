@@ -1,0 +1,171 @@
+package io.github.parallelized.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.hazelcast.core.HazelcastInstance;
+
+import io.github.parallelized.Outcome;
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressReporter;
+
+/** Members that leave or join mid-run, clients, and a submitter that dies: every input still gets one outcome. */
+class MembershipTest {
+
+    private TestCluster cluster;
+
+    @BeforeEach
+    void start() {
+        cluster = new TestCluster(3, 4);
+        cluster.members.forEach(m -> Functions.registerAll(ParallelizedCluster.on(m)));
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    /** Runs 300 tasks of 20 ms, does {@code midRun} after 60 outcomes, and returns the outcomes and the stats. */
+    private ClusterRunStats run300(ParallelizedCluster submitter, List<Outcome<Integer, Integer>> outcomes,
+                                   Runnable midRun) {
+        return run300(submitter, 3 * 4, outcomes, midRun);
+    }
+
+    private ClusterRunStats run300(ParallelizedCluster submitter, int inFlight, List<Outcome<Integer, Integer>> outcomes,
+                                   Runnable midRun) {
+        ClusterRunStats[] stats = new ClusterRunStats[1];
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("sleep",
+                    IntStream.range(0, 300).mapToObj(i -> 20)).numThreads(inFlight).progress(ProgressReporter.none())
+                    .start()) {
+                Iterator<Outcome<Integer, Integer>> it = run.iterator();
+                for (int i = 0; i < 60; i++) {
+                    outcomes.add(it.next());
+                }
+                midRun.run();
+                it.forEachRemaining(outcomes::add);
+                stats[0] = submitter.stats(run).orElseThrow();
+            }
+        });
+        return stats[0];
+    }
+
+    @Test
+    void aMemberThatLeavesGracefullyLosesNoInput() {
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        ClusterRunStats stats = run300(ParallelizedCluster.on(cluster.members.get(0)), outcomes,
+                () -> cluster.members.get(2).shutdown());
+        assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
+        System.out.println("graceful leave: " + stats);
+    }
+
+    @Test
+    void aMemberThatLeavesWhileTasksWaitForItsThreadsLosesNoInput() {
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        ClusterRunStats stats = run300(ParallelizedCluster.on(cluster.members.get(0)), 4 * 3 * 4, outcomes,
+                () -> cluster.members.get(2).shutdown());
+        assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
+        assertThat(outcomes).extracting(Outcome::input).hasSize(300);
+        System.out.println("graceful leave, 48 in flight on 12 threads: " + stats);
+    }
+
+    @Test
+    void aMemberThatJoinsMidRunTakesWork() {
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        ClusterRunStats stats = run300(ParallelizedCluster.on(cluster.members.get(0)), outcomes, () -> {
+            HazelcastInstance joined = cluster.addMember();
+            Functions.registerAll(ParallelizedCluster.on(joined));
+        });
+        assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
+        String joinedAddress = "127.0.0.1:" + cluster.members.get(3).getCluster().getLocalMember().getAddress().getPort();
+        assertThat(stats.completedByMember()).hasSize(4).containsKey(joinedAddress);
+        assertThat(stats.completedByMember().get(joinedAddress)).isPositive();
+        System.out.println("join: " + stats);
+    }
+
+    @Test
+    void aClientRunsTasksOnTheMembers() {
+        ParallelizedCluster client = ParallelizedCluster.on(cluster.client());
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        try (Parallelized<Integer, Integer> run = client.<Integer, Integer>of("square", IntStream.range(0, 200).boxed())
+                .progress(ProgressReporter.none()).start()) {
+            run.forEach(outcomes::add);
+            assertThat(client.stats(run).orElseThrow().completedByMember()).hasSize(3);
+        }
+        assertThat(outcomes).hasSize(200).allMatch(o -> o.isSuccess() && o.result() == o.input() * o.input());
+        assertThat(client.clusterThreads()).isEqualTo(12);
+    }
+
+    @Test
+    void aClientWhoseMemberDiesResubmitsItsTasks() {
+        ParallelizedCluster client = ParallelizedCluster.on(cluster.client());
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        ClusterRunStats stats = run300(client, outcomes, () -> cluster.members.get(2).getLifecycleService().terminate());
+        assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
+        assertThat(stats.resubmissions()).isPositive();
+        assertThat(client.resubmissions()).isEqualTo(stats.resubmissions());
+        System.out.println("client, member terminated: " + stats);
+    }
+
+    @Test
+    void theMembersDropTheQueuedTasksOfAClientSubmitterThatDies() throws Exception {
+        submitterDies(cluster.client(), "client");
+    }
+
+    @Test
+    void theMembersDropTheQueuedTasksOfAMemberSubmitterThatDies() throws Exception {
+        submitterDies(cluster.liteMember(), "lite member");
+    }
+
+    private void submitterDies(HazelcastInstance submitter, String kind) throws Exception {
+        ParallelizedCluster view = ParallelizedCluster.on(submitter);
+        int startedBefore = Functions.STARTED.get();
+        ExecutorService consumer = Executors.newSingleThreadExecutor();
+        try {
+            Consumer<Outcome<Integer, Integer>> ignore = o -> { };
+            // 400 in flight on 12 member threads: most of them wait, on the members or in the submitter's lanes
+            Future<?> loop = consumer.submit(() -> {
+                try (Parallelized<Integer, Integer> run = view.<Integer, Integer>of("sleep",
+                        IntStream.range(0, 400).mapToObj(i -> 50)).numThreads(400).progress(ProgressReporter.none())
+                        .start()) {
+                    run.forEach(ignore);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> Functions.STARTED.get() - startedBefore >= 24);
+            java.util.UUID gone = submitter.getLocalEndpoint().getUuid();
+            submitter.getLifecycleService().terminate();
+            // Hazelcast sees it gone: a closed connection at once (a frozen one after the heartbeat timeout)
+            await().atMost(Duration.ofSeconds(15)).until(() -> cluster.members.stream().allMatch(m ->
+                    m.getCluster().getMembers().stream().noneMatch(x -> x.getUuid().equals(gone))
+                            && m.getClientService().getConnectedClients().stream()
+                            .noneMatch(c -> c.getUuid().equals(gone))));
+            int startedWhenSeenGone = Functions.STARTED.get() - startedBefore;
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(15))
+                    .until(() -> Functions.STARTED.get() == Functions.FINISHED.get());
+            int started = Functions.STARTED.get() - startedBefore;
+            System.out.println("submitter died (" + kind + "): " + started + " of 400 tasks started, "
+                    + startedWhenSeenGone + " when the members saw it gone");
+            // its queue is dropped: at most about one more task per member thread (12) while the event travels
+            assertThat(started - startedWhenSeenGone).isLessThanOrEqualTo(24);
+            assertThat(started).isLessThan(400);
+            await().atMost(Duration.ofSeconds(20)).until(loop::isDone);
+        } finally {
+            consumer.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.parallelized.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+
+import io.github.parallelized.Outcome;
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressSnapshot;
+import io.github.parallelized.hazelcast.ParallelizedCluster;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** Cluster runs in Spring: one test per branch of {@link ParallelizedClusterAutoConfiguration}. */
+class ParallelizedClusterAutoConfigurationTests {
+
+    private static HazelcastInstance member;
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class,
+                    ParallelizedClusterAutoConfiguration.class))
+            .withBean(HazelcastInstance.class, () -> member)
+            .withBean("square", ClusterTask.class, () -> ClusterTask.<Integer, Integer>of("square", x -> x * x))
+            .withPropertyValues("parallelized.progress=none");
+
+    @BeforeAll
+    static void startMember() {
+        Config config = new Config();
+        config.setClusterName("parallelized-spring-" + UUID.randomUUID());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.partition.count", "7");
+        int port = 20_000 + ThreadLocalRandom.current().nextInt(400) * 100;
+        config.getNetworkConfig().setPort(port).setPortCount(10).getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
+        config.getExecutorConfig(ParallelizedCluster.EXECUTOR).setPoolSize(3);
+        member = Hazelcast.newHazelcastInstance(config);
+    }
+
+    @AfterAll
+    static void stopMember() {
+        member.getLifecycleService().terminate();
+    }
+
+    @Test
+    void clusterTaskBeansAreRegisteredAndTheFactoryRunsThemOnTheCluster() {
+        runner.run(context -> {
+            List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+            String id;
+            try (Parallelized<Integer, Integer> run = context.getBean(ParallelizedClusterFactory.class)
+                    .<Integer, Integer>of("square", IntStream.range(0, 50).boxed()).start()) {
+                run.forEach(outcomes::add);
+                id = run.id();
+            }
+            assertThat(outcomes).hasSize(50).allMatch(o -> o.isSuccess() && o.result() == o.input() * o.input());
+            // the endpoint's registry sees the cluster run like a local one, with the members in its postfix
+            ProgressSnapshot snapshot = context.getBean(RunRegistry.class).snapshot(id).orElseThrow();
+            assertThat(snapshot.description()).isEqualTo("square");
+            assertThat(snapshot.succeeded()).isEqualTo(50);
+            assertThat(snapshot.postfix()).containsEntry("members", 1);
+        });
+    }
+
+    @Test
+    void theClusterMetersCountMembersAndResubmissions() {
+        runner.run(context -> {
+            MeterRegistry meters = new SimpleMeterRegistry();
+            context.getBean("parallelizedClusterMeters", MeterBinder.class).bindTo(meters);
+            assertThat(meters.get("parallelized.cluster.members").gauge().value()).isEqualTo(1.0);
+            assertThat(meters.get("parallelized.cluster.resubmissions").functionCounter().count()).isZero();
+        });
+    }
+
+    @Test
+    void offWhenDisabled() {
+        runner.withPropertyValues("parallelized.cluster.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(ParallelizedClusterFactory.class);
+            assertThat(context).doesNotHaveBean(ParallelizedCluster.class);
+        });
+    }
+
+    @Test
+    void offWithoutTheHazelcastModule() {
+        runner.withClassLoader(new FilteredClassLoader(ParallelizedCluster.class)).run(context ->
+                assertThat(context).hasNotFailed().doesNotHaveBean(ParallelizedClusterFactory.class));
+    }
+
+    @Test
+    void offWithoutAHazelcastInstance() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class,
+                        ParallelizedClusterAutoConfiguration.class))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ParallelizedClusterFactory.class));
+    }
+}

@@ -1,0 +1,134 @@
+package io.github.parallelized.sample;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.github.parallelized.Outcome;
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.hazelcast.ParallelizedCluster;
+import io.github.parallelized.spring.ClusterTask;
+import io.github.parallelized.spring.ParallelizedClusterFactory;
+
+/**
+ * The cluster demo (profile {@code cluster}): every instance of the service is a Hazelcast member that runs the
+ * {@code "render"} task (sleeps the given milliseconds, returns its input); {@code POST /api/cluster-runs} on any
+ * of them starts a run spread over all of them, {@code GET /api/cluster-runs} shows the runs with what the cluster
+ * did (tasks per member, resubmissions after a member was lost). Progress and meters are also in
+ * {@code /actuator/parallelized} and {@code /actuator/prometheus}, like a local run's.
+ */
+@RestController
+@RequestMapping("/api/cluster-runs")
+@Profile("cluster")
+public class ClusterRuns {
+
+    private static final int MAX_COUNT = 1_000_000;
+    private final ParallelizedClusterFactory factory;
+    private final ParallelizedCluster cluster;
+    private final Map<String, Parallelized<Long, Long>> runs = new LinkedHashMap<>();
+
+    /**
+     * Creates the controller.
+     *
+     * @param factory builds cluster runs
+     * @param cluster the cluster, for the figures of a run
+     */
+    public ClusterRuns(ParallelizedClusterFactory factory, ParallelizedCluster cluster) {
+        this.factory = factory;
+        this.cluster = cluster;
+    }
+
+    /**
+     * The task every instance registers at start-up: sleeps the input's milliseconds part, returns the input.
+     *
+     * @return the cluster task {@code "render"}
+     */
+    @Bean
+    static ClusterTask<Long, Long> renderTask() {
+        return ClusterTask.of("render", (Long input) -> {
+            Thread.sleep(input % 1_000);
+            return input;
+        });
+    }
+
+    /**
+     * Starts a run of {@code count} tasks of {@code millis} each, consumed in the background.
+     *
+     * @param count  how many tasks, 1 to 1,000,000
+     * @param millis how long each sleeps, 0 to 999
+     * @return the run's id and what it is
+     * @throws InvalidRunRequestException (400) if a value is out of range
+     */
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    public Map<String, Object> start(@RequestParam(defaultValue = "10000") int count,
+                                     @RequestParam(defaultValue = "10") int millis) {
+        List<InvalidRunRequestException.FieldError> errors = new ArrayList<>();
+        if (count < 1 || count > MAX_COUNT) {
+            errors.add(new InvalidRunRequestException.FieldError("count",
+                    "count must be 1 to " + MAX_COUNT + ", was " + count));
+        }
+        if (millis < 0 || millis > 999) {
+            errors.add(new InvalidRunRequestException.FieldError("millis", "millis must be 0 to 999, was " + millis));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRunRequestException(errors);
+        }
+        Parallelized<Long, Long> run = factory.<Long, Long>of("render",
+                        IntStream.range(0, count).mapToObj(i -> (long) i * 1_000 + millis))
+                .total(count).desc("cluster render").start();
+        synchronized (runs) {
+            runs.put(run.id(), run);
+        }
+        Thread consumer = new Thread(() -> {
+            try (run) {
+                for (Outcome<Long, Long> ignored : run) {
+                    // the outcomes are counted by the run; the demo keeps none
+                }
+            }
+        }, "cluster-run-" + run.id());
+        consumer.setDaemon(true);
+        consumer.start();
+        return Map.of("id", run.id(), "count", count, "millis", millis);
+    }
+
+    /**
+     * The cluster runs started here, with their progress and what the cluster did.
+     *
+     * @return one entry per run, oldest first
+     */
+    @GetMapping
+    public List<Map<String, Object>> list() {
+        List<Map<String, Object>> views = new ArrayList<>();
+        synchronized (runs) {
+            runs.values().forEach(run -> {
+                Map<String, Object> view = new LinkedHashMap<>();
+                var snapshot = run.progress().snapshot();
+                view.put("id", run.id());
+                view.put("state", snapshot.state());
+                view.put("total", snapshot.total());
+                view.put("succeeded", snapshot.succeeded());
+                view.put("failed", snapshot.failed());
+                view.put("cancelled", snapshot.cancelled());
+                cluster.stats(run).ifPresent(stats -> {
+                    view.put("resubmitted", stats.resubmissions());
+                    view.put("completedByMember", stats.completedByMember());
+                });
+                views.add(view);
+            });
+        }
+        return views;
+    }
+}
