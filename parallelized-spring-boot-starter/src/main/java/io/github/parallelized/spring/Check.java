@@ -36,7 +36,8 @@ final class Check {
             Map.entry("parallelized.metrics.percentiles-histogram", "true or false"),
             Map.entry("parallelized.shutdown.await-termination", DURATION_NOT_NEGATIVE),
             Map.entry("parallelized.propagate-context", "true or false"),
-            Map.entry("parallelized.observation.tasks", "true or false"));
+            Map.entry("parallelized.observation.tasks", "true or false"),
+            Map.entry("parallelized.cluster.enabled", "true or false"));
 
     private Check() {
     }
