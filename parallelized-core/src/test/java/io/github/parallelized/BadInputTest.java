@@ -38,7 +38,9 @@ class BadInputTest {
     @Test
     void outOfRangeOptionsSayWhatIsAllowed() {
         assertThatThrownBy(() -> builder().numThreads(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("numThreads must be at least 1, was 0");
+                .hasMessage("numThreads must be between 1 and 10000, was 0");
+        assertThatThrownBy(() -> builder().numThreads(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("numThreads must be between 1 and 10000, was " + Integer.MAX_VALUE);
         assertThatThrownBy(() -> builder().maxInFlight(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxInFlight must be at least 1, was 0");
         assertThatThrownBy(() -> builder().total(-1)).isInstanceOf(IllegalArgumentException.class)

@@ -2,6 +2,7 @@ package io.github.parallelized;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -46,31 +48,32 @@ class InterruptionTest {
     }
 
     @Test
-    void cancelFromAnotherThreadInterruptsRunningAndYieldsUnstartedAsCancelled() throws Exception {
+    void cancelFromAnotherThreadInterruptsRunningReadsNoFurtherAndHandsBackTheRest() throws Exception {
         Blocking task = new Blocking(2);
         List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        List<Integer> rest;
         try (var par = Parallelized.of(task, TEN).numThreads(2).threadNamePrefix("cancel-other-")
                 .progress(ProgressReporter.none()).start()) {
             Thread canceller = new Thread(() -> {
                 try {
-                    task.started.await();
+                    if (task.started.await(10, TimeUnit.SECONDS)) {
+                        par.cancel();
+                    }
                 } catch (InterruptedException e) {
-                    return;
+                    Thread.currentThread().interrupt();
                 }
-                par.cancel();
             });
             canceller.start();
-            for (Outcome<Integer, Integer> o : par) {
-                outcomes.add(o);
-            }
-            canceller.join();
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> par.forEach(outcomes::add));
+            canceller.join(10_000);
             assertThat(par.isCancelled()).isTrue();
             assertThat(par.summary().state()).isEqualTo(RunState.CANCELLED);
-            assertThat(par.summary().cancelled()).isEqualTo(10);
+            assertThat(par.summary().cancelled()).isEqualTo(2);
+            rest = Remaining.of(par);
         }
-        assertThat(outcomes).hasSize(10).allMatch(Outcome::isCancelled);
-        assertThat(outcomes).extracting(Outcome::input).containsExactlyInAnyOrderElementsOf(TEN);
-        assertThat(outcomes.stream().filter(o -> o.attempts() == 0)).hasSize(8); // never started: retryable
+        assertThat(outcomes).hasSize(2).allMatch(Outcome::isCancelled).allMatch(o -> o.attempts() == 1);
+        assertThat(outcomes).extracting(Outcome::input).containsExactlyInAnyOrder(0, 1);
+        assertThat(rest).containsExactlyElementsOf(TEN.subList(2, 10));
         assertThat(task.interrupted).hasValue(2);
         Threads.awaitNoneNamed("cancel-other-");
     }
@@ -195,13 +198,16 @@ class InterruptionTest {
             });
             Blocking task = new Blocking(2);
             List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+            List<Integer> rest;
             try (var par = Parallelized.of(task, TEN).executor(pool).numThreads(2)
                     .progress(ProgressReporter.none()).start()) {
-                task.started.await();
+                assertThat(task.started.await(10, TimeUnit.SECONDS)).isTrue();
                 par.cancel();
                 par.forEach(outcomes::add);
+                rest = Remaining.of(par);
             }
-            assertThat(outcomes).hasSize(10).allMatch(Outcome::isCancelled);
+            assertThat(outcomes).hasSize(2).allMatch(Outcome::isCancelled);
+            assertThat(rest).hasSize(8);
             assertThat(pool.isShutdown()).isFalse();
             otherMayEnd.countDown();
             assertThat(otherWork.get()).isEqualTo("other work finished");
@@ -247,8 +253,9 @@ class InterruptionTest {
             await().until(() -> task.started.getCount() == 0);
             par.cancel();
             par.forEach(o -> { });
-            assertThat(par.progress().completed()).isEqualTo(10);
-            assertThat(par.progress().snapshot().cancelled()).isEqualTo(10);
+            assertThat(par.progress().completed()).isEqualTo(1);
+            assertThat(par.progress().snapshot().cancelled()).isEqualTo(1);
+            assertThat(par.progress().snapshot().state()).isEqualTo(RunState.CANCELLED);
         }
     }
 }
