@@ -190,15 +190,23 @@ final class Crew<I, R> {
         if (!shared || pending.get() == 0) {
             return false;
         }
-        for (Worker<I, R> worker; (worker = unsubmitted.peek()) != null && unsubmitted.remove(worker); ) {
-            if (!submit(worker)) {
-                unsubmitted.add(worker);
-                break;
+        if (executor.isShutdown()) {
+            // queued loops still run after shutdown(), not after shutdownNow(): termination tells them apart
+            if (executor.isTerminated() && pending.get() > 0) {
+                run.fail(new ParallelizedException("the executor terminated with " + pending.get()
+                        + " worker loop(s) of this run that never began (shutdownNow drops queued work)", null));
             }
+            return false;
         }
-        if (executor.isTerminated() && pending.get() > 0) {
-            run.fail(new ParallelizedException("the executor terminated with " + pending.get()
-                    + " worker loop(s) of this run that never began (shutdownNow drops queued work)", null));
+        try {
+            for (Worker<I, R> worker; (worker = unsubmitted.poll()) != null; ) {
+                if (!submit(worker)) {
+                    unsubmitted.add(worker);
+                    break;
+                }
+            }
+        } catch (ParallelizedException e) {
+            run.fail(e);
             return false;
         }
         Worker<I, R> helper = workers[workers.length - 1];
