@@ -141,7 +141,7 @@ class BadInputTest {
             public Integer next() {
                 if (next == 3) {
                     try {
-                        running.await(); // input 0 is running when the source fails
+                        Bounded.await(running); // input 0 is running when the source fails
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -154,7 +154,7 @@ class BadInputTest {
         try (var par = Parallelized.of((Integer i) -> {
             if (i == 0) {
                 running.countDown();
-                new CountDownLatch(1).await(); // blocks until cancelled
+                Bounded.untilInterrupted(); // blocks until cancelled
             }
             return i;
         }, failing).numThreads(2).threadNamePrefix("failing-source-").progress(ProgressReporter.none()).start()) {

@@ -173,18 +173,7 @@ class StressTest {
             @Override
             public boolean hasNext() {
                 if (read == blockAt) {
-                    boolean interrupted = false;
-                    while (true) {
-                        try {
-                            goOn.await();
-                            break;
-                        } catch (InterruptedException e) {
-                            interrupted = true;
-                        }
-                    }
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
+                    NoHangTest.awaitUninterruptibly(goOn);
                 }
                 return all.hasNext();
             }
