@@ -187,7 +187,8 @@ final class Crew<I, R> {
      * thread. True when it ran one.
      */
     boolean help(Thread consumer) {
-        if (!shared || pending.get() == 0) {
+        // only while no loop of the run is inside its body: then the run cannot progress without the consumer
+        if (!shared || pending.get() == 0 || live.get() > pending.get()) {
             return false;
         }
         if (executor.isShutdown()) {
@@ -214,7 +215,7 @@ final class Crew<I, R> {
             return false;
         }
         try {
-            return admission.tryPull(helper) && tasks.process(helper, helper.input, helper.seq);
+            return admission.pullWithoutWaiting(helper) && tasks.process(helper, helper.input, helper.seq);
         } finally {
             helper.release(consumer);
             if (!run.lifecycle.isRunning()) {

@@ -26,8 +26,6 @@ final class Handoff {
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private volatile Thread consumer;
     private volatile boolean consumerWaiting;
-    /** The consumer's spin budget, touched by the consumer alone. */
-    private int spins = MIN_SPINS;
 
     /** Called by a worker (or the timeout thread) with each outcome. */
     void publish(Object outcome) {
@@ -60,15 +58,17 @@ final class Handoff {
         return queue.isEmpty();
     }
 
-    /** Spins for the next outcome within the adaptive budget; null when none came. */
-    Object spin() {
-        int budget = spins;
+    /**
+     * Spins for the next outcome, yielding up to {@code budget} times; null when none came. The budget is kept by
+     * the caller, off this object's fields that the workers read per outcome, so that adapting it costs them no
+     * cache miss.
+     */
+    Object spin(int budget) {
         Object next = null;
         for (int spin = 0; spin < budget && next == null; spin++) {
             Thread.yield();
             next = queue.poll();
         }
-        spins = next != null ? Math.min(MAX_SPINS, budget * 2) : Math.max(MIN_SPINS, budget / 2);
         return next;
     }
 

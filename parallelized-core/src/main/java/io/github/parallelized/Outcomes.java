@@ -21,6 +21,8 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
     /** How many outcomes came out of the hand-off. */
     private long received;
     private long expected;
+    /** The consumer's spin budget (see {@link Handoff#MIN_SPINS}), adapted on each wait. */
+    private int spins = Handoff.MIN_SPINS;
     private Object next;
     private boolean done;
 
@@ -88,7 +90,8 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         while (true) {
             Object next = handoff.poll();
             if (next == null && !ended()) {
-                next = handoff.spin();
+                next = handoff.spin(spins);
+                spins = next != null ? Math.min(Handoff.MAX_SPINS, spins * 2) : Math.max(Handoff.MIN_SPINS, spins / 2);
                 if (next == null && !ended() && !run.crew.help(current)) {
                     next = handoff.park(this);
                     if (next == null && current.isInterrupted()) {
@@ -111,10 +114,10 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
      * was closed; or no worker loop is left (then the run fails, and outcomes that can never come are reported).
      */
     private boolean ended() {
-        if (!run.lifecycle.isRunning()) {
-            run.admission.close(); // a stop closes it too; closing here makes the count final for this thread
-        }
         long admitted = run.admission.finalCount();
+        if (admitted < 0 && !run.lifecycle.isRunning()) {
+            admitted = run.admission.close(); // a stop closes it too; closing here makes the count final for this thread
+        }
         if (admitted >= 0 && received >= admitted) {
             return true;
         }

@@ -111,8 +111,10 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
      * {@link Builder#ordered()}). Can be called once; the iterator blocks in {@code hasNext()} until the next
      * outcome exists. If the consuming thread is interrupted while waiting, the run is cancelled, the
      * interrupt flag is kept, and {@code hasNext()} throws {@link java.util.concurrent.CancellationException}.
-     * If the task source throws, or the executor refuses work, iteration ends with a
-     * {@link ParallelizedException} after the outcomes that exist.
+     * If the task source throws, or the run can no longer progress (no worker loop left, the executor
+     * terminated with the run's work queued), iteration ends with a {@link ParallelizedException} after the
+     * outcomes that exist; {@link #remaining()} then hands back what was never read. Once the last outcome is
+     * taken the run is over for its reporters, even before {@link #close()}.
      *
      * @return the single iterator of this run
      * @throws IllegalStateException on a second call, or after {@link #close()}

@@ -37,7 +37,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         this.source = source;
         this.admission = new Admission<>(source, config.window(),
                 error -> fail(new ParallelizedException("the task source failed: " + Errors.describe(error, false),
-                        error)));
+                        error)), handoff::wake);
         this.tasks = new Tasks<>(function, config, this);
         this.crew = new Crew<>(this, config, admission, tasks, id);
         this.counters = new Counters(crew.workers, tasks.sharedTimes);

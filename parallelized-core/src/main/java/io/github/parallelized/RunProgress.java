@@ -58,7 +58,8 @@ final class RunProgress implements Progress {
         long[] counts = run.counters.snapshot();
         long started = counts[0];
         long cancelledEarly = counts[5];
-        long pending = total < 0 ? 0 : Math.max(0, total - started - cancelledEarly);
+        // once stopped, nothing waits to start: the unread inputs are handed back by remaining()
+        long pending = total < 0 || !run.lifecycle.isRunning() ? 0 : Math.max(0, total - started - cancelledEarly);
         return new ProgressSnapshot(run.id(), description, run.lifecycle.state(), total, pending, counts[1],
                 counts[2], counts[3], counts[4], startedAt, run.lifecycle.elapsed(), postfix);
     }
