@@ -3,7 +3,8 @@ package io.github.parallelized;
 import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
@@ -14,7 +15,7 @@ import java.util.function.Consumer;
  */
 final class Admission<I> {
 
-    /** Set in {@link #admitted} once nothing more is admitted; the count below it is then final. */
+    /** Set in the admitted count once nothing more is admitted; the count below it is then final. */
     private static final long CLOSED = 1L << 62;
 
     /**
@@ -35,14 +36,11 @@ final class Admission<I> {
     private final Object reading = new Object();
     /** The window-room handshake: held only by our code, briefly, never across a user callback. */
     private final Object room = new Object();
-    /** How many inputs were admitted, plus {@link #CLOSED}; written under the read lock or to close it. */
-    private final AtomicLong admitted = new AtomicLong();
+    /** The workers' side: the admitted count, the known room, the drained flag; written per input. */
+    private final Cursor cursor = new Cursor();
     private final Consumed consumed = new Consumed();
     /** Inputs read but not admitted (the run stopped meanwhile), first in {@link #remaining()}; under the lock. */
     private final LinkedList<I> unadmitted = new LinkedList<>();
-    /** The count up to which the window had room when the consumer's count was last read; under the lock. */
-    private long limit;
-    private boolean drained;
 
     Admission(TaskSource<I> source, int window, Consumer<Throwable> onSourceFailure, Runnable onClose) {
         this.source = source;
@@ -57,8 +55,16 @@ final class Admission<I> {
      * @throws InterruptedException when the run interrupts a worker waiting for room
      */
     boolean pull(Worker<I, ?> worker) throws InterruptedException {
-        synchronized (reading) {
-            return admit(worker, true);
+        while (true) {
+            int admitted;
+            synchronized (reading) {
+                admitted = admit(worker);
+            }
+            if (admitted != NO_ROOM) {
+                return admitted == ADMITTED;
+            }
+            // outside the read lock: the other workers, the consumer and a stop never wait for a waiter
+            awaitRoom();
         }
     }
 
@@ -68,57 +74,53 @@ final class Admission<I> {
      */
     boolean pullWithoutWaiting(Worker<I, ?> worker) {
         synchronized (reading) {
-            try {
-                return admit(worker, false);
-            } catch (InterruptedException e) {
-                throw new AssertionError("a pull that does not wait is never interrupted", e);
-            }
+            return admit(worker) == ADMITTED;
         }
     }
 
-    private boolean admit(Worker<I, ?> worker, boolean mayWait) throws InterruptedException {
-        long count = admitted.get();
+    private static final int ADMITTED = 0;
+    private static final int NOT_ADMITTED = 1;
+    private static final int NO_ROOM = 2;
+
+    /** Under the read lock: admits the next input into the worker, or says why not. */
+    private int admit(Worker<I, ?> worker) {
+        long count = cursor.admitted();
         // the consumer's count is read only when the room known from the last read is used up
-        while (count >= limit) {
+        if (count >= cursor.limit) {
             if ((count & CLOSED) != 0) {
-                return false;
+                return NOT_ADMITTED;
             }
-            limit = consumed.value + window;
-            if (count < limit) {
-                break;
+            cursor.limit = consumed.value + window;
+            if (count >= cursor.limit) {
+                return NO_ROOM;
             }
-            if (!mayWait) {
-                return false;
-            }
-            awaitRoom();
-            count = admitted.get();
         }
-        if (drained) {
-            return false;
+        if (cursor.drained) {
+            return NOT_ADMITTED;
         }
         I input;
         try {
             if (!source.iterator().hasNext()) {
-                drained = true;
+                cursor.drained = true;
                 close();
-                return false;
+                return NOT_ADMITTED;
             }
             input = source.iterator().next();
         } catch (Throwable e) {
-            if ((admitted.get() & CLOSED) == 0) {
-                drained = true;
+            if ((cursor.admitted() & CLOSED) == 0) {
+                cursor.drained = true;
                 onSourceFailure.accept(e);
             }
-            return false;
+            return NOT_ADMITTED;
         }
         // fails only when the run stopped during the read: the input goes back to the unread rest
-        if (!admitted.compareAndSet(count, count + 1)) {
+        if (!cursor.admit(count)) {
             unadmitted.add(input);
-            return false;
+            return NOT_ADMITTED;
         }
         worker.input = input;
         worker.seq = count;
-        return true;
+        return ADMITTED;
     }
 
     private void awaitRoom() throws InterruptedException {
@@ -126,7 +128,7 @@ final class Admission<I> {
             // announce the wait before looking again, so that the consumer cannot miss it (both are volatile)
             consumed.waitingForRoom++;
             try {
-                long count = admitted.get();
+                long count = cursor.admitted();
                 if ((count & CLOSED) == 0 && count >= consumed.value + window) {
                     room.wait();
                 }
@@ -149,7 +151,7 @@ final class Admission<I> {
 
     /** Admits nothing more, without the read lock; returns the final number of admitted inputs. */
     long close() {
-        long before = admitted.getAndUpdate(n -> n | CLOSED);
+        long before = cursor.close();
         if ((before & CLOSED) == 0) {
             closed = true;
             synchronized (room) {
@@ -165,7 +167,7 @@ final class Admission<I> {
         if (!closed) {
             return -1;
         }
-        return admitted.get() & ~CLOSED;
+        return cursor.admitted() & ~CLOSED;
     }
 
     /** The source's unread rest, read on the caller's thread under the read lock. */
@@ -177,8 +179,8 @@ final class Admission<I> {
                     if (!unadmitted.isEmpty()) {
                         return true;
                     }
-                    if (drained || !source.iterator().hasNext()) {
-                        drained = true;
+                    if (cursor.drained || !source.iterator().hasNext()) {
+                        cursor.drained = true;
                         return false;
                     }
                     unadmitted.add(source.iterator().next());
@@ -199,6 +201,55 @@ final class Admission<I> {
     }
 
     /**
+     * The workers' side of admission, padded off the fields that the consumer reads (the JVM orders fields by
+     * size, so the padding is on both sides): {@link #limit} and {@link #drained} under the read lock, the admitted
+     * count by CAS under the read lock, or, to close admission, by anyone.
+     */
+    static final class Cursor {
+        private static final VarHandle ADMITTED;
+
+        static {
+            try {
+                ADMITTED = MethodHandles.lookup().findVarHandle(Cursor.class, "admitted", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        long p1;
+        long p2;
+        long p3;
+        long p4;
+        long p5;
+        long p6;
+        long p7;
+        /** How many inputs were admitted, plus {@link #CLOSED}. */
+        private volatile long admitted;
+        /** The count up to which the window had room when the consumer's count was last read. */
+        long limit;
+        boolean drained;
+        long q1;
+        long q2;
+        long q3;
+        long q4;
+        long q5;
+        long q6;
+        long q7;
+
+        long admitted() {
+            return admitted;
+        }
+
+        boolean admit(long count) {
+            return ADMITTED.compareAndSet(this, count, count + 1);
+        }
+
+        long close() {
+            return (long) ADMITTED.getAndBitwiseOr(this, CLOSED);
+        }
+    }
+
+    /**
      * How many outcomes the consumer took: written by the consumer alone, padded off other hot fields (the JVM
      * orders fields by size, so the padding is on both sides), read by the workers only when their room is used.
      */
@@ -211,7 +262,7 @@ final class Admission<I> {
         long p6;
         long p7;
         volatile long value;
-        /** A worker waiting for room (at most the one holding the read lock); written under the room lock. */
+        /** Workers waiting for room; written under the room lock. */
         volatile int waitingForRoom;
         long q1;
         long q2;
