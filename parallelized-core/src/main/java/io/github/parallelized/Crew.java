@@ -17,14 +17,16 @@ import java.util.concurrent.locks.LockSupport;
  * that can no longer progress.
  *
  * <p>A supplied executor may refuse, delay or drop the loops: a refused one (a busy bounded queue) is submitted
- * again later; one that has not begun while the consumer waits is helped: the consumer runs its run's tasks
- * itself (so nested runs on the same bounded pool complete); loops that an executor dropped (it terminated with
- * them queued) fail the run.
+ * again later; when none has begun and the consumer is itself a worker loop on the same executor (a nested run),
+ * the consumer runs its run's tasks itself, so nested runs on the same bounded pool complete; loops that an
+ * executor dropped (it terminated with them queued) fail the run.
  */
 final class Crew<I, R> {
 
     /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** The executor whose worker loop the current thread is in, if any: tells a nested run's consumer. */
+    static final ThreadLocal<ExecutorService> LOOP_EXECUTOR = new ThreadLocal<>();
     /** How long close() lets interrupted workers leave before it stops waiting for stragglers. */
     static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -155,9 +157,24 @@ final class Crew<I, R> {
         }
     }
 
-    void entered(Worker<I, R> worker) {
+    /** A loop began on the executor: returns what {@link #LOOP_EXECUTOR} was, for {@link #left}. */
+    ExecutorService entered(Worker<I, R> worker) {
+        if (!shared) {
+            return null;
+        }
+        pending.decrementAndGet();
+        ExecutorService outer = LOOP_EXECUTOR.get();
+        LOOP_EXECUTOR.set(executor);
+        return outer;
+    }
+
+    void left(ExecutorService outer) {
         if (shared) {
-            pending.decrementAndGet();
+            if (outer == null) {
+                LOOP_EXECUTOR.remove();
+            } else {
+                LOOP_EXECUTOR.set(outer);
+            }
         }
     }
 
@@ -183,12 +200,11 @@ final class Crew<I, R> {
 
     /**
      * While the consumer waits: submits again what a busy executor refused, fails the run when the executor
-     * dropped loops that never began, and, when some have not begun, runs one task of the run on the consumer's
-     * thread. True when it ran one.
+     * dropped loops that never began, and, for a nested run's consumer while none has begun, runs one task of the
+     * run on the consumer's thread. True when it ran one.
      */
     boolean help(Thread consumer) {
-        // only while no loop of the run is inside its body: then the run cannot progress without the consumer
-        if (!shared || pending.get() == 0 || live.get() > pending.get()) {
+        if (!shared || pending.get() == 0) {
             return false;
         }
         if (executor.isShutdown()) {
@@ -208,6 +224,12 @@ final class Crew<I, R> {
             }
         } catch (ParallelizedException e) {
             run.fail(e);
+            return false;
+        }
+        // only a consumer that is itself a worker loop on this executor (a nested run), and only while no loop of
+        // its run has begun: then the run cannot progress without it; anyone else waits, so that the pool's size
+        // stays the most tasks that run at once
+        if (live.get() > pending.get() || LOOP_EXECUTOR.get() != executor) {
             return false;
         }
         Worker<I, R> helper = workers[workers.length - 1];

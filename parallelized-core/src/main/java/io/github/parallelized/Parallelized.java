@@ -251,10 +251,11 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * {@link #virtualThreads()} if set before). {@link #close()} then cancels
          * only this run's tasks and never shuts the executor down. The run submits
          * {@link #numThreads(int)} worker loops that take turns with other work of the executor (each gives its
-         * thread back every 10 ms). A busy bounded queue that refuses a loop is tried again later. While the
-         * consumer waits and some loop of the run has not begun (the pool is busy, for instance with the very
-         * task that runs this consumer: nested runs on one bounded pool), the consumer runs the run's tasks
-         * itself, so that nested runs complete. An executor that terminates with the run's loops still queued
+         * thread back every 10 ms). A busy bounded queue that refuses a loop is tried again later. Nested runs on
+         * one bounded pool complete: when the consumer is itself a task of a run on the same executor and no loop
+         * of its own run has begun (the pool's threads all wait in such consumers), it runs its run's tasks
+         * itself. Any other consumer waits, so the pool's size stays the most tasks that run at once. An
+         * executor that terminates with the run's loops still queued
          * ({@code shutdownNow()}) ends the run with a {@link ParallelizedException}.
          *
          * <p>Refused: an executor already shut down, and a {@link java.util.concurrent.ThreadPoolExecutor}

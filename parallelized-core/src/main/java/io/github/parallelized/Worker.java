@@ -55,7 +55,7 @@ final class Worker<I, R> implements Runnable {
             resumed = handover;
             handover = null;
         }
-        crew.entered(this);
+        java.util.concurrent.ExecutorService outer = crew.entered(this);
         boolean leaves = true;
         try {
             if (resumed != null && !crew.tasks.resume(this, resumed)) {
@@ -88,6 +88,7 @@ final class Worker<I, R> implements Runnable {
             }
             // the run may have interrupted this thread; a pooled thread must not carry that to its next job
             Thread.interrupted();
+            crew.left(outer);
         }
         if (leaves) {
             crew.exited(this);

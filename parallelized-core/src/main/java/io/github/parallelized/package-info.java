@@ -28,9 +28,10 @@
  * polls once more and parks. Both sides use volatile accesses, so either the consumer sees the outcome or the
  * worker sees the flag and unparks it. Every other reason to wake up (a stop, the last worker leaving) unparks
  * unconditionally, and a park never lasts longer than 50 ms, after which the consumer looks after the run's
- * health: loops an executor refused (submitted again), loops that have not begun (the consumer then runs one of
- * the run's tasks itself, which is how nested runs on one bounded pool complete), an executor that terminated
- * with the run's loops queued (the run fails).
+ * health: loops an executor refused (submitted again), loops that have not begun while the consumer is itself a
+ * worker loop on the same executor (it then runs one of its run's tasks itself, which is how nested runs on one
+ * bounded pool complete; other consumers wait, so a pool's size stays the most tasks that run at once), an
+ * executor that terminated with the run's loops queued (the run fails).
  *
  * <h3>Admission count: when the loop ends</h3>
  * Each admitted input gets a sequence number from one {@code AtomicLong}, whose high bit closes admission. A
