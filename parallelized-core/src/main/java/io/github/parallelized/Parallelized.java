@@ -35,10 +35,17 @@ import java.util.stream.Stream;
  * window ({@link Builder#maxInFlight(int)}) frees up, so an endless or huge source runs in constant memory.
  *
  * <p>Stopping: {@link #cancel()} (from any thread), an interrupt of the consuming thread, or leaving the loop
- * by {@code break} or an exception followed by {@link #close()}: no new task starts and running tasks are
- * interrupted. After {@code cancel()} the loop goes on and receives the inputs not yet started as cancelled
- * outcomes, so that they can be retried. {@code close()} never waits for a task that ignores its interrupt;
- * such a straggler runs on a daemon thread, which cannot keep the JVM alive.
+ * by {@code break} or an exception followed by {@link #close()}: the source is read no further, no new task
+ * starts and running tasks are interrupted. After {@code cancel()} the loop goes on, receives the outcomes of
+ * the inputs already taken from the source (at most the admission window), and ends; {@link #remaining()}
+ * hands back the rest, so that nothing is lost and an endless source cancels at once. {@code close()} never
+ * waits for a task that ignores its interrupt; such a straggler runs on a daemon thread, which cannot keep the
+ * JVM alive. A task that passes its {@linkplain Builder#timeout(Duration) timeout} is treated the same way: its
+ * outcome comes at the deadline, its thread is left to finish, and a new thread takes its place.
+ *
+ * <p>No hang: whatever kills a worker (an {@link Error} from a task, a predicate, a decorator or a reporter)
+ * becomes that input's failure outcome, and a run that can no longer progress (no worker left, the executor
+ * terminated with the run's work queued) ends its loop with a {@link ParallelizedException}.
  *
  * <p>Thread-safety: one thread consumes the outcomes (iterates); {@link #cancel()}, {@link #progress()},
  * {@link #summary()} and {@link #id()} may be called from any thread.
@@ -104,8 +111,10 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
      * {@link Builder#ordered()}). Can be called once; the iterator blocks in {@code hasNext()} until the next
      * outcome exists. If the consuming thread is interrupted while waiting, the run is cancelled, the
      * interrupt flag is kept, and {@code hasNext()} throws {@link java.util.concurrent.CancellationException}.
-     * If the task source throws, or the executor refuses work, iteration ends with a
-     * {@link ParallelizedException} after the outcomes that exist.
+     * If the task source throws, or the run can no longer progress (no worker loop left, the executor
+     * terminated with the run's work queued), iteration ends with a {@link ParallelizedException} after the
+     * outcomes that exist; {@link #remaining()} then hands back what was never read. Once the last outcome is
+     * taken the run is over for its reporters, even before {@link #close()}.
      *
      * @return the single iterator of this run
      * @throws IllegalStateException on a second call, or after {@link #close()}
@@ -139,11 +148,26 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
     }
 
     /**
-     * Stops the run from any thread: no new task starts, running tasks are interrupted, and the consumer
-     * receives every input not yet started as an outcome with a {@link java.util.concurrent.CancellationException}.
-     * Idempotent; does nothing once the run has ended.
+     * Stops the run from any thread: the source is read no further, no new task starts, running tasks are
+     * interrupted. The consumer's loop then receives the outcomes of the inputs already taken from the source
+     * (at most {@link Builder#maxInFlight(int)}; those that never started come with a
+     * {@link java.util.concurrent.CancellationException} and {@code attempts() == 0}) and ends; the inputs
+     * never read are handed back by {@link #remaining()}. Returns at once: it never waits for a task, a source
+     * read or a reporter. Idempotent; does nothing once the run has ended.
      */
     void cancel();
+
+    /**
+     * The inputs the run never read from its source, for instance to retry them or to save them for later:
+     * outcomes plus {@code remaining()} are exactly the inputs. Usable once the run has stopped (cancelled,
+     * failed, or its outcomes consumed to the end; then it is empty unless the source failed) and until it is
+     * closed, since {@link #close()} closes a {@link Stream} source. The iterator reads the source lazily on the
+     * calling thread, so an endless source is fine.
+     *
+     * @return an iterator over the unread rest of the source
+     * @throws IllegalStateException while the run is still running, or after {@link #close()}
+     */
+    Iterator<I> remaining();
 
     /**
      * Tells whether the run was stopped early by {@link #cancel()}, an interrupt, or its failure policy.
@@ -188,7 +212,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
 
         final TaskFunction<? super I, ? extends R> function;
         final TaskSource<I> source;
-        final RunConfig config = new RunConfig();
+        final RunOptions config = new RunOptions();
 
         Builder(TaskFunction<? super I, ? extends R> function, TaskSource<I> source) {
             this.function = function;
@@ -199,9 +223,10 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * Sets how many tasks run at once: the number of worker threads. Default: the number of available
          * processors (for virtual threads: 256).
          *
-         * @param numThreads at least 1
+         * @param numThreads at least 1, at most 10,000 (past that, platform threads exhaust memory or the
+         *                   system's thread limit, and even virtual threads gain nothing)
          * @return this builder
-         * @throws IllegalArgumentException if {@code numThreads} is below 1
+         * @throws IllegalArgumentException if {@code numThreads} is below 1 or above 10,000
          */
         public Builder<I, R> numThreads(int numThreads) {
             config.numThreads(numThreads);
@@ -225,11 +250,22 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * Runs on the caller's executor instead of threads of the run's own (replacing
          * {@link #virtualThreads()} if set before). {@link #close()} then cancels
          * only this run's tasks and never shuts the executor down. The run submits
-         * {@link #numThreads(int)} worker loops that take turns with other work of the executor.
+         * {@link #numThreads(int)} worker loops that take turns with other work of the executor (each gives its
+         * thread back every 10 ms). A busy bounded queue that refuses a loop is tried again later. Nested runs on
+         * one bounded pool complete: when the consumer is itself a task of a run on the same executor and no loop
+         * of its own run has begun (the pool's threads all wait in such consumers), it runs its run's tasks
+         * itself. Any other consumer waits, so the pool's size stays the most tasks that run at once. An
+         * executor that terminates with the run's loops still queued
+         * ({@code shutdownNow()}) ends the run with a {@link ParallelizedException}.
+         *
+         * <p>Refused: an executor already shut down, and a {@link java.util.concurrent.ThreadPoolExecutor}
+         * whose rejection policy would run the loops on the calling thread ({@code CallerRunsPolicy}: start()
+         * would not return) or drop them ({@code DiscardPolicy}, {@code DiscardOldestPolicy}).
          *
          * @param executor the executor, not null
          * @return this builder
-         * @throws NullPointerException if {@code executor} is null
+         * @throws NullPointerException     if {@code executor} is null
+         * @throws IllegalArgumentException if {@code executor} is shut down or has such a rejection policy
          */
         public Builder<I, R> executor(ExecutorService executor) {
             config.executor(Objects.requireNonNull(executor, "executor"));
@@ -252,14 +288,8 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * @throws IllegalArgumentException if {@code maxThreads} is below 1
          */
         public Builder<I, R> executor(ExecutorService executor, int maxThreads, String whenAbove) {
-            Objects.requireNonNull(executor, "executor");
-            Objects.requireNonNull(whenAbove, "whenAbove");
-            if (maxThreads < 1) {
-                throw new IllegalArgumentException("maxThreads must be at least 1, was " + maxThreads);
-            }
-            config.executor(executor);
-            config.maxThreads = maxThreads;
-            config.maxThreadsReason = whenAbove;
+            config.executor(Objects.requireNonNull(executor, "executor"), maxThreads,
+                    Objects.requireNonNull(whenAbove, "whenAbove"));
             return this;
         }
 
@@ -342,9 +372,10 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * retry, whatever it threw except a cancellation.
          *
          * @param maxAttempts at least 1 (1: no retry)
-         * @param backoff     the wait between attempts, not negative
+         * @param backoff     the wait between attempts, not negative, at most about 292 years
          * @return this builder
-         * @throws IllegalArgumentException if {@code maxAttempts} is below 1 or {@code backoff} is negative
+         * @throws IllegalArgumentException if {@code maxAttempts} is below 1, or {@code backoff} is negative or
+         *                                  longer than {@code Long.MAX_VALUE} nanoseconds
          * @throws NullPointerException     if {@code backoff} is null
          */
         public Builder<I, R> retry(int maxAttempts, Duration backoff) {
@@ -357,10 +388,12 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * {@link java.util.concurrent.TimeoutException}.
          *
          * @param maxAttempts at least 1 (1: no retry)
-         * @param backoff     the wait between attempts, not negative
-         * @param retryOn     which errors to retry, not null
+         * @param backoff     the wait between attempts, not negative, at most about 292 years
+         * @param retryOn     which errors to retry, not null; if it throws, the input fails with a
+         *                    {@link ParallelizedException} carrying both errors
          * @return this builder
-         * @throws IllegalArgumentException if {@code maxAttempts} is below 1 or {@code backoff} is negative
+         * @throws IllegalArgumentException if {@code maxAttempts} is below 1, or {@code backoff} is negative or
+         *                                  longer than {@code Long.MAX_VALUE} nanoseconds
          * @throws NullPointerException     if {@code backoff} or {@code retryOn} is null
          */
         public Builder<I, R> retry(int maxAttempts, Duration backoff, Predicate<? super Throwable> retryOn) {
@@ -369,12 +402,14 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         }
 
         /**
-         * Limits each attempt of a task: when it runs longer, its thread is interrupted and the attempt fails
-         * with a {@link java.util.concurrent.TimeoutException}, even if the task ignores the interrupt.
+         * Limits each attempt of a task: at the deadline the attempt fails with a
+         * {@link java.util.concurrent.TimeoutException} and its thread is interrupted. The outcome (or the retry)
+         * goes on at the deadline even if the task ignores the interrupt: its thread is then left to finish on
+         * its own and a new thread takes its place in the run.
          *
-         * @param timeout more than zero
+         * @param timeout more than zero, at most {@code Long.MAX_VALUE} nanoseconds (about 292 years)
          * @return this builder
-         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws IllegalArgumentException if {@code timeout} is zero, negative or longer than that
          * @throws NullPointerException     if {@code timeout} is null
          */
         public Builder<I, R> timeout(Duration timeout) {
@@ -433,7 +468,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         /**
          * Wraps each runnable the run hands to a thread or an executor, on the thread that starts the run, the
          * way Spring's {@code TaskDecorator} does: a decorator that copies the caller's MDC, security or tracing
-         * context makes it visible to every task.
+         * context makes it visible to every task. It is called once per worker loop, in {@link #start()} (a
+         * decorator that throws or returns null makes start() fail); the runnable it returns may run several
+         * times (once per time slice on an executor, and again for a replacement after a timeout).
          *
          * @param decorator the decorator, not null
          * @return this builder
@@ -445,16 +482,21 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         }
 
         /**
-         * Starts the run: threads start and begin to pull inputs.
+         * Starts the run: threads start and begin to pull inputs. All or nothing: when the run cannot start,
+         * what did start is stopped and its reporters are finished before this throws.
          *
          * @return the running run, to be closed (try-with-resources)
          * @throws IllegalStateException    if this builder already started
-         * @throws IllegalArgumentException if {@code numThreads} is above the limit of the executor set with
+         * @throws IllegalArgumentException if the executor was shut down or given a policy that drops or
+         *                                  runs work on the caller since it was set, or if {@code numThreads} is
+         *                                  above the limit of the executor set with
          *                                  {@link #executor(ExecutorService, int, String)}; nothing started
+         * @throws ParallelizedException    if the run cannot start: the decorator failed, or a thread could not
+         *                                  be created
          */
         public Parallelized<I, R> start() {
-            config.checkThreadLimit();
-            return Run.start(function, source.claim(), config.copy());
+            RunConfig fixed = config.toConfig();
+            return Run.start(function, source.claim(), fixed);
         }
     }
 }

@@ -40,15 +40,17 @@ final class Reporters {
         }
     }
 
+    /** onStart, then the refreshes: a reporter that throws in either (refreshInterval too) is left out. */
     void start(Parallelized<?, ?> run) {
         each("onStart", reporter -> reporter.onStart(run));
         for (int i = 0; i < all.length; i++) {
-            ProgressReporter reporter = all[i];
-            java.time.Duration interval = reporter.refreshInterval();
-            if (!broken[i] && interval != null && !interval.isZero() && !interval.isNegative()) {
-                int index = i;
+            int index = i;
+            java.time.Duration[] interval = new java.time.Duration[1];
+            call(i, "refreshInterval", reporter -> interval[0] = reporter.refreshInterval());
+            java.time.Duration every = interval[0];
+            if (!broken[i] && every != null && !every.isZero() && !every.isNegative()) {
                 refreshes.add(Timer.every(() -> call(index, "onRefresh", r -> r.onRefresh(run.progress().snapshot())),
-                        interval));
+                        every));
             }
         }
     }
@@ -70,6 +72,7 @@ final class Reporters {
         each("onWrite", reporter -> reporter.onWrite(runId, line));
     }
 
+    /** Called once per run (its {@link Lifecycle} sees to that), also after a failed start. */
     void finish(ProgressSnapshot snapshot, Summary summary) {
         refreshes.forEach(refresh -> refresh.cancel(false));
         each("onFinish", reporter -> reporter.onFinish(snapshot, summary));
@@ -92,7 +95,8 @@ final class Reporters {
         }
     }
 
-    private void disable(int index, String where, Throwable error) {
+    /** Synchronized so that two threads failing at once warn once; reached only on a reporter's failure. */
+    private synchronized void disable(int index, String where, Throwable error) {
         if (!broken[index]) {
             broken[index] = true;
             LOG.warn("progress reporter {} failed in {} of run {} and is ignored for the rest of the run: {}",

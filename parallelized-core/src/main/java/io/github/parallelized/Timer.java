@@ -6,31 +6,37 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One daemon thread shared by all runs for task timeouts and progress refreshes. It ends after a second
- * without work, so an idle JVM holds no thread of ours.
+ * The shared daemon threads of all runs: one for task timeouts, one for progress refreshes, so that a timeout
+ * never waits behind a reporter's slow {@code onRefresh}. Each ends after a second without work, so an idle JVM
+ * holds no thread of ours. A timeout action does no user work: it interrupts, hands over, and starts a thread.
  */
 final class Timer {
 
-    private static final ScheduledThreadPoolExecutor EXECUTOR = create();
+    private static final ScheduledThreadPoolExecutor TIMEOUTS = create("parallelized-timeout-");
+    private static final ScheduledThreadPoolExecutor REFRESHES = create("parallelized-refresh-");
 
     private Timer() {
     }
 
-    private static ScheduledThreadPoolExecutor create() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
-                new DaemonThreads("parallelized-timer-"));
+    private static ScheduledThreadPoolExecutor create(String prefix) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, new DaemonThreads(prefix));
         executor.setRemoveOnCancelPolicy(true);
         executor.setKeepAliveTime(1, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
         return executor;
     }
 
+    static ScheduledFuture<?> timeout(Runnable action, Duration delay) {
+        return TIMEOUTS.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** A one-off display action (a reporter's), on the refresh thread. */
     static ScheduledFuture<?> schedule(Runnable action, Duration delay) {
-        return EXECUTOR.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return REFRESHES.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     static ScheduledFuture<?> every(Runnable action, Duration interval) {
         long nanos = interval.toNanos();
-        return EXECUTOR.scheduleWithFixedDelay(action, nanos, nanos, TimeUnit.NANOSECONDS);
+        return REFRESHES.scheduleWithFixedDelay(action, nanos, nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -38,7 +38,9 @@ class BadInputTest {
     @Test
     void outOfRangeOptionsSayWhatIsAllowed() {
         assertThatThrownBy(() -> builder().numThreads(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("numThreads must be at least 1, was 0");
+                .hasMessage("numThreads must be between 1 and 10000, was 0");
+        assertThatThrownBy(() -> builder().numThreads(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("numThreads must be between 1 and 10000, was " + Integer.MAX_VALUE);
         assertThatThrownBy(() -> builder().maxInFlight(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxInFlight must be at least 1, was 0");
         assertThatThrownBy(() -> builder().total(-1)).isInstanceOf(IllegalArgumentException.class)
@@ -139,7 +141,7 @@ class BadInputTest {
             public Integer next() {
                 if (next == 3) {
                     try {
-                        running.await(); // input 0 is running when the source fails
+                        Bounded.await(running); // input 0 is running when the source fails
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -152,7 +154,7 @@ class BadInputTest {
         try (var par = Parallelized.of((Integer i) -> {
             if (i == 0) {
                 running.countDown();
-                new CountDownLatch(1).await(); // blocks until cancelled
+                Bounded.untilInterrupted(); // blocks until cancelled
             }
             return i;
         }, failing).numThreads(2).threadNamePrefix("failing-source-").progress(ProgressReporter.none()).start()) {

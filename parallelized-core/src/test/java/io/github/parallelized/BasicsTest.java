@@ -76,7 +76,7 @@ class BasicsTest {
         List<Integer> order = new ArrayList<>();
         try (var par = Parallelized.of((Integer i) -> {
             if (i == 0) {
-                othersConsumed.await(); // the first input finishes only after the others reached the consumer
+                Bounded.await(othersConsumed); // the first input finishes only after the others reached the consumer
             }
             return i;
         }, List.of(0, 1, 2, 3)).numThreads(4).progress(ProgressReporter.none()).start()) {

@@ -112,7 +112,7 @@ class ErrorsAndRetryTest {
         Map<Integer, Outcome<Integer, String>> byInput = outcomes.stream()
                 .collect(Collectors.toMap(Outcome::input, o -> o));
         assertThat(byInput.get(1).error()).isInstanceOf(TimeoutException.class)
-                .hasMessageContaining("timed out after").hasCauseInstanceOf(InterruptedException.class);
+                .hasMessageContaining("timed out after");
         assertThat(byInput.get(2).isSuccess()).isTrue();
         assertThat(byInput.get(3).isSuccess()).isTrue();
     }
@@ -146,6 +146,7 @@ class ErrorsAndRetryTest {
     @Test
     void failFastCancelsTheRestAfterTheFirstFailure() {
         List<Outcome<Integer, Integer>> outcomes;
+        List<Integer> rest;
         Summary summary;
         try (var par = Parallelized.of((Integer i) -> {
             if (i == 5) {
@@ -156,11 +157,13 @@ class ErrorsAndRetryTest {
                 .progress(ProgressReporter.none()).start()) {
             outcomes = par.stream().toList();
             summary = par.summary();
+            rest = Remaining.of(par);
         }
-        assertThat(outcomes).hasSize(1000); // each input still accounted for
         assertThat(outcomes.stream().filter(o -> o.error() instanceof IOException)).hasSize(1);
         assertThat(outcomes.stream().filter(Outcome::isSuccess)).hasSize(5);
-        assertThat(outcomes.stream().filter(o -> o.error() instanceof CancellationException)).hasSize(994);
+        assertThat(outcomes.stream().filter(o -> o.error() instanceof CancellationException)).isEmpty();
+        assertThat(rest).as("the source is read no further; its rest is handed back")
+                .containsExactlyElementsOf(IntStream.range(6, 1000).boxed().toList());
         assertThat(summary.state()).isEqualTo(RunState.FAILED);
     }
 
@@ -173,7 +176,7 @@ class ErrorsAndRetryTest {
             return i;
         }, IntStream.range(0, 100).boxed().toList()).numThreads(1).stopAfterFailures(3));
         assertThat(outcomes.stream().filter(o -> o.error() instanceof IOException)).hasSize(3);
-        assertThat(outcomes.stream().filter(Outcome::isCancelled)).hasSize(95);
+        assertThat(outcomes).extracting(Outcome::input).containsExactly(0, 1, 2, 3, 4);
     }
 
     @Test
@@ -187,7 +190,7 @@ class ErrorsAndRetryTest {
         // 10 successes, then failures until more than half failed: the 11th failure tips it
         assertThat(outcomes.stream().filter(Outcome::isSuccess)).hasSize(10);
         assertThat(outcomes.stream().filter(o -> o.error() instanceof IOException)).hasSize(11);
-        assertThat(outcomes.stream().filter(Outcome::isCancelled)).hasSize(79);
+        assertThat(outcomes).hasSize(21);
     }
 
     @Test

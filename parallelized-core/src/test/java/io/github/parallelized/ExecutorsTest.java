@@ -37,7 +37,7 @@ class ExecutorsTest {
                 Thread other = new Thread(() -> b.forEach(o -> { }));
                 other.start();
                 assertThat(a.stream().filter(Outcome::isSuccess).count()).isEqualTo(300);
-                other.join();
+                Bounded.join(other);
                 assertThat(b.summary().succeeded()).isEqualTo(300);
             }
         } finally {
@@ -194,7 +194,7 @@ class ExecutorsTest {
         CountDownLatch allWaiting = new CountDownLatch(1000);
         try (var par = Parallelized.of((Integer i) -> {
             allWaiting.countDown();
-            allWaiting.await(); // 1,000 tasks blocked at once: only possible with 1,000 concurrent threads
+            Bounded.await(allWaiting); // 1,000 tasks blocked at once: only possible with 1,000 concurrent threads
             return (Boolean) isVirtual.invoke(Thread.currentThread());
         }, IntStream.range(0, 1000).boxed().toList()).virtualThreads().numThreads(1000).maxInFlight(1000)
                 .threadNamePrefix("virtual-test-").progress(ProgressReporter.none()).start()) {

@@ -56,24 +56,32 @@ class GuideExamplesTest {
         List<Hashing> tasks = IntStream.range(0, 20).mapToObj(i -> new Hashing("item_" + i, 1000)).toList();
         Map<String, String> results = new ConcurrentHashMap<>();
         Map<String, Boolean> threads = new ConcurrentHashMap<>();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch fourTogether = new CountDownLatch(4);
         try (var par = Parallelized.of((Hashing t) -> {
             threads.put(Thread.currentThread().getName(), true);
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            fourTogether.countDown();
+            Bounded.await(fourTogether); // the first four wait for each other: four run at once
             int result = t.data().hashCode();
             for (int i = 0; i < t.iterations(); i++) {
                 result = Integer.hashCode(result * 31 + i);
             }
+            running.decrementAndGet();
             return "Hash result: " + result;
         }, tasks).numThreads(4).desc("CPU processing").progress(ProgressReporter.none()).start()) {
             par.forEach(o -> results.put(o.input().data(), o.result()));
         }
         assertThat(results).hasSize(20).allSatisfy((k, v) -> assertThat(v).startsWith("Hash result: "));
-        assertThat(threads.size()).isBetween(1, 4);
+        assertThat(mostAtOnce).as("four at once, never more").hasValue(4);
+        assertThat(threads).hasSize(4);
 
         // I/O bound: 10 threads let 10 downloads wait at once
         CountDownLatch allWaiting = new CountDownLatch(10);
         try (var par = Parallelized.of((String url) -> {
             allWaiting.countDown();
-            allWaiting.await(); // only returns once 10 tasks wait together
+            Bounded.await(allWaiting); // only returns once 10 tasks wait together
             return "Downloaded: " + url;
         }, IntStream.range(0, 10).mapToObj(i -> "http://127.0.0.1/file" + i).toList())
                 .numThreads(10).desc("I/O processing").progress(ProgressReporter.none()).start()) {
@@ -115,10 +123,10 @@ class GuideExamplesTest {
         List<Integer> order = new ArrayList<>();
         try (var par = Parallelized.of((Integer id) -> {
             switch (id) {
-                case 1 -> threeDone.await();
+                case 1 -> Bounded.await(threeDone);
                 case 2 -> { }
-                case 3 -> fourDone.await();
-                case 4 -> twoDone.await();
+                case 3 -> Bounded.await(fourDone);
+                case 4 -> Bounded.await(twoDone);
                 default -> throw new IllegalArgumentException();
             }
             return id;
@@ -156,9 +164,9 @@ class GuideExamplesTest {
             }
         });
         main.start();
-        twoStarted.await();
+        Bounded.await(twoStarted);
         main.interrupt(); // Ctrl+C
-        main.join();
+        Bounded.join(main);
         assertThat(errors).last().isInstanceOf(CancellationException.class);
         Threads.awaitNoneNamed("guide-interrupt-");
     }

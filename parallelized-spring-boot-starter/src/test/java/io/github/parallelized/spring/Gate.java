@@ -42,6 +42,37 @@ final class Gate {
         return outcomes;
     }
 
+    /** The outcomes of a stopped run and the inputs it never read: together, exactly its inputs. */
+    record Accounted<I, R>(List<Outcome<I, R>> outcomes, List<I> rest) {
+        int size() {
+            return outcomes.size() + rest.size();
+        }
+    }
+
+    /** Like {@link #consume}, and also takes the unread rest of the source before closing the run. */
+    static <I, R> CompletableFuture<Accounted<I, R>> consumeAll(Parallelized<I, R> run) {
+        CompletableFuture<Accounted<I, R>> accounted = new CompletableFuture<>();
+        Thread consumer = new Thread(() -> {
+            try (run) {
+                accounted.complete(drainAll(run));
+            } catch (Throwable e) {
+                accounted.completeExceptionally(e);
+            }
+        }, "test-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
+        return accounted;
+    }
+
+    /** Consumes the run on this thread and takes the unread rest of its source; does not close it. */
+    static <I, R> Accounted<I, R> drainAll(Parallelized<I, R> run) {
+        List<Outcome<I, R>> all = new ArrayList<>();
+        run.forEach(all::add);
+        List<I> rest = new ArrayList<>();
+        run.remaining().forEachRemaining(rest::add);
+        return new Accounted<>(all, rest);
+    }
+
     static <I, R> List<Outcome<I, R>> drain(Parallelized<I, R> run) {
         List<Outcome<I, R>> all = new ArrayList<>();
         try (run) {

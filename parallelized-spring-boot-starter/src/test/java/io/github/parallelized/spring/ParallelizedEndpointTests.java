@@ -66,7 +66,7 @@ class ParallelizedEndpointTests {
                 never.pass();
                 return i;
             }, IntStream.range(0, 5).boxed().toList()).desc("live").start();
-            CompletableFuture<List<Outcome<Integer, Integer>>> outcomes = Gate.consume(live);
+            CompletableFuture<Gate.Accounted<Integer, Integer>> outcomes = Gate.consumeAll(live);
             live.progress().setPostfix(Map.of("status", "x"));
 
             assertThat(endpoint.runs().getRuns()).extracting(RunDescriptor::getDesc).containsExactly("live", "done");
@@ -83,7 +83,9 @@ class ParallelizedEndpointTests {
             assertThat(endpoint.cancel("no-such-run")).isNull();
 
             assertThat(endpoint.cancel(live.id()).getId()).isEqualTo(live.id());
-            assertThat(outcomes.get(10, TimeUnit.SECONDS)).hasSize(5).allMatch(Outcome::isCancelled);
+            Gate.Accounted<Integer, Integer> accounted = outcomes.get(10, TimeUnit.SECONDS);
+            assertThat(accounted.outcomes()).allMatch(Outcome::isCancelled);
+            assertThat(accounted.size()).as("outcomes plus the unread rest").isEqualTo(5);
             await().atMost(10, TimeUnit.SECONDS)
                     .untilAsserted(() -> assertThat(endpoint.run(live.id()).getState()).isEqualTo("CANCELLED"));
         });

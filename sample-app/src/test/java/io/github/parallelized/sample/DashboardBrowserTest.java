@@ -140,7 +140,8 @@ class DashboardBrowserTest {
             assertThat(now.getDomAttribute("data-state")).isEqualTo("CANCELLED");
             assertThat(now.findElement(By.className("state")).getText()).isEqualTo("CANCELLED");
             assertThat(now.findElement(By.className("cancel")).isEnabled()).isFalse();
-            assertThat(now.getDomAttribute("data-completed")).isEqualTo("600");
+            // a cancel reads the source no further: fewer than the 600 inputs become outcomes
+            assertThat(Long.parseLong(now.getDomAttribute("data-completed"))).isLessThan(600);
             cancelled.set(service.find(id).orElseThrow().cancelled());
         });
         assertThat(cancelled.get()).isPositive();

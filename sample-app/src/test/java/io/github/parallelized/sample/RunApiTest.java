@@ -107,7 +107,8 @@ class RunApiTest {
         RunView done = get(started.id());
         assertThat(done.state()).isEqualTo("CANCELLED");
         assertThat(done.succeeded()).isZero();
-        assertThat(done.cancelled()).isEqualTo(100);
+        // the running input is cancelled; the source is read no further, so the other inputs never become outcomes
+        assertThat(done.cancelled()).isLessThan(100);
     }
 
     @Test

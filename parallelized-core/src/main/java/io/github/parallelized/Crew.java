@@ -1,0 +1,274 @@
+package io.github.parallelized;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The workers of one run and where their loops run: threads of the run's own, or a supplied executor. Keeps
+ * count of the loops that can still make progress ({@link #live}: launched and not gone) and of those launched
+ * on the executor but not yet begun ({@link #pending}), so that the consumer can tell a run that waits from a run
+ * that can no longer progress.
+ *
+ * <p>A supplied executor may refuse, delay or drop the loops: a refused one (a busy bounded queue) is submitted
+ * again later; when none has begun and the consumer is itself a worker loop on the same executor (a nested run),
+ * the consumer runs its run's tasks itself, so nested runs on the same bounded pool complete; loops that an
+ * executor dropped (it terminated with them queued) fail the run.
+ */
+final class Crew<I, R> {
+
+    /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** The executor whose worker loop the current thread is in, if any: tells a nested run's consumer. */
+    static final ThreadLocal<ExecutorService> LOOP_EXECUTOR = new ThreadLocal<>();
+    /** How long close() lets interrupted workers leave before it stops waiting for stragglers. */
+    static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    final Admission<I> admission;
+    final Tasks<I, R> tasks;
+    final boolean shared;
+    /** The workers; on a supplied executor the last one is the consumer's, used when it helps. */
+    final Worker<I, R>[] workers;
+    private final Run<I, R> run;
+    private final ExecutorService executor;
+    private final ThreadFactory factory;
+    private final List<Thread> ownThreads = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Worker<I, R>> unsubmitted = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger live = new AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Throwable lostBecause;
+
+    @SuppressWarnings("unchecked")
+    Crew(Run<I, R> run, RunConfig config, Admission<I> admission, Tasks<I, R> tasks, String id) {
+        this.run = run;
+        this.admission = admission;
+        this.tasks = tasks;
+        this.executor = config.executor();
+        this.shared = executor != null;
+        this.factory = shared ? null : config.virtualThreads()
+                ? VirtualThreads.factory(config.threadNamePrefix() + id + "-")
+                : new DaemonThreads(config.threadNamePrefix() + id + "-");
+        int count = config.threads() + (shared ? 1 : 0);
+        this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
+        for (int i = 0; i < count; i++) {
+            workers[i] = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES);
+        }
+        for (Worker<I, R> worker : workers) {
+            Runnable decorated = config.decorator().apply(worker);
+            if (decorated == null) {
+                throw new ParallelizedException("the decorator returned null instead of a Runnable", null);
+            }
+            worker.launch = () -> launch(worker, decorated);
+        }
+    }
+
+    /** Runs the decorated loop, and counts it as gone when the decorator did not let it begin. */
+    private void launch(Worker<I, R> worker, Runnable decorated) {
+        long before = worker.entries();
+        Throwable error = null;
+        try {
+            decorated.run();
+        } catch (Throwable e) {
+            error = e;
+        }
+        if (worker.entries() == before) {
+            lostBecause = error != null ? error
+                    : new IllegalStateException("the decorator returned without running the worker loop");
+            if (shared) {
+                pending.decrementAndGet();
+            }
+            exited(worker);
+        }
+    }
+
+    /** Starts every loop; throws when the run cannot start, after stopping what did start. */
+    void start() {
+        int loops = shared ? workers.length - 1 : workers.length;
+        live.set(loops);
+        if (!shared) {
+            for (int i = 0; i < loops; i++) {
+                Thread thread = factory.newThread(workers[i].launch);
+                ownThreads.add(thread);
+                thread.start();
+            }
+            return;
+        }
+        for (int i = 0; i < loops; i++) {
+            pending.incrementAndGet();
+            if (!submit(workers[i])) {
+                unsubmitted.add(workers[i]);
+            }
+        }
+    }
+
+    private boolean submit(Worker<I, R> worker) {
+        try {
+            executor.execute(worker.launch);
+            return true;
+        } catch (RejectedExecutionException e) {
+            if (executor.isShutdown()) {
+                throw new ParallelizedException("the executor was shut down: it refused the run's worker loops", e);
+            }
+            return false; // a busy bounded queue: submitted again while the consumer waits
+        }
+    }
+
+    /** At the end of a slice: true when the loop goes on in a new submission, false to keep this thread. */
+    boolean resubmit(Worker<I, R> worker) {
+        pending.incrementAndGet();
+        try {
+            executor.execute(worker.launch);
+            return true;
+        } catch (RuntimeException e) {
+            pending.decrementAndGet();
+            return false;
+        }
+    }
+
+    /** Launches the loop of an abandoned worker again; false when it cannot (the caller then covers for it). */
+    boolean replace(Worker<I, R> worker) {
+        if (shared && worker == workers[workers.length - 1]) {
+            live.incrementAndGet(); // the consumer's worker becomes a loop of its own
+        }
+        try {
+            if (shared) {
+                pending.incrementAndGet();
+                if (!submit(worker)) {
+                    unsubmitted.add(worker);
+                }
+            } else {
+                Thread thread = factory.newThread(worker.launch);
+                ownThreads.add(thread);
+                thread.start();
+            }
+            return true;
+        } catch (Throwable e) {
+            if (shared) {
+                pending.decrementAndGet();
+            }
+            lostBecause = e;
+            return false;
+        }
+    }
+
+    /** A loop began on the executor: returns what {@link #LOOP_EXECUTOR} was, for {@link #left}. */
+    ExecutorService entered(Worker<I, R> worker) {
+        if (!shared) {
+            return null;
+        }
+        pending.decrementAndGet();
+        ExecutorService outer = LOOP_EXECUTOR.get();
+        LOOP_EXECUTOR.set(executor);
+        return outer;
+    }
+
+    void left(ExecutorService outer) {
+        if (shared) {
+            if (outer == null) {
+                LOOP_EXECUTOR.remove();
+            } else {
+                LOOP_EXECUTOR.set(outer);
+            }
+        }
+    }
+
+    void exited(Worker<I, R> worker) {
+        if (live.decrementAndGet() == 0) {
+            run.handoff.wake();
+        }
+    }
+
+    int live() {
+        return live.get();
+    }
+
+    Throwable lostBecause() {
+        return lostBecause;
+    }
+
+    void interruptAll() {
+        for (Worker<I, R> worker : workers) {
+            worker.interrupt();
+        }
+    }
+
+    /**
+     * While the consumer waits: submits again what a busy executor refused, fails the run when the executor
+     * dropped loops that never began, and, for a nested run's consumer while none has begun, runs one task of the
+     * run on the consumer's thread. True when it ran one.
+     */
+    boolean help(Thread consumer) {
+        if (!shared || pending.get() == 0) {
+            return false;
+        }
+        if (executor.isShutdown()) {
+            // queued loops still run after shutdown(), not after shutdownNow(): termination tells them apart
+            if (executor.isTerminated() && pending.get() > 0) {
+                run.fail(new ParallelizedException("the executor terminated with " + pending.get()
+                        + " worker loop(s) of this run that never began (shutdownNow drops queued work)", null));
+            }
+            return false;
+        }
+        try {
+            for (Worker<I, R> worker; (worker = unsubmitted.poll()) != null; ) {
+                if (!submit(worker)) {
+                    unsubmitted.add(worker);
+                    break;
+                }
+            }
+        } catch (ParallelizedException e) {
+            run.fail(e);
+            return false;
+        }
+        // only a consumer that is itself a worker loop on this executor (a nested run), and only while no loop of
+        // its run has begun: then the run cannot progress without it; anyone else waits, so that the pool's size
+        // stays the most tasks that run at once
+        if (live.get() > pending.get() || LOOP_EXECUTOR.get() != executor) {
+            return false;
+        }
+        Worker<I, R> helper = workers[workers.length - 1];
+        if (!helper.claimFor(consumer)) {
+            return false;
+        }
+        try {
+            return admission.pullWithoutWaiting(helper) && tasks.process(helper, helper.input, helper.seq);
+        } finally {
+            helper.release(consumer);
+            if (!run.lifecycle.isRunning()) {
+                Thread.interrupted(); // the run interrupted its helper: not the consumer's own interrupt
+            }
+        }
+    }
+
+    /**
+     * Waits for the workers to leave: at once when they are between tasks, up to a short grace when an
+     * interrupted task is still unwinding, and never for a task that ignores its interrupt.
+     */
+    void awaitExit() {
+        long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+        for (Thread thread : ownThreads) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(thread, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        while (shared && live.get() > pending.get() && deadline - System.nanoTime() > 0) {
+            LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(200));
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.parallelized;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The failure policy: counts the failed inputs by type and stops the run ({@link RunState#FAILED}) when
+ * {@link Parallelized.Builder#stopAfterFailures(int)} or {@link Parallelized.Builder#stopAboveFailureRate} says so.
+ */
+final class FailurePolicy {
+
+    private final RunConfig config;
+    private final Run<?, ?> run;
+    private final AtomicLong failures = new AtomicLong();
+    private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
+
+    FailurePolicy(RunConfig config, Run<?, ?> run) {
+        this.config = config;
+        this.run = run;
+    }
+
+    /** An input failed after its last attempt. */
+    void failed(Throwable error) {
+        byType.computeIfAbsent(error.getClass().getName(), k -> new LongAdder()).increment();
+        long failed = failures.incrementAndGet();
+        if (failed >= config.maxFailures()) {
+            run.stop(RunState.FAILED);
+        } else if (!Double.isNaN(config.maxFailureRate())) {
+            long ended = run.counters.ended();
+            if (ended >= config.minTasksForRate() && (double) failed / ended > config.maxFailureRate()) {
+                run.stop(RunState.FAILED);
+            }
+        }
+    }
+
+    Map<String, Long> byType() {
+        Map<String, Long> counts = new HashMap<>();
+        byType.forEach((type, count) -> counts.put(type, count.sum()));
+        return counts;
+    }
+}

@@ -1,0 +1,142 @@
+package io.github.parallelized;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The consumer's side: takes outcomes from the {@link Handoff} in completion order, or puts them back in
+ * submission order, and knows when the loop ends: admission is closed and every admitted input has come out.
+ * While it waits it parks (after a short adaptive spin), helps a run whose loops have not begun, and notices a
+ * run that can no longer progress. Used by the one consuming thread only.
+ */
+final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
+
+    private final Run<I, R> run;
+    private final boolean ordered;
+    /** Submission order: outcomes that finished early wait (inside the admission window) for those before them. */
+    private final Map<Long, Outcome<?, ?>> early;
+    /** How many outcomes came out of the hand-off. */
+    private long received;
+    private long expected;
+    /** The consumer's spin budget (see {@link Handoff#MIN_SPINS}), adapted on each wait. */
+    private int spins = Handoff.MIN_SPINS;
+    private Object next;
+    private boolean done;
+
+    Outcomes(Run<I, R> run, boolean ordered) {
+        this.run = run;
+        this.ordered = ordered;
+        this.early = ordered ? new HashMap<>() : null;
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (next != null) {
+            return true;
+        }
+        if (done) {
+            return false;
+        }
+        next = ordered ? nextInOrder() : take();
+        if (next == null) {
+            done = true;
+            run.finishIteration();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Outcome<I, R> next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more outcomes");
+        }
+        Object outcome = next;
+        next = null;
+        run.admission.consumedOne();
+        return (Outcome<I, R>) outcome;
+    }
+
+    private Outcome<?, ?> nextInOrder() {
+        while (true) {
+            Outcome<?, ?> ready = early.remove(expected);
+            if (ready != null) {
+                expected++;
+                return ready;
+            }
+            Tasks.Sequenced taken = (Tasks.Sequenced) take();
+            if (taken == null) {
+                return null;
+            }
+            early.put(taken.seq(), taken.outcome());
+        }
+    }
+
+    /**
+     * The next outcome in completion order, waiting for it; null at the end. An interrupt of the consumer,
+     * whether it waits or not, cancels the run.
+     */
+    private Object take() {
+        Thread current = Thread.currentThread();
+        run.handoff.consumeOn(current);
+        if (current.isInterrupted()) {
+            throw interrupted();
+        }
+        Handoff handoff = run.handoff;
+        while (true) {
+            Object next = handoff.poll();
+            if (next == null && !ended()) {
+                next = handoff.spin(spins);
+                spins = next != null ? Math.min(Handoff.MAX_SPINS, spins * 2) : Math.max(Handoff.MIN_SPINS, spins / 2);
+                if (next == null && !ended() && !run.crew.help(current)) {
+                    next = handoff.park(this);
+                    if (next == null && current.isInterrupted()) {
+                        throw interrupted();
+                    }
+                }
+            }
+            if (next != null) {
+                received++;
+                return next;
+            }
+            if (ended()) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * True when no outcome can come any more: every admitted input came out once admission closed; or the run
+     * was closed; or no worker loop is left (then the run fails, and outcomes that can never come are reported).
+     */
+    private boolean ended() {
+        long admitted = run.admission.finalCount();
+        if (admitted < 0 && !run.lifecycle.isRunning()) {
+            admitted = run.admission.close(); // a stop closes it too; closing here makes the count final for this thread
+        }
+        if (admitted >= 0 && received >= admitted) {
+            return true;
+        }
+        if (run.lifecycle.isClosed()) {
+            return true;
+        }
+        if (run.crew.live() > 0 || !run.handoff.isEmpty()) {
+            return false;
+        }
+        Throwable cause = run.crew.lostBecause();
+        run.fail(new ParallelizedException("no worker of the run is left" + (admitted > received
+                ? ", and " + (admitted - received) + " admitted input(s) never came out" : "")
+                + (cause != null ? ": " + Errors.describe(cause, false) : ""), cause));
+        return true;
+    }
+
+    /** The consumer was interrupted: the run is cancelled and the caller hears of it, its flag kept. */
+    private CancellationException interrupted() {
+        run.cancel();
+        return new CancellationException("the consuming thread was interrupted: the run was cancelled");
+    }
+}

@@ -1,0 +1,188 @@
+package io.github.parallelized;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * The options of a run while its builder is being set: each checked as it is given, turned into an immutable
+ * {@link RunConfig} by {@link Parallelized.Builder#start()}.
+ */
+final class RunOptions {
+
+    /**
+     * The most worker threads a run may ask for. Past it, platform threads exhaust memory or the operating
+     * system's thread limit on common machines (the JVM then fails with an {@code OutOfMemoryError}), and even
+     * virtual threads gain nothing over a pool this wide.
+     */
+    static final int MAX_THREADS = 10_000;
+    static final int DEFAULT_VIRTUAL_THREADS = 256;
+
+    Integer numThreads;
+    boolean virtualThreads;
+    ExecutorService executor;
+    Integer maxInFlight;
+    String desc = "Parallelized";
+    long total = -1;
+    ProgressReporter progress;
+    final List<ProgressReporter> listeners = new ArrayList<>();
+    boolean ordered;
+    int maxAttempts = 1;
+    Duration backoff = Duration.ZERO;
+    Predicate<? super Throwable> retryOn = error -> false;
+    Duration timeout;
+    int maxFailures = Integer.MAX_VALUE;
+    double maxFailureRate = Double.NaN;
+    int minTasksForRate = 1;
+    String threadNamePrefix = "parallelized-";
+    UnaryOperator<Runnable> decorator = UnaryOperator.identity();
+    /** The most tasks the supplied executor runs at once, declared with it; lifted when the executor changes. */
+    int maxThreads = Integer.MAX_VALUE;
+    String maxThreadsReason = "";
+
+    void numThreads(int n) {
+        if (n < 1 || n > MAX_THREADS) {
+            throw new IllegalArgumentException("numThreads must be between 1 and " + MAX_THREADS + ", was " + n);
+        }
+        numThreads = n;
+    }
+
+    /** Where the tasks run is one option: virtual threads replace a supplied executor, and the other way round. */
+    void virtualThreads(boolean on) {
+        if (on) {
+            VirtualThreads.require();
+            executor = null;
+            maxThreads = Integer.MAX_VALUE;
+        }
+        virtualThreads = on;
+    }
+
+    void executor(ExecutorService executor) {
+        checkExecutor(executor);
+        this.executor = executor;
+        this.virtualThreads = false;
+        this.maxThreads = Integer.MAX_VALUE;
+    }
+
+    /** The executor and the most tasks it runs at once, with what a refusal of more says after the figures. */
+    void executor(ExecutorService executor, int maxThreads, String whenAbove) {
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("maxThreads must be at least 1, was " + maxThreads);
+        }
+        executor(executor);
+        this.maxThreads = maxThreads;
+        this.maxThreadsReason = whenAbove;
+    }
+
+    /**
+     * Refuses an executor that would drop the run's worker loops or run them on the caller's thread, as far as
+     * that can be seen from outside; {@code start()} checks again, a policy can change in between.
+     */
+    static void checkExecutor(ExecutorService executor) {
+        if (executor.isShutdown()) {
+            throw new IllegalArgumentException("executor is already shut down: it would refuse every task");
+        }
+        if (executor instanceof ThreadPoolExecutor pool) {
+            RejectedExecutionHandler policy = pool.getRejectedExecutionHandler();
+            if (policy instanceof ThreadPoolExecutor.CallerRunsPolicy) {
+                throw new IllegalArgumentException("executor has a CallerRunsPolicy: a refused worker loop would "
+                        + "run on the thread that starts the run, and start() would not return; use AbortPolicy "
+                        + "(a busy queue is then waited for)");
+            }
+            if (policy instanceof ThreadPoolExecutor.DiscardPolicy
+                    || policy instanceof ThreadPoolExecutor.DiscardOldestPolicy) {
+                throw new IllegalArgumentException("executor has a " + policy.getClass().getSimpleName()
+                        + ": it would silently drop the run's worker loops; use AbortPolicy (a busy queue is then "
+                        + "waited for)");
+            }
+        }
+    }
+
+    void maxInFlight(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, was " + n);
+        }
+        maxInFlight = n;
+    }
+
+    void total(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("total must be at least 0, was " + n);
+        }
+        total = n;
+    }
+
+    void retry(int attempts, Duration wait, Predicate<? super Throwable> on) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, was " + attempts);
+        }
+        Objects.requireNonNull(wait, "backoff");
+        Objects.requireNonNull(on, "retryOn");
+        if (wait.isNegative()) {
+            throw new IllegalArgumentException("backoff must not be negative, was " + wait);
+        }
+        checkNanos("backoff", wait);
+        maxAttempts = attempts;
+        backoff = wait;
+        retryOn = on;
+    }
+
+    void timeout(Duration limit) {
+        Objects.requireNonNull(limit, "timeout");
+        if (limit.isZero() || limit.isNegative()) {
+            throw new IllegalArgumentException("timeout must be more than zero, was " + limit);
+        }
+        checkNanos("timeout", limit);
+        timeout = limit;
+    }
+
+    /** The engine counts time in nanoseconds in a long: about 292 years. */
+    private static void checkNanos(String option, Duration value) {
+        if (value.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException(option + " must be at most " + Duration.ofNanos(Long.MAX_VALUE)
+                    + " (Long.MAX_VALUE nanoseconds, about 292 years), was " + value);
+        }
+    }
+
+    void stopAfterFailures(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxFailures must be at least 1, was " + n);
+        }
+        maxFailures = n;
+    }
+
+    void stopAboveFailureRate(double rate, int minTasks) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("maxRate must be in [0, 1), was " + rate);
+        }
+        if (minTasks < 1) {
+            throw new IllegalArgumentException("minTasks must be at least 1, was " + minTasks);
+        }
+        maxFailureRate = rate;
+        minTasksForRate = minTasks;
+    }
+
+    /** The immutable configuration of a run, with the defaults resolved. */
+    RunConfig toConfig() {
+        if (executor != null) {
+            checkExecutor(executor);
+        }
+        int threads = numThreads != null ? numThreads
+                : virtualThreads ? DEFAULT_VIRTUAL_THREADS : Runtime.getRuntime().availableProcessors();
+        if (threads > maxThreads) {
+            throw new IllegalArgumentException("numThreads " + threads + " is above the executor's limit of "
+                    + maxThreads + " tasks at once: " + maxThreadsReason);
+        }
+        int window = maxInFlight != null ? maxInFlight : (int) Math.min(Integer.MAX_VALUE, Math.max(32L, 16L * threads));
+        return new RunConfig(threads, virtualThreads, executor, window, desc, total,
+                progress != null ? progress : ProgressReporter.console(), List.copyOf(listeners), ordered,
+                maxAttempts, backoff.toNanos(), retryOn, timeout, maxFailures, maxFailureRate, minTasksForRate,
+                threadNamePrefix, decorator);
+    }
+}

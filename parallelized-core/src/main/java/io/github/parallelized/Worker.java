@@ -1,0 +1,166 @@
+package io.github.parallelized;
+
+/**
+ * One worker loop: admit an input, run it (through {@link Tasks}), hand its outcome over, again, until admission
+ * closes. On a supplied executor it gives its thread back after a time slice, so that runs sharing a pool take
+ * turns. A loop whose attempt times out is abandoned: its thread is left to finish the task on its own, and a
+ * replacement takes over this worker (its counters, its task times, the timed-out input) at the deadline.
+ *
+ * <p>The fields under this object's lock ({@link #thread}, the attempt) are touched by our code alone and never
+ * across a user callback, so that a stopping thread may take it.
+ */
+final class Worker<I, R> implements Runnable {
+
+    final Crew<I, R> crew;
+    /** This worker's task times: its own, or for workers past {@link Tasks#OWN_TIMES} one shared under its lock. */
+    final TaskTimes times;
+    final boolean sharedTimes;
+    final WorkerCounts counts = new WorkerCounts();
+    /** What a thread or the executor runs: the decorated body inside the launch that checks it ran. */
+    Runnable launch;
+    /** The input just admitted by {@link Admission#pull}, and its sequence number; the active loop's alone. */
+    I input;
+    long seq;
+
+    /** The thread in the body of this loop, null between slices; guarded by this. */
+    private Thread thread;
+    /** How often a body began: tells a launch whether its decorator let the body run; guarded by this. */
+    private long entries;
+    /** The attempt now running (bumped again at its end, so a late timeout cannot hit the next); guarded by this. */
+    private long attempt;
+    private long abandoned;
+    private Handover<I> handover;
+    private I attemptInput;
+    private long attemptSeq;
+    private int attemptNumber;
+    private long attemptBegin;
+
+    Worker(Crew<I, R> crew, TaskTimes times, boolean sharedTimes) {
+        this.crew = crew;
+        this.times = times;
+        this.sharedTimes = sharedTimes;
+    }
+
+    /** The attempt that a timeout may hand over: the input, its place, which attempt, since when. */
+    record Handover<I>(I input, long seq, int attempts, long beginNanos, Throwable error) {
+    }
+
+    @Override
+    public void run() {
+        Thread current = Thread.currentThread();
+        Handover<I> resumed;
+        synchronized (this) {
+            thread = current;
+            entries++;
+            resumed = handover;
+            handover = null;
+        }
+        java.util.concurrent.ExecutorService outer = crew.entered(this);
+        boolean leaves = true;
+        try {
+            if (resumed != null && !crew.tasks.resume(this, resumed)) {
+                return;
+            }
+            long sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
+            while (crew.admission.pull(this)) {
+                I next = input;
+                input = null;
+                if (!crew.tasks.process(this, next, seq)) {
+                    return; // abandoned after a timeout: the replacement owns this worker now
+                }
+                if (crew.shared && System.nanoTime() - sliceEnd > 0) {
+                    if (crew.resubmit(this)) {
+                        leaves = false;
+                        break;
+                    }
+                    sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
+                }
+            }
+        } catch (InterruptedException e) {
+            // stopped while waiting for the source or for room: leave
+        } finally {
+            synchronized (this) {
+                if (thread == current) {
+                    thread = null;
+                } else {
+                    leaves = false; // abandoned: not this thread's exit to count
+                }
+            }
+            // the run may have interrupted this thread; a pooled thread must not carry that to its next job
+            Thread.interrupted();
+            crew.left(outer);
+        }
+        if (leaves) {
+            crew.exited(this);
+        }
+    }
+
+    synchronized long entries() {
+        return entries;
+    }
+
+    /** The consumer runs this worker's tasks for a while (see {@link Crew#help}). */
+    synchronized boolean claimFor(Thread helper) {
+        if (thread != null) {
+            return false;
+        }
+        thread = helper;
+        return true;
+    }
+
+    synchronized void release(Thread helper) {
+        if (thread == helper) {
+            thread = null;
+        }
+    }
+
+    synchronized void interrupt() {
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Before an attempt with a timeout: its id, and what a timeout would hand over. */
+    synchronized long beginAttempt(I in, long place, int number, long begin) {
+        attemptInput = in;
+        attemptSeq = place;
+        attemptNumber = number;
+        attemptBegin = begin;
+        return ++attempt;
+    }
+
+    /** After the attempt: false when it timed out and was handed over (this thread must leave). */
+    synchronized boolean endAttempt(long id) {
+        attemptInput = null;
+        if (abandoned == id) {
+            return false;
+        }
+        attempt++;
+        return true;
+    }
+
+    /**
+     * The timeout of attempt {@code id} passed: abandons its thread (interrupted, left to finish on its own) and
+     * returns what the replacement must resume, or null when the attempt had already ended.
+     */
+    synchronized Handover<I> abandon(long id, Throwable timeout) {
+        if (attempt != id || thread == null) {
+            return null;
+        }
+        abandoned = id;
+        thread.interrupt();
+        thread = null;
+        handover = new Handover<>(attemptInput, attemptSeq, attemptNumber, attemptBegin, timeout);
+        attemptInput = null;
+        return handover;
+    }
+
+    /** The replacement could not start: the caller delivers the hand-over itself, unless it was taken. */
+    synchronized boolean withdraw(Handover<I> given) {
+        if (handover != given) {
+            return false;
+        }
+        handover = null;
+        return true;
+    }
+}

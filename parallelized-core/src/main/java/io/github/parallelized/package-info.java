@@ -1,0 +1,61 @@
+/**
+ * Parallelized: run one function over many inputs on a pool of threads, get every outcome back as
+ * {@code (input, result, error)} in completion order, and see the progress. Start at {@link
+ * io.github.parallelized.Parallelized}.
+ *
+ * <h2>For maintainers: how a run is put together</h2>
+ *
+ * <p>Follow one input through the package-private parts, in this order: {@code Admission} (the source and the
+ * admission window) -&gt; {@code Crew} and {@code Worker} (the loops, on threads of the run's own or a supplied
+ * executor) -&gt; {@code Tasks} (the attempts of one input: retry, timeout, cancellation, mapped to an
+ * {@link io.github.parallelized.Outcome}; then the reporters' {@code onOutcome} and the {@code FailurePolicy})
+ * -&gt; {@code Handoff} (the lock-free queue to the consumer) -&gt; {@code Outcomes} (the consumer's iterator:
+ * completion or submission order, and the end of the loop). {@code Counters} and {@code RunProgress} add up what
+ * the workers counted; {@code Lifecycle} is the run's one state; {@code Run} is the façade that holds them.
+ *
+ * <h3>Handshake 1: room in the window</h3>
+ * A worker admits an input only under the source's read lock and only while fewer than {@code window} inputs
+ * are admitted and not yet consumed. It reads the consumer's count (a padded volatile written by the consumer
+ * alone) only when the room it knew of is used up. With no room it waits on a separate monitor ({@code room})
+ * after announcing the wait in a volatile; the consumer bumps its count, then looks at the announcement and
+ * notifies under that monitor. Either the worker sees the new count or the consumer sees the announcement. The
+ * room monitor is held only by our code and never across a user callback; the read lock is held across the
+ * source's {@code hasNext()}/{@code next()}, which may block, so nothing that stops a run ever takes it.
+ *
+ * <h3>Handshake 2: the consumer parks, the workers unpark it</h3>
+ * A worker offers the outcome to the queue, then reads {@code consumerWaiting}. The consumer, finding the queue
+ * empty, spins a little (an adaptive budget of {@code Thread.yield()}s), then sets {@code consumerWaiting},
+ * polls once more and parks. Both sides use volatile accesses, so either the consumer sees the outcome or the
+ * worker sees the flag and unparks it. Every other reason to wake up (a stop, the last worker leaving) unparks
+ * unconditionally, and a park never lasts longer than 50 ms, after which the consumer looks after the run's
+ * health: loops an executor refused (submitted again), loops that have not begun while the consumer is itself a
+ * worker loop on the same executor (it then runs one of its run's tasks itself, which is how nested runs on one
+ * bounded pool complete; other consumers wait, so a pool's size stays the most tasks that run at once), an
+ * executor that terminated with the run's loops queued (the run fails).
+ *
+ * <h3>Admission count: when the loop ends</h3>
+ * Each admitted input gets a sequence number from one {@code AtomicLong}, whose high bit closes admission. A
+ * worker admits by CAS under the read lock; a stop, a drained source or a failing source sets the bit without the
+ * lock. Once the bit is set the count below it is final, and the consumer's loop ends when it has received that
+ * many outcomes. An input read while the bit was set (the run stopped during the read) is not admitted; it goes
+ * to the front of {@link io.github.parallelized.Parallelized#remaining()}. So outcomes plus the remaining inputs
+ * are exactly the source, and a cancel never reads the source again.
+ *
+ * <h3>Stopping, draining, closing</h3>
+ * {@code stop(reason)} moves the {@code Lifecycle} from RUNNING to STOPPING with one CAS, closes admission,
+ * interrupts the workers' threads (each under its worker's own monitor, which our code holds only briefly) and
+ * wakes the consumer; it takes no lock a user callback may hold. Draining is the consumer receiving the outcomes
+ * of the inputs admitted before the stop: running tasks end (cancelled when interrupted), admitted but unstarted
+ * ones come out as cancelled with zero attempts. FINISHED is reached when the consumer received the last outcome
+ * or at {@code close()}: its winner calls the reporters' {@code onFinish}, exactly once. CLOSED is reached by
+ * {@code close()} after a bounded grace for the workers to leave: it closes the source. A task that ignores its
+ * interrupt is never waited for: its thread is a daemon (or the executor's) and finishes on its own.
+ *
+ * <h3>Timeouts</h3>
+ * An attempt with a timeout registers with its worker; at the deadline the timeout thread (one for all runs,
+ * apart from the display's refresh thread) abandons that worker's thread (interrupts it and forgets it), hands
+ * the input, its attempts and a {@code TimeoutException} to a replacement loop of the same worker, and starts
+ * it. The abandoned thread, when its task returns, finds its attempt abandoned and leaves without touching the
+ * worker. So a timed-out outcome (or its retry) goes on at the deadline, whatever the task does.
+ */
+package io.github.parallelized;
