@@ -8,6 +8,8 @@ import java.util.function.Supplier;
  * plain program the lines go to java.util.logging, in Spring Boot (which bridges java.util.logging) and with
  * SLF4J's {@code slf4j-jdk-platform-logging} into the application's logging. Messages use SLF4J's {@code {}}
  * placeholders; a last argument that is a {@link Throwable} and has no placeholder left is logged as the error.
+ * Arguments carry text from users and callers (a run's desc, an error's message): their line breaks and control
+ * characters are escaped, so that no argument can forge a log line of its own.
  */
 final class Log {
 
@@ -37,7 +39,8 @@ final class Log {
         int used = 0;
         int from = 0;
         for (int at = pattern.indexOf("{}"); at >= 0 && used < args.length; at = pattern.indexOf("{}", from)) {
-            message.append(pattern, from, at).append(args[used++]);
+            message.append(pattern, from, at);
+            escape(String.valueOf(args[used++]), message);
             from = at + 2;
         }
         message.append(pattern, from, pattern.length());
@@ -47,6 +50,35 @@ final class Log {
             logger.log(level, text, error);
         } else {
             logger.log(level, text);
+        }
+    }
+
+    /**
+     * Appends {@code text} with line breaks, control and format characters and unpaired surrogates as Java-style
+     * escapes (a line break as backslash-n, an escape character as backslash-u-001b) and backslashes doubled, so that the text stays on one line and can
+     * still be read.
+     */
+    static void escape(String text, StringBuilder out) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+                continue;
+            }
+            int type = Character.getType(c);
+            boolean unsafe = type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+            if (!unsafe && c != '\\') {
+                out.append(c);
+                continue;
+            }
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\\' -> out.append("\\\\");
+                default -> out.append(String.format("\\u%04x", (int) c));
+            }
         }
     }
 }

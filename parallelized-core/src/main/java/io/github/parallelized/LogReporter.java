@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Progress as log lines through {@link System.Logger} (see {@link Log}): one at every step of percent (or every
- * 10 s of the run's time without a total) and the summary.
+ * 10 s of the run's time without a total) and the summary, each naming the run's id, so that the lines of runs
+ * with the same desc can be told apart.
  */
 final class LogReporter implements ProgressReporter {
 
@@ -28,7 +29,8 @@ final class LogReporter implements ProgressReporter {
     public void onStart(Parallelized<?, ?> run) {
         ProgressSnapshot s = run.progress().snapshot();
         lastLogged.put(run.id(), new long[] {0, s.elapsed().toNanos()});
-        LOG.info("{}: started, {} tasks", s.description(), s.total() < 0 ? "unknown number of" : s.total());
+        LOG.info("[run {}] {}: started, {} tasks", s.id(), s.description(),
+                s.total() < 0 ? "unknown number of" : s.total());
     }
 
     @Override
@@ -47,23 +49,23 @@ final class LogReporter implements ProgressReporter {
             long step = (long) (s.fraction().orElse(0.0) * 100) / percentStep;
             if (step > last[0] && step * percentStep < 100) {
                 last[0] = step;
-                LOG.info("{}", ProgressLine.of(s));
+                LOG.info("[run {}] {}", s.id(), ProgressLine.of(s));
             }
         } else if (now - last[1] >= UNKNOWN_TOTAL_EVERY_NANOS) {
             last[1] = now;
-            LOG.info("{}", ProgressLine.of(s));
+            LOG.info("[run {}] {}", s.id(), ProgressLine.of(s));
         }
     }
 
     @Override
     public void onWrite(String run, String line) {
-        LOG.info("{}", line);
+        LOG.info("[run {}] {}", run, line);
     }
 
     @Override
     public void onFinish(ProgressSnapshot snapshot, Summary summary) {
         lastLogged.remove(snapshot.id());
-        LOG.info("{}", summary);
+        LOG.info("[run {}] {}", snapshot.id(), summary);
     }
 
     @Override

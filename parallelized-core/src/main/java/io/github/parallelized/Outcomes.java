@@ -127,6 +127,15 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         if (run.crew.live() > 0 || !run.handoff.isEmpty()) {
             return false;
         }
+        // The last loop may have drained the source, closed admission and left after the count was read above:
+        // read it again now that no loop is live, so a normal end is not taken for lost workers.
+        admitted = run.admission.finalCount();
+        if (admitted >= 0 && received >= admitted) {
+            return true;
+        }
+        if (!run.handoff.isEmpty()) {
+            return false;
+        }
         Throwable cause = run.crew.lostBecause();
         run.fail(new ParallelizedException("no worker of the run is left" + (admitted > received
                 ? ", and " + (admitted - received) + " admitted input(s) never came out" : "")

@@ -211,10 +211,10 @@ class InterruptionTest {
             assertThat(rest).hasSize(8);
             assertThat(pool.isShutdown()).isFalse();
             otherMayEnd.countDown();
-            assertThat(otherWork.get()).isEqualTo("other work finished");
+            assertThat(otherWork.get(10, TimeUnit.SECONDS)).isEqualTo("other work finished");
             // the pool's threads carry no interrupt into their next job
             for (int i = 0; i < 6; i++) {
-                assertThat(pool.submit(() -> Thread.currentThread().isInterrupted()).get()).isFalse();
+                assertThat(pool.submit(() -> Thread.currentThread().isInterrupted()).get(10, TimeUnit.SECONDS)).isFalse();
             }
         } finally {
             pool.shutdownNow();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import java.util.logging.Handler;
@@ -66,7 +67,7 @@ class ProgressTest {
         ConsoleReporter console = new ConsoleReporter(new Screen(out, out, true, false, 100, false), Duration.ofMillis(20), false, false);
         CountDownLatch written = new CountDownLatch(1);
         try (var par = Parallelized.of((Integer i) -> {
-            written.await();
+            assertThat(written.await(10, TimeUnit.SECONDS)).as("written within 10 s").isTrue();
             return i;
         }, HUNDRED).desc("Drawing").numThreads(2).progress(console).start()) {
             par.pbar().write("a line from the caller");
@@ -93,7 +94,7 @@ class ProgressTest {
             ConsoleReporter console = new ConsoleReporter(screen, Duration.ofMillis(20), false, false);
             CountDownLatch logged = new CountDownLatch(1);
             try (var par = Parallelized.of((Integer i) -> {
-                logged.await();
+                assertThat(logged.await(10, TimeUnit.SECONDS)).as("logged within 10 s").isTrue();
                 return i;
             }, HUNDRED).desc("Logging").progress(console).start()) {
                 System.err.print("WARN something ");
@@ -117,7 +118,7 @@ class ProgressTest {
         ConsoleReporter console = new ConsoleReporter(screen, Duration.ofSeconds(10), false, false);
         CountDownLatch release = new CountDownLatch(1);
         try (var par = Parallelized.of((Integer i) -> {
-            release.await();
+            assertThat(release.await(10, TimeUnit.SECONDS)).as("release within 10 s").isTrue();
             return i;
         }, HUNDRED).desc("Interrupted").progress(console).start()) {
             screen.onShutdown(); // what the shutdown hook does on Ctrl+C
@@ -154,7 +155,7 @@ class ProgressTest {
         CountDownLatch release = new CountDownLatch(1);
         try (var par = Parallelized.of((Integer i) -> {
             if (i == 0) {
-                release.await();
+                assertThat(release.await(10, TimeUnit.SECONDS)).as("release within 10 s").isTrue();
             }
             return i;
         }, List.of(0, 1, 2)).numThreads(1).desc("Snap").progress(ProgressReporter.none()).start()) {
@@ -182,16 +183,18 @@ class ProgressTest {
     void logProgressLogsEveryStepAndTheSummaryThroughTheJdksLogger() {
         LogCapture log = new LogCapture(LogReporter.LOGGER);
         CountDownLatch halfway = new CountDownLatch(1);
+        String[] runId = new String[1];
         try (var par = Parallelized.of((Integer i) -> {
             if (i >= 50) {
-                halfway.await();
+                assertThat(halfway.await(10, TimeUnit.SECONDS)).as("released within 10 s").isTrue();
             }
             return i;
         }, HUNDRED).numThreads(1).desc("Logged").progress(ProgressReporter.log(25)).start()) {
+            runId[0] = par.id();
             for (Outcome<Integer, Integer> o : par) {
                 if (o.input() == 49) { // 50 done, the next one waits
                     await().untilAsserted(() -> assertThat(log.messages())
-                            .anyMatch(m -> m.startsWith("Logged: 50% (50/100)")));
+                            .anyMatch(m -> m.startsWith("[run " + par.id() + "] Logged: 50% (50/100)")));
                     par.pbar().write("a note");
                     halfway.countDown();
                 }
@@ -200,11 +203,25 @@ class ProgressTest {
             log.detach();
         }
         List<String> messages = log.messages();
-        assertThat(messages.get(0)).isEqualTo("Logged: started, 100 tasks");
-        assertThat(messages).contains("a note");
-        assertThat(messages).anyMatch(m -> m.startsWith("Logged: 50% (50/100)") && m.contains("it/s"));
-        assertThat(messages.get(messages.size() - 1)).startsWith("Logged: 100 succeeded, 0 failed, 0 cancelled");
+        String run = "[run " + runId[0] + "] ";
+        assertThat(messages.get(0)).isEqualTo(run + "Logged: started, 100 tasks");
+        assertThat(messages).contains(run + "a note");
+        assertThat(messages).anyMatch(m -> m.startsWith(run + "Logged: 50% (50/100)") && m.contains("it/s"));
+        assertThat(messages.get(messages.size() - 1)).startsWith(run + "Logged: 100 succeeded, 0 failed, 0 cancelled");
         assertThat(log.records).allSatisfy(r -> assertThat(r.getLevel()).isEqualTo(Level.INFO));
+    }
+
+    @Test
+    void aDescWithLineBreaksCannotForgeLogLines() {
+        LogCapture log = new LogCapture(LogReporter.LOGGER);
+        try (var par = Parallelized.of((Integer i) -> i, List.of(1, 2)).desc("evil\nWARN forged\u001b[2J\\")
+                .progress(ProgressReporter.log(50)).start()) {
+            par.forEach(o -> { });
+        } finally {
+            log.detach();
+        }
+        assertThat(log.messages()).isNotEmpty().allSatisfy(m -> assertThat(m).doesNotContain("\n", "\u001b"))
+                .first().asString().contains("evil\\nWARN forged\\u001b[2J\\\\: started, 2 tasks");
     }
 
     @Test
@@ -290,7 +307,7 @@ class ProgressTest {
             }
         };
         try (var par = Parallelized.of((Integer i) -> {
-            refreshed.await();
+            assertThat(refreshed.await(10, TimeUnit.SECONDS)).as("refreshed within 10 s").isTrue();
             return i;
         }, List.of(1)).progress(ticking).start()) {
             assertThat(par.stream().filter(Outcome::isSuccess).count()).isEqualTo(1);
