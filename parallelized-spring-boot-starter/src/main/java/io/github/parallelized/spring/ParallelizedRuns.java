@@ -28,7 +28,8 @@ public interface ParallelizedRuns {
     Optional<ProgressSnapshot> find(String id);
 
     /**
-     * Cancels a live run (its consumer then receives the inputs not started as cancelled outcomes); a finished one
+     * Cancels a live run (its consumer then receives the inputs taken and not started as cancelled outcomes, and
+     * the source's unread rest stays in {@link io.github.parallelized.Parallelized#remaining()}); a finished one
      * is left as it is.
      *
      * @param id the run's id

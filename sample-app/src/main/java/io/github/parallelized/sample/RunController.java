@@ -65,7 +65,8 @@ public class RunController {
     }
 
     /**
-     * Cancels a run; its unstarted inputs become cancelled outcomes. Cancelling an ended run changes nothing.
+     * Cancels a run; the inputs it took but did not start become cancelled outcomes, the source is read no
+     * further. Cancelling an ended run changes nothing.
      *
      * @param id the run's id
      * @return the run just after the cancel
