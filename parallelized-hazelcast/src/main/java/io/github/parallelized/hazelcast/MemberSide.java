@@ -14,9 +14,9 @@ import com.hazelcast.internal.serialization.SerializationService;
  * What a member keeps to run cluster tasks: the registry of functions, the runs that have tasks running here,
  * the runs cancelled by broadcast and the submitters that are gone.
  *
- * <p>Life of a task on a member: it is received (its {@code receivedAt} is stamped while Hazelcast
- * deserializes it, before it waits in the executor's queue); when a thread takes it, it is dropped as
- * "cancelled before start" if its run was cancelled or its submitter left after it was received; otherwise
+ * <p>Life of a task on a member: it is received and waits in the executor's queue; when a thread takes it, it
+ * is dropped as "cancelled before start" if its run was cancelled or its submitter is gone (whenever the task
+ * was received: it can sit in the executor's queue, or still travel, when the departure is heard); otherwise
  * its thread is entered in {@link #running} under its run, then the run's cancellation is checked once more
  * (so a broadcast either finds the thread or is seen by it), the function runs, and the thread leaves
  * {@link #running}. A cancel marks the run and interrupts the threads entered under it; each thread is
@@ -109,8 +109,7 @@ final class MemberSide {
         if (cancelledRuns.containsKey(task.run)) {
             return true;
         }
-        Long goneAt = goneSubmitters.get(task.submitter);
-        return goneAt != null && goneAt - task.receivedAt > 0;
+        return goneSubmitters.containsKey(task.submitter);
     }
 
     void cancelRun(UUID run) {
@@ -132,6 +131,16 @@ final class MemberSide {
                 return tasks;
             });
         }
+    }
+
+    /** A client that reconnects keeps its id: its new tasks run again. */
+    void submitterBack(UUID submitter) {
+        goneSubmitters.remove(submitter);
+    }
+
+    /** Whether this member has heard that the submitter left (its queued tasks no longer start). */
+    boolean knowsGone(UUID submitter) {
+        return goneSubmitters.containsKey(submitter);
     }
 
     int runningTasks() {

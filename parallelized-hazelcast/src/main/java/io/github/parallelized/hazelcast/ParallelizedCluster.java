@@ -154,7 +154,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         this.clientListener = member ? hazelcast.getClientService().addClientListener(new ClientListener() {
             @Override
             public void clientConnected(Client client) {
-                // nothing to do: a reconnected client's new tasks are received after its mark
+                memberSide.submitterBack(client.getUuid()); // a client keeps its id when it reconnects
             }
 
             @Override

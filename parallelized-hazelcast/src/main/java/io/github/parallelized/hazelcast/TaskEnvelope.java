@@ -24,7 +24,6 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
     String version;
     byte[] input;
     /** When the member received it ({@link System#nanoTime()}), to tell queued tasks of a dead submitter. */
-    transient long receivedAt;
     private transient HazelcastInstance member;
 
     TaskEnvelope() {
@@ -69,7 +68,6 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        receivedAt = System.nanoTime();
         run = new UUID(in.readLong(), in.readLong());
         submitter = new UUID(in.readLong(), in.readLong());
         function = in.readString();

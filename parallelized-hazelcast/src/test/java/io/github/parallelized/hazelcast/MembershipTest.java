@@ -149,11 +149,13 @@ class MembershipTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> Functions.STARTED.get() - startedBefore >= 24);
             java.util.UUID gone = submitter.getLocalEndpoint().getUuid();
             submitter.getLifecycleService().terminate();
-            // Hazelcast sees it gone: a closed connection at once (a frozen one after the heartbeat timeout)
+            // Hazelcast sees it gone: a closed connection at once (a frozen one after the heartbeat timeout), and
+            // every member's listener has marked it (Hazelcast's event threads may lag behind its member list)
             await().atMost(Duration.ofSeconds(15)).until(() -> cluster.members.stream().allMatch(m ->
                     m.getCluster().getMembers().stream().noneMatch(x -> x.getUuid().equals(gone))
                             && m.getClientService().getConnectedClients().stream()
-                            .noneMatch(c -> c.getUuid().equals(gone))));
+                            .noneMatch(c -> c.getUuid().equals(gone))
+                            && MemberSide.of(m).knowsGone(gone)));
             int startedWhenSeenGone = Functions.STARTED.get() - startedBefore;
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(15))
                     .until(() -> Functions.STARTED.get() == Functions.FINISHED.get());
