@@ -1,6 +1,5 @@
 package io.github.parallelized.spring;
 
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -10,20 +9,26 @@ import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.hazelcast.ParallelizedCluster;
 
-/** The auto-configured cluster factory: the cluster's builder with the application's presets. Thread-safe. */
+/**
+ * The auto-configured cluster factory: the cluster's builder with the application's presets, listeners and
+ * {@link ParallelizedBuilderCustomizer}s, as the local factory applies them. Thread-safe.
+ */
 final class DefaultParallelizedClusterFactory implements ParallelizedClusterFactory {
 
     private final ParallelizedCluster cluster;
     private final ParallelizedProperties properties;
     private final Supplier<ProgressReporter> display;
     private final List<ProgressReporter> listeners;
+    private final List<ParallelizedBuilderCustomizer> customizers;
 
     DefaultParallelizedClusterFactory(ParallelizedCluster cluster, ParallelizedProperties properties,
-                                      Supplier<ProgressReporter> display, List<ProgressReporter> listeners) {
+                                      Supplier<ProgressReporter> display, List<ProgressReporter> listeners,
+                                      List<ParallelizedBuilderCustomizer> customizers) {
         this.cluster = cluster;
         this.properties = properties;
         this.display = display;
         this.listeners = List.copyOf(listeners);
+        this.customizers = List.copyOf(customizers);
     }
 
     @Override
@@ -43,17 +48,9 @@ final class DefaultParallelizedClusterFactory implements ParallelizedClusterFact
 
     private <I, R> Parallelized.Builder<I, R> preset(Parallelized.Builder<I, R> builder) {
         builder.progress(display.get());
-        if (properties.getMaxInFlight() != null) {
-            builder.maxInFlight(properties.getMaxInFlight());
-        }
-        Duration timeout = properties.getTaskTimeout();
-        if (timeout != null) {
-            builder.timeout(timeout);
-        }
-        if (properties.getRetry().getMaxAttempts() > 1) {
-            builder.retry(properties.getRetry().getMaxAttempts(), properties.getRetry().getBackoff());
-        }
+        DefaultParallelizedFactory.presetTaskOptions(builder, properties);
         listeners.forEach(builder::listener);
+        customizers.forEach(customizer -> customizer.customize(builder));
         return builder;
     }
 }

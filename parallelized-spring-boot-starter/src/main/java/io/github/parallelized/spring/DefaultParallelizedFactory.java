@@ -71,6 +71,20 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
                 + " parallelized.pool=per-run to give each run threads of its own";
     }
 
+    /** The options of {@code parallelized.*} that every run of the application gets, local or on a cluster. */
+    static void presetTaskOptions(Parallelized.Builder<?, ?> builder, ParallelizedProperties properties) {
+        if (properties.getMaxInFlight() != null) {
+            builder.maxInFlight(properties.getMaxInFlight());
+        }
+        Duration timeout = properties.getTaskTimeout();
+        if (timeout != null) {
+            builder.timeout(timeout);
+        }
+        if (properties.getRetry().getMaxAttempts() > 1) {
+            builder.retry(properties.getRetry().getMaxAttempts(), properties.getRetry().getBackoff());
+        }
+    }
+
     private <I, R> FollowedRun<I, R> followed(TaskFunction<? super I, ? extends R> function) {
         return new FollowedRun<>(java.util.Objects.requireNonNull(function, "function"), decorations);
     }
@@ -90,16 +104,7 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
                 builder.numThreads(properties.getNumThreads());
             }
         }
-        if (properties.getMaxInFlight() != null) {
-            builder.maxInFlight(properties.getMaxInFlight());
-        }
-        Duration timeout = properties.getTaskTimeout();
-        if (timeout != null) {
-            builder.timeout(timeout);
-        }
-        if (properties.getRetry().getMaxAttempts() > 1) {
-            builder.retry(properties.getRetry().getMaxAttempts(), properties.getRetry().getBackoff());
-        }
+        presetTaskOptions(builder, properties);
         listeners.forEach(builder::listener);
         builder.listener(followed);
         customizers.forEach(customizer -> customizer.customize(builder));

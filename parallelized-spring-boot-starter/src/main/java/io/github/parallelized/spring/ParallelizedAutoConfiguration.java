@@ -2,10 +2,8 @@ package io.github.parallelized.spring;
 
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
-import io.github.parallelized.ProgressReporter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -147,24 +145,9 @@ public final class ParallelizedAutoConfiguration {
                                                        ObjectProvider<RunDecoration> decorations,
                                                        ObjectProvider<ParallelizedBuilderCustomizer> customizers) {
             boolean virtual = virtualThreads(properties, environment);
-            MetricsReporter meters = metrics.getIfAvailable();
-            ParallelizedProperties.ProgressMode mode = properties.getProgress() != null ? properties.getProgress()
-                    : meters != null ? ParallelizedProperties.ProgressMode.METRICS
-                    : ParallelizedProperties.ProgressMode.LOG;
-            if (mode == ParallelizedProperties.ProgressMode.METRICS && meters == null) {
-                throw new Check.InvalidPropertyValueException("parallelized.progress", "metrics",
-                        "log, console or none here: metrics needs Micrometer and a MeterRegistry bean, and this"
-                                + " application has none");
-            }
-            Supplier<ProgressReporter> display = switch (mode) {
-                case LOG -> ProgressReporter::log;
-                case CONSOLE -> ProgressReporter::console;
-                case METRICS, NONE -> ProgressReporter::none;
-            };
-            List<ProgressReporter> listeners = meters != null && mode != ParallelizedProperties.ProgressMode.NONE
-                    ? List.of(registry, meters) : List.of(registry);
+            ProgressWiring progress = ProgressWiring.of(properties, registry, metrics.getIfAvailable());
             SharedPool pool = sharedPool.getIfAvailable();
-            return new DefaultParallelizedFactory(properties, virtual, pool, display, listeners,
+            return new DefaultParallelizedFactory(properties, virtual, pool, progress.display(), progress.listeners(),
                     decorator(taskDecorators.orderedStream().toList(), pool == null ? threads : null),
                     decorations.orderedStream().toList(), customizers.orderedStream().toList());
         }

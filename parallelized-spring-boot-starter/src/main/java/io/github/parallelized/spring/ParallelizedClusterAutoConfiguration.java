@@ -1,7 +1,5 @@
 package io.github.parallelized.spring;
 
-import java.util.List;
-import java.util.function.Supplier;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,7 +13,6 @@ import org.springframework.context.annotation.Import;
 
 import com.hazelcast.core.HazelcastInstance;
 
-import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.hazelcast.ParallelizedCluster;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -66,19 +63,12 @@ public final class ParallelizedClusterAutoConfiguration {
         DefaultParallelizedClusterFactory parallelizedClusterFactory(ParallelizedCluster cluster,
                                                                      ParallelizedProperties properties,
                                                                      RunRegistry registry,
-                                                                     ObjectProvider<MetricsReporter> metrics) {
-            MetricsReporter meters = metrics.getIfAvailable();
-            ParallelizedProperties.ProgressMode mode = properties.getProgress() != null ? properties.getProgress()
-                    : meters != null ? ParallelizedProperties.ProgressMode.METRICS
-                    : ParallelizedProperties.ProgressMode.LOG;
-            Supplier<ProgressReporter> display = switch (mode) {
-                case LOG -> ProgressReporter::log;
-                case CONSOLE -> ProgressReporter::console;
-                case METRICS, NONE -> ProgressReporter::none;
-            };
-            List<ProgressReporter> listeners = meters != null && mode != ParallelizedProperties.ProgressMode.NONE
-                    ? List.of(registry, meters) : List.of(registry);
-            return new DefaultParallelizedClusterFactory(cluster, properties, display, listeners);
+                                                                     ObjectProvider<MetricsReporter> metrics,
+                                                                     ObjectProvider<ParallelizedBuilderCustomizer>
+                                                                             customizers) {
+            ProgressWiring progress = ProgressWiring.of(properties, registry, metrics.getIfAvailable());
+            return new DefaultParallelizedClusterFactory(cluster, properties, progress.display(), progress.listeners(),
+                    customizers.orderedStream().toList());
         }
     }
 

@@ -15,8 +15,10 @@ import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.slf4j.MDC;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,6 +34,19 @@ import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
 class ParallelizedAutoConfigurationTests {
+
+    /**
+     * The core logs through the JDK's logger; in an application Spring Boot's logging system bridges it into the
+     * application's logging at start-up, which a context runner does not do. Bridged here so that the log
+     * assertions hold whichever test class ran first.
+     */
+    @BeforeAll
+    static void bridgeTheJdksLoggingAsSpringBootDoes() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
 
     private static final ThreadLocal<String> MARKER = new ThreadLocal<>();
 

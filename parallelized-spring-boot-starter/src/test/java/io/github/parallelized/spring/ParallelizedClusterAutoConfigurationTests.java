@@ -84,6 +84,18 @@ class ParallelizedClusterAutoConfigurationTests {
     }
 
     @Test
+    void theApplicationsBuilderCustomizersApplyToClusterRunsToo() {
+        runner.withBean(ParallelizedBuilderCustomizer.class, () -> builder -> builder.desc("customized"))
+                .run(context -> {
+                    try (Parallelized<Integer, Integer> run = context.getBean(ParallelizedClusterFactory.class)
+                            .<Integer, Integer>of("square", IntStream.range(0, 5).boxed()).start()) {
+                        assertThat(run.progress().snapshot().description()).isEqualTo("customized");
+                        run.forEach(o -> assertThat(o.isSuccess()).isTrue());
+                    }
+                });
+    }
+
+    @Test
     void theClusterMetersCountMembersAndResubmissions() {
         runner.run(context -> {
             MeterRegistry meters = new SimpleMeterRegistry();
