@@ -74,7 +74,10 @@ class CancelTest {
                 outcomes.stream().filter(Outcome::isCancelled).count(), started, startedAtCancel[0]);
         assertThat(outcomes).hasSize(read.get());
         assertThat(outcomes.stream().map(Outcome::input).count()).isEqualTo(read.get());
-        assertThat(outcomes).filteredOn(Outcome::isCancelled).hasSizeGreaterThan(400);
+        // every input read that never started is a cancelled outcome (how many were read by the cancel depends
+        // on the machine: the run's 600 loops pick their inputs as they get a thread)
+        assertThat(outcomes).filteredOn(Outcome::isCancelled).hasSizeGreaterThanOrEqualTo(read.get() - started)
+                .isNotEmpty();
         // the queued ~550 never start: at most one more task per member thread while the broadcast travels
         assertThat(started - startedAtCancel[0]).isLessThanOrEqualTo(48);
         await().atMost(Duration.ofSeconds(5)).until(() -> cluster.members.stream()
