@@ -54,7 +54,7 @@ final class Tasks<I, R> {
             outcome = new Outcome<>(input, null, e, 0, Duration.ZERO);
             run.counters.failedOutsideTask();
         }
-        deliver(seq, outcome);
+        deliver(worker, seq, outcome);
         return true;
     }
 
@@ -70,7 +70,7 @@ final class Tasks<I, R> {
             outcome = new Outcome<>(from.input(), null, e, from.attempts(), Duration.ZERO);
             run.counters.failedOutsideTask();
         }
-        deliver(from.seq(), outcome);
+        deliver(worker, from.seq(), outcome);
         return true;
     }
 
@@ -79,15 +79,21 @@ final class Tasks<I, R> {
         Outcome<I, R> outcome = new Outcome<>(timedOut.input(), null, timedOut.error(), timedOut.attempts(),
                 Duration.ofNanos(System.nanoTime() - timedOut.beginNanos()));
         run.counters.failedOutsideTask();
-        deliver(timedOut.seq(), outcome);
+        deliver(null, timedOut.seq(), outcome);
     }
 
-    private void deliver(long seq, Outcome<I, R> outcome) {
+    /** Reports the outcome and hands it over: through the worker's outbox, or alone when {@code worker} is null. */
+    private void deliver(Worker<I, R> worker, long seq, Outcome<I, R> outcome) {
         run.reporters.outcome(outcome);
         if (!outcome.isSuccess() && !outcome.isCancelled()) {
             run.failurePolicy.failed(outcome.error());
         }
-        run.handoff.publish(config.ordered() ? new Sequenced(seq, outcome) : outcome);
+        Object handed = config.ordered() ? new Sequenced(seq, outcome) : outcome;
+        if (worker != null) {
+            worker.outbox.publish(handed);
+        } else {
+            run.handoff.publish(handed);
+        }
     }
 
     /** Attempts until success, a final failure, a stop, or abandonment (then null). */
