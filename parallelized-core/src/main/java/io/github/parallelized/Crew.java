@@ -57,7 +57,7 @@ final class Crew<I, R> {
         int count = config.threads() + (shared ? 1 : 0);
         this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
         for (int i = 0; i < count; i++) {
-            workers[i] = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES, run.handoff.outbox());
+            workers[i] = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES);
         }
         for (Worker<I, R> worker : workers) {
             Runnable decorated = config.decorator().apply(worker);

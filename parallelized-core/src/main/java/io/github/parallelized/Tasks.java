@@ -54,7 +54,7 @@ final class Tasks<I, R> {
             outcome = new Outcome<>(input, null, e, 0, Duration.ZERO);
             run.counters.failedOutsideTask();
         }
-        deliver(worker, seq, outcome);
+        deliver(seq, outcome);
         return true;
     }
 
@@ -70,7 +70,7 @@ final class Tasks<I, R> {
             outcome = new Outcome<>(from.input(), null, e, from.attempts(), Duration.ZERO);
             run.counters.failedOutsideTask();
         }
-        deliver(worker, from.seq(), outcome);
+        deliver(from.seq(), outcome);
         return true;
     }
 
@@ -79,21 +79,15 @@ final class Tasks<I, R> {
         Outcome<I, R> outcome = new Outcome<>(timedOut.input(), null, timedOut.error(), timedOut.attempts(),
                 Duration.ofNanos(System.nanoTime() - timedOut.beginNanos()));
         run.counters.failedOutsideTask();
-        deliver(null, timedOut.seq(), outcome);
+        deliver(timedOut.seq(), outcome);
     }
 
-    /** Reports the outcome and hands it over: through the worker's outbox, or alone when {@code worker} is null. */
-    private void deliver(Worker<I, R> worker, long seq, Outcome<I, R> outcome) {
+    private void deliver(long seq, Outcome<I, R> outcome) {
         run.reporters.outcome(outcome);
         if (!outcome.isSuccess() && !outcome.isCancelled()) {
             run.failurePolicy.failed(outcome.error());
         }
-        Object handed = config.ordered() ? new Sequenced(seq, outcome) : outcome;
-        if (worker != null) {
-            worker.outbox.publish(handed);
-        } else {
-            run.handoff.publish(handed);
-        }
+        run.handoff.publish(config.ordered() ? new Sequenced(seq, outcome) : outcome);
     }
 
     /** Attempts until success, a final failure, a stop, or abandonment (then null). */

@@ -16,8 +16,6 @@ final class Worker<I, R> implements Runnable {
     final TaskTimes times;
     final boolean sharedTimes;
     final WorkerCounts counts = new WorkerCounts();
-    /** Where this worker's outcomes go to the consumer. */
-    final Handoff.Outbox outbox;
     /** What a thread or the executor runs: the decorated body inside the launch that checks it ran. */
     Runnable launch;
     /** The input just admitted by {@link Admission#pull}, and its sequence number; the active loop's alone. */
@@ -37,11 +35,10 @@ final class Worker<I, R> implements Runnable {
     private int attemptNumber;
     private long attemptBegin;
 
-    Worker(Crew<I, R> crew, TaskTimes times, boolean sharedTimes, Handoff.Outbox outbox) {
+    Worker(Crew<I, R> crew, TaskTimes times, boolean sharedTimes) {
         this.crew = crew;
         this.times = times;
         this.sharedTimes = sharedTimes;
-        this.outbox = outbox;
     }
 
     /** The attempt that a timeout may hand over: the input, its place, which attempt, since when. */
