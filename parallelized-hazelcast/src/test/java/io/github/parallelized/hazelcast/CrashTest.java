@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.hazelcast.client.HazelcastClient;
-import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 
 import io.github.parallelized.Outcome;
@@ -137,14 +136,7 @@ class CrashTest {
     }
 
     private static HazelcastInstance client(String name, int basePort) {
-        ClientConfig config = new ClientConfig();
-        config.setClusterName(name);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        for (int i = 0; i < 5; i++) {
-            config.getNetworkConfig().addAddress("127.0.0.1:" + (basePort + i));
-        }
-        return HazelcastClient.newHazelcastClient(config);
+        return HazelcastClient.newHazelcastClient(TestCluster.clientConfig(name, basePort));
     }
 
     private Map<Long, Long> startsPerInput() throws IOException {

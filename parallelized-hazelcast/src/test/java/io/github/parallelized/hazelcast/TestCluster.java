@@ -81,15 +81,20 @@ final class TestCluster implements AutoCloseable {
         return lite;
     }
 
-    HazelcastInstance client() {
+    /** A client of the cluster {@code clusterName} on loopback, knowing the first ports from {@code basePort}. */
+    static ClientConfig clientConfig(String clusterName, int basePort) {
         ClientConfig config = new ClientConfig();
-        config.setClusterName(name);
+        config.setClusterName(clusterName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.logging.type", "slf4j");
         for (int i = 0; i < 5; i++) {
             config.getNetworkConfig().addAddress("127.0.0.1:" + (basePort + i));
         }
-        HazelcastInstance client = HazelcastClient.newHazelcastClient(config);
+        return config;
+    }
+
+    HazelcastInstance client() {
+        HazelcastInstance client = HazelcastClient.newHazelcastClient(clientConfig(name, basePort));
         clients.add(client);
         await().atMost(Duration.ofSeconds(20)).until(() -> client.getCluster().getMembers().size() == liveMembers());
         return client;

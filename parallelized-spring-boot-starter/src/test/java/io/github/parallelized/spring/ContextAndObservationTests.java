@@ -1,6 +1,7 @@
 package io.github.parallelized.spring;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.github.parallelized.Outcome;
@@ -53,11 +54,12 @@ class ContextAndObservationTests {
                     IntStream.range(0, 50).boxed().toList()).start();
             assertThat(Gate.drain(run)).extracting(Outcome::result).containsOnly(run.id());
             // the same shared threads, outside any run: no run id and no caller MDC left behind
-            context.getBean(SharedPool.class).executor().submit(() -> { }).get();
+            context.getBean(SharedPool.class).executor().submit(() -> { }).get(10, TimeUnit.SECONDS);
             List<String> leftOnPool = IntStream.range(0, 4).mapToObj(i -> {
                 try {
                     return context.getBean(SharedPool.class).executor()
-                            .submit(() -> String.valueOf(MDC.get(ParallelizedFactory.MDC_RUN_ID))).get();
+                            .submit(() -> String.valueOf(MDC.get(ParallelizedFactory.MDC_RUN_ID)))
+                            .get(10, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

@@ -1,10 +1,12 @@
 package io.github.parallelized.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -59,16 +61,17 @@ class GrafanaDashboardTest {
         service.start(new RunRequest("flaky", 4, "grafana flaky", null, null, null, 1.0, 1));
         service.start(new RunRequest("cpu", 4, "grafana cpu", null, 10, null, null, null));
         try {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
-                String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                        .returnResult(String.class).getResponseBody();
-                Set<String> series = new TreeSet<>();
-                scrape.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
-                        .forEach(line -> series.add(line.split("[{ ]", 2)[0]));
-                assertThat(series).as("series of /actuator/prometheus").containsAll(metrics);
-                assertThat(scrape).contains("parallelized_task_duration_seconds_count{batch=\"grafana flaky\","
-                        + "outcome=\"failure\"}");
-            });
+            await("every metric of the dashboard in a scrape during runs").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> {
+                        String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                                .returnResult(String.class).getResponseBody();
+                        Set<String> series = new TreeSet<>();
+                        scrape.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                                .forEach(line -> series.add(line.split("[{ ]", 2)[0]));
+                        assertThat(series).as("series of /actuator/prometheus").containsAll(metrics);
+                        assertThat(scrape).contains("parallelized_task_duration_seconds_count{batch=\"grafana flaky\","
+                                + "outcome=\"failure\"}");
+                });
         } finally {
             service.cancel(going.id());
         }
