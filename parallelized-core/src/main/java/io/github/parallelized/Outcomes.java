@@ -70,7 +70,12 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
             }
             Tasks.Sequenced taken = (Tasks.Sequenced) take();
             if (taken == null) {
-                return null;
+                if (early.isEmpty()) {
+                    return null;
+                }
+                // inputs given back at a stop leave gaps in the order: the outcomes after a gap still come out
+                expected = java.util.Collections.min(early.keySet());
+                continue;
             }
             early.put(taken.seq(), taken.outcome());
         }
@@ -90,6 +95,7 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         while (true) {
             Object next = handoff.poll();
             if (next == null && !ended()) {
+                run.admission.consumerWaits();
                 next = handoff.spin(spins);
                 spins = next != null ? Math.min(Handoff.MAX_SPINS, spins * 2) : Math.max(Handoff.MIN_SPINS, spins / 2);
                 if (next == null && !ended() && !run.crew.help(current)) {
