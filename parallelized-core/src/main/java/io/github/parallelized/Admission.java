@@ -42,6 +42,8 @@ final class Admission<I> {
     private final Consumed consumed = new Consumed();
     /** The largest claim: a share of the window, so that one worker's claim never holds back the others. */
     private final int maxClaim;
+    /** A power of two minus one: waiting workers are woken when the consumed count has these bits clear. */
+    private final long wakeStep;
     /** The run's workers, whose claims an idle worker steals from; set once by the {@link Crew}. */
     private Worker<I, ?>[] workers;
     /** A failure of the source after some inputs of a claim were read: reported at the next read; under the lock. */
@@ -63,6 +65,7 @@ final class Admission<I> {
         this.source = source;
         this.window = window;
         this.maxClaim = (int) Math.max(1, Math.min(Claim.MAX_SIZE, window / (2L * threads)));
+        this.wakeStep = Long.highestOneBit(Math.max(1, Math.min(Claim.MAX_SIZE, window / 4))) - 1;
         this.onSourceFailure = onSourceFailure;
         this.onClose = onClose;
     }
@@ -102,7 +105,7 @@ final class Admission<I> {
                 return false;
             }
             // outside the read lock: the other workers, the consumer and a stop never wait for a waiter
-            awaitRoom();
+            awaitRoom(worker);
         }
     }
 
@@ -137,11 +140,15 @@ final class Admission<I> {
     }
 
     /**
-     * Before a worker reads a new claim it looks at one other worker, each in turn: when that one's task has run
+     * Before a worker reads a new claim it looks at one other worker, each in turn (at most every 25 us): when that one's task has run
      * for long and inputs wait behind it in its claim, it takes the next of them. So the inputs claimed behind a
      * slow (or waiting) task are run by the next worker that comes for more, as if they had not been claimed.
      */
     private boolean stealFromStalled(Worker<I, ?> thief, long now) {
+        if (now - thief.nextProbe < 0) {
+            return false; // at most one look per half stall time: the other's fields are a cache miss each
+        }
+        thief.nextProbe = now + Worker.STALLED_NANOS / 2;
         Worker<I, ?>[] all = workers;
         int probe = thief.probe + 1 >= all.length ? 0 : thief.probe + 1;
         thief.probe = probe;
@@ -240,7 +247,19 @@ final class Admission<I> {
     /** How long a worker waits for room before it looks again for an input to steal. */
     static final long ROOM_RECHECK_MILLIS = 10;
 
-    private void awaitRoom() throws InterruptedException {
+    private void awaitRoom(Worker<I, ?> worker) throws InterruptedException {
+        // first a short adaptive spin, as the consumer does: while it takes outcomes, room comes within
+        // microseconds, and sleeping on the monitor would cost a wake-up (a system call each side) per claim
+        int budget = worker.roomSpins;
+        for (int spin = 0; spin < budget; spin++) {
+            Thread.yield();
+            long count = cursor.admitted();
+            if ((count & CLOSED) != 0 || count < consumed.value + window) {
+                worker.roomSpins = Math.min(Handoff.MAX_SPINS, budget * 2);
+                return;
+            }
+        }
+        worker.roomSpins = Math.max(Handoff.MIN_SPINS, budget / 2);
         synchronized (room) {
             // announce the wait before looking again, so that the consumer cannot miss it (both are volatile)
             consumed.waitingForRoom++;
@@ -260,12 +279,15 @@ final class Admission<I> {
     /**
      * The consumer took one more outcome: room for one more input. Called by the consumer alone. A release store,
      * not a volatile one (that would cost a full fence per outcome): a worker that announced its wait just now may
-     * not be seen here, and is seen by {@link #consumerWaits()}, which the consumer calls before it waits.
+     * not be seen here, and is seen by {@link #consumerWaits()}, which the consumer calls before it waits. Waiting
+     * workers are woken once per {@link #wakeStep} + 1 outcomes, not per outcome: each wake-up then finds room
+     * for a claim, instead of a worker and the consumer taking turns one input at a time.
      */
     void consumedOne() {
         Consumed count = consumed;
-        Consumed.VALUE.setRelease(count, count.value + 1);
-        if (count.waitingForRoom > 0) {
+        long value = count.value + 1;
+        Consumed.VALUE.setRelease(count, value);
+        if ((value & wakeStep) == 0 && count.waitingForRoom > 0) {
             synchronized (room) {
                 room.notifyAll();
             }

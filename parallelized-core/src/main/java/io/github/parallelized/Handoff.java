@@ -2,6 +2,7 @@ package io.github.parallelized;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -188,7 +189,8 @@ final class Handoff {
     /**
      * One worker's outcomes on their way to the consumer: an unbounded single-producer, single-consumer queue of
      * linked chunks (the admission window bounds what it holds), one allocation per {@link ProducerSide#CHUNK}
-     * outcomes. The last slot of a chunk links the next, written before the count that publishes past it.
+     * outcomes. The last slot of a chunk links the next, written before the count that publishes past it. The consumer
+ * clears taken slots sixteen at a time, well behind the producer; a used chunk goes as a whole.
      */
     static final class Outbox extends PadBetween {
         private Object[] head = tail;
@@ -218,7 +220,12 @@ final class Handoff {
                 headIndex = 0;
             }
             Object outcome = head[headIndex];
-            head[headIndex++] = null;
+            if ((headIndex & 15) == 15 && headIndex >= 31) {
+                // let taken outcomes go, two cache lines behind: clearing the slot just taken would write to the
+                // line the producer is writing, and cost both sides a transfer per outcome
+                Arrays.fill(head, headIndex - 31, headIndex - 15, null);
+            }
+            headIndex++;
             taken++;
             return outcome;
         }

@@ -52,6 +52,9 @@ final class Worker<I, R> implements Runnable {
 
     /** The active loop's alone: the worker it looks at next for a stalled claim ({@link Admission}). */
     int probe;
+    /** The active loop's alone: its spin budget while it waits for room (adapted like the consumer's). */
+    int roomSpins = Handoff.MIN_SPINS;
+    long nextProbe;
     /** The active loop's alone: the size asked for and the size and time of its last claim read. */
     private int claimTarget;
     private int claimSize;
