@@ -99,7 +99,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         if (!iterated.compareAndSet(false, true)) {
             throw new IllegalStateException("the outcomes of a run can be iterated only once");
         }
-        return new Outcomes<>(this, config.ordered());
+        return new Outcomes<>(this, config.ordered(), config.window());
     }
 
     @Override
