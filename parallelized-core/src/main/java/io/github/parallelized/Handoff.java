@@ -53,10 +53,8 @@ final class Handoff {
     private volatile Thread consumer;
     @SuppressWarnings("unused") // through WAITING as well
     private volatile boolean consumerWaiting;
-    /** The consumer's alone: the outbox it takes a batch from, how many are left of it, where it looks next. */
-    private Outbox current;
-    private long batchLeft;
-    private int nextBox;
+    /** The consumer's alone, in an object of its own: the workers read this one's fields per outcome. */
+    private final Taking taking = new Taking();
 
     Handoff(int workers) {
         this.outboxes = new Outbox[Math.min(workers, OUTBOXES)];
@@ -99,18 +97,19 @@ final class Handoff {
 
     /** The next outcome, or null when none is published now. For the consumer alone. */
     Object poll() {
-        if (batchLeft > 0) {
-            batchLeft--;
-            return current.take();
+        Taking at = taking;
+        if (at.batchLeft > 0) {
+            at.batchLeft--;
+            return at.current.take();
         }
         Outbox[] all = outboxes;
         for (int i = 0; i < all.length; i++) {
-            Outbox box = all[nextBox];
-            nextBox = nextBox + 1 == all.length ? 0 : nextBox + 1;
+            Outbox box = all[at.nextBox];
+            at.nextBox = at.nextBox + 1 == all.length ? 0 : at.nextBox + 1;
             long available = box.available();
             if (available > 0) {
-                current = box;
-                batchLeft = available - 1;
+                at.current = box;
+                at.batchLeft = available - 1;
                 return box.take();
             }
         }
@@ -119,7 +118,7 @@ final class Handoff {
 
     /** True when nothing is published and not yet taken. For the consumer alone. */
     boolean isEmpty() {
-        if (batchLeft > 0 || !shared.isEmpty()) {
+        if (taking.batchLeft > 0 || !shared.isEmpty()) {
             return false;
         }
         for (Outbox box : outboxes) {
@@ -153,6 +152,23 @@ final class Handoff {
         }
         consumerWaiting = false;
         return next;
+    }
+
+    /**
+     * Where the consumer takes from: the outbox of its current batch, how many are left of it, where it looks
+     * next. Written per outcome, so padded off the fields the workers read.
+     */
+    static final class Taking extends PadBefore {
+        Outbox current;
+        long batchLeft;
+        int nextBox;
+        long q01;
+        long q02;
+        long q03;
+        long q04;
+        long q05;
+        long q06;
+        long q07;
     }
 
     /** Fields before an outbox's producer side, so that it shares no cache line with what lies before it. */
