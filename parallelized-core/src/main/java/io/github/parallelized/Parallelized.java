@@ -297,7 +297,8 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
 
         /**
          * Sets the admission window: at most this many inputs are taken from the source and not yet consumed.
-         * Default: 16 times the number of threads (at least 32).
+         * Default: 16 times the number of threads, at least 128 (workers read trivial tasks several at a time, and
+         * a smaller window would keep them waiting for room).
          *
          * @param maxInFlight at least 1
          * @return this builder

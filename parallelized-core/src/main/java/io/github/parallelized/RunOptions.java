@@ -179,7 +179,7 @@ final class RunOptions {
             throw new IllegalArgumentException("numThreads " + threads + " is above the executor's limit of "
                     + maxThreads + " tasks at once: " + maxThreadsReason);
         }
-        int window = maxInFlight != null ? maxInFlight : (int) Math.min(Integer.MAX_VALUE, Math.max(32L, 16L * threads));
+        int window = maxInFlight != null ? maxInFlight : (int) Math.min(Integer.MAX_VALUE, Math.max(128L, 16L * threads));
         return new RunConfig(threads, virtualThreads, executor, window, desc, total,
                 progress != null ? progress : ProgressReporter.console(), List.copyOf(listeners), ordered,
                 maxAttempts, backoff.toNanos(), retryOn, timeout, maxFailures, maxFailureRate, minTasksForRate,

@@ -32,12 +32,12 @@ record Workload(String name, int tasks, int threads, boolean virtual, boolean la
 
     /**
      * The in-flight window of the systems that bound it (Parallelized's default, given to the raw
-     * ExecutorCompletionService and the CompletableFuture loop too): 16 per thread, at least 32.
+     * ExecutorCompletionService and the CompletableFuture loop too): 16 per thread, at least 128.
      *
      * @return the window
      */
     int window() {
-        return Math.max(32, 16 * threads);
+        return Math.max(128, 16 * threads);
     }
 
     /** The inputs as a stream: sized, and lazily generated for a lazy workload. */

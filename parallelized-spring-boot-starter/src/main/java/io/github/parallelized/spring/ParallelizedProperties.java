@@ -33,7 +33,7 @@ public final class ParallelizedProperties {
 
     /**
      * At most this many inputs of one run are taken from its source and not yet consumed. Default: 16 times
-     * num-threads, at least 32.
+     * num-threads, at least 128.
      */
     private final Integer maxInFlight;
 
