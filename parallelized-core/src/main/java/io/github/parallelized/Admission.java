@@ -11,8 +11,9 @@ import java.util.function.Consumer;
  * The source and the admission window: the first stop of an input. Workers read inputs under the read lock in
  * claims (one input, or several when tasks are trivial: see {@link Worker#nextClaimSize}), only while fewer than
  * {@code window} are admitted and not yet consumed; an idle worker steals from another's claim. Each admitted
- * input gets its sequence number and must become exactly one outcome. Admission closes when the source is drained or has
- * failed, or when the run stops; an input read after that goes back to the unread rest ({@link #remaining()}).
+ * input gets its sequence number and must become exactly one outcome, unless a stop gives it back unstarted.
+ * Admission closes when the source is drained or has failed, or when the run stops; an input read after that goes
+ * back to the unread rest ({@link #remaining()}).
  */
 final class Admission<I> {
 
@@ -140,9 +141,10 @@ final class Admission<I> {
     }
 
     /**
-     * Before a worker reads a new claim it looks at one other worker, each in turn (at most every 25 us): when that one's task has run
-     * for long and inputs wait behind it in its claim, it takes the next of them. So the inputs claimed behind a
-     * slow (or waiting) task are run by the next worker that comes for more, as if they had not been claimed.
+     * Before a worker reads a new claim it looks at one other worker, each in turn (at most every 25 us): when
+     * that one's task has run for long and inputs wait behind it in its claim, it takes the next of them. So the
+     * inputs claimed behind a slow (or waiting) task are run by the next worker that comes for more, as if they
+     * had not been claimed.
      */
     private boolean stealFromStalled(Worker<I, ?> thief, long now) {
         if (now - thief.nextProbe < 0) {

@@ -45,7 +45,8 @@ final class Tasks<I, R> {
     boolean process(Worker<I, R> worker, I input, long seq) {
         Outcome<I, R> outcome;
         try {
-            outcome = run.lifecycle.isRunning() ? attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null)
+            outcome = run.lifecycle.isRunning()
+                    ? attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null)
                     : run.counters.cancelledBeforeStart(input);
             if (outcome == null) {
                 return false;

@@ -1,5 +1,8 @@
 package io.github.parallelized;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * One worker loop: admit an input, run it (through {@link Tasks}), hand its outcome over, again, until admission
  * closes. On a supplied executor it gives its thread back after a time slice, so that runs sharing a pool take
@@ -40,21 +43,21 @@ final class Worker<I, R> implements Runnable {
      */
     private long taskBegin = Long.MAX_VALUE;
     static final long STALLED_NANOS = 50_000;
-    private static final java.lang.invoke.VarHandle TASK_BEGIN;
+    private static final VarHandle TASK_BEGIN;
 
     static {
         try {
-            TASK_BEGIN = java.lang.invoke.MethodHandles.lookup().findVarHandle(Worker.class, "taskBegin", long.class);
+            TASK_BEGIN = MethodHandles.lookup().findVarHandle(Worker.class, "taskBegin", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** The active loop's alone: the worker it looks at next for a stalled claim ({@link Admission}). */
+    /** The active loop's alone: the worker it looks at next for a stalled claim, and when ({@link Admission}). */
     int probe;
+    long nextProbe;
     /** The active loop's alone: its spin budget while it waits for room (adapted like the consumer's). */
     int roomSpins = Handoff.MIN_SPINS;
-    long nextProbe;
     /** The active loop's alone: the size asked for and the size and time of its last claim read. */
     private int claimTarget;
     private int claimSize;
@@ -151,7 +154,8 @@ final class Worker<I, R> implements Runnable {
             return 1;
         }
         long each = (now - claimedAt) / claimSize;
-        return each < GROW_NANOS ? Math.min(max, claimTarget * 2) : each > SHRINK_NANOS ? 1 : Math.min(max, claimTarget);
+        return each < GROW_NANOS ? Math.min(max, claimTarget * 2)
+                : each > SHRINK_NANOS ? 1 : Math.min(max, claimTarget);
     }
 
     /** This worker read a claim of {@code size} inputs (of {@code target} asked for) at {@code now}. */
