@@ -415,15 +415,8 @@ final class Admission<I> {
      * count by CAS under the read lock, or, to close admission, by anyone.
      */
     static final class Cursor {
-        private static final VarHandle ADMITTED;
-
-        static {
-            try {
-                ADMITTED = MethodHandles.lookup().findVarHandle(Cursor.class, "admitted", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        private static final VarHandle ADMITTED =
+                VarHandles.field(MethodHandles.lookup(), Cursor.class, "admitted", long.class);
 
         long p1;
         long p2;
@@ -463,15 +456,7 @@ final class Admission<I> {
      * orders fields by size, so the padding is on both sides), read by the workers only when their room is used.
      */
     static final class Consumed {
-        static final VarHandle VALUE;
-
-        static {
-            try {
-                VALUE = MethodHandles.lookup().findVarHandle(Consumed.class, "value", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        static final VarHandle VALUE = VarHandles.field(MethodHandles.lookup(), Consumed.class, "value", long.class);
 
         long p1;
         long p2;

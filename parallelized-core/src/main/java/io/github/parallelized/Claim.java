@@ -13,15 +13,7 @@ import java.lang.invoke.VarHandle;
  */
 final class Claim<I> {
 
-    private static final VarHandle NEXT;
-
-    static {
-        try {
-            NEXT = MethodHandles.lookup().findVarHandle(Claim.class, "next", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), Claim.class, "next", int.class);
 
     /** The largest claim; a run's own limit is also a share of its window ({@link Admission}). */
     static final int MAX_SIZE = 64;

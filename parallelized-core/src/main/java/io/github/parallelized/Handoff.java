@@ -38,15 +38,8 @@ final class Handoff {
      */
     static final int OUTBOXES = 64;
 
-    private static final VarHandle WAITING;
-
-    static {
-        try {
-            WAITING = MethodHandles.lookup().findVarHandle(Handoff.class, "consumerWaiting", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle WAITING =
+            VarHandles.field(MethodHandles.lookup(), Handoff.class, "consumerWaiting", boolean.class);
 
     private final Outbox[] outboxes;
     private final ConcurrentLinkedQueue<Object> shared = new ConcurrentLinkedQueue<>();

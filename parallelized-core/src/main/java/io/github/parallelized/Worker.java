@@ -43,15 +43,8 @@ final class Worker<I, R> implements Runnable {
      */
     private long taskBegin = Long.MAX_VALUE;
     static final long STALLED_NANOS = 50_000;
-    private static final VarHandle TASK_BEGIN;
-
-    static {
-        try {
-            TASK_BEGIN = MethodHandles.lookup().findVarHandle(Worker.class, "taskBegin", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle TASK_BEGIN =
+            VarHandles.field(MethodHandles.lookup(), Worker.class, "taskBegin", long.class);
 
     /** The active loop's alone: the worker it looks at next for a stalled claim, and when ({@link Admission}). */
     int probe;

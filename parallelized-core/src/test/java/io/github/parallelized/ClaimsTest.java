@@ -58,27 +58,16 @@ class ClaimsTest {
                 started.put(i, new CountDownLatch(1));
             }
         }
-        List<Outcome<Integer, Integer>> failed = new ArrayList<>();
-        assertTimeoutPreemptively(BOUND, () -> {
-            try (var par = Parallelized.of((Integer i) -> {
-                CountDownLatch mine = started.get(i);
-                if (mine != null) {
-                    mine.countDown();
-                }
-                if (i % 2_000 == 1_000 && !started.get(i + 1).await(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("input " + (i + 1) + " did not start while " + i + " waited");
-                }
-                return i;
-            }, IntStream.range(0, inputs).boxed().toList()).numThreads(2).progress(ProgressReporter.none())
-                    .start()) {
-                for (Outcome<Integer, Integer> outcome : par) {
-                    if (!outcome.isSuccess()) {
-                        failed.add(outcome);
-                    }
-                }
+        assertThat(failuresOnTwoThreads(inputs, i -> {
+            CountDownLatch mine = started.get(i);
+            if (mine != null) {
+                mine.countDown();
             }
-        });
-        assertThat(failed).isEmpty();
+            if (i % 2_000 == 1_000 && !started.get(i + 1).await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("input " + (i + 1) + " did not start while " + i + " waited");
+            }
+            return i;
+        })).isEmpty();
     }
 
     /** The last task waits for the one after it: once the source is drained, the idle worker steals it. */
@@ -86,18 +75,24 @@ class ClaimsTest {
     void anIdleWorkerStealsTheInputWaitingBehindTheLastTask() {
         int inputs = 2_000;
         CountDownLatch lastStarted = new CountDownLatch(1);
+        assertThat(failuresOnTwoThreads(inputs, i -> {
+            if (i == inputs - 1) {
+                lastStarted.countDown();
+            }
+            if (i == inputs - 2 && !lastStarted.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the last input did not start while the one before it waited");
+            }
+            return i;
+        })).isEmpty();
+    }
+
+    /** Runs the inputs 0 until {@code inputs} on two threads, within the bound; the outcomes that failed. */
+    private static List<Outcome<Integer, Integer>> failuresOnTwoThreads(int inputs,
+                                                                         TaskFunction<Integer, Integer> task) {
         List<Outcome<Integer, Integer>> failed = new ArrayList<>();
         assertTimeoutPreemptively(BOUND, () -> {
-            try (var par = Parallelized.of((Integer i) -> {
-                if (i == inputs - 1) {
-                    lastStarted.countDown();
-                }
-                if (i == inputs - 2 && !lastStarted.await(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the last input did not start while the one before it waited");
-                }
-                return i;
-            }, IntStream.range(0, inputs).boxed().toList()).numThreads(2).progress(ProgressReporter.none())
-                    .start()) {
+            try (var par = Parallelized.of(task, IntStream.range(0, inputs).boxed().toList()).numThreads(2)
+                    .progress(ProgressReporter.none()).start()) {
                 for (Outcome<Integer, Integer> outcome : par) {
                     if (!outcome.isSuccess()) {
                         failed.add(outcome);
@@ -105,7 +100,7 @@ class ClaimsTest {
                 }
             }
         });
-        assertThat(failed).isEmpty();
+        return failed;
     }
 
     @RepeatedTest(5)
@@ -129,7 +124,8 @@ class ClaimsTest {
                 rest.addAll(Remaining.of(par));
             }
         });
-        assertThat(cancelled).as("only the input each worker had taken when the run stopped").hasSizeLessThanOrEqualTo(4);
+        assertThat(cancelled).as("only the input each worker had taken when the run stopped")
+                .hasSizeLessThanOrEqualTo(4);
         List<Integer> all = new ArrayList<>(seen);
         all.addAll(rest);
         assertThat(all).as("every input exactly once, as an outcome or in remaining()")
