@@ -16,6 +16,13 @@ final class Worker<I, R> implements Runnable {
     final TaskTimes times;
     final boolean sharedTimes;
     final WorkerCounts counts = new WorkerCounts();
+    /**
+     * The worker whose loop body runs on this thread: set when a body is entered (not per task), so that
+     * {@link Parallelized#countResubmission()} finds the task it is called from.
+     */
+    static final ThreadLocal<Worker<?, ?>> CURRENT = new ThreadLocal<>();
+    /** Resubmissions counted by the running attempt; the task's thread alone writes it, {@link Tasks} takes it. */
+    int resubmissions;
     /** What a thread or the executor runs: the decorated body inside the launch that checks it ran. */
     Runnable launch;
     /** The input just admitted by {@link Admission#pull}, and its sequence number; the active loop's alone. */
@@ -56,6 +63,7 @@ final class Worker<I, R> implements Runnable {
             handover = null;
         }
         java.util.concurrent.ExecutorService outer = crew.entered(this);
+        Worker<?, ?> enclosing = enter();
         boolean leaves = true;
         try {
             if (resumed != null && !crew.tasks.resume(this, resumed)) {
@@ -88,11 +96,36 @@ final class Worker<I, R> implements Runnable {
             }
             // the run may have interrupted this thread; a pooled thread must not carry that to its next job
             Thread.interrupted();
+            leave(enclosing);
             crew.left(outer);
         }
         if (leaves) {
             crew.exited(this);
         }
+    }
+
+    /** This thread now runs this worker's tasks: returns the worker it ran before (a nested run's), for {@link #leave}. */
+    Worker<?, ?> enter() {
+        Worker<?, ?> enclosing = CURRENT.get();
+        CURRENT.set(this);
+        return enclosing;
+    }
+
+    static void leave(Worker<?, ?> enclosing) {
+        if (enclosing == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(enclosing);
+        }
+    }
+
+    /** The resubmissions counted since the last call (the task's thread, between attempts). */
+    int takeResubmissions() {
+        int counted = resubmissions;
+        if (counted != 0) {
+            resubmissions = 0;
+        }
+        return counted;
     }
 
     synchronized long entries() {
