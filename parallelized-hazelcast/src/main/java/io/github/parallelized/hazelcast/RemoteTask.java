@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 
 import com.hazelcast.cluster.Member;
 
+import io.github.parallelized.Parallelized;
 import io.github.parallelized.TaskFunction;
 
 /**
@@ -84,6 +85,7 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
                         + " that kills its member would kill them all", loss);
             }
             lost = with(lost, member);
+            Parallelized.countResubmission(); // on the core's worker thread: the outcome's attempts and the summary
             run.resubmitted(member, loss);
         }
     }

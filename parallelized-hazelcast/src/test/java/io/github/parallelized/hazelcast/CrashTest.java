@@ -34,6 +34,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
+import io.github.parallelized.Summary;
 
 /**
  * The real crash: three member JVMs, a client submitter in this JVM, and kill -9 ({@link Process#destroyForcibly()},
@@ -73,6 +74,7 @@ class CrashTest {
 
         List<Outcome<long[], Long>> outcomes = new ArrayList<>();
         ClusterRunStats[] stats = new ClusterRunStats[1];
+        Summary[] summary = new Summary[1];
         long[] timing = new long[2];
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             // twice the members' threads in flight: 16 running and about 16 queued on each member
@@ -88,6 +90,7 @@ class CrashTest {
                 it.forEachRemaining(outcomes::add);
                 timing[0] = System.nanoTime() - start;
                 stats[0] = cluster.stats(run).orElseThrow();
+                summary[0] = run.summary();
             }
         });
 
@@ -104,6 +107,7 @@ class CrashTest {
         assertThat(outcomes).hasSize(TASKS).allMatch(Outcome::isSuccess);
         assertThat(outcomesPerInput).hasSize(TASKS).allSatisfy((input, count) -> assertThat(count).isOne());
         assertThat(stats[0].resubmissions()).isPositive();
+        MembershipTest.assertResubmissionsShown(outcomes, stats[0], summary[0]);
         assertThat(startsPerInput).hasSize(TASKS);
         // only a task in flight on the victim can have run twice: running (at most 16), or done with its answer
         // still on the way; balanced over the three members, at most about a third of the 96 in flight

@@ -23,11 +23,14 @@ import com.hazelcast.core.HazelcastInstance;
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
+import io.github.parallelized.Summary;
 
 /** Members that leave or join mid-run, clients, and a submitter that dies: every input still gets one outcome. */
 class MembershipTest {
 
     private TestCluster cluster;
+    /** The summary of the last {@link #run300} run. */
+    private Summary summary;
 
     @BeforeEach
     void start() {
@@ -60,9 +63,20 @@ class MembershipTest {
                 midRun.run();
                 it.forEachRemaining(outcomes::add);
                 stats[0] = submitter.stats(run).orElseThrow();
+                summary = run.summary();
             }
         });
+        assertResubmissionsShown(outcomes, stats[0], summary);
         return stats[0];
+    }
+
+    /** Each resubmission is one more attempt of its outcome and one in the summary, as in the cluster's stats. */
+    static <I, R> void assertResubmissionsShown(List<Outcome<I, R>> outcomes, ClusterRunStats stats, Summary summary) {
+        assertThat(outcomes.stream().mapToLong(o -> o.attempts() - 1).sum()).isEqualTo(stats.resubmissions());
+        assertThat(summary.resubmitted()).isEqualTo(stats.resubmissions());
+        if (stats.resubmissions() > 0) {
+            assertThat(summary.toString()).contains(", " + stats.resubmissions() + " resubmitted in ");
+        }
     }
 
     @Test
@@ -118,6 +132,8 @@ class MembershipTest {
         ClusterRunStats stats = run300(client, outcomes, () -> cluster.members.get(2).getLifecycleService().terminate());
         assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
         assertThat(stats.resubmissions()).isPositive();
+        assertThat(summary.resubmitted()).isEqualTo(stats.resubmissions());
+        assertThat(outcomes).anyMatch(o -> o.attempts() > 1);
         assertThat(client.resubmissions()).isEqualTo(stats.resubmissions());
         System.out.println("client, member terminated: " + stats);
     }
