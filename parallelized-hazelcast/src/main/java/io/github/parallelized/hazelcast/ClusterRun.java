@@ -34,6 +34,7 @@ final class ClusterRun implements ProgressReporter {
     private final Map<String, LongAdder> completedByMember = new ConcurrentHashMap<>();
     private final Set<UUID> announcedLosses = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean cancelSent = new AtomicBoolean();
+    private volatile boolean finished;
 
     ClusterRun(ParallelizedCluster cluster, String function, String version) {
         this.cluster = cluster;
@@ -50,6 +51,7 @@ final class ClusterRun implements ProgressReporter {
 
     @Override
     public void onFinish(ProgressSnapshot snapshot, Summary summary) {
+        finished = true;
         Parallelized<?, ?> started = run;
         if (started != null && started.isCancelled()) {
             broadcastCancel();
@@ -75,14 +77,29 @@ final class ClusterRun implements ProgressReporter {
         if (started == null) {
             return;
         }
-        Map<String, Object> postfix = new LinkedHashMap<>(started.progress().snapshot().postfix());
-        postfix.put("members", cluster.dataMembers());
-        postfix.put("resubmitted", resubmissions.sum());
-        started.progress().setPostfix(postfix);
+        updatePostfix(started, resubmissions.sum());
         if (announcedLosses.add(member.getUuid())) {
             started.progress().write("Member " + address(member) + " lost (" + why.getClass().getSimpleName()
                     + "): its tasks of '" + function + "' are sent to the other members");
         }
+    }
+
+    /** A member joined or left: the postfix shows the data members now, while the run goes on. */
+    void membersChanged() {
+        Parallelized<?, ?> started = run;
+        if (started != null && !finished) {
+            updatePostfix(started, -1);
+        }
+    }
+
+    /** Sets {@code members} to the data members now, and {@code resubmitted} unless negative (kept as it is). */
+    private synchronized void updatePostfix(Parallelized<?, ?> started, long resubmitted) {
+        Map<String, Object> postfix = new LinkedHashMap<>(started.progress().snapshot().postfix());
+        postfix.put("members", cluster.dataMembers());
+        if (resubmitted >= 0) {
+            postfix.put("resubmitted", resubmitted);
+        }
+        started.progress().setPostfix(postfix);
     }
 
     /**

@@ -138,7 +138,8 @@ public final class ParallelizedCluster implements AutoCloseable {
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                // a new member is picked by the loads as soon as it is in the member list
+                // a new member is picked by the loads as soon as it is in the member list; the runs' postfix shows it
+                runsChangedMembers();
             }
 
             @Override
@@ -149,6 +150,7 @@ public final class ParallelizedCluster implements AutoCloseable {
                 if (memberSide != null) {
                     memberSide.submitterGone(gone);
                 }
+                runsChangedMembers();
             }
         });
         this.clientListener = member ? hazelcast.getClientService().addClientListener(new ClientListener() {
@@ -391,6 +393,15 @@ public final class ParallelizedCluster implements AutoCloseable {
     private <I, R> Parallelized.Builder<I, R> preset(ClusterRun run, Parallelized.Builder<I, R> builder) {
         return builder.numThreads(clusterThreads()).desc(run.function).threadNamePrefix("parallelized-cluster-")
                 .listener(run);
+    }
+
+    /** Refreshes the postfix of the runs that are still going (a membership event, on Hazelcast's event thread). */
+    private void runsChangedMembers() {
+        List<ClusterRun> tracked;
+        synchronized (runs) {
+            tracked = new ArrayList<>(runs.values());
+        }
+        tracked.forEach(ClusterRun::membersChanged);
     }
 
     void countResubmission() {

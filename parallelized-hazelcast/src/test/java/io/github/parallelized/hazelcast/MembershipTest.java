@@ -31,6 +31,8 @@ class MembershipTest {
     private TestCluster cluster;
     /** The summary of the last {@link #run300} run. */
     private Summary summary;
+    /** The {@link #run300} run going on. */
+    private volatile Parallelized<Integer, Integer> current;
 
     @BeforeEach
     void start() {
@@ -56,6 +58,7 @@ class MembershipTest {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("sleep",
                     IntStream.range(0, 300).mapToObj(i -> 20)).numThreads(inFlight).progress(ProgressReporter.none())
                     .start()) {
+                current = run;
                 Iterator<Outcome<Integer, Integer>> it = run.iterator();
                 for (int i = 0; i < 60; i++) {
                     outcomes.add(it.next());
@@ -102,8 +105,12 @@ class MembershipTest {
     void aMemberThatJoinsMidRunTakesWork() {
         List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
         ClusterRunStats stats = run300(ParallelizedCluster.on(cluster.members.get(0)), outcomes, () -> {
+            assertThat(current.progress().snapshot().postfix()).containsEntry("members", 3);
             HazelcastInstance joined = cluster.addMember();
             Functions.registerAll(ParallelizedCluster.on(joined));
+            // the run waits for its consumer meanwhile: still going, its postfix shows the member that joined
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Integer.valueOf(4).equals(current.progress().snapshot().postfix().get("members")));
         });
         assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
         String joinedAddress = "127.0.0.1:" + cluster.members.get(3).getCluster().getLocalMember().getAddress().getPort();
