@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.hazelcast.cluster.Member;
@@ -30,6 +30,7 @@ final class ClusterRun implements ProgressReporter {
     private final ParallelizedCluster cluster;
     private volatile Parallelized<?, ?> run;
     private final LongAdder submissions = new LongAdder();
+    private final AtomicLong taskIds = new AtomicLong();
     private final LongAdder resubmissions = new LongAdder();
     private final Map<String, LongAdder> completedByMember = new ConcurrentHashMap<>();
     private final Set<UUID> announcedLosses = ConcurrentHashMap.newKeySet();
@@ -56,6 +57,10 @@ final class ClusterRun implements ProgressReporter {
         if (started != null && started.isCancelled()) {
             broadcastCancel();
         }
+    }
+
+    long nextTaskId() {
+        return taskIds.getAndIncrement();
     }
 
     void submitted() {
@@ -103,15 +108,17 @@ final class ClusterRun implements ProgressReporter {
     }
 
     /**
-     * The worker waiting for {@code future} was interrupted: by the run's cancellation (then every member is told
-     * to drop the run), or by a per-task timeout (then only that task is cancelled, off the worker thread).
+     * The worker waiting for task {@code task} was interrupted: by the run's cancellation (then every member is told
+     * to drop the run), or by a per-task timeout (then only that task is cancelled, on the member that has it, off the
+     * worker thread: it does not start there, or its thread is interrupted, whether it travelled alone or in a batch).
+     * {@code member} is null when the task was never sent.
      */
-    void interrupted(Future<?> future) {
+    void interrupted(Member member, long task) {
         Parallelized<?, ?> started = run;
         if (started == null || started.isCancelled()) {
             broadcastCancel();
-        } else if (future != null) {
-            cluster.control(() -> future.cancel(true));
+        } else if (member != null) {
+            cluster.control(() -> cluster.controlExecutor().executeOnMember(new CancelRun(id, task), member));
         }
     }
 

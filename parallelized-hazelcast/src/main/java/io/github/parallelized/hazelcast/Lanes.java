@@ -42,12 +42,11 @@ final class Lanes {
         this.cluster = cluster;
     }
 
-    /** One task on its way: its answer, and the Hazelcast future of its batch when it travelled alone. */
+    /** One task on its way and its answer. */
     static final class Pending {
         final TaskEnvelope task;
         final Lane lane;
         final CompletableFuture<TaskResult> answer = new CompletableFuture<>();
-        volatile Future<?> alone;
 
         Pending(TaskEnvelope task, Lane lane) {
             this.task = task;
@@ -85,12 +84,14 @@ final class Lanes {
 
     /**
      * Takes back a task that still waits for a free thread (its worker was interrupted: the run was cancelled or
-     * the task timed out), so that it is never sent.
+     * the task timed out), so that it is never sent: true when it was taken back, false when it had left.
      */
-    void withdraw(Pending pending) {
+    boolean withdraw(Pending pending) {
         if (pending.lane.waiting.remove(pending)) {
             pending.lane.waitingCount.decrementAndGet();
+            return true;
         }
+        return false;
     }
 
     /** Sends what waits beside {@code answered}, if a lane is free: called by a worker after it got its answer. */
@@ -150,7 +151,6 @@ final class Lanes {
         try {
             if (batch.size() == 1) {
                 future = cluster.taskExecutor().submitToMember(batch.get(0).task, lane.member);
-                batch.get(0).alone = future;
             } else {
                 batched.add(batch.size());
                 List<TaskEnvelope> tasks = new ArrayList<>(batch.size());

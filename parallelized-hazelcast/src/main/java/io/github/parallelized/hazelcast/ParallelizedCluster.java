@@ -71,15 +71,17 @@ import io.github.parallelized.TaskFunction;
  * members have threads ({@code numThreads} above {@link #clusterThreads()}), the tasks that would only wait in a
  * member's queue wait on the submitter instead and travel together, several per round trip, run one after the other
  * on one member thread (each checked for cancellation before it starts). For tasks of well under a millisecond,
- * {@code numThreads(16 * cluster.clusterThreads())} is a good start. A per-task timeout interrupts a task sent
- * alone on its member; a batched one keeps its member thread until it ends (its outcome is the timeout all the
- * same).
+ * {@code numThreads(16 * cluster.clusterThreads())} is a good start. A per-task timeout cancels that task alone on
+ * its member (a targeted cancel on {@value #CONTROL_EXECUTOR}): it does not start there, or its thread is
+ * interrupted, whether it travelled alone or in a batch.
  *
  * <p><b>Execution is at least once.</b> When a member dies (crash, kill -9, network loss) or leaves, the tasks it
  * had queued or running are sent to the other members, up to {@value #MAX_RESUBMISSIONS} times per task. A task
  * that was running on the victim, or had finished there while its answer (or its batch's) was still on the way, may
- * have done its work before the crash: it runs again, so tasks must be idempotent. {@link #stats(Parallelized)} counts the resubmissions; the run's postfix shows them as
- * {@code resubmitted}. When a submitter dies, members drop its queued tasks and interrupt its running ones as soon
+ * have done its work before the crash: it runs again, so tasks must be idempotent. Each resubmission counts as one more
+ * {@link io.github.parallelized.Outcome#attempts() attempt} of its input and in
+ * {@link io.github.parallelized.Summary#resubmitted()}; {@link #stats(Parallelized)} counts them too, and the run's
+ * postfix shows them as {@code resubmitted} beside the data {@code members}. When a submitter dies, members drop its queued tasks and interrupt its running ones as soon
  * as Hazelcast sees it gone (a closed connection at once, a frozen process after the heartbeat timeout).
  *
  * <p>Thread-safe. One instance per Hazelcast instance ({@link #on} returns it); {@link #close()} detaches it.

@@ -30,7 +30,7 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
     @Override
     @SuppressWarnings("unchecked")
     public R apply(I input) throws Exception {
-        TaskEnvelope task = new TaskEnvelope(run.id, cluster.localUuid(), run.function, run.version, serialize(input));
+        TaskEnvelope task = new TaskEnvelope(run.id, run.nextTaskId(), cluster.localUuid(), run.function, run.version, serialize(input));
         Set<UUID> lost = Set.of();
         Set<UUID> refused = Set.of();
         for (int resubmissions = 0; ; resubmissions++) {
@@ -60,10 +60,8 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
                 run.completedOn(member);
                 return (R) result.unwrap(cluster.serialization(), run.function);
             } catch (InterruptedException e) {
-                if (pending != null) {
-                    cluster.lanes().withdraw(pending);
-                }
-                run.interrupted(pending == null ? null : pending.alone);
+                boolean sent = pending != null && !cluster.lanes().withdraw(pending);
+                run.interrupted(sent ? member : null, task.task);
                 throw e;
             } catch (ExecutionException e) {
                 loss = e.getCause() != null ? e.getCause() : e;

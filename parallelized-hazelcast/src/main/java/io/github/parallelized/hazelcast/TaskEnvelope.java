@@ -19,6 +19,8 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
     UUID run;
+    /** The task's number in its run, for a cancel of this task alone (its timeout). */
+    long task;
     UUID submitter;
     String function;
     String version;
@@ -29,8 +31,9 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
     TaskEnvelope() {
     }
 
-    TaskEnvelope(UUID run, UUID submitter, String function, String version, byte[] input) {
+    TaskEnvelope(UUID run, long task, UUID submitter, String function, String version, byte[] input) {
         this.run = run;
+        this.task = task;
         this.submitter = submitter;
         this.function = function;
         this.version = version;
@@ -59,6 +62,7 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(run.getMostSignificantBits());
         out.writeLong(run.getLeastSignificantBits());
+        out.writeLong(task);
         out.writeLong(submitter.getMostSignificantBits());
         out.writeLong(submitter.getLeastSignificantBits());
         out.writeString(function);
@@ -69,6 +73,7 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         run = new UUID(in.readLong(), in.readLong());
+        task = in.readLong();
         submitter = new UUID(in.readLong(), in.readLong());
         function = in.readString();
         version = in.readString();

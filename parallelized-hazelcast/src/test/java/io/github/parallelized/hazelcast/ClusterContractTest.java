@@ -3,9 +3,11 @@ package io.github.parallelized.hazelcast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -99,6 +101,30 @@ class ClusterContractTest {
         assertThat(outcomes).filteredOn(o -> o.input() == 1).singleElement().satisfies(o -> assertThat(o.result()).isOne());
         // the 10 s task does not keep its member's thread: the cancel reached it
         await().atMost(Duration.ofSeconds(5)).until(() -> Functions.FINISHED.get() - finishedBefore == 2);
+    }
+
+    @Test
+    void aTimeoutStopsATaskThatTravelledInABatchOnItsMember() {
+        long batchedBefore = submitter.lanes().batched();
+        int startedBefore = Functions.STARTED.get();
+        int finishedBefore = Functions.FINISHED.get();
+        // 12 short tasks take the 12 member threads; the 24 long ones wait on the submitter and leave in batches as
+        // those threads free: each batch's first task runs on its member, the others wait behind it in the batch
+        List<Integer> inputs = new ArrayList<>(Collections.nCopies(12, 100));
+        inputs.addAll(Collections.nCopies(24, 30_000));
+        List<Outcome<Integer, Integer>> outcomes = assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+                runAll(submitter.<Integer, Integer>of("sleep", inputs).numThreads(36).timeout(Duration.ofMillis(1_500))));
+        assertThat(outcomes).filteredOn(o -> o.input() == 100).hasSize(12).allMatch(Outcome::isSuccess);
+        assertThat(outcomes).filteredOn(o -> o.input() == 30_000).hasSize(24)
+                .allSatisfy(o -> assertThat(o.error()).isInstanceOf(java.util.concurrent.TimeoutException.class));
+        assertThat(submitter.lanes().batched() - batchedBefore).isPositive();
+        // every long task that started was interrupted, and the ones behind it in its batch never started: without
+        // the targeted cancel a batch would keep its member thread for 30 s per task
+        await().atMost(Duration.ofSeconds(10)).until(() -> Functions.FINISHED.get() - finishedBefore
+                == Functions.STARTED.get() - startedBefore);
+        assertThat(Functions.STARTED.get() - startedBefore).isLessThan(36);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.members.stream()
+                .allMatch(m -> ParallelizedCluster.on(m).memberSide().runningTasks() == 0));
     }
 
     @Test
