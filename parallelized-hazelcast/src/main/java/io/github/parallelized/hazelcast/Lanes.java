@@ -17,12 +17,17 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 
 /**
- * Sends tasks to a member in batches, one batch in flight per thread of the member's executor (a "lane"). While
- * a member has a free lane, a task goes at once, alone; when all its lanes are busy (more tasks in flight than the
- * member has threads, which would only wait in the member's queue anyway), the tasks wait here and leave together
- * as the next batch as soon as a lane frees, spread over the free lanes. One Hazelcast round trip then carries
- * several tasks, which is what makes small tasks fast; the member runs a batch's tasks one after the other on one
- * thread, each checked for cancellation before it starts.
+ * Sends tasks to a member in batches ({@link TaskBatch}), each a Hazelcast round trip, a limited number of them in
+ * flight per member; tasks that find the limit reached wait here and leave together in the next batch as soon as one
+ * is answered. The limit depends on how long the member says the tasks ran:
+ * <ul>
+ *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on): one batch per thread of the member's executor, so
+ *   that while the member has a free thread a task goes at once, alone; the member fans a batch out on its pool, so
+ *   its tasks run side by side;</li>
+ *   <li>short tasks: {@link #SHORT_TASK_BATCHES} batches per member, run one task after the other on one thread; the
+ *   tasks in flight then travel in a few large batches, which is what makes small tasks fast (a round trip costs
+ *   far more than a short task).</li>
+ * </ul>
  *
  * <p>Threads: tasks are queued and batches sent only on the submitter's worker threads (flat combining: whoever
  * finds the lane's flag free sends for everyone). The completion of a batch runs on Hazelcast's thread and only
@@ -31,7 +36,11 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  */
 final class Lanes {
 
-    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH = 256;
+    /** Tasks shorter than this on average, as their member measured them, are short (see the class comment). */
+    static final long SHORT_TASK_NANOS = 200_000;
+    /** Batches in flight per member for short tasks: one on the way while the other is answered. */
+    static final int SHORT_TASK_BATCHES = 2;
 
     private final ParallelizedCluster cluster;
     private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
@@ -61,17 +70,53 @@ final class Lanes {
         final AtomicInteger waitingCount = new AtomicInteger();
         final AtomicInteger busy = new AtomicInteger();
         final AtomicBoolean sending = new AtomicBoolean();
+        /** The mean time of this member's last tasks, a moving average; negative until the first answer. */
+        volatile long taskNanos = -1;
         volatile boolean gone;
 
-        Lane(Member member, int threads) {
+        /** This submitter's tasks for the member, waiting here or in flight. */
+        final MemberLoads.Load load;
+
+        Lane(Member member, MemberLoads.Load load) {
             this.member = member;
-            this.threads = Math.max(1, threads);
+            this.load = load;
+            this.threads = Math.max(1, load.poolSize);
+        }
+
+        boolean shortTasks() {
+            long nanos = taskNanos;
+            return nanos >= 0 && nanos < SHORT_TASK_NANOS;
+        }
+
+        int maxBatches() {
+            return shortTasks() ? Math.min(SHORT_TASK_BATCHES, threads) : threads;
+        }
+
+        /**
+         * Whether a batch may leave now, {@code busy} batches being in flight: below the limit, and for short tasks
+         * only when none is in flight or about half of the member's tasks wait here (otherwise the first task woken by
+         * an answer would leave alone, and the batches would shrink to one task each; those that wait leave when the
+         * batch in flight is answered).
+         */
+        boolean canSend(int busy) {
+            if (!shortTasks()) {
+                return busy < threads;
+            }
+            return busy < Math.min(SHORT_TASK_BATCHES, threads)
+                    && (busy == 0 || waitingCount.get() >= Math.max(1, load.inFlight.get() / SHORT_TASK_BATCHES));
+        }
+
+        /** Folds a batch's figures into the moving average (racy on purpose: a lost update costs nothing). */
+        void measured(long runNanos, int tasks) {
+            long mean = runNanos / Math.max(1, tasks);
+            long before = taskNanos;
+            taskNanos = before < 0 ? mean : before - before / 4 + mean / 4;
         }
     }
 
     Pending send(Member member, TaskEnvelope task) {
         Lane lane = lanes.computeIfAbsent(member.getUuid(),
-                uuid -> new Lane(member, cluster.loads().load(member).poolSize));
+                uuid -> new Lane(member, cluster.loads().load(member)));
         Pending pending = new Pending(task, lane);
         lane.waiting.add(pending);
         lane.waitingCount.incrementAndGet();
@@ -122,11 +167,11 @@ final class Lanes {
     }
 
     private void flush(Lane lane) {
-        while (lane.waitingCount.get() > 0 && lane.busy.get() < lane.threads && lane.sending.compareAndSet(false, true)) {
+        while (lane.waitingCount.get() > 0 && lane.canSend(lane.busy.get()) && lane.sending.compareAndSet(false, true)) {
             try {
                 int busy;
-                while (lane.waitingCount.get() > 0 && (busy = lane.busy.get()) < lane.threads) {
-                    int free = lane.threads - busy;
+                while (lane.waitingCount.get() > 0 && lane.canSend(busy = lane.busy.get())) {
+                    int free = Math.max(1, lane.maxBatches() - busy);
                     int size = Math.min(MAX_BATCH, (lane.waitingCount.get() + free - 1) / free);
                     List<Pending> batch = new ArrayList<>(size);
                     Pending next;
@@ -149,14 +194,12 @@ final class Lanes {
     private void submit(Lane lane, List<Pending> batch) {
         Future<?> future;
         try {
-            if (batch.size() == 1) {
-                future = cluster.taskExecutor().submitToMember(batch.get(0).task, lane.member);
-            } else {
+            if (batch.size() > 1) {
                 batched.add(batch.size());
-                List<TaskEnvelope> tasks = new ArrayList<>(batch.size());
-                batch.forEach(p -> tasks.add(p.task));
-                future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks), lane.member);
             }
+            List<TaskEnvelope> tasks = new ArrayList<>(batch.size());
+            batch.forEach(p -> tasks.add(p.task));
+            future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks, !lane.shortTasks()), lane.member);
         } catch (RuntimeException e) {
             answered(lane, batch, null, e);
             return;
@@ -178,12 +221,12 @@ final class Lanes {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             batch.forEach(p -> p.answer.completeExceptionally(cause));
-        } else if (result instanceof TaskBatch.Results results) {
+        } else {
+            TaskBatch.Results results = (TaskBatch.Results) result;
+            lane.measured(results.runNanos, batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).answer.complete(results.results.get(i));
             }
-        } else {
-            batch.get(0).answer.complete((TaskResult) result);
         }
     }
 }

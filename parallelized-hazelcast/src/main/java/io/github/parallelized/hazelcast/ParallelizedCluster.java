@@ -67,13 +67,14 @@ import io.github.parallelized.TaskFunction;
  * {@code numThreads} is the number of its tasks in flight across the cluster; the default is the pool sizes of
  * the data members added up. Cancellation is broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
  *
- * <p><b>Small tasks:</b> each task sent alone costs a Hazelcast round trip. With more tasks in flight than the
- * members have threads ({@code numThreads} above {@link #clusterThreads()}), the tasks that would only wait in a
- * member's queue wait on the submitter instead and travel together, several per round trip, run one after the other
- * on one member thread (each checked for cancellation before it starts). For tasks of well under a millisecond,
- * {@code numThreads(16 * cluster.clusterThreads())} is a good start. A per-task timeout cancels that task alone on
- * its member (a targeted cancel on {@value #CONTROL_EXECUTOR}): it does not start there, or its thread is
- * interrupted, whether it travelled alone or in a batch.
+ * <p><b>Small tasks:</b> tasks travel in batches, several per Hazelcast round trip. Until a member has said how long
+ * its tasks run, and for tasks from 0.2 ms on, a task goes at once while the member has a free executor thread, and
+ * those beyond wait on the submitter and leave together as a thread frees; the member runs a batch's tasks side by
+ * side on its pool. Shorter tasks travel in at most two batches per member at a time, run one after the other (a
+ * round trip costs far more than such a task). More tasks in flight make larger batches: for tasks of well under a
+ * millisecond, {@code numThreads(4 * cluster.clusterThreads())} or more is a good start. A per-task timeout
+ * cancels that task alone on its member (a targeted cancel on {@value #CONTROL_EXECUTOR}): it does not start there,
+ * or its thread is interrupted, whether it travelled alone or in a batch.
  *
  * <p><b>Execution is at least once.</b> When a member dies (crash, kill -9, network loss) or leaves, the tasks it
  * had queued or running are sent to the other members, up to {@value #MAX_RESUBMISSIONS} times per task. A task

@@ -62,22 +62,39 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeLong(run.getMostSignificantBits());
         out.writeLong(run.getLeastSignificantBits());
-        out.writeLong(task);
         out.writeLong(submitter.getMostSignificantBits());
         out.writeLong(submitter.getLeastSignificantBits());
         out.writeString(function);
         out.writeString(version);
-        out.writeByteArray(input);
+        writeTask(out);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         run = new UUID(in.readLong(), in.readLong());
-        task = in.readLong();
         submitter = new UUID(in.readLong(), in.readLong());
         function = in.readString();
         version = in.readString();
+        readTask(in);
+    }
+
+    /** The task's own part, without the header that a batch writes once for several tasks of one run. */
+    void writeTask(ObjectDataOutput out) throws IOException {
+        out.writeLong(task);
+        out.writeByteArray(input);
+    }
+
+    void readTask(ObjectDataInput in) throws IOException {
+        task = in.readLong();
         input = in.readByteArray();
+    }
+
+    /** Takes the header (run, submitter, function, version) of the task before it in a batch. */
+    void sameHeaderAs(TaskEnvelope previous) {
+        run = previous.run;
+        submitter = previous.submitter;
+        function = previous.function;
+        version = previous.version;
     }
 
     @Override

@@ -109,7 +109,7 @@ class ClusterContractTest {
         int startedBefore = Functions.STARTED.get();
         int finishedBefore = Functions.FINISHED.get();
         // 12 short tasks take the 12 member threads; the 24 long ones wait on the submitter and leave in batches as
-        // those threads free: each batch's first task runs on its member, the others wait behind it in the batch
+        // those threads free: each batch fans out on its member's pool, the tasks that find no free thread wait in it
         List<Integer> inputs = new ArrayList<>(Collections.nCopies(12, 100));
         inputs.addAll(Collections.nCopies(24, 30_000));
         List<Outcome<Integer, Integer>> outcomes = assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
@@ -118,11 +118,10 @@ class ClusterContractTest {
         assertThat(outcomes).filteredOn(o -> o.input() == 30_000).hasSize(24)
                 .allSatisfy(o -> assertThat(o.error()).isInstanceOf(java.util.concurrent.TimeoutException.class));
         assertThat(submitter.lanes().batched() - batchedBefore).isPositive();
-        // every long task that started was interrupted, and the ones behind it in its batch never started: without
-        // the targeted cancel a batch would keep its member thread for 30 s per task
+        // every long task that started was interrupted (a waiting one may start before its own cancel arrives, then it
+        // is interrupted too): without the targeted cancel a batch would keep its member threads for 30 s per task
         await().atMost(Duration.ofSeconds(10)).until(() -> Functions.FINISHED.get() - finishedBefore
                 == Functions.STARTED.get() - startedBefore);
-        assertThat(Functions.STARTED.get() - startedBefore).isLessThan(36);
         await().atMost(Duration.ofSeconds(10)).until(() -> cluster.members.stream()
                 .allMatch(m -> ParallelizedCluster.on(m).memberSide().runningTasks() == 0));
     }
