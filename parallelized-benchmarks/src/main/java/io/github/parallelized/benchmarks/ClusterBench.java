@@ -41,6 +41,16 @@ final class ClusterBench {
     static final List<String> ROWS = List.of("sleep local", "sleep cluster", "sleep cluster x2", "noop local",
             "noop cluster", "noop cluster x4", "noop cluster x16");
 
+    /** {@link #ROWS}, plus one with virtual worker threads on the submitter where they exist (Java 21+). */
+    static List<String> rows() {
+        if (!VirtualExecutors.available()) {
+            return ROWS;
+        }
+        List<String> rows = new ArrayList<>(ROWS);
+        rows.add("noop cluster x4 virtual");
+        return rows;
+    }
+
     private ClusterBench() {
     }
 
@@ -76,7 +86,7 @@ final class ClusterBench {
             ParallelizedCluster cluster = ParallelizedCluster.on(members.client());
             int threads = cluster.clusterThreads();
             Map<String, List<Double>> millis = new HashMap<>();
-            List<String> order = ROWS;
+            List<String> order = rows();
             for (int round = 0; round < warmups + rounds; round++) {
                 boolean measured = round >= warmups;
                 for (int k = 0; k < order.size(); k++) {
@@ -93,6 +103,8 @@ final class ClusterBench {
                         case "noop cluster" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)));
                         case "noop cluster x4" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks))
                                 .numThreads(4 * threads));
+                        case "noop cluster x4 virtual" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks))
+                                .virtualThreads().numThreads(4 * threads));
                         default -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)).numThreads(16 * threads));
                     };
                     double ms = (System.nanoTime() - t0) / 1e6;
@@ -117,8 +129,8 @@ final class ClusterBench {
                 double median = Report.median(millis.get(row).stream().mapToDouble(Double::doubleValue).toArray());
                 double local = Report.median(millis.get(workload + " local").stream().mapToDouble(Double::doubleValue)
                         .toArray());
-                int inFlight = row.endsWith("x16") ? 16 * threads : row.endsWith("x4") ? 4 * threads
-                        : row.endsWith("x2") ? 2 * threads : threads;
+                int inFlight = row.contains("x16") ? 16 * threads : row.contains("x4") ? 4 * threads
+                        : row.contains("x2") ? 2 * threads : threads;
                 out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.2fx |%n",
                         workload.equals("sleep") ? tasks + " x 10 ms" : tasks + " noop",
                         row.substring(workload.length() + 1), inFlight, median, tasks / median * 1000, local / median);

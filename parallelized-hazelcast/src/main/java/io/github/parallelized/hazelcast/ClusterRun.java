@@ -28,11 +28,14 @@ final class ClusterRun implements ProgressReporter {
     final String function;
     final String version;
     private final ParallelizedCluster cluster;
+    /** How long this function's tasks run on the members (shared by its runs): how they travel. */
+    final Lanes.TaskTimes times;
     private volatile Parallelized<?, ?> run;
     private final LongAdder submissions = new LongAdder();
     private final AtomicLong taskIds = new AtomicLong();
     private final LongAdder resubmissions = new LongAdder();
-    private final Map<String, LongAdder> completedByMember = new ConcurrentHashMap<>();
+    /** Keyed by the member itself (its address is formatted for {@link #stats} only, not once per task). */
+    private final Map<Member, LongAdder> completedByMember = new ConcurrentHashMap<>();
     private final Set<UUID> announcedLosses = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean cancelSent = new AtomicBoolean();
     private volatile boolean finished;
@@ -41,6 +44,7 @@ final class ClusterRun implements ProgressReporter {
         this.cluster = cluster;
         this.function = function;
         this.version = version;
+        this.times = cluster.lanes().times(function);
     }
 
     @Override
@@ -68,7 +72,11 @@ final class ClusterRun implements ProgressReporter {
     }
 
     void completedOn(Member member) {
-        completedByMember.computeIfAbsent(address(member), a -> new LongAdder()).increment();
+        LongAdder count = completedByMember.get(member);
+        if (count == null) {
+            count = completedByMember.computeIfAbsent(member, m -> new LongAdder());
+        }
+        count.increment();
     }
 
     /**
@@ -130,7 +138,7 @@ final class ClusterRun implements ProgressReporter {
 
     ClusterRunStats stats(String runId) {
         Map<String, Long> completed = new LinkedHashMap<>();
-        completedByMember.forEach((member, count) -> completed.put(member, count.sum()));
+        completedByMember.forEach((member, count) -> completed.merge(address(member), count.sum(), Long::sum));
         return new ClusterRunStats(runId, function, submissions.sum(), resubmissions.sum(), completed);
     }
 

@@ -19,7 +19,8 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 /**
  * Sends tasks to a member in batches ({@link TaskBatch}), each a Hazelcast round trip, a limited number of them in
  * flight per member; tasks that find the limit reached wait here and leave together in the next batch as soon as one
- * is answered. The limit depends on how long the member says the tasks ran:
+ * is answered. The limit depends on how long the function's tasks ran, as the members measured them
+ * ({@link TaskTimes}):
  * <ul>
  *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on): one batch per thread of the member's executor, so
  *   that while the member has a free thread a task goes at once, alone; the member fans a batch out on its pool, so
@@ -57,7 +58,11 @@ final class Lanes {
         final Lane lane;
         final CompletableFuture<TaskResult> answer = new CompletableFuture<>();
 
-        Pending(TaskEnvelope task, Lane lane) {
+        /** How long tasks of this function run, which decides how this task travels. */
+        final TaskTimes times;
+
+        Pending(TaskEnvelope task, Lane lane, TaskTimes times) {
+            this.times = times;
             this.task = task;
             this.lane = lane;
         }
@@ -70,8 +75,8 @@ final class Lanes {
         final AtomicInteger waitingCount = new AtomicInteger();
         final AtomicInteger busy = new AtomicInteger();
         final AtomicBoolean sending = new AtomicBoolean();
-        /** The mean time of this member's last tasks, a moving average; negative until the first answer. */
-        volatile long taskNanos = -1;
+        /** The times of the function whose task came last: they decide how the tasks waiting here travel. */
+        volatile TaskTimes recent;
         volatile boolean gone;
 
         /** This submitter's tasks for the member, waiting here or in flight. */
@@ -84,8 +89,8 @@ final class Lanes {
         }
 
         boolean shortTasks() {
-            long nanos = taskNanos;
-            return nanos >= 0 && nanos < SHORT_TASK_NANOS;
+            TaskTimes times = recent;
+            return times != null && times.isShort();
         }
 
         int maxBatches() {
@@ -106,18 +111,42 @@ final class Lanes {
                     && (busy == 0 || waitingCount.get() >= Math.max(1, load.inFlight.get() / SHORT_TASK_BATCHES));
         }
 
-        /** Folds a batch's figures into the moving average (racy on purpose: a lost update costs nothing). */
+
+    }
+
+    /**
+     * How long one function's tasks run on the members, as they measure them: a moving average, per function name
+     * (not per member or run), so that a run of another function, or the next run of this one, travels as it should
+     * from its first task. Racy on purpose: a lost update costs nothing.
+     */
+    static final class TaskTimes {
+        /** The mean time of the last tasks; negative until the first answer. */
+        private volatile long nanos = -1;
+
+        boolean isShort() {
+            long mean = nanos;
+            return mean >= 0 && mean < SHORT_TASK_NANOS;
+        }
+
         void measured(long runNanos, int tasks) {
             long mean = runNanos / Math.max(1, tasks);
-            long before = taskNanos;
-            taskNanos = before < 0 ? mean : before - before / 4 + mean / 4;
+            long before = nanos;
+            nanos = before < 0 ? mean : before - before / 4 + mean / 4;
         }
     }
 
-    Pending send(Member member, TaskEnvelope task) {
+    private final Map<String, TaskTimes> times = new ConcurrentHashMap<>();
+
+    /** The times of a function, for a run to keep (one look-up per run, not per task). */
+    TaskTimes times(String function) {
+        return times.computeIfAbsent(function, f -> new TaskTimes());
+    }
+
+    Pending send(Member member, TaskEnvelope task, TaskTimes taskTimes) {
         Lane lane = lanes.computeIfAbsent(member.getUuid(),
                 uuid -> new Lane(member, cluster.loads().load(member)));
-        Pending pending = new Pending(task, lane);
+        Pending pending = new Pending(task, lane, taskTimes);
+        lane.recent = taskTimes;
         lane.waiting.add(pending);
         lane.waitingCount.incrementAndGet();
         if (lane.gone) {
@@ -199,7 +228,8 @@ final class Lanes {
             }
             List<TaskEnvelope> tasks = new ArrayList<>(batch.size());
             batch.forEach(p -> tasks.add(p.task));
-            future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks, !lane.shortTasks()), lane.member);
+            boolean shortTasks = batch.get(0).times.isShort();
+            future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks, !shortTasks), lane.member);
         } catch (RuntimeException e) {
             answered(lane, batch, null, e);
             return;
@@ -223,7 +253,7 @@ final class Lanes {
             batch.forEach(p -> p.answer.completeExceptionally(cause));
         } else {
             TaskBatch.Results results = (TaskBatch.Results) result;
-            lane.measured(results.runNanos, batch.size());
+            batch.get(0).times.measured(results.runNanos, batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).answer.complete(results.results.get(i));
             }

@@ -93,6 +93,14 @@ public final class ParallelizedCluster implements AutoCloseable {
     public static final String EXECUTOR = "parallelized";
     /** The name of the Hazelcast executor of cancel broadcasts, apart so that they never wait behind tasks. */
     public static final String CONTROL_EXECUTOR = "parallelized-control";
+    /**
+     * Whether a cluster run's workers on the submitter are virtual threads by default: on Java 24 and later (where a
+     * virtual thread no longer pins its carrier in {@code synchronized}). They only wait for members' answers, and a
+     * platform thread's wake-up per answer is what limits small tasks on the submitter: no-op tasks went from about
+     * 86,000 to 170,000 per second here with virtual workers.
+     */
+    public static final boolean VIRTUAL_WORKERS = Runtime.version().feature() >= 24;
+
     /** How many times one task is sent again after losing its member before it fails. */
     public static final int MAX_RESUBMISSIONS = 5;
 
@@ -141,13 +149,15 @@ public final class ParallelizedCluster implements AutoCloseable {
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
-                // a new member is picked by the loads as soon as it is in the member list; the runs' postfix shows it
+                // a new member is picked by the loads as soon as they see it; the runs' postfix shows it
+                loads.refresh();
                 runsChangedMembers();
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
                 UUID gone = event.getMember().getUuid();
+                loads.refresh();
                 loads.forget(gone);
                 lanes.forget(gone);
                 if (memberSide != null) {
@@ -156,6 +166,7 @@ public final class ParallelizedCluster implements AutoCloseable {
                 runsChangedMembers();
             }
         });
+        loads.refresh(); // a member that joined before the listener was added
         this.clientListener = member ? hazelcast.getClientService().addClientListener(new ClientListener() {
             @Override
             public void clientConnected(Client client) {
@@ -236,7 +247,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     /**
      * Begins to describe a cluster run of the function registered as {@code name} over the inputs of an
      * {@link Iterable}. The builder is the core's, so every option keeps its meaning; it comes preset with
-     * {@code numThreads} = the data members' pool sizes added up and {@code desc} = the name.
+     * {@code numThreads} = the data members' pool sizes added up, {@code desc} = the name, and on Java 24 and later
+     * {@code virtualThreads()} (see {@link #VIRTUAL_WORKERS}; {@code executor(...)} replaces it).
      *
      * @param name  the registered name, not null
      * @param tasks the inputs, not null; read lazily on this submitter
@@ -394,6 +406,9 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     private <I, R> Parallelized.Builder<I, R> preset(ClusterRun run, Parallelized.Builder<I, R> builder) {
+        if (VIRTUAL_WORKERS) {
+            builder.virtualThreads();
+        }
         return builder.numThreads(clusterThreads()).desc(run.function).threadNamePrefix("parallelized-cluster-")
                 .listener(run);
     }

@@ -43,7 +43,7 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
             Lanes.Pending pending = null;
             try {
                 run.submitted();
-                pending = cluster.lanes().send(member, task);
+                pending = cluster.lanes().send(member, task, run.times);
                 TaskResult result;
                 try {
                     result = pending.answer.get();

@@ -20,7 +20,9 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
  * One or more tasks for one member in one round trip (see {@link Lanes}), each run exactly as a task sent alone
  * (cancellation checked before each). Short tasks run one after the other on the executor thread that took the
  * batch; otherwise ({@link #parallel}) the batch fans out: helpers on the same executor pool take tasks from it
- * too, so that the batch's tasks run side by side, bounded by the pool's size as any task. The answer carries all
+ * too, so that the batch's tasks run side by side, bounded by the pool's size as any task. Either way the answers
+ * come back together, when the batch's last task has ended: a long task among short ones delays the answers of its
+ * batch (a per-task timeout bounds that). The answer carries all
  * results at once, and the time the tasks ran, which tells the submitter how to send the next ones.
  *
  * <p>On the wire the run, submitter, function and version of a task are written only when they differ from the

@@ -104,6 +104,17 @@ class ClusterContractTest {
     }
 
     @Test
+    void howTasksTravelIsLearntPerFunctionNotCarriedOverFromAnother() {
+        runAll(submitter.<Integer, Integer>of("square", IntStream.range(0, 300).boxed()).numThreads(48));
+        assertThat(submitter.lanes().times("square").isShort()).isTrue();
+        // a function never run before is not taken for short because another one is: its first tasks go out at once,
+        // one per free member thread, and a batch of them runs side by side
+        assertThat(submitter.lanes().times("never-run").isShort()).isFalse();
+        runAll(submitter.<Integer, Integer>of("sleep", Collections.nCopies(24, 50)).numThreads(24));
+        assertThat(submitter.lanes().times("sleep").isShort()).isFalse();
+    }
+
+    @Test
     void aTimeoutStopsATaskThatTravelledInABatchOnItsMember() {
         long batchedBefore = submitter.lanes().batched();
         int startedBefore = Functions.STARTED.get();
