@@ -17,17 +17,18 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 
 /**
- * Sends tasks to a member in batches ({@link TaskBatch}), each a Hazelcast round trip, a limited number of them in
- * flight per member; tasks that find the limit reached wait here and leave together in the next batch as soon as one
- * is answered. The limit depends on how long the function's tasks ran, as the members measured them
- * ({@link TaskTimes}):
+ * Sends tasks to a member ({@link TaskBatch}, each a Hazelcast round trip), depending on how long the function's
+ * tasks ran, as the members measured them ({@link TaskTimes}):
  * <ul>
- *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on): one batch per thread of the member's executor, so
- *   that while the member has a free thread a task goes at once, alone; the member fans a batch out on its pool, so
- *   its tasks run side by side;</li>
- *   <li>short tasks: {@link #SHORT_TASK_BATCHES} batches per member, run one task after the other on one thread; the
- *   tasks in flight then travel in a few large batches, which is what makes small tasks fast (a round trip costs
- *   far more than a short task).</li>
+ *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on): each task at once, alone, so that it runs as soon
+ *   as a member thread is free and its answer comes back as soon as it ends (a round trip costs little beside such a
+ *   task; with more tasks in flight than member threads, the next ones wait in the member's queue, which hides the
+ *   round trip);</li>
+ *   <li>short tasks: at most {@link #SHORT_TASK_BATCHES} batches in flight per member, run one task after the other
+ *   on one member thread; the tasks that find the limit reached wait here and leave together in the next batch. The
+ *   tasks in flight then travel in a few large batches, which is what makes small tasks fast (a round trip costs far
+ *   more than a short task). The answers of a batch come back together: a long task among short ones delays those
+ *   of its batch (a per-task timeout bounds that).</li>
  * </ul>
  *
  * <p>Threads: tasks are queued and batches sent only on the submitter's worker threads (flat combining: whoever
@@ -42,6 +43,8 @@ final class Lanes {
     static final long SHORT_TASK_NANOS = 200_000;
     /** Batches in flight per member for short tasks: one on the way while the other is answered. */
     static final int SHORT_TASK_BATCHES = 2;
+    /** The most one batch's mean adds to a function's {@link TaskTimes}. */
+    static final long SAMPLE_CAP_NANOS = 5_000_000;
 
     private final ParallelizedCluster cluster;
     private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
@@ -93,19 +96,15 @@ final class Lanes {
             return times != null && times.isShort();
         }
 
-        int maxBatches() {
-            return shortTasks() ? Math.min(SHORT_TASK_BATCHES, threads) : threads;
-        }
-
         /**
-         * Whether a batch may leave now, {@code busy} batches being in flight: below the limit, and for short tasks
-         * only when none is in flight or about half of the member's tasks wait here (otherwise the first task woken by
-         * an answer would leave alone, and the batches would shrink to one task each; those that wait leave when the
-         * batch in flight is answered).
+         * Whether a batch may leave now, {@code busy} batches being in flight: always for long tasks; for short ones
+         * below the limit, and only when none is in flight or about half of the member's tasks wait here (otherwise
+         * the first task woken by an answer would leave alone, and the batches would shrink to one task each; those
+         * that wait leave when the batch in flight is answered).
          */
-        boolean canSend(int busy) {
-            if (!shortTasks()) {
-                return busy < threads;
+        boolean canSend(int busy, boolean shortTasks) {
+            if (!shortTasks) {
+                return true;
             }
             return busy < Math.min(SHORT_TASK_BATCHES, threads)
                     && (busy == 0 || waitingCount.get() >= Math.max(1, load.inFlight.get() / SHORT_TASK_BATCHES));
@@ -129,7 +128,9 @@ final class Lanes {
         }
 
         void measured(long runNanos, int tasks) {
-            long mean = runNanos / Math.max(1, tasks);
+            // capped, so that one task descheduled for a while on a busy member does not make a short function long
+            // for many batches (a capped long one is still far above the threshold)
+            long mean = Math.min(runNanos / Math.max(1, tasks), SAMPLE_CAP_NANOS);
             long before = nanos;
             nanos = before < 0 ? mean : before - before / 4 + mean / 4;
         }
@@ -196,12 +197,15 @@ final class Lanes {
     }
 
     private void flush(Lane lane) {
-        while (lane.waitingCount.get() > 0 && lane.canSend(lane.busy.get()) && lane.sending.compareAndSet(false, true)) {
+        while (lane.waitingCount.get() > 0 && lane.canSend(lane.busy.get(), lane.shortTasks())
+                && lane.sending.compareAndSet(false, true)) {
             try {
                 int busy;
-                while (lane.waitingCount.get() > 0 && lane.canSend(busy = lane.busy.get())) {
-                    int free = Math.max(1, lane.maxBatches() - busy);
-                    int size = Math.min(MAX_BATCH, (lane.waitingCount.get() + free - 1) / free);
+                boolean shortTasks;
+                while (lane.waitingCount.get() > 0
+                        && lane.canSend(busy = lane.busy.get(), shortTasks = lane.shortTasks())) {
+                    int free = Math.max(1, Math.min(SHORT_TASK_BATCHES, lane.threads) - busy);
+                    int size = shortTasks ? Math.min(MAX_BATCH, (lane.waitingCount.get() + free - 1) / free) : 1;
                     List<Pending> batch = new ArrayList<>(size);
                     Pending next;
                     while (batch.size() < size && (next = lane.waiting.poll()) != null) {
@@ -228,8 +232,7 @@ final class Lanes {
             }
             List<TaskEnvelope> tasks = new ArrayList<>(batch.size());
             batch.forEach(p -> tasks.add(p.task));
-            boolean shortTasks = batch.get(0).times.isShort();
-            future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks, !shortTasks), lane.member);
+            future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks), lane.member);
         } catch (RuntimeException e) {
             answered(lane, batch, null, e);
             return;

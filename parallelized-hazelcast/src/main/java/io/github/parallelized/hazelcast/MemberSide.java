@@ -5,14 +5,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.instance.impl.HazelcastInstanceImpl;
-import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import com.hazelcast.internal.serialization.SerializationService;
-import com.hazelcast.spi.impl.executionservice.ExecutionService;
 
 /**
  * What a member keeps to run cluster tasks: the registry of functions, the runs that have tasks running here,
@@ -43,38 +39,13 @@ final class MemberSide {
     /** Single tasks cancelled by their submitter (their timeout), wherever they wait: alone or in a batch. */
     private final Map<TaskKey, Long> cancelledTasks = new ConcurrentHashMap<>();
     private final Map<UUID, RunningTasks> running = new ConcurrentHashMap<>();
-    /** The member's {@value ParallelizedCluster#EXECUTOR} pool, for the helpers of a fanned-out batch; null if unknown. */
-    private final Executor pool;
 
     MemberSide(TaskRegistry registry, HazelcastInstance member) {
         this.registry = registry;
         this.serialization = TaskResult.serialization(member);
         this.address = String.valueOf(member.getCluster().getLocalMember().getAddress());
-        this.pool = executorPool(member);
     }
 
-    /**
-     * The thread pool of the member's {@value ParallelizedCluster#EXECUTOR} executor, through Hazelcast's internal
-     * execution service (the same pool, sized by the same configuration, so that a batch's helpers count against the
-     * pool size like any task); null when this instance does not expose it, then batches run one task after the other.
-     */
-    private static Executor executorPool(HazelcastInstance member) {
-        try {
-            HazelcastInstanceImpl impl = member instanceof HazelcastInstanceProxy proxy ? proxy.getOriginal()
-                    : member instanceof HazelcastInstanceImpl direct ? direct : null;
-            if (impl == null) {
-                return null;
-            }
-            ExecutionService executions = impl.node.getNodeEngine().getExecutionService();
-            return task -> executions.execute(ParallelizedCluster.EXECUTOR, task);
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
-    }
-
-    Executor pool() {
-        return pool;
-    }
 
     static MemberSide of(HazelcastInstance member) {
         Object cluster = member.getUserContext().get(USER_CONTEXT_KEY);
@@ -164,6 +135,10 @@ final class MemberSide {
             });
             return tasks;
         });
+    }
+
+    boolean isCancelled(UUID run, long task) {
+        return cancelledTasks.containsKey(new TaskKey(run, task));
     }
 
     /** A member or client left: its queued tasks will not start, its running ones are interrupted. */

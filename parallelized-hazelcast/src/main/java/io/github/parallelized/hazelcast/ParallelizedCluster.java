@@ -67,12 +67,12 @@ import io.github.parallelized.TaskFunction;
  * {@code numThreads} is the number of its tasks in flight across the cluster; the default is the pool sizes of
  * the data members added up. Cancellation is broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
  *
- * <p><b>Small tasks:</b> tasks travel in batches, several per Hazelcast round trip. Until a member has said how long
- * its tasks run, and for tasks from 0.2 ms on, a task goes at once while the member has a free executor thread, and
- * those beyond wait on the submitter and leave together as a thread frees; the member runs a batch's tasks side by
- * side on its pool. Shorter tasks travel in at most two batches per member at a time, run one after the other (a
- * round trip costs far more than such a task). More tasks in flight make larger batches: for tasks of well under a
- * millisecond, {@code numThreads(4 * cluster.clusterThreads())} or more is a good start. A per-task timeout
+ * <p><b>Small tasks:</b> the members say how long a function's tasks ran. Until they have, and for tasks from
+ * 0.2 ms on, each task goes at once, alone (one Hazelcast round trip each). Shorter tasks travel in batches, at most
+ * two per member at a time, run one after the other there (a round trip costs far more than such a task); a batch's
+ * answers come back together, so a long task among short ones delays those of its batch. More tasks in flight make
+ * larger batches: for tasks of well under a millisecond, {@code numThreads(4 * cluster.clusterThreads())} or more
+ * is a good start. A per-task timeout
  * cancels that task alone on its member (a targeted cancel on {@value #CONTROL_EXECUTOR}): it does not start there,
  * or its thread is interrupted, whether it travelled alone or in a batch.
  *

@@ -4,11 +4,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
@@ -17,12 +12,9 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 /**
- * One or more tasks for one member in one round trip (see {@link Lanes}), each run exactly as a task sent alone
- * (cancellation checked before each). Short tasks run one after the other on the executor thread that took the
- * batch; otherwise ({@link #parallel}) the batch fans out: helpers on the same executor pool take tasks from it
- * too, so that the batch's tasks run side by side, bounded by the pool's size as any task. Either way the answers
- * come back together, when the batch's last task has ended: a long task among short ones delays the answers of its
- * batch (a per-task timeout bounds that). The answer carries all
+ * One or more tasks for one member in one round trip (see {@link Lanes}), run one after the other on the executor
+ * thread that took the batch, each exactly as a task sent alone (cancellation checked before each). The answers come
+ * back together, with the time the tasks ran, which tells the submitter how to send the next ones. The answer carries all
  * results at once, and the time the tasks ran, which tells the submitter how to send the next ones.
  *
  * <p>On the wire the run, submitter, function and version of a task are written only when they differ from the
@@ -31,16 +23,13 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 final class TaskBatch implements Callable<TaskBatch.Results>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private List<TaskEnvelope> tasks;
-    /** Fan out on the member's pool: the tasks are not known to be short. */
-    private boolean parallel;
     private transient HazelcastInstance member;
 
     TaskBatch() {
     }
 
-    TaskBatch(List<TaskEnvelope> tasks, boolean parallel) {
+    TaskBatch(List<TaskEnvelope> tasks) {
         this.tasks = tasks;
-        this.parallel = parallel;
     }
 
     @Override
@@ -49,67 +38,21 @@ final class TaskBatch implements Callable<TaskBatch.Results>, IdentifiedDataSeri
     }
 
     @Override
-    public Results call() throws InterruptedException {
-        TaskEnvelope[] all = tasks.toArray(new TaskEnvelope[0]);
-        for (TaskEnvelope task : all) {
+    public Results call() {
+        TaskResult[] results = new TaskResult[tasks.size()];
+        long nanos = 0;
+        for (int i = 0; i < results.length; i++) {
+            TaskEnvelope task = tasks.get(i);
             task.setHazelcastInstance(member);
+            long start = System.nanoTime();
+            results[i] = task.call();
+            nanos += System.nanoTime() - start;
         }
-        TaskResult[] results = new TaskResult[all.length];
-        MemberSide side = MemberSide.of(member);
-        Executor pool = side == null ? null : side.pool();
-        if (!parallel || all.length == 1 || pool == null) {
-            long nanos = 0;
-            for (int i = 0; i < all.length; i++) {
-                long start = System.nanoTime();
-                results[i] = all[i].call();
-                nanos += System.nanoTime() - start;
-            }
-            return new Results(Arrays.asList(results), nanos);
-        }
-        Shared shared = new Shared(all, results);
-        for (int i = 1; i < all.length; i++) {
-            try {
-                pool.execute(shared::runSome);
-            } catch (RejectedExecutionException e) {
-                break; // the pool is full or shutting down: this thread runs the rest
-            }
-        }
-        shared.runSome();
-        // only tasks a helper has already taken are waited for; a helper that starts later finds nothing left
-        shared.done.await();
-        return new Results(Arrays.asList(results), shared.nanos.sum());
-    }
-
-    /** The tasks of a fanned-out batch, taken one by one by whichever thread comes first. */
-    private static final class Shared {
-        final TaskEnvelope[] tasks;
-        final TaskResult[] results;
-        final AtomicInteger next = new AtomicInteger();
-        final CountDownLatch done;
-        final LongAdder nanos = new LongAdder();
-
-        Shared(TaskEnvelope[] tasks, TaskResult[] results) {
-            this.tasks = tasks;
-            this.results = results;
-            this.done = new CountDownLatch(tasks.length);
-        }
-
-        void runSome() {
-            for (int i; (i = next.getAndIncrement()) < tasks.length; ) {
-                long start = System.nanoTime();
-                try {
-                    results[i] = tasks[i].call();
-                } finally {
-                    nanos.add(System.nanoTime() - start);
-                    done.countDown();
-                }
-            }
-        }
+        return new Results(Arrays.asList(results), nanos);
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-        out.writeBoolean(parallel);
         out.writeInt(tasks.size());
         TaskEnvelope previous = null;
         for (TaskEnvelope task : tasks) {
@@ -127,7 +70,6 @@ final class TaskBatch implements Callable<TaskBatch.Results>, IdentifiedDataSeri
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        parallel = in.readBoolean();
         int size = in.readInt();
         TaskEnvelope[] read = new TaskEnvelope[size];
         TaskEnvelope previous = null;
