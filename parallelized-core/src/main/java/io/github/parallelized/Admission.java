@@ -8,9 +8,10 @@ import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
- * The source and the admission window: the first stop of an input. Workers pull inputs one at a time under the
- * read lock, only while fewer than {@code window} are admitted and not yet consumed. Each admitted input gets
- * its sequence number and must become exactly one outcome. Admission closes when the source is drained or has
+ * The source and the admission window: the first stop of an input. Workers read inputs under the read lock in
+ * claims (one input, or several when tasks are trivial: see {@link Worker#nextClaimSize}), only while fewer than
+ * {@code window} are admitted and not yet consumed; an idle worker steals from another's claim. Each admitted
+ * input gets its sequence number and must become exactly one outcome. Admission closes when the source is drained or has
  * failed, or when the run stops; an input read after that goes back to the unread rest ({@link #remaining()}).
  */
 final class Admission<I> {
@@ -39,51 +40,132 @@ final class Admission<I> {
     /** The workers' side: the admitted count, the known room, the drained flag; written per input. */
     private final Cursor cursor = new Cursor();
     private final Consumed consumed = new Consumed();
+    /** The largest claim: a share of the window, so that one worker's claim never holds back the others. */
+    private final int maxClaim;
+    /** A power of two minus one: waiting workers are woken when the consumed count has these bits clear. */
+    private final long wakeStep;
+    /** The run's workers, whose claims an idle worker steals from; set once by the {@link Crew}. */
+    private Worker<I, ?>[] workers;
+    /** A failure of the source after some inputs of a claim were read: reported at the next read; under the lock. */
+    private Throwable sourceFailure;
+    /**
+     * Set once the run stopped: the claimed inputs that no worker started are given back, to come first in
+     * {@link #remaining()} instead of becoming outcomes. Written before the claims are looked at, and a claim is
+     * published before its worker looks at this: either side sees the other (both volatile).
+     */
+    private volatile boolean stopped;
+    /** Given back by {@link #giveBack}, with their sequence numbers; guarded by itself, never across a callback. */
+    private final java.util.List<Given<I>> given = new java.util.ArrayList<>();
+    /** How many admitted inputs were given back: they never come out. */
+    private volatile long givenBack;
     /** Inputs read but not admitted (the run stopped meanwhile), first in {@link #remaining()}; under the lock. */
     private final LinkedList<I> unadmitted = new LinkedList<>();
 
-    Admission(TaskSource<I> source, int window, Consumer<Throwable> onSourceFailure, Runnable onClose) {
+    Admission(TaskSource<I> source, int window, int threads, Consumer<Throwable> onSourceFailure, Runnable onClose) {
         this.source = source;
         this.window = window;
+        this.maxClaim = (int) Math.max(1, Math.min(Claim.MAX_SIZE, window / (2L * threads)));
+        this.wakeStep = Long.highestOneBit(Math.max(1, Math.min(Claim.MAX_SIZE, window / 4))) - 1;
         this.onSourceFailure = onSourceFailure;
         this.onClose = onClose;
     }
 
     /**
-     * Admits the next input into the worker, waiting for room in the window; false when admission is closed.
+     * Admits the next input into the worker: the next of its own claim, else of a new claim read from the source,
+     * else one stolen from another worker's claim, waiting for room in the window when there is none of these;
+     * false when admission is closed and nothing is left to steal.
      *
      * @throws InterruptedException when the run interrupts a worker waiting for room
      */
     boolean pull(Worker<I, ?> worker) throws InterruptedException {
         while (true) {
+            if (stopped) {
+                giveBack(worker.claim); // the first input of a claim read while the run stopped
+            }
+            if (worker.claim.takeInto(worker)) {
+                return true;
+            }
+            long now = System.nanoTime();
+            if (maxClaim > 1 && stealFromStalled(worker, now)) {
+                return true;
+            }
+            int wanted = worker.nextClaimSize(now, maxClaim);
             int admitted;
             synchronized (reading) {
-                admitted = admit(worker);
+                admitted = admit(worker, wanted);
             }
-            if (admitted != NO_ROOM) {
-                return admitted == ADMITTED;
+            if (admitted == ADMITTED) {
+                worker.claimed(wanted, worker.claim.size(), now);
+                return true;
+            }
+            if (steal(worker)) {
+                return true;
+            }
+            if (admitted == NOT_ADMITTED) {
+                return false;
             }
             // outside the read lock: the other workers, the consumer and a stop never wait for a waiter
-            awaitRoom();
+            awaitRoom(worker);
         }
     }
 
     /**
-     * The consumer's pull when it helps: never waits for room. It is called only while no loop of the run has
-     * begun, so no worker holds the read lock for long.
+     * The consumer's pull when it helps: one input at a time, never waits for room. It is called only while no
+     * loop of the run has begun, so no worker holds the read lock for long.
      */
     boolean pullWithoutWaiting(Worker<I, ?> worker) {
-        synchronized (reading) {
-            return admit(worker) == ADMITTED;
+        if (worker.claim.takeInto(worker)) {
+            return true;
         }
+        synchronized (reading) {
+            return admit(worker, 1) == ADMITTED;
+        }
+    }
+
+    /**
+     * Takes the next unstarted input of another worker's claim: an idle worker thereby runs what waits behind a
+     * slow (or waiting) task, and, once admission is closed, every claimed input still gets its outcome from a
+     * worker that is still there.
+     */
+    private boolean steal(Worker<I, ?> thief) {
+        Worker<I, ?>[] all = workers;
+        int start = (int) (thief.seq % all.length);
+        for (int i = 0; i < all.length; i++) {
+            Worker<I, ?> victim = all[(start + i) % all.length];
+            if (victim != thief && victim.claim.takeInto(thief)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Before a worker reads a new claim it looks at one other worker, each in turn (at most every 25 us): when that one's task has run
+     * for long and inputs wait behind it in its claim, it takes the next of them. So the inputs claimed behind a
+     * slow (or waiting) task are run by the next worker that comes for more, as if they had not been claimed.
+     */
+    private boolean stealFromStalled(Worker<I, ?> thief, long now) {
+        if (now - thief.nextProbe < 0) {
+            return false; // at most one look per half stall time: the other's fields are a cache miss each
+        }
+        thief.nextProbe = now + Worker.STALLED_NANOS / 2;
+        Worker<I, ?>[] all = workers;
+        int probe = thief.probe + 1 >= all.length ? 0 : thief.probe + 1;
+        thief.probe = probe;
+        Worker<I, ?> victim = all[probe];
+        return victim != thief && victim.claim.unstarted() > 0 && victim.stalled(now) && victim.claim.takeInto(thief);
     }
 
     private static final int ADMITTED = 0;
     private static final int NOT_ADMITTED = 1;
     private static final int NO_ROOM = 2;
 
-    /** Under the read lock: admits the next input into the worker, or says why not. */
-    private int admit(Worker<I, ?> worker) {
+    /**
+     * Under the read lock: reads up to {@code wanted} inputs, as far as the window has room, into a new claim of
+     * the worker and takes its first one, or says why not. Inputs read before the source failed are admitted; the
+     * failure is reported at the next read, as if they had been read one at a time.
+     */
+    private int admit(Worker<I, ?> worker, int wanted) {
         long count = cursor.admitted();
         // the consumer's count is read only when the room known from the last read is used up
         if (count >= cursor.limit) {
@@ -98,39 +180,95 @@ final class Admission<I> {
         if (cursor.drained) {
             return NOT_ADMITTED;
         }
-        I input;
+        if (sourceFailure != null) {
+            Throwable failure = sourceFailure;
+            sourceFailure = null;
+            fail(failure);
+            return NOT_ADMITTED;
+        }
+        int size = (int) Math.min(wanted, cursor.limit - count);
+        Object[] inputs = new Object[size];
+        int read = 0;
+        boolean drained = false;
         try {
-            if (!source.iterator().hasNext()) {
-                cursor.drained = true;
-                close();
+            while (read < size) {
+                if (!source.iterator().hasNext()) {
+                    drained = true;
+                    break;
+                }
+                Object input = source.iterator().next(); // before the index moves: next() may throw
+                inputs[read++] = input;
+            }
+        } catch (Throwable e) {
+            if (read == 0) {
+                fail(e);
                 return NOT_ADMITTED;
             }
-            input = source.iterator().next();
-        } catch (Throwable e) {
-            if ((cursor.admitted() & CLOSED) == 0) {
-                cursor.drained = true;
-                onSourceFailure.accept(e);
+            sourceFailure = e;
+        }
+        if (read > 0 && !cursor.admit(count, read)) {
+            // the run stopped during the read: the inputs go back to the unread rest
+            for (int i = 0; i < read; i++) {
+                @SuppressWarnings("unchecked")
+                I input = (I) inputs[i];
+                unadmitted.add(input);
             }
             return NOT_ADMITTED;
         }
-        // fails only when the run stopped during the read: the input goes back to the unread rest
-        if (!cursor.admit(count)) {
-            unadmitted.add(input);
+        if (drained) {
+            cursor.drained = true;
+            close();
+        }
+        if (read == 0) {
             return NOT_ADMITTED;
         }
-        worker.input = input;
-        worker.seq = count;
+        Claim<I> claim = new Claim<>(inputs, read, count);
+        claim.takeInto(worker);
+        worker.claim = claim; // published after its first input is taken: thieves take the others
+        if (stopped) {
+            giveBack(claim);
+        }
         return ADMITTED;
     }
 
-    private void awaitRoom() throws InterruptedException {
+    /** Under the read lock: the source failed; the run fails with it, unless admission closed meanwhile. */
+    private void fail(Throwable error) {
+        if ((cursor.admitted() & CLOSED) == 0) {
+            cursor.drained = true;
+            onSourceFailure.accept(error);
+        }
+    }
+
+    /** Set once by the crew, before any loop starts (its start publishes it to them). */
+    void workers(Worker<I, ?>[] all) {
+        this.workers = all;
+    }
+
+    /** How long a worker waits for room before it looks again for an input to steal. */
+    static final long ROOM_RECHECK_MILLIS = 10;
+
+    private void awaitRoom(Worker<I, ?> worker) throws InterruptedException {
+        // first a short adaptive spin, as the consumer does: while it takes outcomes, room comes within
+        // microseconds, and sleeping on the monitor would cost a wake-up (a system call each side) per claim
+        int budget = worker.roomSpins;
+        for (int spin = 0; spin < budget; spin++) {
+            Thread.yield();
+            long count = cursor.admitted();
+            if ((count & CLOSED) != 0 || count < consumed.value + window) {
+                worker.roomSpins = Math.min(Handoff.MAX_SPINS, budget * 2);
+                return;
+            }
+        }
+        worker.roomSpins = Math.max(Handoff.MIN_SPINS, budget / 2);
         synchronized (room) {
             // announce the wait before looking again, so that the consumer cannot miss it (both are volatile)
             consumed.waitingForRoom++;
             try {
                 long count = cursor.admitted();
                 if ((count & CLOSED) == 0 && count >= consumed.value + window) {
-                    room.wait();
+                    // bounded: a claim made after this worker looked for one to steal from holds no room for it,
+                    // and the task it waits behind may wait for one of that claim's inputs
+                    room.wait(ROOM_RECHECK_MILLIS);
                 }
             } finally {
                 consumed.waitingForRoom--;
@@ -138,18 +276,69 @@ final class Admission<I> {
         }
     }
 
-    /** The consumer took one more outcome: room for one more input. Called by the consumer alone. */
+    /**
+     * The consumer took one more outcome: room for one more input. Called by the consumer alone. A release store,
+     * not a volatile one (that would cost a full fence per outcome): a worker that announced its wait just now may
+     * not be seen here, and is seen by {@link #consumerWaits()}, which the consumer calls before it waits. Waiting
+     * workers are woken once per {@link #wakeStep} + 1 outcomes, not per outcome: each wake-up then finds room
+     * for a claim, instead of a worker and the consumer taking turns one input at a time.
+     */
     void consumedOne() {
         Consumed count = consumed;
-        count.value = count.value + 1;
-        if (count.waitingForRoom > 0) {
+        long value = count.value + 1;
+        Consumed.VALUE.setRelease(count, value);
+        if ((value & wakeStep) == 0 && count.waitingForRoom > 0) {
             synchronized (room) {
                 room.notifyAll();
             }
         }
     }
 
-    /** Admits nothing more, without the read lock; returns the final number of admitted inputs. */
+    /** The consumer is about to wait for outcomes: wakes the workers that wait for the room it made. */
+    void consumerWaits() {
+        VarHandle.fullFence(); // orders the counts stored by consumedOne() before the read of the waiters
+        if (consumed.waitingForRoom > 0) {
+            synchronized (room) {
+                room.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * The run stopped: admits nothing more, and gives back the claimed inputs that no worker started. Takes no lock
+     * that a callback holds.
+     */
+    void stop() {
+        close();
+        stopped = true;
+        for (Worker<I, ?> worker : workers) {
+            giveBack(worker.claim);
+        }
+    }
+
+    /** Takes the inputs of the claim that no worker started, for {@link #remaining()}. */
+    private void giveBack(Claim<I> claim) {
+        int from = claim.takeRest();
+        if (from >= claim.size()) {
+            return;
+        }
+        synchronized (given) {
+            for (int i = from; i < claim.size(); i++) {
+                given.add(new Given<>(claim.base() + i, claim.release(i)));
+            }
+            givenBack += claim.size() - from;
+        }
+        onClose.run(); // the consumer may wait for no more outcomes now
+    }
+
+    /** An admitted input given back at a stop, with its sequence number. */
+    private record Given<I>(long seq, I input) {
+    }
+
+    /**
+     * Admits nothing more, without the read lock; returns the final number of admitted inputs that must come out
+     * (without those given back).
+     */
     long close() {
         long before = cursor.close();
         if ((before & CLOSED) == 0) {
@@ -159,15 +348,18 @@ final class Admission<I> {
             }
             onClose.run();
         }
-        return before & ~CLOSED;
+        return (before & ~CLOSED) - givenBack;
     }
 
-    /** The final number of admitted inputs once admission is closed, else -1. */
+    /**
+     * The final number of admitted inputs that must come out once admission is closed, else -1. It may still go
+     * down while a stop gives back claimed inputs, never below the outcomes that came out.
+     */
     long finalCount() {
         if (!closed) {
             return -1;
         }
-        return cursor.admitted() & ~CLOSED;
+        return (cursor.admitted() & ~CLOSED) - givenBack;
     }
 
     /** The source's unread rest, read on the caller's thread under the read lock. */
@@ -176,6 +368,7 @@ final class Admission<I> {
             @Override
             public boolean hasNext() {
                 synchronized (reading) {
+                    takeGivenBack();
                     if (!unadmitted.isEmpty()) {
                         return true;
                     }
@@ -198,6 +391,20 @@ final class Admission<I> {
                 }
             }
         };
+    }
+
+    /** Under the read lock: the inputs given back come first in the unread rest, in their source order. */
+    private void takeGivenBack() {
+        synchronized (given) {
+            if (given.isEmpty()) {
+                return;
+            }
+            given.sort(java.util.Comparator.comparingLong(Given::seq));
+            for (int i = given.size() - 1; i >= 0; i--) {
+                unadmitted.addFirst(given.get(i).input());
+            }
+            given.clear();
+        }
     }
 
     /**
@@ -240,8 +447,8 @@ final class Admission<I> {
             return admitted;
         }
 
-        boolean admit(long count) {
-            return ADMITTED.compareAndSet(this, count, count + 1);
+        boolean admit(long count, int inputs) {
+            return ADMITTED.compareAndSet(this, count, count + inputs);
         }
 
         long close() {
@@ -254,6 +461,16 @@ final class Admission<I> {
      * orders fields by size, so the padding is on both sides), read by the workers only when their room is used.
      */
     static final class Consumed {
+        static final VarHandle VALUE;
+
+        static {
+            try {
+                VALUE = MethodHandles.lookup().findVarHandle(Consumed.class, "value", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         long p1;
         long p2;
         long p3;

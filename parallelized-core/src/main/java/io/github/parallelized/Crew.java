@@ -57,7 +57,7 @@ final class Crew<I, R> {
         int count = config.threads() + (shared ? 1 : 0);
         this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
         for (int i = 0; i < count; i++) {
-            workers[i] = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES);
+            workers[i] = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES, run.handoff.outbox(i));
         }
         for (Worker<I, R> worker : workers) {
             Runnable decorated = config.decorator().apply(worker);
@@ -66,6 +66,7 @@ final class Crew<I, R> {
             }
             worker.launch = () -> launch(worker, decorated);
         }
+        admission.workers(workers);
     }
 
     /** Runs the decorated loop, and counts it as gone when the decorator did not let it begin. */

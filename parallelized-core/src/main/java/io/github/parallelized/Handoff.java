@@ -1,15 +1,25 @@
 package io.github.parallelized;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The outcome hand-off from the workers to the one consumer: a lock-free queue, and the park/unpark handshake.
- * The consumer first spins a little (waking a parked consumer costs the worker a system call per outcome), then
- * announces that it parks, looks at the queue a last time, and parks; a worker that publishes looks at the
- * announcement after its offer. Both sides use volatile accesses, so either the consumer sees the outcome or the
- * worker sees the announcement and unparks it.
+ * The outcome hand-off from the workers to the one consumer. Each of the first {@link #OUTBOXES} workers publishes
+ * into an {@link Outbox} of its own (a single-producer buffer: a plain store and one volatile count per outcome,
+ * no allocation and no write that another worker contends for); the others, and outcomes delivered off a worker
+ * (a timeout's), go through one shared lock-free queue. The consumer takes from an outbox everything published
+ * there when it looked, as a batch, then goes round the others, so an outcome is there for it the moment its task
+ * ended and a busy worker cannot starve the others.
+ *
+ * <p>Waiting: the consumer first spins a little (waking a parked consumer costs the worker a system call), then
+ * announces that it parks, looks a last time, and parks. A worker looks at the announcement after its volatile
+ * publication and takes it back (one compare-and-set) before it unparks, so one wake-up serves one park however
+ * many outcomes follow. Either the consumer sees the outcome or the worker sees the announcement: both sides
+ * write, then read, volatile fields.
  */
 final class Handoff {
 
@@ -22,15 +32,50 @@ final class Handoff {
     static final int MAX_SPINS = 256;
     /** The longest park: the consumer then looks after the run's health (lost or unsubmitted worker loops). */
     static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * Workers with an outbox of their own; the consumer looks at every outbox when it has nothing, so runs of more
+     * threads (whose tasks are not trivial, or they would not need them) share the queue beyond these.
+     */
+    static final int OUTBOXES = 64;
 
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private static final VarHandle WAITING;
+
+    static {
+        try {
+            WAITING = MethodHandles.lookup().findVarHandle(Handoff.class, "consumerWaiting", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Outbox[] outboxes;
+    private final ConcurrentLinkedQueue<Object> shared = new ConcurrentLinkedQueue<>();
     private volatile Thread consumer;
+    @SuppressWarnings("unused") // through WAITING as well
     private volatile boolean consumerWaiting;
+    /** The consumer's alone, in an object of its own: the workers read this one's fields per outcome. */
+    private final Taking taking = new Taking();
 
-    /** Called by a worker (or the timeout thread) with each outcome. */
-    void publish(Object outcome) {
-        queue.offer(outcome);
-        if (consumerWaiting) {
+    Handoff(int workers) {
+        this.outboxes = new Outbox[Math.min(workers, OUTBOXES)];
+        for (int i = 0; i < outboxes.length; i++) {
+            outboxes[i] = new Outbox();
+        }
+    }
+
+    /** The outbox of the worker with this index, or null when it publishes through the shared queue. */
+    Outbox outbox(int worker) {
+        return worker < outboxes.length ? outboxes[worker] : null;
+    }
+
+    /** Called by the thread running a worker with its outbox (or null), or by the timeout thread with null. */
+    void publish(Outbox outbox, Object outcome) {
+        if (outbox != null) {
+            outbox.publish(outcome); // a volatile store: ordered before the read below
+        } else {
+            shared.offer(outcome);
+        }
+        if (consumerWaiting && WAITING.compareAndSet(this, true, false)) {
             LockSupport.unpark(consumer);
         }
     }
@@ -50,12 +95,38 @@ final class Handoff {
         }
     }
 
+    /** The next outcome, or null when none is published now. For the consumer alone. */
     Object poll() {
-        return queue.poll();
+        Taking at = taking;
+        if (at.batchLeft > 0) {
+            at.batchLeft--;
+            return at.current.take();
+        }
+        Outbox[] all = outboxes;
+        for (int i = 0; i < all.length; i++) {
+            Outbox box = all[at.nextBox];
+            at.nextBox = at.nextBox + 1 == all.length ? 0 : at.nextBox + 1;
+            long available = box.available();
+            if (available > 0) {
+                at.current = box;
+                at.batchLeft = available - 1;
+                return box.take();
+            }
+        }
+        return shared.poll();
     }
 
+    /** True when nothing is published and not yet taken. For the consumer alone. */
     boolean isEmpty() {
-        return queue.isEmpty();
+        if (taking.batchLeft > 0 || !shared.isEmpty()) {
+            return false;
+        }
+        for (Outbox box : outboxes) {
+            if (box.available() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -67,7 +138,7 @@ final class Handoff {
         Object next = null;
         for (int spin = 0; spin < budget && next == null; spin++) {
             Thread.yield();
-            next = queue.poll();
+            next = poll();
         }
         return next;
     }
@@ -75,11 +146,104 @@ final class Handoff {
     /** Parks until an outcome may be there or {@link #wake()}; never longer than {@link #MAX_PARK_NANOS}. */
     Object park(Object blocker) {
         consumerWaiting = true;
-        Object next = queue.poll();
+        Object next = poll();
         if (next == null) {
             LockSupport.parkNanos(blocker, MAX_PARK_NANOS);
         }
         consumerWaiting = false;
         return next;
+    }
+
+    /**
+     * Where the consumer takes from: the outbox of its current batch, how many are left of it, where it looks
+     * next. Written per outcome, so padded off the fields the workers read.
+     */
+    static final class Taking extends PadBefore {
+        Outbox current;
+        long batchLeft;
+        int nextBox;
+        long q01;
+        long q02;
+        long q03;
+        long q04;
+        long q05;
+        long q06;
+        long q07;
+    }
+
+    /** Fields before an outbox's producer side, so that it shares no cache line with what lies before it. */
+    abstract static class PadBefore {
+        long p01;
+        long p02;
+        long p03;
+        long p04;
+        long p05;
+        long p06;
+        long p07;
+    }
+
+    /** The producer's side: written by the thread running the worker (one at a time, ordered by its hand-overs). */
+    abstract static class ProducerSide extends PadBefore {
+        static final int CHUNK = 128;
+        Object[] tail = new Object[CHUNK + 1];
+        int tailIndex;
+        /** How many outcomes were published: the one field both sides touch. */
+        volatile long published;
+    }
+
+    /** Fields between the producer's and the consumer's side (a subclass's fields are laid out after these). */
+    abstract static class PadBetween extends ProducerSide {
+        long q01;
+        long q02;
+        long q03;
+        long q04;
+        long q05;
+        long q06;
+        long q07;
+    }
+
+    /**
+     * One worker's outcomes on their way to the consumer: an unbounded single-producer, single-consumer queue of
+     * linked chunks (the admission window bounds what it holds), one allocation per {@link ProducerSide#CHUNK}
+     * outcomes. The last slot of a chunk links the next, written before the count that publishes past it. The consumer
+ * clears taken slots sixteen at a time, well behind the producer; a used chunk goes as a whole.
+     */
+    static final class Outbox extends PadBetween {
+        private Object[] head = tail;
+        private int headIndex;
+        private long taken;
+
+        void publish(Object outcome) {
+            if (tailIndex == CHUNK) {
+                Object[] next = new Object[CHUNK + 1];
+                tail[CHUNK] = next;
+                tail = next;
+                tailIndex = 0;
+            }
+            tail[tailIndex++] = outcome;
+            published = published + 1; // single writer: the volatile store publishes the slot (and a new link)
+        }
+
+        /** How many outcomes the consumer may take now. */
+        long available() {
+            return published - taken;
+        }
+
+        /** The next outcome; only after {@link #available()} said there is one. */
+        Object take() {
+            if (headIndex == CHUNK) {
+                head = (Object[]) head[CHUNK];
+                headIndex = 0;
+            }
+            Object outcome = head[headIndex];
+            if ((headIndex & 15) == 15 && headIndex >= 31) {
+                // let taken outcomes go, two cache lines behind: clearing the slot just taken would write to the
+                // line the producer is writing, and cost both sides a transfer per outcome
+                Arrays.fill(head, headIndex - 31, headIndex - 15, null);
+            }
+            headIndex++;
+            taken++;
+            return outcome;
+        }
     }
 }

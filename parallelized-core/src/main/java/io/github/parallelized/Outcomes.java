@@ -1,8 +1,6 @@
 package io.github.parallelized;
 
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 
@@ -17,19 +15,18 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
     private final Run<I, R> run;
     private final boolean ordered;
     /** Submission order: outcomes that finished early wait (inside the admission window) for those before them. */
-    private final Map<Long, Outcome<?, ?>> early;
+    private final InOrder inOrder;
     /** How many outcomes came out of the hand-off. */
     private long received;
-    private long expected;
     /** The consumer's spin budget (see {@link Handoff#MIN_SPINS}), adapted on each wait. */
     private int spins = Handoff.MIN_SPINS;
     private Object next;
     private boolean done;
 
-    Outcomes(Run<I, R> run, boolean ordered) {
+    Outcomes(Run<I, R> run, boolean ordered, int window) {
         this.run = run;
         this.ordered = ordered;
-        this.early = ordered ? new HashMap<>() : null;
+        this.inOrder = ordered ? new InOrder(window) : null;
     }
 
     @Override
@@ -61,19 +58,16 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         return (Outcome<I, R>) outcome;
     }
 
-    private Outcome<?, ?> nextInOrder() {
-        while (true) {
-            Outcome<?, ?> ready = early.remove(expected);
-            if (ready != null) {
-                expected++;
-                return ready;
-            }
+    private Object nextInOrder() {
+        Object ready = inOrder.ready();
+        while (ready == null) {
             Tasks.Sequenced taken = (Tasks.Sequenced) take();
             if (taken == null) {
-                return null;
+                return inOrder.skipToNext();
             }
-            early.put(taken.seq(), taken.outcome());
+            ready = inOrder.arrived(taken.seq(), taken.outcome());
         }
+        return ready;
     }
 
     /**
@@ -90,6 +84,7 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         while (true) {
             Object next = handoff.poll();
             if (next == null && !ended()) {
+                run.admission.consumerWaits();
                 next = handoff.spin(spins);
                 spins = next != null ? Math.min(Handoff.MAX_SPINS, spins * 2) : Math.max(Handoff.MIN_SPINS, spins / 2);
                 if (next == null && !ended() && !run.crew.help(current)) {

@@ -37,8 +37,8 @@ import java.util.stream.Stream;
  * <p>Stopping: {@link #cancel()} (from any thread), an interrupt of the consuming thread, or leaving the loop
  * by {@code break} or an exception followed by {@link #close()}: the source is read no further, no new task
  * starts and running tasks are interrupted. After {@code cancel()} the loop goes on, receives the outcomes of
- * the inputs already taken from the source (at most the admission window), and ends; {@link #remaining()}
- * hands back the rest, so that nothing is lost and an endless source cancels at once. {@code close()} never
+ * the inputs already started (at most the admission window), and ends; {@link #remaining()} hands back the
+ * rest, in source order, so that nothing is lost and an endless source cancels at once. {@code close()} never
  * waits for a task that ignores its interrupt; such a straggler runs on a daemon thread, which cannot keep the
  * JVM alive. A task that passes its {@linkplain Builder#timeout(Duration) timeout} is treated the same way: its
  * outcome comes at the deadline, its thread is left to finish, and a new thread takes its place.
@@ -163,22 +163,24 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
 
     /**
      * Stops the run from any thread: the source is read no further, no new task starts, running tasks are
-     * interrupted. The consumer's loop then receives the outcomes of the inputs already taken from the source
-     * (at most {@link Builder#maxInFlight(int)}; those that never started come with a
-     * {@link java.util.concurrent.CancellationException} and {@code attempts() == 0}) and ends; the inputs
-     * never read are handed back by {@link #remaining()}. Returns at once: it never waits for a task, a source
-     * read or a reporter. Idempotent; does nothing once the run has ended.
+     * interrupted. The consumer's loop then receives the outcomes of the inputs already started (at most
+     * {@link Builder#maxInFlight(int)}; an input a worker had taken at that moment but not started comes with a
+     * {@link java.util.concurrent.CancellationException} and {@code attempts() == 0}) and ends; the inputs never
+     * started, including those read ahead for trivial tasks, are handed back by {@link #remaining()}. Returns at
+     * once: it never waits for a task, a source read or a reporter. Idempotent; does nothing once the run has
+     * ended.
      */
     void cancel();
 
     /**
-     * The inputs the run never read from its source, for instance to retry them or to save them for later:
-     * outcomes plus {@code remaining()} are exactly the inputs. Usable once the run has stopped (cancelled,
+     * The inputs the run never started, in source order: first those read ahead and given back when the run
+     * stopped, then the source's unread rest; for instance to retry them or to save them for later: outcomes plus
+     * {@code remaining()} are exactly the inputs. Usable once the run has stopped (cancelled,
      * failed, or its outcomes consumed to the end; then it is empty unless the source failed) and until it is
      * closed, since {@link #close()} closes a {@link Stream} source. The iterator reads the source lazily on the
      * calling thread, so an endless source is fine.
      *
-     * @return an iterator over the unread rest of the source
+     * @return an iterator over the inputs never started, then the unread rest of the source
      * @throws IllegalStateException while the run is still running, or after {@link #close()}
      */
     Iterator<I> remaining();

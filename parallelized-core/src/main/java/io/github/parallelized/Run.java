@@ -23,7 +23,7 @@ final class Run<I, R> implements Parallelized<I, R> {
     private final TaskSource<I> source;
     private final AtomicBoolean iterated = new AtomicBoolean();
     final Lifecycle lifecycle = new Lifecycle();
-    final Handoff handoff = new Handoff();
+    final Handoff handoff;
     final Admission<I> admission;
     final Tasks<I, R> tasks;
     final Crew<I, R> crew;
@@ -35,7 +35,8 @@ final class Run<I, R> implements Parallelized<I, R> {
     private Run(TaskFunction<? super I, ? extends R> function, TaskSource<I> source, RunConfig config) {
         this.config = config;
         this.source = source;
-        this.admission = new Admission<>(source, config.window(),
+        this.handoff = new Handoff(config.threads() + (config.executor() != null ? 1 : 0));
+        this.admission = new Admission<>(source, config.window(), config.threads(),
                 error -> fail(new ParallelizedException("the task source failed: " + Errors.describe(error, false),
                         error)), handoff::wake);
         this.tasks = new Tasks<>(function, config, this);
@@ -68,7 +69,7 @@ final class Run<I, R> implements Parallelized<I, R> {
     /** Stops admitting and interrupts running tasks; the first reason to stop wins. Takes no lock of a callback. */
     void stop(RunState reason) {
         if (lifecycle.stop(reason)) {
-            admission.close();
+            admission.stop();
             crew.interruptAll();
             handoff.wake();
         }
@@ -98,7 +99,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         if (!iterated.compareAndSet(false, true)) {
             throw new IllegalStateException("the outcomes of a run can be iterated only once");
         }
-        return new Outcomes<>(this, config.ordered());
+        return new Outcomes<>(this, config.ordered(), config.window());
     }
 
     @Override

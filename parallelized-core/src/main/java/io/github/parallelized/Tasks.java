@@ -45,7 +45,7 @@ final class Tasks<I, R> {
     boolean process(Worker<I, R> worker, I input, long seq) {
         Outcome<I, R> outcome;
         try {
-            outcome = run.lifecycle.isRunning() ? attempts(worker, input, seq, 0, System.nanoTime(), null)
+            outcome = run.lifecycle.isRunning() ? attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null)
                     : run.counters.cancelledBeforeStart(input);
             if (outcome == null) {
                 return false;
@@ -54,7 +54,7 @@ final class Tasks<I, R> {
             outcome = new Outcome<>(input, null, e, 0, Duration.ZERO);
             run.counters.failedOutsideTask();
         }
-        deliver(seq, outcome);
+        deliver(worker.outbox, seq, outcome);
         return true;
     }
 
@@ -70,7 +70,7 @@ final class Tasks<I, R> {
             outcome = new Outcome<>(from.input(), null, e, from.attempts(), Duration.ZERO);
             run.counters.failedOutsideTask();
         }
-        deliver(from.seq(), outcome);
+        deliver(worker.outbox, from.seq(), outcome);
         return true;
     }
 
@@ -79,15 +79,16 @@ final class Tasks<I, R> {
         Outcome<I, R> outcome = new Outcome<>(timedOut.input(), null, timedOut.error(), timedOut.attempts(),
                 Duration.ofNanos(System.nanoTime() - timedOut.beginNanos()));
         run.counters.failedOutsideTask();
-        deliver(timedOut.seq(), outcome);
+        deliver(null, timedOut.seq(), outcome);
     }
 
-    private void deliver(long seq, Outcome<I, R> outcome) {
+    /** Hands the outcome over through the outbox of the worker whose thread delivers it (null: the shared queue). */
+    private void deliver(Handoff.Outbox outbox, long seq, Outcome<I, R> outcome) {
         run.reporters.outcome(outcome);
         if (!outcome.isSuccess() && !outcome.isCancelled()) {
             run.failurePolicy.failed(outcome.error());
         }
-        run.handoff.publish(config.ordered() ? new Sequenced(seq, outcome) : outcome);
+        run.handoff.publish(outbox, config.ordered() ? new Sequenced(seq, outcome) : outcome);
     }
 
     /** Attempts until success, a final failure, a stop, or abandonment (then null). */

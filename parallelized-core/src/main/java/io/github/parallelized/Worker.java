@@ -23,11 +23,49 @@ final class Worker<I, R> implements Runnable {
     static final ThreadLocal<Worker<?, ?>> CURRENT = new ThreadLocal<>();
     /** Resubmissions counted by the running attempt; the task's thread alone writes it, {@link Tasks} takes it. */
     int resubmissions;
+    /** Where this worker's outcomes go to the consumer; null for workers that share the queue. */
+    final Handoff.Outbox outbox;
     /** What a thread or the executor runs: the decorated body inside the launch that checks it ran. */
     Runnable launch;
     /** The input just admitted by {@link Admission#pull}, and its sequence number; the active loop's alone. */
     I input;
     long seq;
+    /** The inputs this worker read together and has not all started; others may steal from it. */
+    volatile Claim<I> claim = Claim.none();
+
+    /**
+     * A claim grows while its inputs take less than this each, read and run: then the read lock and the admitted
+     * count, not the tasks, would be the cost. Above {@link #SHRINK_NANOS} it is back to one input, so that slow
+     * tasks never hold inputs behind them.
+     */
+    static final long GROW_NANOS = 2_000;
+    static final long SHRINK_NANOS = 20_000;
+    /**
+     * When this worker's current task began (opaque: a plain store per task, read now and then by others): a
+     * worker that takes a new claim first steals from one whose task has run longer than {@link #STALLED_NANOS},
+     * so that inputs claimed behind a slow or waiting task do not wait for it.
+     */
+    private long taskBegin = Long.MAX_VALUE;
+    static final long STALLED_NANOS = 50_000;
+    private static final java.lang.invoke.VarHandle TASK_BEGIN;
+
+    static {
+        try {
+            TASK_BEGIN = java.lang.invoke.MethodHandles.lookup().findVarHandle(Worker.class, "taskBegin", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The active loop's alone: the worker it looks at next for a stalled claim ({@link Admission}). */
+    int probe;
+    /** The active loop's alone: its spin budget while it waits for room (adapted like the consumer's). */
+    int roomSpins = Handoff.MIN_SPINS;
+    long nextProbe;
+    /** The active loop's alone: the size asked for and the size and time of its last claim read. */
+    private int claimTarget;
+    private int claimSize;
+    private long claimedAt;
 
     /** The thread in the body of this loop, null between slices; guarded by this. */
     private Thread thread;
@@ -42,8 +80,9 @@ final class Worker<I, R> implements Runnable {
     private int attemptNumber;
     private long attemptBegin;
 
-    Worker(Crew<I, R> crew, TaskTimes times, boolean sharedTimes) {
+    Worker(Crew<I, R> crew, TaskTimes times, boolean sharedTimes, Handoff.Outbox outbox) {
         this.crew = crew;
+        this.outbox = outbox;
         this.times = times;
         this.sharedTimes = sharedTimes;
     }
@@ -126,6 +165,33 @@ final class Worker<I, R> implements Runnable {
             resubmissions = 0;
         }
         return counted;
+    }
+
+    /** Its current task begins now; returns {@code now}. */
+    long begins(long now) {
+        TASK_BEGIN.setOpaque(this, now);
+        return now;
+    }
+
+    /** True when this worker's current task has run for longer than {@link #STALLED_NANOS} at {@code now}. */
+    boolean stalled(long now) {
+        return now - (long) TASK_BEGIN.getOpaque(this) > STALLED_NANOS;
+    }
+
+    /** The size of this worker's next claim, adapted to how long the inputs of its last one took each. */
+    int nextClaimSize(long now, int max) {
+        if (claimSize == 0) {
+            return 1;
+        }
+        long each = (now - claimedAt) / claimSize;
+        return each < GROW_NANOS ? Math.min(max, claimTarget * 2) : each > SHRINK_NANOS ? 1 : Math.min(max, claimTarget);
+    }
+
+    /** This worker read a claim of {@code size} inputs (of {@code target} asked for) at {@code now}. */
+    void claimed(int target, int size, long now) {
+        claimTarget = target;
+        claimSize = size;
+        claimedAt = now;
     }
 
     synchronized long entries() {

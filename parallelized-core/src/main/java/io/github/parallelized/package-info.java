@@ -9,24 +9,39 @@
  * admission window) -&gt; {@code Crew} and {@code Worker} (the loops, on threads of the run's own or a supplied
  * executor) -&gt; {@code Tasks} (the attempts of one input: retry, timeout, cancellation, mapped to an
  * {@link io.github.parallelized.Outcome}; then the reporters' {@code onOutcome} and the {@code FailurePolicy})
- * -&gt; {@code Handoff} (the lock-free queue to the consumer) -&gt; {@code Outcomes} (the consumer's iterator:
+ * -&gt; {@code Handoff} (per-worker outboxes to the consumer) -&gt; {@code Outcomes} (the consumer's iterator:
  * completion or submission order, and the end of the loop). {@code Counters} and {@code RunProgress} add up what
  * the workers counted; {@code Lifecycle} is the run's one state; {@code Run} is the façade that holds them.
  *
+ * <h3>Claims and stealing</h3>
+ * A worker reads inputs under the source's read lock in a {@code Claim}: one input, or, while its inputs take
+ * under 2 us each (read and run), twice as many as last time, up to a share of the window ({@code window / (2 *
+ * threads)}, at most 64); a claim whose inputs took over 20 us each is followed by one of a single input. The
+ * claim is admitted with one CAS and taken one input at a time (an atomic add). Any other worker may take its next
+ * unstarted input: before reading a new claim a worker looks at one other worker in turn and steals from it if
+ * its task has run for over 50 us (inputs behind a slow or waiting task are run as if never claimed), and a worker
+ * that finds no input to read (source drained, no room) steals from anyone before it waits or leaves. A stop gives
+ * the unstarted inputs of every claim back: they come first in {@code remaining()} (in source order) and never
+ * become outcomes; the admitted count the consumer waits for goes down by as many.
+ *
  * <h3>Handshake 1: room in the window</h3>
- * A worker admits an input only under the source's read lock and only while fewer than {@code window} inputs
- * are admitted and not yet consumed. It reads the consumer's count (a padded volatile written by the consumer
- * alone) only when the room it knew of is used up. With no room it waits on a separate monitor ({@code room})
- * after announcing the wait in a volatile; the consumer bumps its count, then looks at the announcement and
- * notifies under that monitor. Either the worker sees the new count or the consumer sees the announcement. The
- * room monitor is held only by our code and never across a user callback; the read lock is held across the
- * source's {@code hasNext()}/{@code next()}, which may block, so nothing that stops a run ever takes it.
+ * A worker admits inputs only under the source's read lock and only while fewer than {@code window} inputs
+ * are admitted and not yet consumed. It reads the consumer's count (a padded field written by the consumer
+ * alone, with a release store) only when the room it knew of is used up. With no room it waits on a separate
+ * monitor ({@code room}) after announcing the wait in a volatile; the consumer bumps its count, then looks at the
+ * announcement and notifies under that monitor; before the consumer waits for outcomes it fences and looks once
+ * more, so the announcement is seen then at the latest, and a waiting worker looks again every 10 ms (a claim made
+ * meanwhile may hold an input it should steal). The room monitor is held only by our code and never across a user
+ * callback; the read lock is held across the source's {@code hasNext()}/{@code next()}, which may block, so
+ * nothing that stops a run ever takes it.
  *
  * <h3>Handshake 2: the consumer parks, the workers unpark it</h3>
- * A worker offers the outcome to the queue, then reads {@code consumerWaiting}. The consumer, finding the queue
- * empty, spins a little (an adaptive budget of {@code Thread.yield()}s), then sets {@code consumerWaiting},
- * polls once more and parks. Both sides use volatile accesses, so either the consumer sees the outcome or the
- * worker sees the flag and unparks it. Every other reason to wake up (a stop, the last worker leaving) unparks
+ * A worker publishes the outcome in its outbox (a slot, then a volatile count; workers past the 64th and the
+ * timeout thread use a shared queue), then reads {@code consumerWaiting} and, if set, clears it with a CAS and
+ * unparks the consumer. The consumer takes from an outbox everything published when it looked, then goes round
+ * the others; finding none, it spins a little (an adaptive budget of {@code Thread.yield()}s), then sets
+ * {@code consumerWaiting}, looks once more and parks. Both sides write, then read, volatile fields, so either the
+ * consumer sees the outcome or the worker sees the flag and unparks it. Every other reason to wake up (a stop, the last worker leaving) unparks
  * unconditionally, and a park never lasts longer than 50 ms, after which the consumer looks after the run's
  * health: loops an executor refused (submitted again), loops that have not begun while the consumer is itself a
  * worker loop on the same executor (it then runs one of its run's tasks itself, which is how nested runs on one
@@ -35,7 +50,7 @@
  *
  * <h3>Admission count: when the loop ends</h3>
  * Each admitted input gets a sequence number from one {@code AtomicLong}, whose high bit closes admission. A
- * worker admits by CAS under the read lock; a stop, a drained source or a failing source sets the bit without the
+ * worker admits a claim by CAS under the read lock; a stop, a drained source or a failing source sets the bit without the
  * lock. Once the bit is set the count below it is final, and the consumer's loop ends when it has received that
  * many outcomes. An input read while the bit was set (the run stopped during the read) is not admitted; it goes
  * to the front of {@link io.github.parallelized.Parallelized#remaining()}. So outcomes plus the remaining inputs
@@ -45,8 +60,9 @@
  * {@code stop(reason)} moves the {@code Lifecycle} from RUNNING to STOPPING with one CAS, closes admission,
  * interrupts the workers' threads (each under its worker's own monitor, which our code holds only briefly) and
  * wakes the consumer; it takes no lock a user callback may hold. Draining is the consumer receiving the outcomes
- * of the inputs admitted before the stop: running tasks end (cancelled when interrupted), admitted but unstarted
- * ones come out as cancelled with zero attempts. FINISHED is reached when the consumer received the last outcome
+ * of the inputs admitted before the stop: running tasks end (cancelled when interrupted), claimed but unstarted
+ * ones are given back to {@code remaining()}, and an input a worker had just taken comes out as cancelled with
+ * zero attempts. FINISHED is reached when the consumer received the last outcome
  * or at {@code close()}: its winner calls the reporters' {@code onFinish}, exactly once. CLOSED is reached by
  * {@code close()} after a bounded grace for the workers to leave: it closes the source. A task that ignores its
  * interrupt is never waited for: its thread is a daemon (or the executor's) and finishes on its own.

@@ -71,6 +71,7 @@ abstract class BenchSystem {
         all.add(new ParallelizedSystem("parallelized-none", ProgressReporter::none, null));
         all.add(new ParallelizedSystem("parallelized-console", ProgressReporter::console, null));
         all.add(new ParallelizedSystem("parallelized-micrometer", ProgressReporter::none, metrics));
+        all.add(new ParallelizedSystem("parallelized-ordered", ProgressReporter::console, null, true));
         all.add(new CompletableFutures());
         all.add(new ParallelCollectorsSystem());
         all.add(new ParallelStreamWithBar());
@@ -86,15 +87,26 @@ abstract class BenchSystem {
         return workload.virtual() ? VirtualExecutors.perTask() : Executors.newFixedThreadPool(workload.threads());
     }
 
-    /** Parallelized: workers pull from the source; progress none, console, or none plus Micrometer meters. */
+    /**
+     * Parallelized: workers pull from the source; progress none, console, or none plus Micrometer meters; in
+     * completion order, or in submission order ({@code ordered()}).
+     */
     static final class ParallelizedSystem extends BenchSystem {
         private final Supplier<ProgressReporter> display;
         private final Supplier<ProgressReporter> listener;
 
+        private final boolean ordered;
+
         ParallelizedSystem(String name, Supplier<ProgressReporter> display, Supplier<ProgressReporter> listener) {
+            this(name, display, listener, false);
+        }
+
+        ParallelizedSystem(String name, Supplier<ProgressReporter> display, Supplier<ProgressReporter> listener,
+                           boolean ordered) {
             super(name);
             this.display = display;
             this.listener = listener;
+            this.ordered = ordered;
         }
 
         @Override
@@ -106,6 +118,9 @@ abstract class BenchSystem {
             builder.numThreads(workload.threads()).progress(display.get()).desc(workload.name());
             if (workload.virtual()) {
                 builder.virtualThreads();
+            }
+            if (ordered) {
+                builder.ordered();
             }
             if (listener != null) {
                 builder.listener(listener.get());

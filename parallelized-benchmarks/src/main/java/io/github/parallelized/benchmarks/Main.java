@@ -9,7 +9,7 @@ import java.util.Arrays;
  *   <li>{@code compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b] [--systems a,b]}: the side-by-side
  *   table (default command);</li>
  *   <li>{@code jmh [JMH options]}: the JMH benchmarks of this jar;</li>
- *   <li>{@code profile SYSTEM [RUNS] [TASKS]}: the noop workload on one system only, over and over, to run under a
+ *   <li>{@code profile SYSTEM [RUNS] [TASKS] [THREADS]}: the noop workload on one system only, over and over, to run under a
  *   profiler (JFR);</li>
  *   <li>{@code stream-child SYSTEM TASKS THREADS}: one run of the stream workload, in the forked JVM that
  *   {@code compare} starts with {@code -Xmx64m}.</li>
@@ -41,7 +41,7 @@ public final class Main {
             case "cluster" -> ClusterBench.main(rest);
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
-                        + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS]");
+                        + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]");
                 System.exit(2);
             }
         }
@@ -52,7 +52,8 @@ public final class Main {
         BenchSystem system = BenchSystem.named(args[0], Metrics::reporter);
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int tasks = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
-        Workload workload = Workload.prebuilt("noop", tasks, Runtime.getRuntime().availableProcessors(), false,
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
+        Workload workload = Workload.prebuilt("noop", tasks, threads, false,
                 Tasks.noop());
         double[] rates = new double[runs];
         for (int i = 0; i < runs; i++) {

@@ -27,6 +27,8 @@ final class Targets {
                 }
                 case "parallelized-micrometer" ->
                         checks.add(target(row, report.ratio(row, "ecs-submit-all"), "ecs-submit-all", 1.3));
+                case "parallelized-ordered" -> checks.add(target(row, report.ratio(row, "parallelized-console"),
+                        "parallelized-console", 0.8));
                 case "parallelized-none", "completable-future", "parallel-collectors", "parallel-stream+pb" ->
                         checks.add(String.format(Locale.ROOT, "%s: %s at %.2fx of ecs-submit-all, %.2fx of cf-submit-all",
                                 row.workload, row.system, report.ratio(row, "ecs-submit-all"),

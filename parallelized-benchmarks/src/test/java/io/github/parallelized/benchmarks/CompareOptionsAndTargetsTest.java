@@ -34,6 +34,7 @@ class CompareOptionsAndTargetsTest {
         add(report, "cf-submit-all", 100, 100);
         add(report, "parallelized-console", 50, 100);
         add(report, "parallelized-micrometer", 100, 300);
+        add(report, "parallelized-ordered", 100, 100);
 
         Targets.check(report);
 
@@ -42,7 +43,8 @@ class CompareOptionsAndTargetsTest {
                 "noop-2t: parallelized-console at 2.50x of ecs-submit-all (target >= 1.5x): met",
                 "noop-2t: parallelized-console at 1.50x of cf-submit-all (target >= 1.2x): met",
                 "noop-2t: parallelized-console slowest round 2.00x the fastest (target <= 1.5): MISSED",
-                "noop-2t: parallelized-micrometer at 1.00x of ecs-submit-all (target >= 1.3x): MISSED");
+                "noop-2t: parallelized-micrometer at 1.00x of ecs-submit-all (target >= 1.3x): MISSED",
+                "noop-2t: parallelized-ordered at 0.75x of parallelized-console (target >= 0.8x): MISSED");
         assertThat(report.table()).contains("| noop-2t | 10 | 2 | parallelized-console | ");
     }
 

@@ -30,7 +30,7 @@ class CompareSmokeTest {
             workloads.add("sleep-virtual");
         }
         List<String> systems = BenchSystem.all(Metrics::reporter).stream().map(BenchSystem::name).toList();
-        assertThat(systems).hasSize(9).contains("ecs", "ecs-submit-all", "cf-submit-all");
+        assertThat(systems).hasSize(10).contains("ecs", "ecs-submit-all", "cf-submit-all", "parallelized-ordered");
         for (String workload : workloads) {
             for (String system : systems) {
                 Report.Row row = report.row(workload, system);

@@ -28,9 +28,8 @@ public interface ParallelizedRuns {
     Optional<ProgressSnapshot> find(String id);
 
     /**
-     * Cancels a live run (its consumer then receives the inputs taken and not started as cancelled outcomes, and
-     * the source's unread rest stays in {@link io.github.parallelized.Parallelized#remaining()}); a finished one
-     * is left as it is.
+     * Cancels a live run (its consumer then receives the outcomes of the inputs started, and the inputs never
+     * started stay in {@link io.github.parallelized.Parallelized#remaining()}); a finished one is left as it is.
      *
      * @param id the run's id
      * @return its snapshot just after the cancel, or empty if it is unknown

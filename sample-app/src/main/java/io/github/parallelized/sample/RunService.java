@@ -117,8 +117,8 @@ public class RunService implements DisposableBean {
     }
 
     /**
-     * Cancels a run through the registry: inputs taken and not started become cancelled outcomes, running ones
-     * are interrupted, the source is read no further.
+     * Cancels a run through the registry: running inputs are interrupted, the inputs never started are given
+     * back to the run's {@code remaining()}, the source is read no further.
      *
      * @param id the run's id
      * @return the run's view, or empty if it is unknown

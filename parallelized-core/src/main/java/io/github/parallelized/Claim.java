@@ -1,0 +1,98 @@
+package io.github.parallelized;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Inputs that one worker took from the source in one read, with consecutive sequence numbers from {@link #base}:
+ * admitted together, so that trivial tasks pay for the read lock and the admitted count once per claim instead of
+ * once per input. Its worker takes them one at a time; any other worker may steal the next unstarted one (so
+ * that a task waiting for an input behind it in the same claim cannot deadlock), and each is taken exactly once
+ * (one atomic add, never contended by its worker alone). A claim is never refilled: the next read makes a new
+ * one, so a thief holding an old claim cannot take from the wrong one.
+ */
+final class Claim<I> {
+
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(Claim.class, "next", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The largest claim; a run's own limit is also a share of its window ({@link Admission}). */
+    static final int MAX_SIZE = 64;
+
+    private static final Claim<?> NONE = new Claim<>(new Object[0], 0, 0);
+
+    private final Object[] inputs;
+    private final long base;
+    private final int size;
+    /** The index of the next unstarted input; may run past {@link #size} when takers race at the end. */
+    @SuppressWarnings("unused") // through NEXT
+    private volatile int next;
+
+    Claim(Object[] inputs, int size, long base) {
+        this.inputs = inputs;
+        this.size = size;
+        this.base = base;
+    }
+
+    @SuppressWarnings("unchecked")
+    static <I> Claim<I> none() {
+        return (Claim<I>) NONE;
+    }
+
+    /** Takes the next unstarted input into the worker, with its sequence number; false when none is left. */
+    @SuppressWarnings("unchecked")
+    boolean takeInto(Worker<I, ?> worker) {
+        if (next >= size) {
+            return false; // a plain look first: a thief scanning empty claims writes nothing
+        }
+        int index = (int) NEXT.getAndAdd(this, 1);
+        if (index >= size) {
+            return false;
+        }
+        worker.input = (I) inputs[index];
+        worker.seq = base + index;
+        inputs[index] = null; // taken exactly once: let it go with its outcome
+        return true;
+    }
+
+    /** Takes every input not taken yet at once; returns the index of the first, {@link #size()} when none. */
+    int takeRest() {
+        while (true) {
+            int from = next;
+            if (from >= size) {
+                return size;
+            }
+            if (NEXT.compareAndSet(this, from, size)) {
+                return from;
+            }
+        }
+    }
+
+    /** An input taken by {@link #takeRest()}, let go. */
+    @SuppressWarnings("unchecked")
+    I release(int index) {
+        I input = (I) inputs[index];
+        inputs[index] = null;
+        return input;
+    }
+
+    long base() {
+        return base;
+    }
+
+    /** How many inputs of this claim no worker has taken yet. */
+    int unstarted() {
+        return Math.max(0, size - next);
+    }
+
+    int size() {
+        return size;
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.parallelized;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workers claim several inputs at once when tasks are trivial (issue 9): an idle worker steals what waits in
+ * another's claim, a stop gives the claimed inputs that never started back to {@code remaining()}, and the order
+ * of an {@code ordered()} run survives the gaps that leaves.
+ */
+class ClaimsTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(30);
+
+    @Test
+    void aClaimGrowsWhileItsTasksAreTrivialAndShrinksToOneForSlowOnes() {
+        Worker<Integer, Integer> worker = new Worker<>(null, new TaskTimes(), false, null);
+        long now = 0;
+        assertThat(worker.nextClaimSize(now, 16)).as("the first claim").isEqualTo(1);
+        int size = 1;
+        for (int i = 0; i < 6; i++) {
+            worker.claimed(size, size, now);
+            now += size * 100L; // 100 ns an input: trivial
+            size = worker.nextClaimSize(now, 16);
+        }
+        assertThat(size).as("grown to the limit").isEqualTo(16);
+        worker.claimed(size, size, now);
+        now += size * TimeUnit.MILLISECONDS.toNanos(1); // 1 ms an input
+        assertThat(worker.nextClaimSize(now, 16)).as("slow tasks: one at a time").isEqualTo(1);
+        worker.claimed(8, 8, now);
+        now += 8 * 10_000L; // 10 us an input: neither
+        assertThat(worker.nextClaimSize(now, 16)).as("kept").isEqualTo(8);
+    }
+
+    /**
+     * Every 2,000th task waits until the input after it has started. Trivial tasks make the claims grow, so most
+     * such pairs share a claim: the waiting task's worker cannot run the next input, the other worker steals it
+     * (before its next claim, since the waiting task has stalled; or once the source is drained).
+     */
+    @RepeatedTest(5)
+    void aTaskWaitingForTheNextInputOfItsClaimIsNotDeadlocked() {
+        int inputs = 20_000;
+        Map<Integer, CountDownLatch> started = new ConcurrentHashMap<>();
+        for (int i = 0; i < inputs; i++) {
+            if (i % 2_000 == 1_001) {
+                started.put(i, new CountDownLatch(1));
+            }
+        }
+        List<Outcome<Integer, Integer>> failed = new ArrayList<>();
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> {
+                CountDownLatch mine = started.get(i);
+                if (mine != null) {
+                    mine.countDown();
+                }
+                if (i % 2_000 == 1_000 && !started.get(i + 1).await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("input " + (i + 1) + " did not start while " + i + " waited");
+                }
+                return i;
+            }, IntStream.range(0, inputs).boxed().toList()).numThreads(2).progress(ProgressReporter.none())
+                    .start()) {
+                for (Outcome<Integer, Integer> outcome : par) {
+                    if (!outcome.isSuccess()) {
+                        failed.add(outcome);
+                    }
+                }
+            }
+        });
+        assertThat(failed).isEmpty();
+    }
+
+    /** The last task waits for the one after it: once the source is drained, the idle worker steals it. */
+    @RepeatedTest(5)
+    void anIdleWorkerStealsTheInputWaitingBehindTheLastTask() {
+        int inputs = 2_000;
+        CountDownLatch lastStarted = new CountDownLatch(1);
+        List<Outcome<Integer, Integer>> failed = new ArrayList<>();
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> {
+                if (i == inputs - 1) {
+                    lastStarted.countDown();
+                }
+                if (i == inputs - 2 && !lastStarted.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the last input did not start while the one before it waited");
+                }
+                return i;
+            }, IntStream.range(0, inputs).boxed().toList()).numThreads(2).progress(ProgressReporter.none())
+                    .start()) {
+                for (Outcome<Integer, Integer> outcome : par) {
+                    if (!outcome.isSuccess()) {
+                        failed.add(outcome);
+                    }
+                }
+            }
+        });
+        assertThat(failed).isEmpty();
+    }
+
+    @RepeatedTest(5)
+    void aCancelGivesEveryClaimedInputThatNeverStartedBackToRemaining() {
+        int inputs = 200_000;
+        List<Integer> seen = new ArrayList<>();
+        List<Integer> cancelled = new ArrayList<>();
+        List<Integer> rest = new ArrayList<>();
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> i, IntStream.range(0, inputs).boxed().toList())
+                    .numThreads(4).progress(ProgressReporter.none()).start()) {
+                for (Outcome<Integer, Integer> outcome : par) {
+                    seen.add(outcome.input());
+                    if (outcome.isCancelled()) {
+                        cancelled.add(outcome.input());
+                    }
+                    if (seen.size() == 5_000) {
+                        par.cancel();
+                    }
+                }
+                rest.addAll(Remaining.of(par));
+            }
+        });
+        assertThat(cancelled).as("only the input each worker had taken when the run stopped").hasSizeLessThanOrEqualTo(4);
+        List<Integer> all = new ArrayList<>(seen);
+        all.addAll(rest);
+        assertThat(all).as("every input exactly once, as an outcome or in remaining()")
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, inputs).boxed().toList());
+        assertThat(rest).as("the unread rest in source order").isSorted();
+        assertThat(seen.size()).as("the loop ended soon after the cancel").isLessThan(5_000 + 4 * 64 + 4);
+    }
+
+    @RepeatedTest(5)
+    void anOrderedRunThatIsCancelledLosesNoOutcomeAfterAGivenBackInput() {
+        int inputs = 200_000;
+        List<Integer> seen = new ArrayList<>();
+        List<Integer> rest = new ArrayList<>();
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> i, IntStream.range(0, inputs).boxed().toList())
+                    .numThreads(4).ordered().progress(ProgressReporter.none()).start()) {
+                for (Outcome<Integer, Integer> outcome : par) {
+                    seen.add(outcome.input());
+                    if (seen.size() == 5_000) {
+                        par.cancel();
+                    }
+                }
+                rest.addAll(Remaining.of(par));
+            }
+        });
+        assertThat(seen).as("submission order").isSorted();
+        List<Integer> all = new ArrayList<>(seen);
+        all.addAll(rest);
+        assertThat(all).containsExactlyInAnyOrderElementsOf(IntStream.range(0, inputs).boxed().toList());
+    }
+}
