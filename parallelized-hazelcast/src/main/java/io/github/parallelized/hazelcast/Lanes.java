@@ -33,8 +33,8 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *
  * <p>Threads: tasks are queued and batches sent only on the submitter's worker threads (flat combining: whoever
  * finds the lane's flag free sends for everyone). The completion of a batch runs on Hazelcast's thread and only
- * frees the lane and completes the tasks' futures; the woken workers then send what waits. Whoever clears the flag
- * looks again, so no task is left waiting beside a free lane.
+ * counts it answered and completes the tasks' futures; the woken workers then send what waits. Whoever clears the
+ * flag looks again, so no task is left waiting while it may leave.
  */
 final class Lanes {
 
@@ -48,6 +48,7 @@ final class Lanes {
 
     private final ParallelizedCluster cluster;
     private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, TaskTimes> times = new ConcurrentHashMap<>();
     /** Tasks that travelled in a batch of several, for tests and curiosity. */
     private final java.util.concurrent.atomic.LongAdder batched = new java.util.concurrent.atomic.LongAdder();
 
@@ -59,20 +60,21 @@ final class Lanes {
     static final class Pending {
         final TaskEnvelope task;
         final Lane lane;
-        final CompletableFuture<TaskResult> answer = new CompletableFuture<>();
-
         /** How long tasks of this function run, which decides how this task travels. */
         final TaskTimes times;
+        final CompletableFuture<TaskResult> answer = new CompletableFuture<>();
 
         Pending(TaskEnvelope task, Lane lane, TaskTimes times) {
-            this.times = times;
             this.task = task;
             this.lane = lane;
+            this.times = times;
         }
     }
 
     private static final class Lane {
         final Member member;
+        /** This submitter's tasks for the member, waiting here or in flight. */
+        final MemberLoads.Load load;
         final int threads;
         final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
         final AtomicInteger waitingCount = new AtomicInteger();
@@ -81,9 +83,6 @@ final class Lanes {
         /** The times of the function whose task came last: they decide how the tasks waiting here travel. */
         volatile TaskTimes recent;
         volatile boolean gone;
-
-        /** This submitter's tasks for the member, waiting here or in flight. */
-        final MemberLoads.Load load;
 
         Lane(Member member, MemberLoads.Load load) {
             this.member = member;
@@ -109,8 +108,6 @@ final class Lanes {
             return busy < Math.min(SHORT_TASK_BATCHES, threads)
                     && (busy == 0 || waitingCount.get() >= Math.max(1, load.inFlight.get() / SHORT_TASK_BATCHES));
         }
-
-
     }
 
     /**
@@ -136,8 +133,6 @@ final class Lanes {
         }
     }
 
-    private final Map<String, TaskTimes> times = new ConcurrentHashMap<>();
-
     /** The times of a function, for a run to keep (one look-up per run, not per task). */
     TaskTimes times(String function) {
         return times.computeIfAbsent(function, f -> new TaskTimes());
@@ -158,7 +153,7 @@ final class Lanes {
     }
 
     /**
-     * Takes back a task that still waits for a free thread (its worker was interrupted: the run was cancelled or
+     * Takes back a task that still waits here to be sent (its worker was interrupted: the run was cancelled or
      * the task timed out), so that it is never sent: true when it was taken back, false when it had left.
      */
     boolean withdraw(Pending pending) {
@@ -169,7 +164,7 @@ final class Lanes {
         return false;
     }
 
-    /** Sends what waits beside {@code answered}, if a lane is free: called by a worker after it got its answer. */
+    /** Sends what waits beside {@code answered}, if it may leave now: called by a worker after it got its answer. */
     void flush(Pending answered) {
         flush(answered.lane);
     }
