@@ -49,6 +49,15 @@ final class Counters {
         return failed;
     }
 
+    /** Resubmissions counted by the task functions ({@link Parallelized#countResubmission()}). */
+    long resubmitted() {
+        long resubmitted = 0;
+        for (Worker<?, ?> w : workers) {
+            resubmitted += w.counts.get(WorkerCounts.RESUBMITTED);
+        }
+        return resubmitted;
+    }
+
     /** Tasks that ended by themselves (succeeded or failed), for the failure rate. */
     long ended() {
         long ended = failedOutside.sum();

@@ -237,9 +237,11 @@ final class Crew<I, R> {
         if (!helper.claimFor(consumer)) {
             return false;
         }
+        Worker<?, ?> enclosing = helper.enter();
         try {
             return admission.pullWithoutWaiting(helper) && tasks.process(helper, helper.input, helper.seq);
         } finally {
+            Worker.leave(enclosing);
             helper.release(consumer);
             if (!run.lifecycle.isRunning()) {
                 Thread.interrupted(); // the run interrupted its helper: not the consumer's own interrupt

@@ -13,7 +13,8 @@ import java.util.concurrent.CancellationException;
  * @param error    null on success; otherwise what the last attempt threw, unchanged, or a
  *                 {@link CancellationException} when the task was cancelled before or while running
  * @param attempts how many times the task ran: 0 when it was cancelled before starting, more than 1 after
- *                 {@linkplain Parallelized.Builder#retry(int, Duration) retries}
+ *                 {@linkplain Parallelized.Builder#retry(int, Duration) retries} or when the task function sent its
+ *                 input again elsewhere ({@link Parallelized#countResubmission()})
  * @param duration the time the task spent running, over all its attempts (zero if it never started)
  * @param <I>      the input type
  * @param <R>      the result type

@@ -107,6 +107,20 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
     }
 
     /**
+     * Counts one resubmission of the input being processed: for a task function that sent its input again
+     * elsewhere (for instance to another cluster member after the first one was lost). Call it from inside the task
+     * function, on the thread running it; the input's {@link Outcome#attempts()} then includes it and
+     * {@link Summary#resubmitted()} counts it. A call from any other thread (outside a run's task) does nothing.
+     * Costs a thread-local read.
+     */
+    static void countResubmission() {
+        Worker<?, ?> worker = Worker.CURRENT.get();
+        if (worker != null) {
+            worker.resubmissions++;
+        }
+    }
+
+    /**
      * The outcomes, each exactly once, in completion order (or submission order with
      * {@link Builder#ordered()}). Can be called once; the iterator blocks in {@code hasNext()} until the next
      * outcome exists. If the consuming thread is interrupted while waiting, the run is cancelled, the

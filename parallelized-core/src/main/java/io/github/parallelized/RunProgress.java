@@ -69,6 +69,6 @@ final class RunProgress implements Progress {
         ProgressSnapshot now = snapshot();
         return new Summary(now.description(), now.state(), now.succeeded(), now.failed(), now.cancelled(),
                 run.failurePolicy.byType(), times.percentile(0.50), times.percentile(0.95), times.max(),
-                now.elapsed());
+                now.elapsed(), run.counters.resubmitted());
     }
 }

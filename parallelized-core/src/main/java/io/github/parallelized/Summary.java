@@ -22,9 +22,13 @@ import java.util.stream.Collectors;
  * @param p95             the 95th percentile of task time
  * @param max             the longest task time
  * @param elapsed         the run's wall time
+ * @param resubmitted     inputs that the task function sent again elsewhere, counted through
+ *                        {@link Parallelized#countResubmission()} (a cluster run's tasks whose member was lost); 0 for
+ *                        a local run
  */
 public record Summary(String description, RunState state, long succeeded, long failed, long cancelled,
-                      Map<String, Long> failuresByType, Duration p50, Duration p95, Duration max, Duration elapsed) {
+                      Map<String, Long> failuresByType, Duration p50, Duration p95, Duration max, Duration elapsed,
+                      long resubmitted) {
 
     /**
      * Checks and copies the components.
@@ -39,7 +43,9 @@ public record Summary(String description, RunState state, long succeeded, long f
      * @param p95 see the record component of that name
      * @param max see the record component of that name
      * @param elapsed see the record component of that name
+     * @param resubmitted see the record component of that name
      * @throws NullPointerException if a reference component is null
+     * @throws IllegalArgumentException if {@code resubmitted} is negative
      */
     public Summary {
         Objects.requireNonNull(description, "description");
@@ -49,6 +55,29 @@ public record Summary(String description, RunState state, long succeeded, long f
         Objects.requireNonNull(p95, "p95");
         Objects.requireNonNull(max, "max");
         Objects.requireNonNull(elapsed, "elapsed");
+        if (resubmitted < 0) {
+            throw new IllegalArgumentException("resubmitted must be >= 0, was " + resubmitted);
+        }
+    }
+
+    /**
+     * A summary without resubmissions, as before that component existed.
+     *
+     * @param description see the record component of that name
+     * @param state see the record component of that name
+     * @param succeeded see the record component of that name
+     * @param failed see the record component of that name
+     * @param cancelled see the record component of that name
+     * @param failuresByType see the record component of that name
+     * @param p50 see the record component of that name
+     * @param p95 see the record component of that name
+     * @param max see the record component of that name
+     * @param elapsed see the record component of that name
+     * @throws NullPointerException if a reference component is null
+     */
+    public Summary(String description, RunState state, long succeeded, long failed, long cancelled,
+                   Map<String, Long> failuresByType, Duration p50, Duration p95, Duration max, Duration elapsed) {
+        this(description, state, succeeded, failed, cancelled, failuresByType, p50, p95, max, elapsed, 0);
     }
 
     /**
@@ -62,7 +91,8 @@ public record Summary(String description, RunState state, long succeeded, long f
 
     /**
      * One line for people, for instance
-     * {@code "Rendering: 98 succeeded, 2 failed (2 IOException), 0 cancelled in 1.2 s; task p50 10 ms, p95 30 ms, max 41 ms"}.
+     * {@code "Rendering: 98 succeeded, 2 failed (2 IOException), 0 cancelled in 1.2 s; task p50 10 ms, p95 30 ms, max 41 ms"};
+     * {@code ", 16 resubmitted"} follows the cancelled count when some were.
      */
     @Override
     public String toString() {
@@ -70,7 +100,8 @@ public record Summary(String description, RunState state, long succeeded, long f
                 .map(e -> e.getValue() + " " + simpleName(e.getKey()))
                 .collect(Collectors.joining(", ", " (", ")"));
         return description + ": " + succeeded + " succeeded, " + failed + " failed" + failures + ", "
-                + cancelled + " cancelled in " + Durations.format(elapsed) + "; task p50 " + Durations.format(p50)
+                + cancelled + " cancelled" + (resubmitted > 0 ? ", " + resubmitted + " resubmitted" : "")
+                + " in " + Durations.format(elapsed) + "; task p50 " + Durations.format(p50)
                 + ", p95 " + Durations.format(p95) + ", max " + Durations.format(max)
                 + (state == RunState.COMPLETED || state == RunState.RUNNING ? "" : " [" + state + "]");
     }

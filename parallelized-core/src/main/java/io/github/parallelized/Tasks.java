@@ -98,6 +98,8 @@ final class Tasks<I, R> {
             worker.counts.increment(WorkerCounts.STARTED);
         }
         int attempts = done;
+        worker.takeResubmissions(); // what an abandoned attempt's thread may have left there is not this input's
+        int resubmitted = 0;
         Throwable error = last;
         Object value = null;
         while (true) {
@@ -123,6 +125,7 @@ final class Tasks<I, R> {
             if (result == ABANDONED) {
                 return null;
             }
+            resubmitted += worker.takeResubmissions();
             if (result instanceof Failure failure) {
                 error = failure.error;
             } else {
@@ -144,11 +147,14 @@ final class Tasks<I, R> {
             cancelled.initCause(error);
             error = cancelled;
         }
+        if (resubmitted != 0) {
+            worker.counts.add(WorkerCounts.RESUBMITTED, resubmitted);
+        }
         worker.counts.increment(error == null ? WorkerCounts.SUCCEEDED
                 : error instanceof CancellationException ? WorkerCounts.CANCELLED : WorkerCounts.FAILED);
         @SuppressWarnings("unchecked")
         R result = error == null ? (R) value : null;
-        return new Outcome<>(input, result, error, attempts, Duration.ofNanos(nanos));
+        return new Outcome<>(input, result, error, attempts + resubmitted, Duration.ofNanos(nanos));
     }
 
     private static ParallelizedException predicateFailed(Throwable taskError, Throwable predicateError) {

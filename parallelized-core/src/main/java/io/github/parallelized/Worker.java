@@ -19,6 +19,13 @@ final class Worker<I, R> implements Runnable {
     final TaskTimes times;
     final boolean sharedTimes;
     final WorkerCounts counts = new WorkerCounts();
+    /**
+     * The worker whose loop body runs on this thread: set when a body is entered (not per task), so that
+     * {@link Parallelized#countResubmission()} finds the task it is called from.
+     */
+    static final ThreadLocal<Worker<?, ?>> CURRENT = new ThreadLocal<>();
+    /** Resubmissions counted by the running attempt; the task's thread alone writes it, {@link Tasks} takes it. */
+    int resubmissions;
     /** Where this worker's outcomes go to the consumer; null for workers that share the queue. */
     final Handoff.Outbox outbox;
     /** What a thread or the executor runs: the decorated body inside the launch that checks it ran. */
@@ -91,6 +98,7 @@ final class Worker<I, R> implements Runnable {
             handover = null;
         }
         java.util.concurrent.ExecutorService outer = crew.entered(this);
+        Worker<?, ?> enclosing = enter();
         boolean leaves = true;
         try {
             if (resumed != null && !crew.tasks.resume(this, resumed)) {
@@ -123,11 +131,36 @@ final class Worker<I, R> implements Runnable {
             }
             // the run may have interrupted this thread; a pooled thread must not carry that to its next job
             Thread.interrupted();
+            leave(enclosing);
             crew.left(outer);
         }
         if (leaves) {
             crew.exited(this);
         }
+    }
+
+    /** This thread now runs this worker's tasks: returns the worker it ran before (a nested run's), for {@link #leave}. */
+    Worker<?, ?> enter() {
+        Worker<?, ?> enclosing = CURRENT.get();
+        CURRENT.set(this);
+        return enclosing;
+    }
+
+    static void leave(Worker<?, ?> enclosing) {
+        if (enclosing == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(enclosing);
+        }
+    }
+
+    /** The resubmissions counted since the last call (the task's thread, between attempts). */
+    int takeResubmissions() {
+        int counted = resubmissions;
+        if (counted != 0) {
+            resubmissions = 0;
+        }
+        return counted;
     }
 
     /** Its current task begins now; returns {@code now}. */

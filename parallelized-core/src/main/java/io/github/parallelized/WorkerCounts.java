@@ -13,6 +13,8 @@ final class WorkerCounts {
     static final int SUCCEEDED = 9;
     static final int FAILED = 10;
     static final int CANCELLED = 11;
+    /** Inputs the task function sent again elsewhere ({@link Parallelized#countResubmission()}). */
+    static final int RESUBMITTED = 12;
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -21,6 +23,11 @@ final class WorkerCounts {
     /** Single writer: a release store is enough, no atomic read-modify-write. */
     void increment(int slot) {
         SLOT.setRelease(slots, slot, (long) SLOT.getOpaque(slots, slot) + 1);
+    }
+
+    /** Single writer, as {@link #increment}. */
+    void add(int slot, long amount) {
+        SLOT.setRelease(slots, slot, (long) SLOT.getOpaque(slots, slot) + amount);
     }
 
     long get(int slot) {

@@ -220,4 +220,62 @@ class ErrorsAndRetryTest {
         assertThat(summary.toString()).startsWith("Summarised: 70 succeeded, 30 failed (20 IllegalStateException, "
                 + "10 IOException), 0 cancelled in ");
     }
+
+    /** A task function that sent input {@code i} elsewhere {@code i % 3} times before it answered. */
+    private static final TaskFunction<Integer, Integer> RESUBMITTING = i -> {
+        for (int k = 0; k < i % 3; k++) {
+            Parallelized.countResubmission();
+        }
+        return i;
+    };
+
+    @Test
+    void resubmissionsCountedByTheTaskShowInItsAttemptsAndTheSummary() {
+        Summary summary;
+        List<Outcome<Integer, Integer>> outcomes;
+        try (var par = Parallelized.of(RESUBMITTING, IntStream.range(0, 30).boxed().toList()).numThreads(4)
+                .desc("Resent").progress(ProgressReporter.none()).start()) {
+            outcomes = par.stream().toList();
+            summary = par.summary();
+        }
+        assertThat(outcomes).hasSize(30).allMatch(o -> o.attempts() == 1 + o.input() % 3);
+        assertThat(summary.resubmitted()).isEqualTo(30);
+        assertThat(summary.toString()).startsWith("Resent: 30 succeeded, 0 failed, 0 cancelled, 30 resubmitted in ");
+    }
+
+    @Test
+    void resubmissionsAreCountedOnASuppliedExecutorAndNotAgainstTheRetryLimit() throws Exception {
+        Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
+        TaskFunction<Integer, Integer> resentThenFlaky = i -> {
+            Parallelized.countResubmission();
+            if (calls.computeIfAbsent(i, k -> new AtomicInteger()).incrementAndGet() < 2) {
+                throw new IOException("first attempt of " + i);
+            }
+            return i;
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (var par = Parallelized.of(resentThenFlaky, List.of(1, 2, 3, 4)).executor(pool).numThreads(2)
+                .retry(2, Duration.ZERO).progress(ProgressReporter.none()).start()) {
+            // two attempts, each resubmitted once: the retry limit of 2 still allowed the second attempt
+            assertThat(par.stream().toList()).hasSize(4).allMatch(Outcome::isSuccess).allMatch(o -> o.attempts() == 4);
+            assertThat(par.summary().resubmitted()).isEqualTo(8);
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aResubmissionCountedOutsideATaskDoesNothing() {
+        Parallelized.countResubmission(); // the test's thread runs no task: nothing to count, nothing thrown
+        Summary summary;
+        try (var par = Parallelized.of((Integer i) -> i, List.of(1, 2)).progress(ProgressReporter.none()).start()) {
+            assertThat(par.stream().toList()).allMatch(o -> o.attempts() == 1);
+            summary = par.summary();
+        }
+        assertThat(summary.resubmitted()).isZero();
+        assertThat(summary.toString()).doesNotContain("resubmitted");
+        assertThat(new Summary("old", RunState.COMPLETED, 1, 0, 0, Map.of(), Duration.ZERO, Duration.ZERO,
+                Duration.ZERO, Duration.ZERO).resubmitted()).isZero();
+    }
 }

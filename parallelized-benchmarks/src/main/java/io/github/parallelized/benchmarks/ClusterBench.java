@@ -20,10 +20,11 @@ import io.github.parallelized.hazelcast.ParallelizedCluster;
  * client in this JVM, side by side with a local run of the same total number of threads.
  *
  * <ul>
- *   <li>{@code cluster [--rounds N] [--warmups N]}: {@code sleep} (3,000 tasks of 10 ms; the members' 48 threads
+ *   <li>{@code cluster [--rounds N] [--warmups N] [--smoke]}: {@code sleep} (3,000 tasks of 10 ms; the members' 48 threads
  *   against a local pool of 48) and {@code noop} (100,000 tasks returning their input; tasks per second), in
  *   interleaved rounds, medians (no-op also with 4 and 16 times the members' threads in flight, so that tasks
- *   travel in batches);</li>
+ *   travel in batches); {@code --smoke}: 300 sleep and 3,000 no-op tasks, one round, no warm-up (a check that it runs, in
+ *   the test suite; its figures mean nothing);</li>
  *   <li>{@code cluster crash}: the kill -9 experiment: 10,000 tasks of 10 ms, one member JVM killed with SIGKILL after
  *   3,000 outcomes; prints outcomes, resubmissions and tasks that ran twice;</li>
  *   <li>{@code cluster member NAME PORT POOL [LOG_DIR]}: one member JVM (started by the two above).</li>
@@ -34,6 +35,21 @@ final class ClusterBench {
     static final int POOL = 16;
     private static final int SLEEP_TASKS = 3_000;
     private static final int NOOP_TASKS = 100_000;
+    static final int SMOKE_SLEEP_TASKS = 300;
+    static final int SMOKE_NOOP_TASKS = 3_000;
+    /** The rows of {@link #compare}, in the order of its table. */
+    static final List<String> ROWS = List.of("sleep local", "sleep cluster", "sleep cluster x2", "noop local",
+            "noop cluster", "noop cluster x4", "noop cluster x16");
+
+    /** {@link #ROWS}, plus one with virtual worker threads on the submitter where they exist (Java 21+). */
+    static List<String> rows() {
+        if (!VirtualExecutors.available()) {
+            return ROWS;
+        }
+        List<String> rows = new ArrayList<>(ROWS);
+        rows.add("noop cluster x4 virtual");
+        return rows;
+    }
 
     private ClusterBench() {
     }
@@ -46,46 +62,53 @@ final class ClusterBench {
             default -> {
                 int rounds = 5;
                 int warmups = 1;
+                boolean smoke = false;
                 for (int i = 0; i < args.length; i++) {
                     switch (args[i]) {
                         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                         case "--warmups" -> warmups = Integer.parseInt(args[++i]);
+                        case "--smoke" -> smoke = true;
                         case "compare" -> { }
                         default -> throw new IllegalArgumentException("unknown option " + args[i]);
                     }
                 }
-                compare(rounds, warmups, System.out);
+                if (smoke) {
+                    compare(1, 0, SMOKE_SLEEP_TASKS, SMOKE_NOOP_TASKS, System.out);
+                } else {
+                    compare(rounds, warmups, SLEEP_TASKS, NOOP_TASKS, System.out);
+                }
             }
         }
     }
 
-    static void compare(int rounds, int warmups, PrintStream out) throws Exception {
+    static void compare(int rounds, int warmups, int sleepTasks, int noopTasks, PrintStream out) throws Exception {
         try (ClusterMembers members = ClusterMembers.start(3, POOL, null)) {
             ParallelizedCluster cluster = ParallelizedCluster.on(members.client());
             int threads = cluster.clusterThreads();
             Map<String, List<Double>> millis = new HashMap<>();
-            List<String> order = List.of("sleep local", "sleep cluster", "sleep cluster x2", "noop local",
-                    "noop cluster", "noop cluster x4", "noop cluster x16");
+            List<String> order = rows();
             for (int round = 0; round < warmups + rounds; round++) {
                 boolean measured = round >= warmups;
                 for (int k = 0; k < order.size(); k++) {
                     String row = order.get((k + round) % order.size());
                     long t0 = System.nanoTime();
                     long count = switch (row) {
-                        case "sleep local" -> drain(Parallelized.of(Tasks.sleep(10)::apply, inputs(SLEEP_TASKS))
+                        case "sleep local" -> drain(Parallelized.of(Tasks.sleep(10)::apply, inputs(sleepTasks))
                                 .numThreads(threads));
-                        case "sleep cluster" -> drain(cluster.<Integer, Integer>of("sleep", inputs(SLEEP_TASKS)));
-                        case "sleep cluster x2" -> drain(cluster.<Integer, Integer>of("sleep", inputs(SLEEP_TASKS))
+                        case "sleep cluster" -> drain(cluster.<Integer, Integer>of("sleep", inputs(sleepTasks)));
+                        case "sleep cluster x2" -> drain(cluster.<Integer, Integer>of("sleep", inputs(sleepTasks))
                                 .numThreads(2 * threads));
-                        case "noop local" -> drain(Parallelized.of(Tasks.noop()::apply, inputs(NOOP_TASKS))
+                        case "noop local" -> drain(Parallelized.of(Tasks.noop()::apply, inputs(noopTasks))
                                 .numThreads(threads));
-                        case "noop cluster" -> drain(cluster.<Integer, Integer>of("noop", inputs(NOOP_TASKS)));
-                        case "noop cluster x4" -> drain(cluster.<Integer, Integer>of("noop", inputs(NOOP_TASKS))
+                        case "noop cluster" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)));
+                        case "noop cluster x4" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks))
                                 .numThreads(4 * threads));
-                        default -> drain(cluster.<Integer, Integer>of("noop", inputs(NOOP_TASKS)).numThreads(16 * threads));
+                        case "noop cluster x4 virtual" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks))
+                                .virtualThreads().numThreads(4 * threads));
+                        default -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)).numThreads(16 * threads));
                     };
                     double ms = (System.nanoTime() - t0) / 1e6;
-                    int expected = row.startsWith("sleep") ? SLEEP_TASKS : NOOP_TASKS;
+                    int expected = row.startsWith("sleep") ? sleepTasks : noopTasks;
                     if (count != expected) {
                         throw new IllegalStateException(row + ": " + count + " outcomes for " + expected + " inputs");
                     }
@@ -102,12 +125,12 @@ final class ClusterBench {
             out.println("|---|---|---|---|---|---|");
             for (String row : order) {
                 String workload = row.substring(0, row.indexOf(' '));
-                int tasks = workload.equals("sleep") ? SLEEP_TASKS : NOOP_TASKS;
+                int tasks = workload.equals("sleep") ? sleepTasks : noopTasks;
                 double median = Report.median(millis.get(row).stream().mapToDouble(Double::doubleValue).toArray());
                 double local = Report.median(millis.get(workload + " local").stream().mapToDouble(Double::doubleValue)
                         .toArray());
-                int inFlight = row.endsWith("x16") ? 16 * threads : row.endsWith("x4") ? 4 * threads
-                        : row.endsWith("x2") ? 2 * threads : threads;
+                int inFlight = row.contains("x16") ? 16 * threads : row.contains("x4") ? 4 * threads
+                        : row.contains("x2") ? 2 * threads : threads;
                 out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.2fx |%n",
                         workload.equals("sleep") ? tasks + " x 10 ms" : tasks + " noop",
                         row.substring(workload.length() + 1), inFlight, median, tasks / median * 1000, local / median);

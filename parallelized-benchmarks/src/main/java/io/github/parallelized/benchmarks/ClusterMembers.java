@@ -37,6 +37,8 @@ final class ClusterMembers implements AutoCloseable {
     private final String name = "parallelized-bench-" + UUID.randomUUID();
     private final int basePort = 20_000 + ThreadLocalRandom.current().nextInt(400) * 100;
     private final List<Process> processes = new ArrayList<>();
+    /** Kills the members if this JVM ends without {@link #close()} (a test abandoned at its timeout, Ctrl-C). */
+    private final Thread killer = new Thread(() -> processes.forEach(Process::destroyForcibly), "cluster-members-killer");
     private HazelcastInstance client;
 
     private ClusterMembers() {
@@ -44,6 +46,7 @@ final class ClusterMembers implements AutoCloseable {
 
     static ClusterMembers start(int count, int pool, Path logs) throws IOException, InterruptedException {
         ClusterMembers members = new ClusterMembers();
+        Runtime.getRuntime().addShutdownHook(members.killer);
         CountDownLatch ready = new CountDownLatch(count);
         String java = ProcessHandle.current().info().command().orElse("java");
         for (int i = 0; i < count; i++) {
@@ -108,10 +111,17 @@ final class ClusterMembers implements AutoCloseable {
             client.getLifecycleService().terminate();
         }
         processes.forEach(Process::destroyForcibly);
+        try {
+            Runtime.getRuntime().removeShutdownHook(killer);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
     }
 
     /** The member JVM: {@code NAME PORT POOL [LOG_DIR]}; prints READY once its functions are registered. */
     static void member(String[] args) throws IOException {
+        // a member outlives nothing: it ends with the JVM that started it, however that one ends (even kill -9)
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
         String name = args[1];
         int basePort = Integer.parseInt(args[2]);
         int pool = Integer.parseInt(args[3]);

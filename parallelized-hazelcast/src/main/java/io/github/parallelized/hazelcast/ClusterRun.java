@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.hazelcast.cluster.Member;
@@ -28,17 +28,23 @@ final class ClusterRun implements ProgressReporter {
     final String function;
     final String version;
     private final ParallelizedCluster cluster;
+    /** How long this function's tasks run on the members (shared by its runs): how they travel. */
+    final Lanes.TaskTimes times;
     private volatile Parallelized<?, ?> run;
     private final LongAdder submissions = new LongAdder();
+    private final AtomicLong taskIds = new AtomicLong();
     private final LongAdder resubmissions = new LongAdder();
-    private final Map<String, LongAdder> completedByMember = new ConcurrentHashMap<>();
+    /** Keyed by the member itself (its address is formatted for {@link #stats} only, not once per task). */
+    private final Map<Member, LongAdder> completedByMember = new ConcurrentHashMap<>();
     private final Set<UUID> announcedLosses = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean cancelSent = new AtomicBoolean();
+    private volatile boolean finished;
 
     ClusterRun(ParallelizedCluster cluster, String function, String version) {
         this.cluster = cluster;
         this.function = function;
         this.version = version;
+        this.times = cluster.lanes().times(function);
     }
 
     @Override
@@ -50,10 +56,15 @@ final class ClusterRun implements ProgressReporter {
 
     @Override
     public void onFinish(ProgressSnapshot snapshot, Summary summary) {
+        finished = true;
         Parallelized<?, ?> started = run;
         if (started != null && started.isCancelled()) {
             broadcastCancel();
         }
+    }
+
+    long nextTaskId() {
+        return taskIds.getAndIncrement();
     }
 
     void submitted() {
@@ -61,7 +72,11 @@ final class ClusterRun implements ProgressReporter {
     }
 
     void completedOn(Member member) {
-        completedByMember.computeIfAbsent(address(member), a -> new LongAdder()).increment();
+        LongAdder count = completedByMember.get(member);
+        if (count == null) {
+            count = completedByMember.computeIfAbsent(member, m -> new LongAdder());
+        }
+        count.increment();
     }
 
     /**
@@ -75,26 +90,43 @@ final class ClusterRun implements ProgressReporter {
         if (started == null) {
             return;
         }
-        Map<String, Object> postfix = new LinkedHashMap<>(started.progress().snapshot().postfix());
-        postfix.put("members", cluster.dataMembers());
-        postfix.put("resubmitted", resubmissions.sum());
-        started.progress().setPostfix(postfix);
+        updatePostfix(started, resubmissions.sum());
         if (announcedLosses.add(member.getUuid())) {
             started.progress().write("Member " + address(member) + " lost (" + why.getClass().getSimpleName()
                     + "): its tasks of '" + function + "' are sent to the other members");
         }
     }
 
+    /** A member joined or left: the postfix shows the data members now, while the run goes on. */
+    void membersChanged() {
+        Parallelized<?, ?> started = run;
+        if (started != null && !finished) {
+            updatePostfix(started, -1);
+        }
+    }
+
+    /** Sets {@code members} to the data members now, and {@code resubmitted} unless negative (kept as it is). */
+    private synchronized void updatePostfix(Parallelized<?, ?> started, long resubmitted) {
+        Map<String, Object> postfix = new LinkedHashMap<>(started.progress().snapshot().postfix());
+        postfix.put("members", cluster.dataMembers());
+        if (resubmitted >= 0) {
+            postfix.put("resubmitted", resubmitted);
+        }
+        started.progress().setPostfix(postfix);
+    }
+
     /**
-     * The worker waiting for {@code future} was interrupted: by the run's cancellation (then every member is told
-     * to drop the run), or by a per-task timeout (then only that task is cancelled, off the worker thread).
+     * The worker waiting for task {@code task} was interrupted: by the run's cancellation (then every member is told
+     * to drop the run), or by a per-task timeout (then only that task is cancelled, on the member that has it, off the
+     * worker thread: it does not start there, or its thread is interrupted, whether it travelled alone or in a batch).
+     * {@code member} is null when the task was never sent.
      */
-    void interrupted(Future<?> future) {
+    void interrupted(Member member, long task) {
         Parallelized<?, ?> started = run;
         if (started == null || started.isCancelled()) {
             broadcastCancel();
-        } else if (future != null) {
-            cluster.control(() -> future.cancel(true));
+        } else if (member != null) {
+            cluster.control(() -> cluster.controlExecutor().executeOnMember(new CancelRun(id, task), member));
         }
     }
 
@@ -106,7 +138,7 @@ final class ClusterRun implements ProgressReporter {
 
     ClusterRunStats stats(String runId) {
         Map<String, Long> completed = new LinkedHashMap<>();
-        completedByMember.forEach((member, count) -> completed.put(member, count.sum()));
+        completedByMember.forEach((member, count) -> completed.merge(address(member), count.sum(), Long::sum));
         return new ClusterRunStats(runId, function, submissions.sum(), resubmissions.sum(), completed);
     }
 

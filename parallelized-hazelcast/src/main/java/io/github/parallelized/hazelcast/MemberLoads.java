@@ -23,9 +23,17 @@ final class MemberLoads {
     private final Cluster cluster;
     private final Map<UUID, Load> loads = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
+    /** The member list, refreshed on each membership event (a client's getMembers() copies it on every call). */
+    private volatile Member[] members;
 
     MemberLoads(Cluster cluster) {
         this.cluster = cluster;
+        refresh();
+    }
+
+    /** Reads the member list again: called when a member joins or leaves. */
+    void refresh() {
+        members = cluster.getMembers().toArray(new Member[0]);
     }
 
     static final class Load {
@@ -50,7 +58,7 @@ final class MemberLoads {
     }
 
     private Member pick(Set<UUID> excluded) {
-        Member[] members = cluster.getMembers().toArray(new Member[0]);
+        Member[] members = this.members;
         int start = members.length == 0 ? 0 : Math.floorMod(rotation.getAndIncrement(), members.length);
         Member best = null;
         double bestLoad = Double.MAX_VALUE;
@@ -71,7 +79,7 @@ final class MemberLoads {
 
     /** Tells whether every data member is in {@code excluded}. */
     boolean allExcluded(Set<UUID> excluded) {
-        for (Member member : cluster.getMembers()) {
+        for (Member member : members) {
             if (!member.isLiteMember() && !excluded.contains(member.getUuid())) {
                 return false;
             }

@@ -36,6 +36,8 @@ final class MemberSide {
     private final String address;
     private final Map<UUID, Long> cancelledRuns = new ConcurrentHashMap<>();
     private final Map<UUID, Long> goneSubmitters = new ConcurrentHashMap<>();
+    /** Single tasks cancelled by their submitter (their timeout), wherever they wait: alone or in a batch. */
+    private final Map<TaskKey, Long> cancelledTasks = new ConcurrentHashMap<>();
     private final Map<UUID, RunningTasks> running = new ConcurrentHashMap<>();
 
     MemberSide(TaskRegistry registry, HazelcastInstance member) {
@@ -43,6 +45,7 @@ final class MemberSide {
         this.serialization = TaskResult.serialization(member);
         this.address = String.valueOf(member.getCluster().getLocalMember().getAddress());
     }
+
 
     static MemberSide of(HazelcastInstance member) {
         Object cluster = member.getUserContext().get(USER_CONTEXT_KEY);
@@ -72,7 +75,7 @@ final class MemberSide {
             return failure(new ClusterTaskException("The input of cluster task '" + task.function
                     + "' cannot be deserialized on member " + address + ": " + e.getMessage(), e));
         }
-        Slot slot = new Slot(Thread.currentThread());
+        Slot slot = new Slot(Thread.currentThread(), task.task);
         running.compute(task.run, (run, tasks) -> {
             RunningTasks entered = tasks != null ? tasks : new RunningTasks(task.submitter);
             entered.slots.add(slot);
@@ -109,7 +112,8 @@ final class MemberSide {
         if (cancelledRuns.containsKey(task.run)) {
             return true;
         }
-        return goneSubmitters.containsKey(task.submitter);
+        return goneSubmitters.containsKey(task.submitter)
+                || !cancelledTasks.isEmpty() && cancelledTasks.containsKey(new TaskKey(task.run, task.task));
     }
 
     void cancelRun(UUID run) {
@@ -118,6 +122,23 @@ final class MemberSide {
             tasks.slots.forEach(Slot::interrupt);
             return tasks;
         });
+    }
+
+    /** One task timed out on its submitter: it will not start here, or it is interrupted if it runs. */
+    void cancelTask(UUID run, long task) {
+        mark(cancelledTasks, new TaskKey(run, task));
+        running.computeIfPresent(run, (id, tasks) -> {
+            tasks.slots.forEach(slot -> {
+                if (slot.task == task) {
+                    slot.interrupt();
+                }
+            });
+            return tasks;
+        });
+    }
+
+    boolean isCancelled(UUID run, long task) {
+        return cancelledTasks.containsKey(new TaskKey(run, task));
     }
 
     /** A member or client left: its queued tasks will not start, its running ones are interrupted. */
@@ -147,10 +168,13 @@ final class MemberSide {
         return running.values().stream().mapToInt(t -> t.slots.size()).sum();
     }
 
-    private static void mark(Map<UUID, Long> marks, UUID id) {
+    private static <K> void mark(Map<K, Long> marks, K id) {
         long now = System.nanoTime();
         marks.put(id, now);
         marks.values().removeIf(markedAt -> now - markedAt > MARK_LIFETIME_NANOS);
+    }
+
+    private record TaskKey(UUID run, long task) {
     }
 
     /** The tasks of one run that run on this member now; guarded by the map's per-key locking. */
@@ -166,11 +190,13 @@ final class MemberSide {
     /** One executor thread while it runs one task: it can be interrupted for that task only. */
     private static final class Slot {
         private final Thread thread;
+        final long task;
         private boolean done;
         private boolean interrupted;
 
-        Slot(Thread thread) {
+        Slot(Thread thread, long task) {
             this.thread = thread;
+            this.task = task;
         }
 
         synchronized void interrupt() {

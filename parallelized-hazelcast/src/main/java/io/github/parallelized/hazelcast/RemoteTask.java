@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 
 import com.hazelcast.cluster.Member;
 
+import io.github.parallelized.Parallelized;
 import io.github.parallelized.TaskFunction;
 
 /**
@@ -29,7 +30,7 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
     @Override
     @SuppressWarnings("unchecked")
     public R apply(I input) throws Exception {
-        TaskEnvelope task = new TaskEnvelope(run.id, cluster.localUuid(), run.function, run.version, serialize(input));
+        TaskEnvelope task = new TaskEnvelope(run.id, run.nextTaskId(), cluster.localUuid(), run.function, run.version, serialize(input));
         Set<UUID> lost = Set.of();
         Set<UUID> refused = Set.of();
         for (int resubmissions = 0; ; resubmissions++) {
@@ -42,7 +43,7 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
             Lanes.Pending pending = null;
             try {
                 run.submitted();
-                pending = cluster.lanes().send(member, task);
+                pending = cluster.lanes().send(member, task, run.times);
                 TaskResult result;
                 try {
                     result = pending.answer.get();
@@ -59,10 +60,8 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
                 run.completedOn(member);
                 return (R) result.unwrap(cluster.serialization(), run.function);
             } catch (InterruptedException e) {
-                if (pending != null) {
-                    cluster.lanes().withdraw(pending);
-                }
-                run.interrupted(pending == null ? null : pending.alone);
+                boolean sent = pending != null && !cluster.lanes().withdraw(pending);
+                run.interrupted(sent ? member : null, task.task);
                 throw e;
             } catch (ExecutionException e) {
                 loss = e.getCause() != null ? e.getCause() : e;
@@ -84,6 +83,7 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
                         + " that kills its member would kill them all", loss);
             }
             lost = with(lost, member);
+            Parallelized.countResubmission(); // on the core's worker thread: the outcome's attempts and the summary
             run.resubmitted(member, loss);
         }
     }

@@ -1,7 +1,7 @@
 package io.github.parallelized.hazelcast;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -12,9 +12,13 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 /**
- * Several tasks for one member in one round trip (see {@link Lanes}): the member runs them one after the other on
- * the executor thread that took the batch, each exactly as a task sent alone (cancellation checked before each),
- * and answers all results at once.
+ * One or more tasks for one member in one round trip (see {@link Lanes}), run one after the other on the executor
+ * thread that took the batch, each exactly as a task sent alone (cancellation checked before each). The answers come
+ * back together, with the time the tasks ran, which tells the submitter how to send the next ones. The answer carries all
+ * results at once, and the time the tasks ran, which tells the submitter how to send the next ones.
+ *
+ * <p>On the wire the run, submitter, function and version of a task are written only when they differ from the
+ * task before it: a batch of one run's tasks carries them once.
  */
 final class TaskBatch implements Callable<TaskBatch.Results>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
@@ -35,31 +39,52 @@ final class TaskBatch implements Callable<TaskBatch.Results>, IdentifiedDataSeri
 
     @Override
     public Results call() {
-        List<TaskResult> results = new ArrayList<>(tasks.size());
-        for (TaskEnvelope task : tasks) {
+        TaskResult[] results = new TaskResult[tasks.size()];
+        long nanos = 0;
+        for (int i = 0; i < results.length; i++) {
+            TaskEnvelope task = tasks.get(i);
             task.setHazelcastInstance(member);
-            results.add(task.call());
+            long start = System.nanoTime();
+            results[i] = task.call();
+            nanos += System.nanoTime() - start;
         }
-        return new Results(results);
+        return new Results(Arrays.asList(results), nanos);
     }
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
         out.writeInt(tasks.size());
+        TaskEnvelope previous = null;
         for (TaskEnvelope task : tasks) {
-            task.writeData(out);
+            boolean same = previous != null && previous.run.equals(task.run) && previous.submitter.equals(task.submitter)
+                    && previous.function.equals(task.function) && previous.version.equals(task.version);
+            out.writeBoolean(same);
+            if (same) {
+                task.writeTask(out);
+            } else {
+                task.writeData(out);
+            }
+            previous = task;
         }
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
         int size = in.readInt();
-        tasks = new ArrayList<>(size);
+        TaskEnvelope[] read = new TaskEnvelope[size];
+        TaskEnvelope previous = null;
         for (int i = 0; i < size; i++) {
             TaskEnvelope task = new TaskEnvelope();
-            task.readData(in);
-            tasks.add(task);
+            if (in.readBoolean() && previous != null) {
+                task.sameHeaderAs(previous);
+                task.readTask(in);
+            } else {
+                task.readData(in);
+            }
+            read[i] = task;
+            previous = task;
         }
+        tasks = Arrays.asList(read);
     }
 
     @Override
@@ -72,34 +97,41 @@ final class TaskBatch implements Callable<TaskBatch.Results>, IdentifiedDataSeri
         return Wire.BATCH;
     }
 
-    /** The answers of a batch, in the order of its tasks. */
+    /** The answers of a batch, in the order of its tasks, and the time its tasks ran, added up. */
     static final class Results implements IdentifiedDataSerializable {
         List<TaskResult> results;
+        long runNanos;
 
         Results() {
         }
 
-        Results(List<TaskResult> results) {
+        Results(List<TaskResult> results, long runNanos) {
             this.results = results;
+            this.runNanos = runNanos;
         }
 
         @Override
         public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeLong(runNanos);
             out.writeInt(results.size());
+            out.writeString(results.get(0).member);
             for (TaskResult result : results) {
-                result.writeData(out);
+                result.writeAnswer(out);
             }
         }
 
         @Override
         public void readData(ObjectDataInput in) throws IOException {
+            runNanos = in.readLong();
             int size = in.readInt();
-            results = new ArrayList<>(size);
+            String from = in.readString();
+            TaskResult[] read = new TaskResult[size];
             for (int i = 0; i < size; i++) {
-                TaskResult result = new TaskResult();
-                result.readData(in);
-                results.add(result);
+                read[i] = new TaskResult();
+                read[i].member = from;
+                read[i].readAnswer(in);
             }
+            results = Arrays.asList(read);
         }
 
         @Override

@@ -19,6 +19,8 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
     UUID run;
+    /** The task's number in its run, for a cancel of this task alone (its timeout). */
+    long task;
     UUID submitter;
     String function;
     String version;
@@ -29,8 +31,9 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
     TaskEnvelope() {
     }
 
-    TaskEnvelope(UUID run, UUID submitter, String function, String version, byte[] input) {
+    TaskEnvelope(UUID run, long task, UUID submitter, String function, String version, byte[] input) {
         this.run = run;
+        this.task = task;
         this.submitter = submitter;
         this.function = function;
         this.version = version;
@@ -63,7 +66,7 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
         out.writeLong(submitter.getLeastSignificantBits());
         out.writeString(function);
         out.writeString(version);
-        out.writeByteArray(input);
+        writeTask(out);
     }
 
     @Override
@@ -72,7 +75,26 @@ final class TaskEnvelope implements Callable<TaskResult>, IdentifiedDataSerializ
         submitter = new UUID(in.readLong(), in.readLong());
         function = in.readString();
         version = in.readString();
+        readTask(in);
+    }
+
+    /** The task's own part, without the header that a batch writes once for several tasks of one run. */
+    void writeTask(ObjectDataOutput out) throws IOException {
+        out.writeLong(task);
+        out.writeByteArray(input);
+    }
+
+    void readTask(ObjectDataInput in) throws IOException {
+        task = in.readLong();
         input = in.readByteArray();
+    }
+
+    /** Takes the header (run, submitter, function, version) of the task before it in a batch. */
+    void sameHeaderAs(TaskEnvelope previous) {
+        run = previous.run;
+        submitter = previous.submitter;
+        function = previous.function;
+        version = previous.version;
     }
 
     @Override

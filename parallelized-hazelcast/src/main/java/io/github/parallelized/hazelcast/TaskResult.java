@@ -108,15 +108,24 @@ final class TaskResult implements IdentifiedDataSerializable {
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
-        out.writeByte(kind);
         out.writeString(member);
+        writeAnswer(out);
+    }
+
+    /** The answer without the member, which a batch's results write once. */
+    void writeAnswer(ObjectDataOutput out) throws IOException {
+        out.writeByte(kind);
         out.writeByteArray(payload);
     }
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
-        kind = in.readByte();
         member = in.readString();
+        readAnswer(in);
+    }
+
+    void readAnswer(ObjectDataInput in) throws IOException {
+        kind = in.readByte();
         payload = in.readByteArray();
     }
 

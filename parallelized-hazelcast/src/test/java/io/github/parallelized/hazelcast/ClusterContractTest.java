@@ -3,16 +3,21 @@ package io.github.parallelized.hazelcast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import com.hazelcast.core.HazelcastInstance;
 
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
@@ -99,6 +104,57 @@ class ClusterContractTest {
         assertThat(outcomes).filteredOn(o -> o.input() == 1).singleElement().satisfies(o -> assertThat(o.result()).isOne());
         // the 10 s task does not keep its member's thread: the cancel reached it
         await().atMost(Duration.ofSeconds(5)).until(() -> Functions.FINISHED.get() - finishedBefore == 2);
+    }
+
+    /**
+     * Runs {@code function} over 300 copies of {@code input} until the submitter takes its tasks for short: at once on
+     * an idle machine, after a few runs on a busy one, where a member thread is sometimes descheduled mid-task.
+     */
+    private void learnShort(String function, int input) {
+        for (int run = 0; run < 20 && !submitter.lanes().times(function).isShort(); run++) {
+            runAll(submitter.<Integer, Integer>of(function, Collections.nCopies(300, input)).numThreads(48));
+        }
+        assertThat(submitter.lanes().times(function).isShort()).as(function + " learnt as short").isTrue();
+    }
+
+    @Test
+    void howTasksTravelIsLearntPerFunctionNotCarriedOverFromAnother() {
+        learnShort("square", 1);
+        // a function never run before is not taken for short because another one is: its first tasks go out at once,
+        // one per free member thread, and a batch of them runs side by side
+        assertThat(submitter.lanes().times("never-run").isShort()).isFalse();
+        runAll(submitter.<Integer, Integer>of("sleep", Collections.nCopies(24, 50)).numThreads(24));
+        assertThat(submitter.lanes().times("sleep").isShort()).isFalse();
+    }
+
+    @Test
+    void aTimeoutStopsATaskThatTravelledInABatchOnItsMember() throws Exception {
+        // what a worker whose task timed out sends (RemoteTask -> ClusterRun.interrupted): "cancel task N of run X" to
+        // the member that has it; here for a batch of two long tasks, the first running, the second behind it
+        HazelcastInstance member = cluster.members.get(1);
+        UUID run = UUID.randomUUID();
+        byte[] input = TaskResult.bytes(submitter.serialization(), 30_000);
+        TaskBatch batch = new TaskBatch(List.of(new TaskEnvelope(run, 0, submitter.localUuid(), "sleep", "", input),
+                new TaskEnvelope(run, 1, submitter.localUuid(), "sleep", "", input)));
+        int startedBefore = Functions.STARTED.get();
+        int finishedBefore = Functions.FINISHED.get();
+        java.util.concurrent.Future<TaskBatch.Results> answer = submitter.taskExecutor().submitToMember(batch,
+                member.getCluster().getLocalMember());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Functions.STARTED.get() - startedBefore == 1);
+        // the waiting one first, each cancel arrived before the next is sent (apart, they may arrive in either order)
+        MemberSide side = ParallelizedCluster.on(member).memberSide();
+        for (long task = 1; task >= 0; task--) {
+            long cancelled = task;
+            submitter.controlExecutor().executeOnMember(new CancelRun(run, cancelled), member.getCluster().getLocalMember());
+            await().atMost(Duration.ofSeconds(10)).until(() -> side.isCancelled(run, cancelled));
+        }
+        TaskBatch.Results results = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // the running one was interrupted, the one behind it never started: the batch's thread is free at once
+        assertThat(results.results.get(0).kind).isEqualTo(TaskResult.FAILURE);
+        assertThat(results.results.get(1).kind).isEqualTo(TaskResult.CANCELLED_BEFORE_START);
+        assertThat(Functions.STARTED.get() - startedBefore).isOne();
+        await().atMost(Duration.ofSeconds(5)).until(() -> Functions.FINISHED.get() - finishedBefore == 1);
+        assertThat(ParallelizedCluster.on(member).memberSide().runningTasks()).isZero();
     }
 
     @Test

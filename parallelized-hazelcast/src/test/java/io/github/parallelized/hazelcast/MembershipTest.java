@@ -23,11 +23,16 @@ import com.hazelcast.core.HazelcastInstance;
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
+import io.github.parallelized.Summary;
 
 /** Members that leave or join mid-run, clients, and a submitter that dies: every input still gets one outcome. */
 class MembershipTest {
 
     private TestCluster cluster;
+    /** The summary of the last {@link #run300} run. */
+    private Summary summary;
+    /** The {@link #run300} run going on. */
+    private volatile Parallelized<Integer, Integer> current;
 
     @BeforeEach
     void start() {
@@ -53,6 +58,7 @@ class MembershipTest {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("sleep",
                     IntStream.range(0, 300).mapToObj(i -> 20)).numThreads(inFlight).progress(ProgressReporter.none())
                     .start()) {
+                current = run;
                 Iterator<Outcome<Integer, Integer>> it = run.iterator();
                 for (int i = 0; i < 60; i++) {
                     outcomes.add(it.next());
@@ -60,9 +66,20 @@ class MembershipTest {
                 midRun.run();
                 it.forEachRemaining(outcomes::add);
                 stats[0] = submitter.stats(run).orElseThrow();
+                summary = run.summary();
             }
         });
+        assertResubmissionsShown(outcomes, stats[0], summary);
         return stats[0];
+    }
+
+    /** Each resubmission is one more attempt of its outcome and one in the summary, as in the cluster's stats. */
+    static <I, R> void assertResubmissionsShown(List<Outcome<I, R>> outcomes, ClusterRunStats stats, Summary summary) {
+        assertThat(outcomes.stream().mapToLong(o -> o.attempts() - 1).sum()).isEqualTo(stats.resubmissions());
+        assertThat(summary.resubmitted()).isEqualTo(stats.resubmissions());
+        if (stats.resubmissions() > 0) {
+            assertThat(summary.toString()).contains(", " + stats.resubmissions() + " resubmitted in ");
+        }
     }
 
     @Test
@@ -88,8 +105,12 @@ class MembershipTest {
     void aMemberThatJoinsMidRunTakesWork() {
         List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
         ClusterRunStats stats = run300(ParallelizedCluster.on(cluster.members.get(0)), outcomes, () -> {
+            assertThat(current.progress().snapshot().postfix()).containsEntry("members", 3);
             HazelcastInstance joined = cluster.addMember();
             Functions.registerAll(ParallelizedCluster.on(joined));
+            // the run waits for its consumer meanwhile: still going, its postfix shows the member that joined
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Integer.valueOf(4).equals(current.progress().snapshot().postfix().get("members")));
         });
         assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
         String joinedAddress = "127.0.0.1:" + cluster.members.get(3).getCluster().getLocalMember().getAddress().getPort();
@@ -118,6 +139,8 @@ class MembershipTest {
         ClusterRunStats stats = run300(client, outcomes, () -> cluster.members.get(2).getLifecycleService().terminate());
         assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
         assertThat(stats.resubmissions()).isPositive();
+        assertThat(summary.resubmitted()).isEqualTo(stats.resubmissions());
+        assertThat(outcomes).anyMatch(o -> o.attempts() > 1);
         assertThat(client.resubmissions()).isEqualTo(stats.resubmissions());
         System.out.println("client, member terminated: " + stats);
     }
