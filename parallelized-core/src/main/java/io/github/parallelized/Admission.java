@@ -5,6 +5,7 @@ import java.util.LinkedList;
 import java.util.NoSuchElementException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +46,8 @@ final class Admission<I> {
     private final int maxClaim;
     /** A power of two minus one: waiting workers are woken when the consumed count has these bits clear. */
     private final long wakeStep;
+    /** Claims with inputs that others may steal (see {@link Claim}): none, and a thief need not look. */
+    private final AtomicInteger openClaims = new AtomicInteger();
     /** The run's workers, whose claims an idle worker steals from; set once by the {@link Crew}. */
     private Worker<I, ?>[] workers;
     /** A failure of the source after some inputs of a claim were read: reported at the next read; under the lock. */
@@ -129,6 +132,9 @@ final class Admission<I> {
      * worker that is still there.
      */
     private boolean steal(Worker<I, ?> thief) {
+        if (openClaims.get() == 0) {
+            return false;
+        }
         Worker<I, ?>[] all = workers;
         int start = (int) (thief.seq % all.length);
         for (int i = 0; i < all.length; i++) {
@@ -224,7 +230,7 @@ final class Admission<I> {
         if (read == 0) {
             return NOT_ADMITTED;
         }
-        Claim<I> claim = new Claim<>(inputs, read, count);
+        Claim<I> claim = new Claim<>(inputs, read, count, openClaims);
         claim.takeInto(worker);
         worker.claim = claim; // published after its first input is taken: thieves take the others
         if (stopped) {
