@@ -416,21 +416,14 @@ final class Admission<I> {
     }
 
     /**
-     * The workers' side of admission, padded off the fields that the consumer reads (the JVM orders fields by
-     * size, so the padding is on both sides): {@link #limit} and {@link #drained} under the read lock, the admitted
-     * count by CAS under the read lock, or, to close admission, by anyone.
+     * The workers' side of admission, padded off the fields that the consumer reads (before by
+     * {@link CacheLinePadding}, after by its own trailing longs): {@link #limit} and {@link #drained} under the read
+     * lock, the admitted count by CAS under the read lock, or, to close admission, by anyone.
      */
-    static final class Cursor {
+    static final class Cursor extends CacheLinePadding {
         private static final VarHandle ADMITTED =
                 VarHandles.field(MethodHandles.lookup(), Cursor.class, "admitted", long.class);
 
-        long p1;
-        long p2;
-        long p3;
-        long p4;
-        long p5;
-        long p6;
-        long p7;
         /** How many inputs were admitted, plus {@link #CLOSED}. */
         private volatile long admitted;
         /** The count up to which the window had room when the consumer's count was last read. */
@@ -458,19 +451,12 @@ final class Admission<I> {
     }
 
     /**
-     * How many outcomes the consumer took: written by the consumer alone, padded off other hot fields (the JVM
-     * orders fields by size, so the padding is on both sides), read by the workers only when their room is used.
+     * How many outcomes the consumer took: written by the consumer alone, padded off other hot fields (before by
+     * {@link CacheLinePadding}, after by its own trailing longs), read by the workers only when their room is used.
      */
-    static final class Consumed {
+    static final class Consumed extends CacheLinePadding {
         static final VarHandle VALUE = VarHandles.field(MethodHandles.lookup(), Consumed.class, "value", long.class);
 
-        long p1;
-        long p2;
-        long p3;
-        long p4;
-        long p5;
-        long p6;
-        long p7;
         volatile long value;
         /** Workers waiting for room; written under the room lock. */
         volatile int waitingForRoom;

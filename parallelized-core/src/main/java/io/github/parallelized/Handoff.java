@@ -151,7 +151,7 @@ final class Handoff {
      * Where the consumer takes from: the outbox of its current batch, how many are left of it, where it looks
      * next. Written per outcome, so padded off the fields the workers read.
      */
-    static final class Taking extends PadBefore {
+    static final class Taking extends CacheLinePadding {
         Outbox current;
         long batchLeft;
         int nextBox;
@@ -164,19 +164,8 @@ final class Handoff {
         long q07;
     }
 
-    /** Fields before an outbox's producer side, so that it shares no cache line with what lies before it. */
-    abstract static class PadBefore {
-        long p01;
-        long p02;
-        long p03;
-        long p04;
-        long p05;
-        long p06;
-        long p07;
-    }
-
     /** The producer's side: written by the thread running the worker (one at a time, ordered by its hand-overs). */
-    abstract static class ProducerSide extends PadBefore {
+    abstract static class ProducerSide extends CacheLinePadding {
         static final int CHUNK = 128;
         Object[] tail = new Object[CHUNK + 1];
         int tailIndex;
@@ -198,8 +187,8 @@ final class Handoff {
     /**
      * One worker's outcomes on their way to the consumer: an unbounded single-producer, single-consumer queue of
      * linked chunks (the admission window bounds what it holds), one allocation per {@link ProducerSide#CHUNK}
-     * outcomes. The last slot of a chunk links the next, written before the count that publishes past it. The consumer
- * clears taken slots sixteen at a time, well behind the producer; a used chunk goes as a whole.
+     * outcomes. The last slot of a chunk links the next, written before the count that publishes past it. The
+     * consumer clears taken slots sixteen at a time, well behind the producer; a used chunk goes as a whole.
      */
     static final class Outbox extends PadBetween {
         private Object[] head = tail;
