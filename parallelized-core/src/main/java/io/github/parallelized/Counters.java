@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The counts behind {@link Progress} and {@link Summary}: each worker's own padded counters (written by that
- * worker alone), summed on demand, plus the few outcomes made outside a worker's task.
+ * worker alone), summed on demand, plus the few outcomes made outside a worker's task, and those of an
+ * asynchronous function's tasks, which end on any thread ({@link #count}).
  */
 final class Counters {
 
@@ -14,10 +15,15 @@ final class Counters {
     private final TaskTimes[] sharedTimes;
     private final LongAdder cancelledBeforeStart = new LongAdder();
     private final LongAdder failedOutside = new LongAdder();
+    /** The {@link WorkerCounts} slots counted by any thread (asynchronous tasks), from {@link WorkerCounts#STARTED}. */
+    private final LongAdder[] anyThread = new LongAdder[WorkerCounts.RESUBMITTED - WorkerCounts.STARTED + 1];
 
     Counters(Worker<?, ?>[] workers, TaskTimes[] sharedTimes) {
         this.workers = workers;
         this.sharedTimes = sharedTimes;
+        for (int i = 0; i < anyThread.length; i++) {
+            anyThread[i] = new LongAdder();
+        }
     }
 
     /** An admitted input that never started because the run stopped: its cancelled outcome. */
@@ -32,58 +38,49 @@ final class Counters {
         failedOutside.increment();
     }
 
-    long completed() {
-        long done = cancelledBeforeStart.sum() + failedOutside.sum();
+    /** Counts on a {@link WorkerCounts} slot from any thread: for the tasks of an asynchronous function. */
+    void count(int slot, long amount) {
+        anyThread[slot - WorkerCounts.STARTED].add(amount);
+    }
+
+    /** A {@link WorkerCounts} slot, every worker's and any thread's added up. */
+    private long sum(int slot) {
+        long sum = anyThread[slot - WorkerCounts.STARTED].sum();
         for (Worker<?, ?> w : workers) {
-            done += w.counts.get(WorkerCounts.SUCCEEDED) + w.counts.get(WorkerCounts.FAILED)
-                    + w.counts.get(WorkerCounts.CANCELLED);
+            sum += w.counts.get(slot);
         }
-        return done;
+        return sum;
+    }
+
+    long completed() {
+        return cancelledBeforeStart.sum() + failedOutside.sum() + sum(WorkerCounts.SUCCEEDED)
+                + sum(WorkerCounts.FAILED) + sum(WorkerCounts.CANCELLED);
     }
 
     long failed() {
-        long failed = failedOutside.sum();
-        for (Worker<?, ?> w : workers) {
-            failed += w.counts.get(WorkerCounts.FAILED);
-        }
-        return failed;
+        return failedOutside.sum() + sum(WorkerCounts.FAILED);
     }
 
     /** Resubmissions counted by the task functions ({@link Parallelized#countResubmission()}). */
     long resubmitted() {
-        long resubmitted = 0;
-        for (Worker<?, ?> w : workers) {
-            resubmitted += w.counts.get(WorkerCounts.RESUBMITTED);
-        }
-        return resubmitted;
+        return sum(WorkerCounts.RESUBMITTED);
     }
 
     /** Tasks that ended by themselves (succeeded or failed), for the failure rate. */
     long ended() {
-        long ended = failedOutside.sum();
-        for (Worker<?, ?> w : workers) {
-            ended += w.counts.get(WorkerCounts.SUCCEEDED) + w.counts.get(WorkerCounts.FAILED);
-        }
-        return ended;
+        return failedOutside.sum() + sum(WorkerCounts.SUCCEEDED) + sum(WorkerCounts.FAILED);
     }
 
     /** started, succeeded, failed, cancelled (running and early), read outcomes first so running is never negative. */
     long[] snapshot() {
-        long succeeded = 0;
-        long failed = failedOutside.sum();
-        long cancelled = 0;
-        long started = 0;
-        for (Worker<?, ?> w : workers) {
-            succeeded += w.counts.get(WorkerCounts.SUCCEEDED);
-            failed += w.counts.get(WorkerCounts.FAILED);
-            cancelled += w.counts.get(WorkerCounts.CANCELLED);
-        }
-        for (Worker<?, ?> w : workers) {
-            started += w.counts.get(WorkerCounts.STARTED);
-        }
-        long running = Math.max(0, started - succeeded - (failed - failedOutside.sum()) - cancelled);
-        return new long[] {started, running, succeeded, failed, cancelled + cancelledBeforeStart.sum(),
-                cancelledBeforeStart.sum()};
+        long outside = failedOutside.sum();
+        long succeeded = sum(WorkerCounts.SUCCEEDED);
+        long failed = outside + sum(WorkerCounts.FAILED);
+        long cancelled = sum(WorkerCounts.CANCELLED);
+        long started = sum(WorkerCounts.STARTED);
+        long running = Math.max(0, started - succeeded - (failed - outside) - cancelled);
+        long early = cancelledBeforeStart.sum();
+        return new long[] {started, running, succeeded, failed, cancelled + early, early};
     }
 
     /** Every worker's task times, added up. */

@@ -119,7 +119,8 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         if (run.lifecycle.isClosed()) {
             return true;
         }
-        if (run.crew.live() > 0 || !run.handoff.isEmpty()) {
+        AsyncTasks<I, R> async = run.tasks.async();
+        if (run.crew.live() > 0 || !run.handoff.isEmpty() || async != null && async.inFlight() > 0) {
             return false;
         }
         // The last loop may have drained the source, closed admission and left after the count was read above:

@@ -107,17 +107,108 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
     }
 
     /**
+     * Begins to describe a run of an asynchronous function over the inputs of an {@link Iterable}: each task is
+     * started by {@link AsyncTaskFunction#apply} and holds no thread while its stage is pending, so that
+     * {@link Builder#numThreads(int)} (default 256) is the number of tasks in flight, started by one loop per
+     * available processor at most. Everything else is as for {@link #of(TaskFunction, Iterable)}: the admission
+     * window, outcomes, order, retry (a retry starts on a loop's thread), per-attempt timeout (the outcome comes at
+     * the deadline and the stage's future is cancelled), failure policy, progress, cancel and close (the
+     * outcomes of the tasks in flight come at once, as cancelled, and their futures are cancelled).
+     *
+     * @param function the function that starts a task, not null
+     * @param tasks    the inputs, not null; iterated once, lazily
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a builder; nothing runs before {@link Builder#start()}
+     * @throws NullPointerException if an argument is null
+     */
+    static <I, R> Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                        Iterable<? extends I> tasks) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(tasks, "tasks");
+        return new Builder<I, R>(function, TaskSource.of(tasks));
+    }
+
+    /**
+     * As {@link #ofAsync(AsyncTaskFunction, Iterable)}, over the inputs of an {@link Iterator}.
+     *
+     * @param function the function that starts a task, not null
+     * @param tasks    the inputs, not null; read lazily
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a builder
+     * @throws NullPointerException if an argument is null
+     */
+    static <I, R> Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                        Iterator<? extends I> tasks) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(tasks, "tasks");
+        return new Builder<I, R>(function, TaskSource.of(tasks));
+    }
+
+    /**
+     * As {@link #ofAsync(AsyncTaskFunction, Iterable)}, over the elements of a {@link Stream}, closed when the
+     * run is closed.
+     *
+     * @param function the function that starts a task, not null
+     * @param tasks    the inputs, not null; consumed lazily
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a builder
+     * @throws NullPointerException if an argument is null
+     */
+    static <I, R> Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                        Stream<? extends I> tasks) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(tasks, "tasks");
+        return new Builder<I, R>(function, TaskSource.of(tasks));
+    }
+
+    /**
      * Counts one resubmission of the input being processed: for a task function that sent its input again
      * elsewhere (for instance to another cluster member after the first one was lost). Call it from inside the task
-     * function, on the thread running it; the input's {@link Outcome#attempts()} then includes it and
+     * function, on the thread running it (for an {@link AsyncTaskFunction}: inside {@code apply}; later, through
+     * {@link #resubmissionCounter()}); the input's {@link Outcome#attempts()} then includes it and
      * {@link Summary#resubmitted()} counts it. A call from any other thread (outside a run's task) does nothing.
      * Costs a thread-local read.
      */
     static void countResubmission() {
+        AsyncTasks.Attempt<?, ?> attempt = AsyncTasks.STARTING.get();
+        if (attempt != null) {
+            attempt.countResubmission();
+            return;
+        }
         Worker<?, ?> worker = Worker.CURRENT.get();
         if (worker != null) {
             worker.resubmissions++;
         }
+    }
+
+    /**
+     * A counter of resubmissions for the task an {@link AsyncTaskFunction} is starting on this thread: call this
+     * inside {@link AsyncTaskFunction#apply}, keep the counter, and run it each time the task sends its input again
+     * elsewhere, from any thread, before its stage completes; {@link Outcome#attempts()} and
+     * {@link Summary#resubmitted()} then include them (a run after the stage completed counts nothing). Inside a
+     * blocking {@link TaskFunction} it counts, like {@link #countResubmission()}, on the task's own thread only.
+     * Elsewhere it returns a counter that does nothing.
+     *
+     * @return the counter, never null
+     */
+    static Runnable resubmissionCounter() {
+        AsyncTasks.Attempt<?, ?> attempt = AsyncTasks.STARTING.get();
+        if (attempt != null) {
+            return attempt::countResubmission;
+        }
+        Worker<?, ?> worker = Worker.CURRENT.get();
+        if (worker == null) {
+            return () -> { };
+        }
+        Thread task = Thread.currentThread();
+        return () -> {
+            if (Thread.currentThread() == task && Worker.CURRENT.get() == worker) {
+                worker.resubmissions++;
+            }
+        };
     }
 
     /**
@@ -227,17 +318,27 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
     final class Builder<I, R> {
 
         final TaskFunction<? super I, ? extends R> function;
+        final AsyncTaskFunction<? super I, ? extends R> asyncFunction;
         final TaskSource<I> source;
         final RunOptions config = new RunOptions();
 
         Builder(TaskFunction<? super I, ? extends R> function, TaskSource<I> source) {
             this.function = function;
+            this.asyncFunction = null;
             this.source = source;
+        }
+
+        Builder(AsyncTaskFunction<? super I, ? extends R> function, TaskSource<I> source) {
+            this.function = null;
+            this.asyncFunction = function;
+            this.source = source;
+            config.async = true;
         }
 
         /**
          * Sets how many tasks run at once: the number of worker threads. Default: the number of available
-         * processors (for virtual threads: 256).
+         * processors (for virtual threads: 256). For an {@link AsyncTaskFunction} it is the number of tasks in flight
+         * (default 256), started by at most one loop per available processor.
          *
          * @param numThreads at least 1, at most 10,000 (past that, platform threads exhaust memory or the
          *                   system's thread limit, and even virtual threads gain nothing)
@@ -312,7 +413,8 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         /**
          * Sets the admission window: at most this many inputs are taken from the source and not yet consumed.
          * Default: 16 times the number of threads, at least 128 (workers read trivial tasks several at a time, and
-         * a smaller window would keep them waiting for room).
+         * a smaller window would keep them waiting for room); for an {@link AsyncTaskFunction}, 4 times the tasks
+         * in flight, at least 128. A window below the tasks in flight bounds them too.
          *
          * @param maxInFlight at least 1
          * @return this builder
@@ -513,7 +615,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          */
         public Parallelized<I, R> start() {
             RunConfig fixed = config.toConfig();
-            return Run.start(function, source.claim(), fixed);
+            return Run.start(function, asyncFunction, source.claim(), fixed);
         }
     }
 }

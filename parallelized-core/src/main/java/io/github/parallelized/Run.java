@@ -32,14 +32,15 @@ final class Run<I, R> implements Parallelized<I, R> {
     final Reporters reporters;
     final RunProgress progress;
 
-    private Run(TaskFunction<? super I, ? extends R> function, TaskSource<I> source, RunConfig config) {
+    private Run(TaskFunction<? super I, ? extends R> function, AsyncTaskFunction<? super I, ? extends R> asyncFunction,
+                TaskSource<I> source, RunConfig config) {
         this.config = config;
         this.source = source;
         this.handoff = new Handoff(config.threads() + (config.executor() != null ? 1 : 0));
         this.admission = new Admission<>(source, config.window(), config.threads(),
                 error -> fail(new ParallelizedException("the task source failed: " + Errors.describe(error, false),
                         error)), handoff::wake);
-        this.tasks = new Tasks<>(function, config, this);
+        this.tasks = new Tasks<>(function, asyncFunction, config, this);
         this.crew = new Crew<>(this, config, admission, tasks, id);
         this.counters = new Counters(crew.workers, tasks.sharedTimes);
         this.failurePolicy = new FailurePolicy(config, this);
@@ -51,9 +52,10 @@ final class Run<I, R> implements Parallelized<I, R> {
      * Starts a run, all or nothing: when it cannot start (the decorator fails, a thread cannot be created, the
      * executor is shut down), what did start is stopped, the reporters are finished, and start() throws.
      */
-    static <I, R> Run<I, R> start(TaskFunction<? super I, ? extends R> function, TaskSource<I> source,
+    static <I, R> Run<I, R> start(TaskFunction<? super I, ? extends R> function,
+                                  AsyncTaskFunction<? super I, ? extends R> asyncFunction, TaskSource<I> source,
                                   RunConfig config) {
-        Run<I, R> run = new Run<>(function, source, config);
+        Run<I, R> run = new Run<>(function, asyncFunction, source, config);
         run.reporters.start(run);
         try {
             run.crew.start();
@@ -66,11 +68,17 @@ final class Run<I, R> implements Parallelized<I, R> {
         return run;
     }
 
-    /** Stops admitting and interrupts running tasks; the first reason to stop wins. Takes no lock of a callback. */
+    /**
+     * Stops admitting and interrupts running tasks (an asynchronous function's tasks in flight end at once, as
+     * cancelled); the first reason to stop wins. Takes no lock of a callback.
+     */
     void stop(RunState reason) {
         if (lifecycle.stop(reason)) {
             admission.stop();
             crew.interruptAll();
+            if (tasks.async() != null) {
+                tasks.async().cancelAll();
+            }
             handoff.wake();
         }
     }

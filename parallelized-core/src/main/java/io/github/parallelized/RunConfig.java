@@ -28,10 +28,16 @@ import java.util.function.UnaryOperator;
  * @param minTasksForRate  tasks ended before the rate counts
  * @param threadNamePrefix the prefix of the run's thread names
  * @param decorator        wraps each worker loop, on the thread that starts the run
+ * @param asyncInFlight    for an {@link AsyncTaskFunction}: the most tasks in flight (the loops only start them);
+ *                         0 for a blocking {@link TaskFunction}
  */
 record RunConfig(int threads, boolean virtualThreads, ExecutorService executor, int window, String desc, long total,
                  ProgressReporter display, List<ProgressReporter> listeners, boolean ordered, int maxAttempts,
                  long backoffNanos, Predicate<? super Throwable> retryOn, Duration timeout, int maxFailures,
                  double maxFailureRate, int minTasksForRate, String threadNamePrefix,
-                 UnaryOperator<Runnable> decorator) {
+                 UnaryOperator<Runnable> decorator, int asyncInFlight) {
+
+    boolean async() {
+        return asyncInFlight > 0;
+    }
 }

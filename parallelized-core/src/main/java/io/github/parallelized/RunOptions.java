@@ -23,6 +23,11 @@ final class RunOptions {
      */
     static final int MAX_THREADS = 10_000;
     static final int DEFAULT_VIRTUAL_THREADS = 256;
+    /** Tasks in flight of an asynchronous function by default: they hold no thread while they wait. */
+    static final int DEFAULT_ASYNC_IN_FLIGHT = 256;
+
+    /** Set by {@link Parallelized#ofAsync}: numThreads counts tasks in flight, and a few loops start them. */
+    boolean async;
 
     Integer numThreads;
     boolean virtualThreads;
@@ -173,16 +178,23 @@ final class RunOptions {
         if (executor != null) {
             checkExecutor(executor);
         }
-        int threads = numThreads != null ? numThreads
+        int inFlight = numThreads != null ? numThreads
+                : async ? DEFAULT_ASYNC_IN_FLIGHT
                 : virtualThreads ? DEFAULT_VIRTUAL_THREADS : Runtime.getRuntime().availableProcessors();
+        // an asynchronous function's tasks hold no thread while in flight: a loop per processor starts them (no more
+        // than the executor's limit)
+        int threads = async ? Math.max(1, Math.min(Math.min(inFlight, maxThreads),
+                Runtime.getRuntime().availableProcessors())) : inFlight;
         if (threads > maxThreads) {
             throw new IllegalArgumentException("numThreads " + threads + " is above the executor's limit of "
                     + maxThreads + " tasks at once: " + maxThreadsReason);
         }
-        int window = maxInFlight != null ? maxInFlight : (int) Math.min(Integer.MAX_VALUE, Math.max(128L, 16L * threads));
+        // an asynchronous run's window holds its tasks in flight and as many outcomes on their way to the consumer
+        int window = maxInFlight != null ? maxInFlight
+                : (int) Math.min(Integer.MAX_VALUE, Math.max(128L, (async ? 4L : 16L) * inFlight));
         return new RunConfig(threads, virtualThreads, executor, window, desc, total,
                 progress != null ? progress : ProgressReporter.console(), List.copyOf(listeners), ordered,
                 maxAttempts, backoff.toNanos(), retryOn, timeout, maxFailures, maxFailureRate, minTasksForRate,
-                threadNamePrefix, decorator);
+                threadNamePrefix, decorator, async ? inFlight : 0);
     }
 }

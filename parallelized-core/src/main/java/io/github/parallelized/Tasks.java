@@ -19,6 +19,8 @@ final class Tasks<I, R> {
     static final int SHARED_TIMES = 16;
 
     private final TaskFunction<? super I, ? extends R> function;
+    /** For an {@link AsyncTaskFunction}: its tasks; null for a blocking function. */
+    private final AsyncTasks<I, R> async;
     private final RunConfig config;
     private final Run<I, R> run;
     /**
@@ -27,11 +29,14 @@ final class Tasks<I, R> {
      */
     final TaskTimes[] sharedTimes;
 
-    Tasks(TaskFunction<? super I, ? extends R> function, RunConfig config, Run<I, R> run) {
+    Tasks(TaskFunction<? super I, ? extends R> function, AsyncTaskFunction<? super I, ? extends R> asyncFunction,
+          RunConfig config, Run<I, R> run) {
         this.function = function;
         this.config = config;
         this.run = run;
-        this.sharedTimes = new TaskTimes[config.threads() > OWN_TIMES ? SHARED_TIMES : 0];
+        this.async = asyncFunction != null ? new AsyncTasks<>(asyncFunction, config, run, this) : null;
+        // an asynchronous function's tasks end on any thread: they record their times in the stripes
+        this.sharedTimes = new TaskTimes[config.threads() > OWN_TIMES || async != null ? SHARED_TIMES : 0];
         for (int i = 0; i < sharedTimes.length; i++) {
             sharedTimes[i] = new TaskTimes();
         }
@@ -41,8 +46,15 @@ final class Tasks<I, R> {
         return worker < OWN_TIMES ? new TaskTimes() : sharedTimes[worker % SHARED_TIMES];
     }
 
-    /** Runs an admitted input to its outcome and hands it over; false when the worker was abandoned meanwhile. */
+    /**
+     * Runs an admitted input to its outcome and hands it over (for an asynchronous function: starts it); false when
+     * the worker was abandoned meanwhile.
+     */
     boolean process(Worker<I, R> worker, I input, long seq) {
+        if (async != null) {
+            async.start(worker, input, seq);
+            return true;
+        }
         Outcome<I, R> outcome;
         try {
             outcome = run.lifecycle.isRunning()
@@ -83,8 +95,13 @@ final class Tasks<I, R> {
         deliver(null, timedOut.seq(), outcome);
     }
 
+    /** An asynchronous function's tasks, or null. */
+    AsyncTasks<I, R> async() {
+        return async;
+    }
+
     /** Hands the outcome over through the outbox of the worker whose thread delivers it (null: the shared queue). */
-    private void deliver(Handoff.Outbox outbox, long seq, Outcome<I, R> outcome) {
+    void deliver(Handoff.Outbox outbox, long seq, Outcome<I, R> outcome) {
         run.reporters.outcome(outcome);
         if (!outcome.isSuccess() && !outcome.isCancelled()) {
             run.failurePolicy.failed(outcome.error());
@@ -157,7 +174,7 @@ final class Tasks<I, R> {
         return new Outcome<>(input, result, error, attempts + resubmitted, Duration.ofNanos(nanos));
     }
 
-    private static ParallelizedException predicateFailed(Throwable taskError, Throwable predicateError) {
+    static ParallelizedException predicateFailed(Throwable taskError, Throwable predicateError) {
         ParallelizedException failed = new ParallelizedException("the retryOn predicate threw on "
                 + Errors.describe(taskError, false) + ": " + Errors.describe(predicateError, false), predicateError);
         failed.addSuppressed(taskError);

@@ -56,6 +56,8 @@ final class Worker<I, R> implements Runnable {
     /** The active loop's alone: the worker it looks at next for a stalled claim, and when ({@link Admission}). */
     int probe;
     long nextProbe;
+    /** The active loop's alone: it holds a place among an asynchronous run's tasks in flight for its next input. */
+    boolean reservedPlace;
     /** The active loop's alone: its spin budget while it waits for room (adapted like the consumer's). */
     int roomSpins = Handoff.MIN_SPINS;
     /** The active loop's alone: the size asked for and the size and time of its last claim read. */
@@ -105,7 +107,9 @@ final class Worker<I, R> implements Runnable {
                 return;
             }
             long sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
-            while (crew.admission.pull(this)) {
+            AsyncTasks<I, R> async = crew.tasks.async();
+            // an asynchronous run's loop takes a place among the tasks in flight before it takes an input
+            while ((async == null || async.reserve(this)) && crew.admission.pull(this)) {
                 I next = input;
                 input = null;
                 if (!crew.tasks.process(this, next, seq)) {
@@ -119,9 +123,18 @@ final class Worker<I, R> implements Runnable {
                     sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
                 }
             }
+            if (async != null) {
+                async.unreserve(this);
+                if (leaves) {
+                    async.awaitInFlight(); // their retries start on a loop
+                }
+            }
         } catch (InterruptedException e) {
             // stopped while waiting for the source or for room: leave
         } finally {
+            if (crew.tasks.async() != null) {
+                crew.tasks.async().unreserve(this);
+            }
             synchronized (this) {
                 if (thread == current) {
                     thread = null;

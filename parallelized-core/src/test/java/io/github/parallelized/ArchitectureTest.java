@@ -27,7 +27,7 @@ class ArchitectureTest {
                 .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC))
                 .map(c -> c.getName().substring("io.github.parallelized.".length()))
                 .collect(Collectors.toSet());
-        assertThat(publicTypes).containsExactlyInAnyOrder("Parallelized", "Parallelized$Builder", "TaskFunction",
+        assertThat(publicTypes).containsExactlyInAnyOrder("Parallelized", "Parallelized$Builder", "TaskFunction", "AsyncTaskFunction",
                 "Outcome", "Progress", "ProgressSnapshot", "ProgressReporter", "RunState", "Summary", "Errors",
                 "ParallelizedException");
     }

@@ -1,0 +1,385 @@
+package io.github.parallelized;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The tasks of an {@link AsyncTaskFunction}: a worker loop starts an admitted input's attempt and goes on at once;
+ * the attempt ends on whatever thread completes its stage, its timeout's, or the thread that stops the run. So
+ * {@link RunConfig#asyncInFlight()} tasks are in flight with a loop per processor, and no thread waits per task.
+ *
+ * <p>An attempt's state is one int, moved by CAS: {@link #WAITING} (not started, or between attempts), the number
+ * of its attempt in flight, {@link #ENDING} (one thread decides its retry or its outcome), {@link #ENDED}. Whoever
+ * moves an attempt out of flight owns what comes next, so each attempt ends once, and each input has one outcome
+ * whatever races between its stage, its timeout and a stop. Every attempt not ended is in {@link #pending}: a
+ * stop ends them all (Dekker with the loops: an attempt is registered before its loop reads the run's state, the
+ * stopper changes the state before it reads the registry). Retries start on a worker loop (after the backoff, if
+ * any): the loops wait for the tasks in flight before they leave.
+ */
+final class AsyncTasks<I, R> {
+
+    /** The attempt whose {@code apply} runs on this thread: where {@link Parallelized#countResubmission()} counts. */
+    static final ThreadLocal<Attempt<?, ?>> STARTING = new ThreadLocal<>();
+
+    static final int WAITING = 0;
+    static final int ENDING = -1;
+    static final int ENDED = -2;
+    /** How long a loop waiting for room among the tasks in flight sleeps before it looks again by itself. */
+    private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final AsyncTaskFunction<? super I, ? extends R> function;
+    private final RunConfig config;
+    private final Run<I, R> run;
+    private final Tasks<I, R> tasks;
+    private final int limit;
+    /** Inputs that hold a place among the tasks in flight: from before their first attempt to their outcome. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<Attempt<I, R>> pending = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<Attempt<I, R>> retries = new ConcurrentLinkedQueue<>();
+    /** Worker loops parked until a task ends or a retry is due: the one who frees a place unparks one. */
+    private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
+
+    AsyncTasks(AsyncTaskFunction<? super I, ? extends R> function, RunConfig config, Run<I, R> run, Tasks<I, R> tasks) {
+        this.function = function;
+        this.config = config;
+        this.run = run;
+        this.tasks = tasks;
+        this.limit = config.asyncInFlight();
+    }
+
+    /** One input of an asynchronous run, from its admission to its outcome. */
+    static final class Attempt<I, R> {
+        private static final VarHandle STATE =
+                VarHandles.field(MethodHandles.lookup(), Attempt.class, "state", int.class);
+        private static final VarHandle RESUBMITTED =
+                VarHandles.field(MethodHandles.lookup(), Attempt.class, "resubmitted", int.class);
+
+        final I input;
+        final long seq;
+        final long begin;
+        /** Attempts started; written by the loop that starts one, read by whoever ends it (after the state's CAS). */
+        int attempts;
+        /** The error of the last attempt, while a retry waits. */
+        Throwable lastError;
+        private volatile int state;
+        private volatile int resubmitted;
+        private volatile CompletionStage<?> stage;
+        private volatile ScheduledFuture<?> timer;
+
+        Attempt(I input, long seq, long begin) {
+            this.input = input;
+            this.seq = seq;
+            this.begin = begin;
+        }
+
+        boolean move(int from, int to) {
+            return STATE.compareAndSet(this, from, to);
+        }
+
+        /** Counts one resubmission while the attempt is not ended (a late count would not reach the outcome). */
+        void countResubmission() {
+            if (state != ENDED) {
+                RESUBMITTED.getAndAdd(this, 1);
+            }
+        }
+
+        /** Stops what the attempt still has going: its timer, and its stage's future (which may refuse). */
+        void stopWork(boolean cancelStage) {
+            ScheduledFuture<?> pendingTimer = timer;
+            if (pendingTimer != null) {
+                pendingTimer.cancel(false);
+            }
+            CompletionStage<?> started = stage;
+            if (cancelStage && started != null) {
+                cancel(started);
+            }
+        }
+    }
+
+    /** Inputs that hold a place among the tasks in flight (the consumer's end check). */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * On a worker loop, before it takes an input: waits for a place among the tasks in flight (starting due retries
+     * meanwhile), so that a stop finds the inputs not started still in the source; false when the run stopped.
+     */
+    boolean reserve(Worker<I, R> worker) {
+        if (!awaitRoom()) {
+            return false;
+        }
+        worker.reservedPlace = true;
+        return true;
+    }
+
+    /** The loop leaves with a place it reserved and did not use. */
+    void unreserve(Worker<I, R> worker) {
+        if (worker.reservedPlace) {
+            worker.reservedPlace = false;
+            inFlight.decrementAndGet();
+            wakeOne();
+        }
+    }
+
+    /**
+     * Starts {@code input}'s first attempt in the place its loop reserved (the consumer helping a nested run waits
+     * for one here); an input the run stopped before it started comes out cancelled.
+     */
+    void start(Worker<I, R> worker, I input, long seq) {
+        if (worker.reservedPlace) {
+            worker.reservedPlace = false;
+        } else if (!awaitRoom()) {
+            tasks.deliver(worker.outbox, seq, run.counters.cancelledBeforeStart(input));
+            return;
+        }
+        Attempt<I, R> attempt = new Attempt<>(input, seq, System.nanoTime());
+        pending.add(attempt);
+        if (!run.lifecycle.isRunning()) {
+            // the stop may have read the registry before this attempt was in it: whoever moves it first ends it
+            if (attempt.move(WAITING, ENDING)) {
+                end(attempt, run.counters.cancelledBeforeStart(input));
+            }
+            return;
+        }
+        launch(attempt);
+    }
+
+    /** On a worker loop whose source is drained: starts the retries due until no task of the run is in flight. */
+    void awaitInFlight() {
+        while (inFlight.get() > 0) {
+            if (!run.lifecycle.isRunning()) {
+                cancelAll();
+            }
+            startRetries();
+            park(() -> inFlight.get() == 0 || !retries.isEmpty());
+        }
+    }
+
+    /** Waits for a place among the tasks in flight, starting retries meanwhile; false when the run stopped. */
+    private boolean awaitRoom() {
+        while (true) {
+            startRetries();
+            // first: between the run's stop and its admission's, a loop would otherwise take inputs only to
+            // cancel them
+            if (!run.lifecycle.isRunning()) {
+                return false;
+            }
+            int now = inFlight.get();
+            if (now < limit) {
+                if (inFlight.compareAndSet(now, now + 1)) {
+                    return true;
+                }
+                continue;
+            }
+            park(() -> inFlight.get() < limit || !retries.isEmpty() || !run.lifecycle.isRunning());
+        }
+    }
+
+    /** Parks this loop until {@code ready} (checked after it is on the waiters' list), a wake-up, or a while. */
+    private void park(java.util.function.BooleanSupplier ready) {
+        Thread current = Thread.currentThread();
+        waiters.add(current);
+        if (!ready.getAsBoolean()) {
+            LockSupport.parkNanos(this, WAIT_NANOS);
+        }
+        waiters.remove(current);
+        // a stop interrupts the loops: it is read from the run's state, not from the flag
+        Thread.interrupted();
+    }
+
+    private void wakeOne() {
+        Thread waiter = waiters.poll();
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    private void startRetries() {
+        for (Attempt<I, R> retry; (retry = retries.poll()) != null; ) {
+            if (run.lifecycle.isRunning()) {
+                launch(retry);
+            } else if (retry.move(WAITING, ENDING)) {
+                finish(retry, retry.attempts, null, stoppedBetweenAttempts(retry));
+            }
+        }
+    }
+
+    /** Starts the next attempt of an input that is {@link #WAITING}, unless a stop ended it meanwhile. */
+    private void launch(Attempt<I, R> attempt) {
+        int number = attempt.attempts + 1;
+        if (!attempt.move(WAITING, number)) {
+            return;
+        }
+        attempt.attempts = number;
+        if (number == 1) {
+            run.counters.count(WorkerCounts.STARTED, 1);
+        }
+        CompletionStage<? extends R> stage;
+        Attempt<?, ?> outer = STARTING.get();
+        STARTING.set(attempt);
+        try {
+            stage = function.apply(attempt.input);
+        } catch (Throwable e) {
+            ended(attempt, number, null, e, false);
+            return;
+        } finally {
+            if (outer == null) {
+                STARTING.remove();
+            } else {
+                STARTING.set(outer);
+            }
+        }
+        if (stage == null) {
+            ended(attempt, number, null, new NullPointerException(
+                    "the asynchronous task function returned null instead of a CompletionStage"), false);
+            return;
+        }
+        attempt.stage = stage;
+        if (config.timeout() != null) {
+            attempt.timer = Timer.timeout(() -> ended(attempt, number, null, new TimeoutException(
+                    "task timed out after " + Durations.format(config.timeout())), true), config.timeout());
+        }
+        try {
+            stage.whenComplete((value, error) -> ended(attempt, number, value, error, false));
+        } catch (Throwable e) {
+            ended(attempt, number, null, e, false);
+        }
+        if (attempt.state != number) {
+            // ended before its stage was known here (a stop, a timeout) or by it: cancel it (no-op when it is done)
+            cancel(stage);
+        }
+    }
+
+    /**
+     * Attempt {@code number} ended (its stage, apply, or its timeout: then its stage is cancelled): a retry, or the
+     * input's outcome.
+     */
+    private void ended(Attempt<I, R> attempt, int number, Object value, Throwable failure, boolean timedOut) {
+        if (!attempt.move(number, ENDING)) {
+            return; // a late end: its timeout or a stop came first
+        }
+        Throwable error = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        attempt.stopWork(timedOut);
+        if (error == null) {
+            finish(attempt, number, value, null);
+            return;
+        }
+        boolean retry = false;
+        if (number < config.maxAttempts() && run.lifecycle.isRunning()
+                && !(error instanceof CancellationException)) {
+            try {
+                retry = config.retryOn().test(error);
+            } catch (Throwable e) {
+                error = Tasks.predicateFailed(error, e);
+            }
+        }
+        if (!retry) {
+            finish(attempt, number, null, error);
+            return;
+        }
+        attempt.lastError = error;
+        attempt.move(ENDING, WAITING);
+        if (config.backoffNanos() == 0) {
+            queueRetry(attempt);
+        } else {
+            attempt.timer = Timer.timeout(() -> queueRetry(attempt), Duration.ofNanos(config.backoffNanos()));
+        }
+    }
+
+    private void queueRetry(Attempt<I, R> attempt) {
+        retries.add(attempt);
+        wakeOne();
+    }
+
+    /** The run stopped: every attempt not ended comes out now, cancelled, and its stage is cancelled. */
+    void cancelAll() {
+        for (Attempt<I, R> attempt : pending) {
+            int state = attempt.state;
+            while (state != ENDING && state != ENDED) {
+                if (attempt.move(state, ENDING)) {
+                    attempt.stopWork(true);
+                    // in flight, the state is the attempt's number (its loop may not have written the field yet)
+                    int attempts = state > 0 ? state : attempt.attempts;
+                    if (attempts == 0) {
+                        end(attempt, run.counters.cancelledBeforeStart(attempt.input));
+                    } else {
+                        finish(attempt, attempts, null, state == WAITING ? stoppedBetweenAttempts(attempt)
+                                : new CancellationException("cancelled while running"));
+                    }
+                    break;
+                }
+                state = attempt.state;
+            }
+        }
+        wakeOne();
+    }
+
+    private static CancellationException stoppedBetweenAttempts(Attempt<?, ?> attempt) {
+        CancellationException cancelled = new CancellationException("cancelled while running");
+        if (attempt.lastError != null) {
+            cancelled.initCause(attempt.lastError);
+        }
+        return cancelled;
+    }
+
+    /** The input's outcome after {@code attempts}, by the thread that moved its attempt to {@link #ENDING}. */
+    private void finish(Attempt<I, R> attempt, int attempts, Object value, Throwable failure) {
+        long nanos = System.nanoTime() - attempt.begin;
+        TaskTimes stripe = tasks.sharedTimes[System.identityHashCode(Thread.currentThread()) % tasks.sharedTimes.length];
+        synchronized (stripe) {
+            stripe.record(nanos);
+        }
+        Throwable error = failure;
+        if (error != null && !run.lifecycle.isRunning() && !(error instanceof CancellationException)) {
+            CancellationException cancelled = new CancellationException("cancelled while running");
+            cancelled.initCause(error);
+            error = cancelled;
+        }
+        int resubmitted = attempt.resubmitted;
+        attempt.state = ENDED;
+        if (resubmitted != 0) {
+            run.counters.count(WorkerCounts.RESUBMITTED, resubmitted);
+        }
+        run.counters.count(error == null ? WorkerCounts.SUCCEEDED
+                : error instanceof CancellationException ? WorkerCounts.CANCELLED : WorkerCounts.FAILED, 1);
+        @SuppressWarnings("unchecked")
+        R result = error == null ? (R) value : null;
+        end(attempt, new Outcome<>(attempt.input, result, error, attempts + resubmitted,
+                Duration.ofNanos(nanos)));
+    }
+
+    /** Hands the outcome over, then frees the input's place: the consumer sees it before a loop may leave. */
+    private void end(Attempt<I, R> attempt, Outcome<I, R> outcome) {
+        attempt.state = ENDED;
+        pending.remove(attempt);
+        try {
+            tasks.deliver(null, attempt.seq, outcome);
+        } finally {
+            inFlight.decrementAndGet();
+            wakeOne();
+        }
+    }
+
+    /** Cancels a stage's future; a stage that has none, or refuses, is left to end by itself. */
+    static void cancel(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(true);
+        } catch (Throwable e) {
+            // UnsupportedOperationException and whatever a foreign stage throws: its outcome is already out
+        }
+    }
+}
