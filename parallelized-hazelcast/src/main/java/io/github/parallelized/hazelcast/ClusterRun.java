@@ -116,12 +116,12 @@ final class ClusterRun implements ProgressReporter {
     }
 
     /**
-     * The worker waiting for task {@code task} was interrupted: by the run's cancellation (then every member is told
-     * to drop the run), or by a per-task timeout (then only that task is cancelled, on the member that has it, off the
-     * worker thread: it does not start there, or its thread is interrupted, whether it travelled alone or in a batch).
-     * {@code member} is null when the task was never sent.
+     * The run cancelled task {@code task}: the run stopped (then every member is told to drop the run), or its per-task
+     * timeout passed (then only that task is cancelled, on the member that has it, off the calling thread: it does not
+     * start there, or its thread is interrupted, whether it travelled alone or in a batch). {@code member} is null
+     * when the task was never sent.
      */
-    void interrupted(Member member, long task) {
+    void cancelled(Member member, long task) {
         Parallelized<?, ?> started = run;
         if (started == null || started.isCancelled()) {
             broadcastCancel();

@@ -31,10 +31,11 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *   of its batch (a per-task timeout bounds that).</li>
  * </ul>
  *
- * <p>Threads: tasks are queued and batches sent only on the submitter's worker threads (flat combining: whoever
- * finds the lane's flag free sends for everyone). The completion of a batch runs on Hazelcast's thread and only
- * counts it answered and completes the tasks' futures; the woken workers then send what waits. Whoever clears the
- * flag looks again, so no task is left waiting while it may leave.
+ * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
+ * cluster view's sender thread (flat combining: whoever finds the lane's flag free sends for everyone). The
+ * completion of a batch runs on Hazelcast's thread, which cannot make remote calls: it counts the batch answered,
+ * completes the tasks' futures, and, when tasks wait in the lane, has the sender send them. Whoever clears the flag
+ * looks again, so no task is left waiting while it may leave.
  */
 final class Lanes {
 
@@ -68,6 +69,11 @@ final class Lanes {
             this.task = task;
             this.lane = lane;
             this.times = times;
+        }
+
+        /** The member it is (or was to be) sent to. */
+        Member member() {
+            return lane.member;
         }
     }
 
@@ -146,7 +152,7 @@ final class Lanes {
         lane.waiting.add(pending);
         lane.waitingCount.incrementAndGet();
         if (lane.gone) {
-            failWaiting(lane);
+            failWaiting(lane, null);
         }
         flush(lane);
         return pending;
@@ -164,11 +170,6 @@ final class Lanes {
         return false;
     }
 
-    /** Sends what waits beside {@code answered}, if it may leave now: called by a worker after it got its answer. */
-    void flush(Pending answered) {
-        flush(answered.lane);
-    }
-
     long batched() {
         return batched.sum();
     }
@@ -178,16 +179,18 @@ final class Lanes {
         Lane lane = lanes.remove(member);
         if (lane != null) {
             lane.gone = true;
-            failWaiting(lane);
+            failWaiting(lane, null);
         }
     }
 
-    private static void failWaiting(Lane lane) {
+    /** Fails what waits in the lane: as a member loss (sent elsewhere then), or else with {@code why}. */
+    private static void failWaiting(Lane lane, String why) {
         Pending pending;
         while ((pending = lane.waiting.poll()) != null) {
             lane.waitingCount.decrementAndGet();
-            pending.answer.completeExceptionally(new TargetNotMemberException("Member " + lane.member.getAddress()
-                    + " left the cluster before the task was sent"));
+            pending.answer.completeExceptionally(why == null ? new TargetNotMemberException("Member "
+                    + lane.member.getAddress() + " left the cluster before the task was sent")
+                    : new IllegalStateException(why));
         }
     }
 
@@ -244,8 +247,18 @@ final class Lanes {
         }
     }
 
-    private static void answered(Lane lane, List<Pending> batch, Object result, Throwable error) {
+    private void answered(Lane lane, List<Pending> batch, Object result, Throwable error) {
         lane.busy.decrementAndGet();
+        try {
+            complete(batch, result, error);
+        } finally {
+            if (lane.waitingCount.get() > 0 && !cluster.onSender(() -> flush(lane))) {
+                failWaiting(lane, "the ParallelizedCluster was closed before the task was sent");
+            }
+        }
+    }
+
+    private static void complete(List<Pending> batch, Object result, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             batch.forEach(p -> p.answer.completeExceptionally(cause));

@@ -93,20 +93,13 @@ public final class ParallelizedCluster implements AutoCloseable {
     public static final String EXECUTOR = "parallelized";
     /** The name of the Hazelcast executor of cancel broadcasts, apart so that they never wait behind tasks. */
     public static final String CONTROL_EXECUTOR = "parallelized-control";
-    /**
-     * Whether a cluster run's workers on the submitter are virtual threads by default: on Java 24 and later (where a
-     * virtual thread no longer pins its carrier in {@code synchronized}). They only wait for members' answers, and a
-     * platform thread's wake-up per answer is what limits small tasks on the submitter: no-op tasks went from about
-     * 86,000 to 170,000 per second here with virtual workers.
-     */
-    public static final boolean VIRTUAL_WORKERS = Runtime.version().feature() >= 24;
-
     /** How many times one task is sent again after losing its member before it fails. */
     public static final int MAX_RESUBMISSIONS = 5;
 
     private static final System.Logger LOG = System.getLogger(ParallelizedCluster.class.getName());
     private static final int TRACKED_RUNS = 256;
     private static final AtomicInteger CONTROL_THREADS = new AtomicInteger();
+    private static final AtomicInteger SENDER_THREADS = new AtomicInteger();
 
     private final HazelcastInstance hazelcast;
     private final TaskRegistry registry = new TaskRegistry();
@@ -118,6 +111,12 @@ public final class ParallelizedCluster implements AutoCloseable {
     private final IExecutorService taskExecutor;
     private final IExecutorService controlExecutor;
     private final ThreadPoolExecutor control;
+    /**
+     * Sends what Hazelcast's completion threads may not (they cannot make remote calls): a task sent again after its
+     * member was lost, the batches waiting for a member once a batch's answer came. One thread, woken once per answer
+     * that leaves such work, not per task.
+     */
+    private final ThreadPoolExecutor sender;
     private final LongAdder resubmissions = new LongAdder();
     private final UUID membershipListener;
     private final UUID clientListener;
@@ -146,6 +145,12 @@ public final class ParallelizedCluster implements AutoCloseable {
             return thread;
         });
         control.allowCoreThreadTimeOut(true);
+        this.sender = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "parallelized-cluster-sender-" + SENDER_THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        sender.allowCoreThreadTimeOut(true);
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -247,8 +252,9 @@ public final class ParallelizedCluster implements AutoCloseable {
     /**
      * Begins to describe a cluster run of the function registered as {@code name} over the inputs of an
      * {@link Iterable}. The builder is the core's, so every option keeps its meaning; it comes preset with
-     * {@code numThreads} = the data members' pool sizes added up, {@code desc} = the name, and on Java 24 and later
-     * {@code virtualThreads()} (see {@link #VIRTUAL_WORKERS}; {@code executor(...)} replaces it).
+     * {@code numThreads} = the data members' pool sizes added up, and {@code desc} = the name. The run is an
+     * {@linkplain Parallelized#ofAsync asynchronous} one: its tasks in flight hold no thread on the submitter while
+     * they wait for their members (a loop per processor sends them).
      *
      * @param name  the registered name, not null
      * @param tasks the inputs, not null; read lazily on this submitter
@@ -260,7 +266,7 @@ public final class ParallelizedCluster implements AutoCloseable {
      */
     public <I, R> Parallelized.Builder<I, R> of(String name, Iterable<? extends I> tasks) {
         ClusterRun run = newRun(name);
-        return preset(run, Parallelized.of(new RemoteTask<I, R>(this, run), tasks));
+        return preset(run, Parallelized.ofAsync(new RemoteTask<I, R>(this, run), tasks));
     }
 
     /**
@@ -276,7 +282,7 @@ public final class ParallelizedCluster implements AutoCloseable {
      */
     public <I, R> Parallelized.Builder<I, R> of(String name, Iterator<? extends I> tasks) {
         ClusterRun run = newRun(name);
-        return preset(run, Parallelized.of(new RemoteTask<I, R>(this, run), tasks));
+        return preset(run, Parallelized.ofAsync(new RemoteTask<I, R>(this, run), tasks));
     }
 
     /**
@@ -292,7 +298,7 @@ public final class ParallelizedCluster implements AutoCloseable {
      */
     public <I, R> Parallelized.Builder<I, R> of(String name, Stream<? extends I> tasks) {
         ClusterRun run = newRun(name);
-        return preset(run, Parallelized.of(new RemoteTask<I, R>(this, run), tasks));
+        return preset(run, Parallelized.ofAsync(new RemoteTask<I, R>(this, run), tasks));
     }
 
     /**
@@ -384,6 +390,7 @@ public final class ParallelizedCluster implements AutoCloseable {
             hazelcast.getUserContext().remove(MemberSide.USER_CONTEXT_KEY, this);
         }
         control.shutdownNow();
+        sender.shutdownNow();
         if (hazelcast.getLifecycleService().isRunning()) {
             try {
                 hazelcast.getCluster().removeMembershipListener(membershipListener);
@@ -406,9 +413,6 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     private <I, R> Parallelized.Builder<I, R> preset(ClusterRun run, Parallelized.Builder<I, R> builder) {
-        if (VIRTUAL_WORKERS) {
-            builder.virtualThreads();
-        }
         return builder.numThreads(clusterThreads()).desc(run.function).threadNamePrefix("parallelized-cluster-")
                 .listener(run);
     }
@@ -429,6 +433,25 @@ public final class ParallelizedCluster implements AutoCloseable {
     void track(String runId, ClusterRun run) {
         synchronized (runs) {
             runs.put(runId, run);
+        }
+    }
+
+    /**
+     * Runs {@code action} on this view's sender thread (see {@link #sender}); false when this view is closed, and the
+     * action will not run.
+     */
+    boolean onSender(Runnable action) {
+        try {
+            sender.execute(() -> {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Cluster send failed: {0}", e.toString());
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException closed) {
+            return false;
         }
     }
 

@@ -3,21 +3,27 @@ package io.github.parallelized.hazelcast;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.hazelcast.cluster.Member;
 
+import io.github.parallelized.AsyncTaskFunction;
 import io.github.parallelized.Parallelized;
-import io.github.parallelized.TaskFunction;
 
 /**
- * The function the core run applies to each input: serialize it once, send it to the least loaded member
- * ({@link Lanes}: alone, or in a batch when the member's threads are all busy), wait for the answer on the core's
- * worker thread, interruptibly (Hazelcast's own {@code get()} ignores interrupts, which would make a cancel wait for
- * the running tasks), and send it again to another member when its member is lost. Resubmission happens here, on the
- * worker, never on a Hazelcast thread.
+ * The asynchronous function the core run applies to each input: serialize it once, send it to the least loaded
+ * member ({@link Lanes}: alone, or in a batch), and complete the task's stage with the member's answer, on the
+ * thread that receives it; no submitter thread waits for a task. A task whose member is lost goes to another
+ * one, from the cluster view's sender thread (a Hazelcast completion thread cannot make remote calls). When the
+ * run cancels the stage (a stop, a per-task timeout), a task still waiting in its lane is taken back, and one
+ * already sent is cancelled on its member ({@link ClusterRun#cancelled}).
  */
-final class RemoteTask<I, R> implements TaskFunction<I, R> {
+final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
 
     private final ParallelizedCluster cluster;
     private final ClusterRun run;
@@ -28,63 +34,129 @@ final class RemoteTask<I, R> implements TaskFunction<I, R> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public R apply(I input) throws Exception {
-        TaskEnvelope task = new TaskEnvelope(run.id, run.nextTaskId(), cluster.localUuid(), run.function, run.version, serialize(input));
+    public CompletionStage<R> apply(I input) {
+        TaskEnvelope task = new TaskEnvelope(run.id, run.nextTaskId(), cluster.localUuid(), run.function, run.version,
+                serialize(input));
+        Sending sending = new Sending(task, Parallelized.resubmissionCounter());
+        sending.send();
+        return sending.result;
+    }
+
+    /**
+     * One task on its way until its result: sent, and sent again after a member loss. Its sends follow one another
+     * (each after the answer of the last), so the sets below need no lock.
+     */
+    private final class Sending {
+        final TaskEnvelope task;
+        final Runnable countResubmission;
+        final CompletableFuture<R> result = new CompletableFuture<>();
+        /** The send in flight, or null: taken by whoever ends it (its answer, or a cancel). */
+        final AtomicReference<Lanes.Pending> current = new AtomicReference<>();
         Set<UUID> lost = Set.of();
+        /** Members that answered that they do not know the function (yet: one may just have joined). */
         Set<UUID> refused = Set.of();
-        for (int resubmissions = 0; ; resubmissions++) {
+        int resubmissions;
+
+        Sending(TaskEnvelope task, Runnable countResubmission) {
+            this.task = task;
+            this.countResubmission = countResubmission;
+            result.whenComplete((value, error) -> {
+                if (error instanceof CancellationException) {
+                    cancelled();
+                }
+            });
+        }
+
+        void send() {
             Member member = cluster.loads().acquire(lost.isEmpty() ? refused : with(refused, lost));
             if (member == null) {
-                throw new ClusterTaskException("The cluster has no data member to run cluster task '" + run.function
-                        + "' on", null);
+                result.completeExceptionally(new ClusterTaskException("The cluster has no data member to run cluster"
+                        + " task '" + run.function + "' on", null));
+                return;
             }
-            Throwable loss;
-            Lanes.Pending pending = null;
+            run.submitted();
+            Lanes.Pending pending;
             try {
-                run.submitted();
                 pending = cluster.lanes().send(member, task, run.times);
-                TaskResult result;
-                try {
-                    result = pending.answer.get();
-                } finally {
-                    // whatever became of this task, its lane may have tasks waiting for a free thread: send them
-                    cluster.lanes().flush(pending);
-                }
-                if (result.kind == TaskResult.NOT_HERE && !cluster.loads().allExcluded(with(refused, member))) {
-                    // a member that has not registered the function (yet: it may just have joined); try another
-                    refused = with(refused, member);
-                    resubmissions--;
-                    continue;
-                }
-                run.completedOn(member);
-                return (R) result.unwrap(cluster.serialization(), run.function);
-            } catch (InterruptedException e) {
-                boolean sent = pending != null && !cluster.lanes().withdraw(pending);
-                run.interrupted(sent ? member : null, task.task);
-                throw e;
-            } catch (ExecutionException e) {
-                loss = e.getCause() != null ? e.getCause() : e;
-                if (!cluster.isMemberLoss(loss)) {
-                    throw new ClusterTaskException("Hazelcast could not run cluster task '" + run.function + "' on member "
-                            + member.getAddress() + ": " + loss, loss);
-                }
             } catch (RuntimeException e) {
-                if (!cluster.isMemberLoss(e)) {
-                    throw e;
-                }
-                loss = e;
-            } finally {
                 cluster.loads().release(member);
+                failedOn(member, e, false);
+                return;
+            }
+            current.set(pending);
+            if (result.isCancelled()) {
+                cancelled(); // the cancel came while this send was on its way to the lane
+            }
+            pending.answer.whenComplete((answer, error) -> answered(member, pending, answer, error));
+        }
+
+        /** On the thread that completed the answer (a Hazelcast one): no remote call from here. */
+        private void answered(Member member, Lanes.Pending pending, TaskResult answer, Throwable error) {
+            cluster.loads().release(member);
+            if (!current.compareAndSet(pending, null) || result.isDone()) {
+                return; // cancelled meanwhile: the run no longer waits for it
+            }
+            if (error != null) {
+                failedOn(member, error, true);
+                return;
+            }
+            if (answer.kind == TaskResult.NOT_HERE && !cluster.loads().allExcluded(with(refused, member))) {
+                refused = with(refused, member);
+                sendAgain();
+                return;
+            }
+            run.completedOn(member);
+            try {
+                @SuppressWarnings("unchecked")
+                R value = (R) answer.unwrap(cluster.serialization(), run.function);
+                result.complete(value);
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        /** The send to {@code member} failed: sent again elsewhere after a member loss, else the task fails. */
+        private void failedOn(Member member, Throwable failure, boolean answeredByHazelcast) {
+            Throwable loss = (failure instanceof ExecutionException || failure instanceof CompletionException)
+                    && failure.getCause() != null ? failure.getCause() : failure;
+            if (!cluster.isMemberLoss(loss)) {
+                result.completeExceptionally(answeredByHazelcast ? new ClusterTaskException("Hazelcast could not"
+                        + " run cluster task '" + run.function + "' on member " + member.getAddress() + ": " + loss,
+                        loss) : loss);
+                return;
             }
             if (resubmissions == ParallelizedCluster.MAX_RESUBMISSIONS) {
-                throw new ClusterTaskException("Cluster task '" + run.function + "' lost its member "
-                        + (resubmissions + 1) + " times (the last: " + member.getAddress() + "); given up, as a task"
-                        + " that kills its member would kill them all", loss);
+                result.completeExceptionally(new ClusterTaskException("Cluster task '" + run.function
+                        + "' lost its member " + (resubmissions + 1) + " times (the last: " + member.getAddress()
+                        + "); given up, as a task that kills its member would kill them all", loss));
+                return;
             }
             lost = with(lost, member);
-            Parallelized.countResubmission(); // on the core's worker thread: the outcome's attempts and the summary
+            resubmissions++;
+            countResubmission.run(); // the outcome's attempts and the summary
             run.resubmitted(member, loss);
+            sendAgain();
+        }
+
+        private void sendAgain() {
+            if (!cluster.onSender(this::send)) {
+                result.completeExceptionally(new ClusterTaskException("The ParallelizedCluster was closed while"
+                        + " cluster task '" + run.function + "' was to be sent again", null));
+            }
+        }
+
+        /** The run cancelled the task: taken back if it still waits in its lane, else cancelled on its member. */
+        private void cancelled() {
+            Lanes.Pending pending = current.getAndSet(null);
+            if (pending == null) {
+                return; // not sent, or already answered
+            }
+            if (cluster.lanes().withdraw(pending)) {
+                cluster.loads().release(pending.member());
+                run.cancelled(null, task.task);
+            } else {
+                run.cancelled(pending.member(), task.task);
+            }
         }
     }
 
