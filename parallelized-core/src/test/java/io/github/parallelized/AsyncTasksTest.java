@@ -393,6 +393,36 @@ class AsyncTasksTest {
     }
 
     @Test
+    void theReadmesHttpExampleChecksLinksOnALoopbackServer() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            int status = exchange.getRequestURI().getPath().endsWith("/missing") ? 404 : 200;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.setExecutor(completer);
+        server.start();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort();
+            List<java.net.URI> uris = IntStream.range(0, 200)
+                    .mapToObj(i -> java.net.URI.create(base + (i % 10 == 0 ? "/missing" : "/page/" + i)))
+                    .collect(Collectors.toList());
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            List<Outcome<java.net.URI, Integer>> outcomes = runAll(Parallelized.<java.net.URI, Integer>ofAsync(
+                            uri -> http.sendAsync(java.net.http.HttpRequest.newBuilder(uri).build(),
+                                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                                    .thenApply(java.net.http.HttpResponse::statusCode), uris)
+                    .numThreads(50).retry(3, Duration.ofMillis(100)).timeout(Duration.ofSeconds(10))
+                    .desc("Checking links"));
+            assertThat(outcomes).hasSize(200).allMatch(Outcome::isSuccess);
+            assertThat(outcomes.stream().filter(o -> o.result() == 404)).hasSize(20);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void nullArgumentsAreRefusedByName() {
         AsyncTaskFunction<Integer, Integer> task = CompletableFuture::completedFuture;
         assertThatThrownBy(() -> Parallelized.ofAsync(null, List.of(1))).isInstanceOf(NullPointerException.class)
