@@ -293,6 +293,14 @@ final class AsyncTasks<I, R> {
         }
         attempt.lastError = error;
         attempt.move(ENDING, WAITING);
+        if (!run.lifecycle.isRunning()) {
+            // a stop that came meanwhile may have passed this attempt while it was ENDING: end it here (Dekker: the
+            // stop changes the state first, then reads the attempts)
+            if (attempt.move(WAITING, ENDING)) {
+                finish(attempt, number, null, stoppedBetweenAttempts(attempt));
+            }
+            return;
+        }
         if (config.backoffNanos() == 0) {
             queueRetry(attempt);
         } else {
