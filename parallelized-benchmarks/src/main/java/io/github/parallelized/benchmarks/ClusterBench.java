@@ -41,14 +41,9 @@ final class ClusterBench {
     static final List<String> ROWS = List.of("sleep local", "sleep cluster", "sleep cluster x2", "noop local",
             "noop cluster", "noop cluster x4", "noop cluster x16");
 
-    /** {@link #ROWS}, plus one with virtual worker threads on the submitter where they exist (Java 21+). */
+    /** The rows, in the order of the table (a cluster run's workers do not wait for answers: no virtual row). */
     static List<String> rows() {
-        if (!VirtualExecutors.available()) {
-            return ROWS;
-        }
-        List<String> rows = new ArrayList<>(ROWS);
-        rows.add("noop cluster x4 virtual");
-        return rows;
+        return ROWS;
     }
 
     private ClusterBench() {
@@ -103,8 +98,6 @@ final class ClusterBench {
                         case "noop cluster" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)));
                         case "noop cluster x4" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks))
                                 .numThreads(4 * threads));
-                        case "noop cluster x4 virtual" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks))
-                                .virtualThreads().numThreads(4 * threads));
                         default -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)).numThreads(16 * threads));
                     };
                     double ms = (System.nanoTime() - t0) / 1e6;

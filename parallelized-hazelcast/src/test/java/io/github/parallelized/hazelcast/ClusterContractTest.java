@@ -72,6 +72,21 @@ class ClusterContractTest {
     }
 
     @Test
+    void tasksInFlightHoldNoSubmitterThreadEach() {
+        // 200 tasks of 100 ms in flight (12 member threads: most wait in the members' queues), started by a loop per
+        // processor: a run that held a thread per task in flight would show about 200 of them
+        try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("sleep",
+                Collections.nCopies(400, 100)).numThreads(200).progress(ProgressReporter.none()).start()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> run.progress().snapshot().running() == 200);
+            long runThreads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("parallelized-cluster-" + run.id() + "-")).count();
+            assertThat(runThreads).isBetween(1L, (long) Runtime.getRuntime().availableProcessors());
+            run.cancel();
+            run.forEach(o -> { });
+        }
+    }
+
+    @Test
     void moreTasksInFlightThanMemberThreadsTravelInBatchesAndEachInputStillGetsOneOutcome() {
         long batchedBefore = submitter.lanes().batched();
         List<Outcome<Integer, Integer>> outcomes = runAll(submitter.<Integer, Integer>of("square",
