@@ -20,7 +20,7 @@ import io.github.parallelized.Summary;
  * The cluster side of one run on its submitter: its cluster-wide id, what it sent where, and its
  * cancellation. It listens to the core run (a {@link ProgressReporter} added by
  * {@link ParallelizedCluster#of}) to learn the run's handle at the start and to broadcast the cancel at the
- * end if the run stopped early and no worker has done it yet.
+ * end if the run stopped early and no cancelled task has done it yet.
  */
 final class ClusterRun implements ProgressReporter {
 

@@ -159,7 +159,7 @@ final class Lanes {
     }
 
     /**
-     * Takes back a task that still waits here to be sent (its worker was interrupted: the run was cancelled or
+     * Takes back a task that still waits here to be sent (the run cancelled it: the run stopped, or
      * the task timed out), so that it is never sent: true when it was taken back, false when it had left.
      */
     boolean withdraw(Pending pending) {
@@ -174,7 +174,7 @@ final class Lanes {
         return batched.sum();
     }
 
-    /** The member left: what waits for it fails as a member loss, so that its workers resubmit it elsewhere. */
+    /** The member left: what waits for it fails as a member loss, so that its tasks are sent elsewhere. */
     void forget(UUID member) {
         Lane lane = lanes.remove(member);
         if (lane != null) {
@@ -236,7 +236,7 @@ final class Lanes {
             return;
         }
         if (future instanceof CompletionStage<?> stage) {
-            // runs on the thread that completes Hazelcast's future: frees the lane and wakes the workers, nothing more
+            // runs on the thread that completes Hazelcast's future, which cannot make remote calls (see answered)
             stage.whenCompleteAsync((result, error) -> answered(lane, batch, result, error), Runnable::run);
         } else {
             try {
