@@ -207,6 +207,12 @@ final class AsyncTasks<I, R> {
         }
     }
 
+    private void wakeAll() {
+        for (Thread waiter; (waiter = waiters.poll()) != null; ) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
     private void startRetries() {
         for (Attempt<I, R> retry; (retry = retries.poll()) != null; ) {
             if (run.lifecycle.isRunning()) {
@@ -377,8 +383,11 @@ final class AsyncTasks<I, R> {
         try {
             tasks.deliver(null, attempt.seq, outcome);
         } finally {
-            inFlight.decrementAndGet();
-            wakeOne();
+            if (inFlight.decrementAndGet() == 0) {
+                wakeAll(); // the loops waiting for the last tasks leave now, not at their next look
+            } else {
+                wakeOne();
+            }
         }
     }
 
