@@ -139,18 +139,8 @@ public final class ParallelizedCluster implements AutoCloseable {
         this.controlExecutor = hazelcast.getExecutorService(CONTROL_EXECUTOR);
         boolean member = hazelcast.getLocalEndpoint() instanceof Member;
         this.memberSide = member ? new MemberSide(registry, hazelcast) : null;
-        this.control = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, "parallelized-cluster-control-" + CONTROL_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        control.allowCoreThreadTimeOut(true);
-        this.sender = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, "parallelized-cluster-sender-" + SENDER_THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        sender.allowCoreThreadTimeOut(true);
+        this.control = oneThread("parallelized-cluster-control-", CONTROL_THREADS);
+        this.sender = oneThread("parallelized-cluster-sender-", SENDER_THREADS);
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -436,37 +426,46 @@ public final class ParallelizedCluster implements AutoCloseable {
         }
     }
 
+    /** One daemon thread of this view, which ends after 2 s without work. */
+    private static ThreadPoolExecutor oneThread(String prefix, AtomicInteger count) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     /**
      * Runs {@code action} on this view's sender thread (see {@link #sender}); false when this view is closed, and the
      * action will not run.
      */
     boolean onSender(Runnable action) {
+        return runOn(sender, action, System.Logger.Level.WARNING);
+    }
+
+    /** Runs {@code action} on this view's control thread: Hazelcast calls that must not be made elsewhere. */
+    void control(Runnable action) {
+        if (!runOn(control, action, System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "Cluster view closed; control action dropped");
+        }
+    }
+
+    /** Runs {@code action} on {@code thread}, logging what it throws; false when the view is closed. */
+    private static boolean runOn(ThreadPoolExecutor thread, Runnable action, System.Logger.Level failures) {
         try {
-            sender.execute(() -> {
+            thread.execute(() -> {
                 try {
                     action.run();
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Cluster send failed: {0}", e.toString());
+                    LOG.log(failures, "Cluster action failed: {0}", e.toString());
                 }
             });
             return true;
         } catch (RejectedExecutionException closed) {
             return false;
-        }
-    }
-
-    /** Runs {@code action} on this view's control thread: Hazelcast calls that must not be made elsewhere. */
-    void control(Runnable action) {
-        try {
-            control.execute(() -> {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "Cluster control action failed: {0}", e.toString());
-                }
-            });
-        } catch (RejectedExecutionException closed) {
-            LOG.log(System.Logger.Level.DEBUG, "Cluster view closed; control action dropped");
         }
     }
 
