@@ -34,8 +34,8 @@ import io.github.parallelized.spring.ParallelizedRuns;
  * The dashboard with the cluster profile, in Debian's headless Chromium: a cluster run over three members (the
  * service's and two more in this JVM) shows its progress with {@code members=3}; when one member dies mid-run the
  * run's card shows {@code members=2} and {@code resubmitted=n}, the run still completes every input, and the cluster
- * line shows the meters {@code parallelized.cluster.members} and {@code parallelized.cluster.resubmissions}. Saves
- * {@code target/dashboard-cluster.png}. Skipped like {@link DashboardBrowserTest} where Chromium is missing.
+ * line shows the meters {@code parallelized.cluster.members} and {@code parallelized.cluster.resubmissions}. A cluster
+ * run's Cancel button cancels it. Saves {@code target/dashboard-cluster.png}. Skipped like {@link DashboardBrowserTest} where Chromium is missing.
  */
 @ClusterSampleTest
 class ClusterDashboardBrowserTest {
@@ -71,30 +71,32 @@ class ClusterDashboardBrowserTest {
     }
 
     @BeforeEach
-    void startMembersAndBrowser(@TempDir Path profile) {
+    void openBrowser(@TempDir Path profile) {
+        browser = HeadlessChromium.open(profile);
+    }
+
+    @AfterEach
+    void stopBrowserAndMembers() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (second != null) {
+            members.closeAddedViews();
+            victim.getLifecycleService().terminate();
+            second.shutdown();
+            // the other cluster tests share this context and expect the service's member alone
+            await().atMost(WAIT).until(() -> cluster.dataMembers() == 1
+                    && serviceMember.getPartitionService().isClusterSafe());
+        }
+    }
+
+    @Test
+    void aClusterRunShowsItsMembersAndResubmissionsAndCompletesAfterAMemberDies() throws IOException {
         second = members.addMember();
         victim = members.addMember();
         // a member takes tasks once the service's cluster view counts it and the partitions have settled
         await().atMost(WAIT).until(() -> cluster.dataMembers() == 3
                 && serviceMember.getPartitionService().isClusterSafe());
-        browser = HeadlessChromium.open(profile);
-    }
-
-    @AfterEach
-    void stopMembersAndBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-        members.closeAddedViews();
-        victim.getLifecycleService().terminate();
-        second.shutdown();
-        // the other cluster tests share this context and expect the service's member alone
-        await().atMost(WAIT).until(() -> cluster.dataMembers() == 1
-                && serviceMember.getPartitionService().isClusterSafe());
-    }
-
-    @Test
-    void aClusterRunShowsItsMembersAndResubmissionsAndCompletesAfterAMemberDies() throws IOException {
         browser.get("http://localhost:" + port + "/");
         WebElement clusterLine = browser.findElement(By.id("cluster"));
         await().atMost(WAIT).until(() -> "3".equals(clusterLine.getDomAttribute("data-members")));
@@ -103,9 +105,7 @@ class ClusterDashboardBrowserTest {
         long resubmittedBefore = Math.round(Double.parseDouble(clusterLine.getDomAttribute("data-resubmissions")));
 
         // 1,000 tasks of 50 ms on 12 executor threads: at least 4 s, ample time to see it running on three members
-        String id = String.valueOf(client.post().uri("/api/cluster-runs?count=" + COUNT + "&millis=50").exchange()
-                .expectStatus().isCreated().returnResult(new ParameterizedTypeReference<Map<String, Object>>() {
-                }).getResponseBody().get("id"));
+        String id = start(COUNT, 50);
         By card = By.id("run-" + id);
         await().atMost(WAIT).ignoreException(NoSuchElementException.class).untilAsserted(() -> {
             WebElement run = browser.findElement(card);
@@ -138,6 +138,30 @@ class ClusterDashboardBrowserTest {
         });
         assertThat(clusterLine.getText()).startsWith("Cluster: 2 data members, ");
         screenshot("dashboard-cluster.png");
+    }
+
+    @Test
+    void theCancelButtonCancelsAClusterRun() {
+        browser.get("http://localhost:" + port + "/");
+        String id = start(100_000, 100);
+        By card = By.id("run-" + id);
+        await().atMost(WAIT).ignoreException(NoSuchElementException.class)
+                .until(() -> browser.findElement(card).findElement(By.className("cancel")).isEnabled());
+        browser.findElement(card).findElement(By.className("cancel")).click();
+
+        // nothing else cancels it: without an API for cluster runs the button's DELETE was a 404
+        await().atMost(WAIT).untilAsserted(() -> {
+            WebElement run = browser.findElement(card);
+            assertThat(run.getDomAttribute("data-state")).isEqualTo("CANCELLED");
+            assertThat(Long.parseLong(run.getDomAttribute("data-completed"))).isLessThan(100_000);
+        });
+    }
+
+    /** Starts {@code count} cluster tasks of {@code millis} each over REST, as the README's curl does. */
+    private String start(int count, int millis) {
+        return String.valueOf(client.post().uri("/api/cluster-runs?count=" + count + "&millis=" + millis).exchange()
+                .expectStatus().isCreated().returnResult(new ParameterizedTypeReference<Map<String, Object>>() {
+                }).getResponseBody().get("id"));
     }
 
     private static List<String> postfix(WebElement run) {
