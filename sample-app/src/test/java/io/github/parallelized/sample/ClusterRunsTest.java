@@ -3,6 +3,7 @@ package io.github.parallelized.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,12 @@ class ClusterRunsTest {
     void cancellingAnUnknownClusterRunIsA404NamingIt() {
         client.delete().uri("/api/cluster-runs/no-such-run").exchange().expectStatus().isNotFound()
                 .expectBody(String.class).value(body -> assertThat(body).contains("no run with id 'no-such-run'"));
+    }
+
+    @Test
+    void theGrafanaDashboardsClusterPanelsFindTheirMetrics() throws IOException {
+        assertThat(GrafanaDashboardTest.series(GrafanaDashboardTest.scrape(client)))
+                .as("series of /actuator/prometheus").containsAll(GrafanaDashboardTest.metricsQueried(true));
     }
 
     @Test

@@ -5,13 +5,15 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
 /**
- * The sample with its {@code cluster} profile on an {@link IsolatedCluster}, on a random HTTP port; one annotation
- * for every cluster test, so that they share one application context (and one member) instead of starting their own.
+ * The sample with its {@code cluster} profile on an {@link IsolatedCluster}, on a random HTTP port, with
+ * {@code /actuator/prometheus}; one annotation for every cluster test, so that they share one application context
+ * (and one member) instead of starting their own.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -21,6 +23,7 @@ import org.springframework.context.annotation.Import;
                 // Selenium warns that it has no CDP binding for this Chromium; the browser tests do not use CDP
                 "logging.level.org.openqa.selenium.devtools=error"})
 @AutoConfigureRestTestClient
+@AutoConfigureMetrics
 @Import(IsolatedCluster.class)
 @interface ClusterSampleTest {
 }
