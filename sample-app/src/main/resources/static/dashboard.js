@@ -1,5 +1,6 @@
-// The live dashboard: polls /actuator/parallelized about once a second and draws one bar per run;
-// cancels through DELETE /api/runs/{id} (the actuator endpoint is read-only); the form posts to /api/runs.
+// The live dashboard: polls /actuator/parallelized about once a second and draws one bar per run, local and
+// cluster runs alike; with the cluster profile it also shows the cluster meters. Cancels through
+// DELETE /api/runs/{id} or /api/cluster-runs/{id} (the actuator endpoint is read-only); the form posts to /api/runs.
 (function () {
   "use strict";
 
@@ -8,7 +9,10 @@
   const template = document.getElementById("run-template");
   const statusLine = document.getElementById("status");
   const message = document.getElementById("form-message");
+  const clusterLine = document.getElementById("cluster");
   const cards = new Map(); // run id -> <li>
+  // the cluster meters exist only with the cluster profile: unknown until asked, then true or false for good
+  let clusterMeters;
 
   function seconds(value) {
     if (value === null || value === undefined) {
@@ -122,6 +126,9 @@
       }
       const body = await response.json();
       show(body.runs || []);
+      if (clusterMeters !== false) {
+        await showCluster();
+      }
       statusLine.textContent = "updated " + new Date().toLocaleTimeString();
       statusLine.classList.remove("error");
     } catch (e) {
@@ -132,10 +139,40 @@
     }
   }
 
+  // parallelized.cluster.members and parallelized.cluster.resubmissions, from the metrics endpoint
+  async function meter(name) {
+    const response = await fetch("actuator/metrics/" + name, { headers: { Accept: "application/json" } });
+    if (response.status === 404) {
+      return null;
+    }
+    if (!response.ok) {
+      throw new Error("HTTP " + response.status + " for " + name);
+    }
+    const body = await response.json();
+    return body.measurements[0].value;
+  }
+
+  async function showCluster() {
+    const [members, resubmissions] = await Promise.all(
+        [meter("parallelized.cluster.members"), meter("parallelized.cluster.resubmissions")]);
+    clusterMeters = members !== null && resubmissions !== null;
+    clusterLine.hidden = !clusterMeters;
+    if (clusterMeters) {
+      clusterLine.dataset.members = members;
+      clusterLine.dataset.resubmissions = resubmissions;
+      clusterLine.querySelector(".members").textContent = members;
+      clusterLine.querySelector(".resubmissions").textContent = resubmissions;
+    }
+  }
+
   async function cancel(id, li) {
     li.querySelector(".cancel").disabled = true;
     try {
-      const response = await fetch("api/runs/" + encodeURIComponent(id), { method: "DELETE" });
+      // a local run, else a cluster run: run ids are unique in the service, so neither API cancels another's run
+      let response = await fetch("api/runs/" + encodeURIComponent(id), { method: "DELETE" });
+      if (response.status === 404) {
+        response = await fetch("api/cluster-runs/" + encodeURIComponent(id), { method: "DELETE" });
+      }
       if (!response.ok) {
         throw new Error("HTTP " + response.status);
       }

@@ -199,6 +199,11 @@ final class RunRegistry implements ParallelizedRuns, ProgressReporter, Disposabl
         shuttingDown = true;
     }
 
+    /** The context started again after a stop: runs that start run again. */
+    void endShutdown() {
+        shuttingDown = false;
+    }
+
     boolean isShuttingDown() {
         return shuttingDown;
     }

@@ -12,7 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * Ends the runs when the application context closes: gives running runs up to
@@ -23,8 +27,12 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>Its phase is below the web server's graceful shutdown and above the web server's stop: requests in flight
  * finish first, then the runs, and only then do the beans the tasks may use (data sources, clients) close.
+ *
+ * <p>A context that is only stopped (Spring's pausing of cached test contexts, a CRaC checkpoint,
+ * {@code stop()}) ends its runs the same way but keeps the shared pool, and {@link #start()} takes runs again;
+ * the pool is shut down when the context closes ({@link ContextClosedEvent} comes before the stop).
  */
-final class RunShutdown implements SmartLifecycle {
+final class RunShutdown implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, ApplicationContextAware {
 
     /** How long cancelled runs get to unwind (tasks see their interrupt) before the pool is forced down. */
     static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
@@ -38,6 +46,8 @@ final class RunShutdown implements SmartLifecycle {
     private final ThreadTracker threads;
     private final Duration awaitTermination;
     private volatile boolean running;
+    private volatile boolean closing;
+    private ApplicationContext context;
 
     RunShutdown(RunRegistry registry, SharedPool sharedPool, ThreadTracker threads, Duration awaitTermination) {
         this.registry = registry;
@@ -48,7 +58,21 @@ final class RunShutdown implements SmartLifecycle {
 
     @Override
     public void start() {
+        registry.endShutdown();
         running = true;
+    }
+
+    @Override
+    public void setApplicationContext(ApplicationContext applicationContext) {
+        this.context = applicationContext;
+    }
+
+    /** Its own context's, not a child's (a management context on its own port), whose events reach it too. */
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        if (event.getApplicationContext() == context) {
+            closing = true;
+        }
     }
 
     @Override
@@ -88,7 +112,7 @@ final class RunShutdown implements SmartLifecycle {
         }
         boolean idle = finished || registry.awaitLive(graceDeadline, true);
         boolean gone = threads.join(graceDeadline);
-        if (sharedPool != null) {
+        if (sharedPool != null && closing) {
             gone &= sharedPool.shutdown(graceDeadline);
         }
         if (!idle || !gone) {

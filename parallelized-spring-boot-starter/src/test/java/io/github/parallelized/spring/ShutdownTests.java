@@ -116,4 +116,45 @@ class ShutdownTests {
             }
         });
     }
+
+    /**
+     * A context that is stopped and started again (Spring's test-context pausing, a CRaC checkpoint and restore,
+     * {@code stop()} then {@code start()}) runs new runs again: it cancelled every one at once, and the shared
+     * pool was shut down for good.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"shared", "per-run"})
+    void aContextStoppedAndStartedAgainRunsNewRuns(String pool) {
+        runner(pool, "restarted-" + pool + "-", "30s").run(context -> {
+            context.getSourceApplicationContext().stop();
+            context.getSourceApplicationContext().start();
+            try (Parallelized<Integer, Integer> run = context.getBean(ParallelizedFactory.class)
+                    .<Integer, Integer>of(i -> i * 2, List.of(1, 2, 3)).start()) {
+                Gate.Accounted<Integer, Integer> accounted = Gate.drainAll(run);
+                assertThat(accounted.outcomes()).hasSize(3).allMatch(Outcome::isSuccess);
+                assertThat(run.summary().state()).isEqualTo(RunState.COMPLETED);
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shared", "per-run"})
+    void stoppingTheContextCancelsRunsStillGoingAfterTheWait(String pool) {
+        runner(pool, "stopped-" + pool + "-", "100ms").run(context -> {
+            Gate never = new Gate();
+            CountDownLatch started = new CountDownLatch(1);
+            Parallelized<Integer, Integer> run = context.getBean(ParallelizedFactory.class).<Integer, Integer>of(i -> {
+                started.countDown();
+                never.pass();
+                return i;
+            }, IntStream.range(0, 6).boxed().toList()).start();
+            CompletableFuture<Gate.Accounted<Integer, Integer>> outcomes = Gate.consumeAll(run);
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+            context.getSourceApplicationContext().stop();
+
+            assertThat(outcomes.get(10, TimeUnit.SECONDS).size()).as("outcomes plus the unread rest").isEqualTo(6);
+            assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
+        });
+    }
 }

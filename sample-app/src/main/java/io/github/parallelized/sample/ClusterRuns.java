@@ -9,7 +9,9 @@ import java.util.stream.IntStream;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -26,8 +28,9 @@ import io.github.parallelized.spring.ParallelizedClusterFactory;
  * The cluster demo (profile {@code cluster}): every instance of the service is a Hazelcast member that runs the
  * {@code "render"} task (sleeps the given milliseconds, returns its input); {@code POST /api/cluster-runs} on any
  * of them starts a run spread over all of them, {@code GET /api/cluster-runs} shows the runs with what the cluster
- * did (tasks per member, resubmissions after a member was lost). Progress and meters are also in
- * {@code /actuator/parallelized} and {@code /actuator/prometheus}, like a local run's.
+ * did (tasks per member, resubmissions after a member was lost), {@code DELETE /api/cluster-runs/{id}} cancels one.
+ * Progress and meters are also in {@code /actuator/parallelized} and {@code /actuator/prometheus}, like a local
+ * run's, so the dashboard shows cluster runs beside local ones.
  */
 @RestController
 @RequestMapping("/api/cluster-runs")
@@ -111,24 +114,45 @@ public class ClusterRuns {
      */
     @GetMapping
     public List<Map<String, Object>> list() {
-        List<Map<String, Object>> views = new ArrayList<>();
         synchronized (runs) {
-            runs.values().forEach(run -> {
-                Map<String, Object> view = new LinkedHashMap<>();
-                var snapshot = run.progress().snapshot();
-                view.put("id", run.id());
-                view.put("state", snapshot.state());
-                view.put("total", snapshot.total());
-                view.put("succeeded", snapshot.succeeded());
-                view.put("failed", snapshot.failed());
-                view.put("cancelled", snapshot.cancelled());
-                cluster.stats(run).ifPresent(stats -> {
-                    view.put("resubmitted", stats.resubmissions());
-                    view.put("completedByMember", stats.completedByMember());
-                });
-                views.add(view);
-            });
+            return runs.values().stream().map(this::view).toList();
         }
-        return views;
+    }
+
+    /**
+     * Cancels a cluster run: one broadcast tells every member to drop its queued tasks and interrupt its running
+     * ones; the consumer then receives their cancelled outcomes. Cancelling an ended run changes nothing.
+     *
+     * @param id the run's id
+     * @return the run just after the cancel
+     * @throws UnknownRunException (404) if no cluster run started here has that id
+     */
+    @DeleteMapping("/{id}")
+    public Map<String, Object> cancel(@PathVariable String id) {
+        Parallelized<Long, Long> run;
+        synchronized (runs) {
+            run = runs.get(id);
+        }
+        if (run == null) {
+            throw new UnknownRunException(id);
+        }
+        run.cancel();
+        return view(run);
+    }
+
+    private Map<String, Object> view(Parallelized<Long, Long> run) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        var snapshot = run.progress().snapshot();
+        view.put("id", run.id());
+        view.put("state", snapshot.state());
+        view.put("total", snapshot.total());
+        view.put("succeeded", snapshot.succeeded());
+        view.put("failed", snapshot.failed());
+        view.put("cancelled", snapshot.cancelled());
+        cluster.stats(run).ifPresent(stats -> {
+            view.put("resubmitted", stats.resubmissions());
+            view.put("completedByMember", stats.completedByMember());
+        });
+        return view;
     }
 }

@@ -9,20 +9,20 @@ class BrowserAvailabilityTest {
 
     @Test
     void runsWhenChromiumIsInstalled() {
-        assertThat(DashboardBrowserTest.whyNotRun(true, null)).isNull();
-        assertThat(DashboardBrowserTest.whyNotRun(true, "true")).isNull();
+        assertThat(HeadlessChromium.whyNotRun(true, null)).isNull();
+        assertThat(HeadlessChromium.whyNotRun(true, "true")).isNull();
     }
 
     @Test
     void skipsWithInstallAdviceWhenChromiumIsMissingOutsideCi() {
-        assertThat(DashboardBrowserTest.whyNotRun(false, null))
+        assertThat(HeadlessChromium.whyNotRun(false, null))
                 .contains("/usr/bin/chromium", "apt-get install -y chromium chromium-driver");
-        assertThat(DashboardBrowserTest.whyNotRun(false, "false")).startsWith("Browser test skipped");
+        assertThat(HeadlessChromium.whyNotRun(false, "false")).startsWith("Browser test skipped");
     }
 
     @Test
     void failsWhenChromiumIsMissingOnCi() {
-        assertThatThrownBy(() -> DashboardBrowserTest.whyNotRun(false, "true"))
+        assertThatThrownBy(() -> HeadlessChromium.whyNotRun(false, "true"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("CI=true");
     }

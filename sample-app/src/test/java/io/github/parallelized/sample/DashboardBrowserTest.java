@@ -1,15 +1,10 @@
 package io.github.parallelized.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -18,11 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,7 +23,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * Drives the dashboard in Debian's headless Chromium: starts a run from the form, sees its bar advance, cancels
  * it with its button and sees it shown as cancelled; saves a screenshot to {@code target/dashboard.png}.
- * Skipped where Chromium is not installed, except on CI ({@code CI=true}), where that is a failure.
+ * Skipped where Chromium is not installed, except on CI ({@code CI=true}), where that is a failure
+ * ({@link HeadlessChromium}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"sample.demo.enabled=false", "parallelized.metrics.retention=10m",
@@ -39,10 +32,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
                 "logging.level.org.openqa.selenium.devtools=error"})
 class DashboardBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String INSTALL = "apt-get install -y chromium chromium-driver";
 
     @LocalServerPort
     private int port;
@@ -54,44 +44,12 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void requireChromium() {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        String whyNot = whyNotRun(installed, System.getenv("CI"));
-        assumeTrue(whyNot == null, whyNot);
-    }
-
-    /**
-     * Decides whether the browser test can run.
-     *
-     * @param installed whether Chromium and its driver are installed
-     * @param ci        the value of the environment variable {@code CI}, may be null
-     * @return null to run, else why the test is skipped
-     * @throws AssertionError on CI without Chromium, where {@code .ci/run} should have installed it
-     */
-    static String whyNotRun(boolean installed, String ci) {
-        if (installed) {
-            return null;
-        }
-        if ("true".equalsIgnoreCase(ci)) {
-            fail("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing; .ci/run installs them with: "
-                    + INSTALL);
-        }
-        return "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed. Install them with: "
-                + INSTALL;
+        HeadlessChromium.assumeInstalled();
     }
 
     @BeforeEach
     void openBrowser(@TempDir Path profile) {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                "--window-size=1100,820", "--force-device-scale-factor=1",
-                "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService driverService = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(driverService, options);
+        browser = HeadlessChromium.open(profile);
     }
 
     @AfterEach
@@ -146,6 +104,8 @@ class DashboardBrowserTest {
         });
         assertThat(cancelled.get()).isPositive();
         assertThat(browser.findElement(By.id("run-" + done)).getDomAttribute("data-state")).isEqualTo("COMPLETED");
+        // without the cluster profile there are no cluster meters, and no cluster line
+        assertThat(browser.findElement(By.id("cluster")).isDisplayed()).isFalse();
         screenshot("dashboard.png");
     }
 
@@ -161,9 +121,6 @@ class DashboardBrowserTest {
     }
 
     private void screenshot(String name) throws IOException {
-        File shot = browser.getScreenshotAs(OutputType.FILE);
-        Path target = Path.of("target", name);
-        Files.createDirectories(target.getParent());
-        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        HeadlessChromium.screenshot(browser, name);
     }
 }

@@ -33,6 +33,7 @@ class GrafanaDashboardTest {
 
     static final Path DASHBOARD = Path.of("..", "docs", "grafana", "parallelized.json");
     private static final Pattern METRIC = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
+    private static final String CLUSTER_METRICS = "parallelized_cluster_";
 
     @Autowired
     private RunService service;
@@ -40,8 +41,8 @@ class GrafanaDashboardTest {
     @Autowired
     private RestTestClient client;
 
-    @Test
-    void everyMetricTheDashboardQueriesIsScrapedDuringARun() throws IOException {
+    /** The metrics the dashboard's queries name; those of the cluster panels when {@code cluster}, else the others. */
+    static Set<String> metricsQueried(boolean cluster) throws IOException {
         JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(DASHBOARD));
         List<String> queries = new ArrayList<>();
         collectQueries(dashboard, queries);
@@ -49,12 +50,37 @@ class GrafanaDashboardTest {
         for (String query : queries) {
             Matcher matcher = METRIC.matcher(query);
             while (matcher.find()) {
-                metrics.add(matcher.group(1));
+                if (matcher.group(1).startsWith(CLUSTER_METRICS) == cluster) {
+                    metrics.add(matcher.group(1));
+                }
             }
         }
+        return metrics;
+    }
+
+    /** Scrapes {@code /actuator/prometheus}. */
+    static String scrape(RestTestClient client) {
+        return client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().returnResult(String.class)
+                .getResponseBody();
+    }
+
+    /** The names of a scrape's series. */
+    static Set<String> series(String scrape) {
+        Set<String> series = new TreeSet<>();
+        scrape.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                .forEach(line -> series.add(line.split("[{ ]", 2)[0]));
+        return series;
+    }
+
+    @Test
+    void everyMetricTheDashboardQueriesIsScrapedDuringARun() throws IOException {
+        Set<String> metrics = metricsQueried(false);
         assertThat(metrics).contains("parallelized_tasks", "parallelized_progress", "parallelized_batches_active",
                 "parallelized_task_duration_seconds_count", "parallelized_task_duration_seconds_bucket",
                 "executor_active_threads", "executor_pool_max_threads");
+        // the cluster panels' metrics exist with the cluster only: ClusterRunsTest scrapes them
+        assertThat(metricsQueried(true)).containsExactly("parallelized_cluster_members",
+                "parallelized_cluster_resubmissions_total");
 
         // a run that goes on while the registry is scraped, one that failed, one that ran on the shared pool
         RunView going = service.start(new RunRequest("io", 100, "grafana going", 1, null, 10_000, null, null));
@@ -63,12 +89,8 @@ class GrafanaDashboardTest {
         try {
             await("every metric of the dashboard in a scrape during runs").atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> {
-                        String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-                                .returnResult(String.class).getResponseBody();
-                        Set<String> series = new TreeSet<>();
-                        scrape.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
-                                .forEach(line -> series.add(line.split("[{ ]", 2)[0]));
-                        assertThat(series).as("series of /actuator/prometheus").containsAll(metrics);
+                        String scrape = scrape(client);
+                        assertThat(series(scrape)).as("series of /actuator/prometheus").containsAll(metrics);
                         assertThat(scrape).contains("parallelized_task_duration_seconds_count{batch=\"grafana flaky\","
                                 + "outcome=\"failure\"}");
                 });
@@ -93,7 +115,7 @@ class GrafanaDashboardTest {
         });
         assertThat(dashboard.path("panels")).extracting(panel -> panel.path("title").asString())
                 .contains("Progress by batch", "Tasks by state", "Task rate", "Failure rate", "Task time p50 / p95",
-                        "Active runs", "Shared pool in use");
+                        "Active runs", "Shared pool in use", "Cluster members", "Cluster resubmissions");
     }
 
     private static void collectQueries(JsonNode node, List<String> into) {
