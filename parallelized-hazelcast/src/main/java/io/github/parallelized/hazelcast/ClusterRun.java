@@ -90,7 +90,7 @@ final class ClusterRun implements ProgressReporter {
         if (started == null) {
             return;
         }
-        updatePostfix(started, resubmissions.sum());
+        updatePostfix(started, true);
         if (announcedLosses.add(member.getUuid())) {
             started.progress().write("Member " + address(member) + " lost (" + why.getClass().getSimpleName()
                     + "): its tasks of '" + function + "' are sent to the other members");
@@ -101,16 +101,20 @@ final class ClusterRun implements ProgressReporter {
     void membersChanged() {
         Parallelized<?, ?> started = run;
         if (started != null && !finished) {
-            updatePostfix(started, -1);
+            updatePostfix(started, false);
         }
     }
 
-    /** Sets {@code members} to the data members now, and {@code resubmitted} unless negative (kept as it is). */
-    private synchronized void updatePostfix(Parallelized<?, ?> started, long resubmitted) {
+    /**
+     * Sets {@code members} to the data members now and, with {@code resubmitted}, the resubmissions counted, read
+     * under the lock: many tasks resubmit at once when a member is lost, and the last to set the postfix must not
+     * write an older count.
+     */
+    private synchronized void updatePostfix(Parallelized<?, ?> started, boolean resubmitted) {
         Map<String, Object> postfix = new LinkedHashMap<>(started.progress().snapshot().postfix());
         postfix.put("members", cluster.dataMembers());
-        if (resubmitted >= 0) {
-            postfix.put("resubmitted", resubmitted);
+        if (resubmitted) {
+            postfix.put("resubmitted", resubmissions.sum());
         }
         started.progress().setPostfix(postfix);
     }

@@ -376,13 +376,14 @@ public final class ParallelizedCluster implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (ParallelizedCluster.class) {
-            hazelcast.getUserContext().remove(MemberSide.USER_CONTEXT_KEY, this);
-        }
+        // this view's threads first: the instance may no longer be running, and then its calls below throw
         control.shutdownNow();
         sender.shutdownNow();
         if (hazelcast.getLifecycleService().isRunning()) {
             try {
+                synchronized (ParallelizedCluster.class) {
+                    hazelcast.getUserContext().remove(MemberSide.USER_CONTEXT_KEY, this);
+                }
                 hazelcast.getCluster().removeMembershipListener(membershipListener);
                 if (clientListener != null) {
                     hazelcast.getClientService().removeClientListener(clientListener);

@@ -88,6 +88,7 @@ class CrashTest {
         List<Outcome<long[], Long>> outcomes = new ArrayList<>();
         ClusterRunStats[] stats = new ClusterRunStats[1];
         Summary[] summary = new Summary[1];
+        java.util.List<java.util.Map<String, Object>> postfix = new java.util.ArrayList<>();
         long[] timing = new long[2];
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             // twice the members' threads in flight: 16 running and about 16 queued on each member
@@ -104,6 +105,7 @@ class CrashTest {
                 timing[0] = System.nanoTime() - start;
                 stats[0] = cluster.stats(run).orElseThrow();
                 summary[0] = run.summary();
+                postfix.add(run.progress().snapshot().postfix());
             }
         });
 
@@ -120,7 +122,7 @@ class CrashTest {
         assertThat(outcomes).hasSize(TASKS).allMatch(Outcome::isSuccess);
         assertThat(outcomesPerInput).hasSize(TASKS).allSatisfy((input, count) -> assertThat(count).isOne());
         assertThat(stats[0].resubmissions()).isPositive();
-        MembershipTest.assertResubmissionsShown(outcomes, stats[0], summary[0]);
+        MembershipTest.assertResubmissionsShown(outcomes, stats[0], summary[0], postfix.get(0));
         assertThat(startsPerInput).hasSize(TASKS);
         // only a task in flight on the victim can have run twice: running (at most 16), or done with its answer
         // still on the way; balanced over the three members, at most about a third of the 96 in flight
@@ -138,6 +140,7 @@ class CrashTest {
         List<Outcome<long[], Long>> outcomes = new ArrayList<>();
         ClusterRunStats[] stats = new ClusterRunStats[1];
         Summary[] summary = new Summary[1];
+        java.util.List<java.util.Map<String, Object>> postfix = new java.util.ArrayList<>();
         Process frozen = members.get(2);
         long[] timing = new long[1];
         assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
@@ -154,6 +157,7 @@ class CrashTest {
                 timing[0] = System.nanoTime() - frozenAt;
                 stats[0] = cluster.stats(run).orElseThrow();
                 summary[0] = run.summary();
+                postfix.add(run.progress().snapshot().postfix());
             }
         });
         Map<Long, Long> outcomesPerInput = outcomes.stream()
@@ -165,7 +169,7 @@ class CrashTest {
         assertThat(outcomes).hasSize(TASKS).allMatch(Outcome::isSuccess);
         assertThat(outcomesPerInput).hasSize(TASKS).allSatisfy((input, count) -> assertThat(count).isOne());
         assertThat(stats[0].resubmissions()).isPositive();
-        MembershipTest.assertResubmissionsShown(outcomes, stats[0], summary[0]);
+        MembershipTest.assertResubmissionsShown(outcomes, stats[0], summary[0], postfix.get(0));
         // the client may have given up on the frozen member (its own heartbeat) just before the members dropped it
         await().atMost(Duration.ofSeconds(30)).until(() -> client.getCluster().getMembers().size() == 2);
     }
