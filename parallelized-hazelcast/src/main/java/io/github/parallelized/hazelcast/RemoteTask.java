@@ -68,6 +68,9 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         }
 
         void send() {
+            if (result.isDone()) {
+                return; // cancelled before a resubmission left
+            }
             Member member = cluster.loads().acquire(lost.isEmpty() ? refused : with(refused, lost));
             if (member == null) {
                 result.completeExceptionally(new ClusterTaskException("The cluster has no data member to run cluster"
