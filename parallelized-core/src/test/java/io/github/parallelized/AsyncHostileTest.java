@@ -614,6 +614,90 @@ class AsyncHostileTest {
         });
     }
 
+    @RepeatedTest(20)
+    void aListenerThatCancelsTheRunFromACompletionThreadEndsItCleanly() {
+        AtomicReference<Parallelized<Integer, Integer>> self = new AtomicReference<>();
+        CountDownLatch ready = new CountDownLatch(1);
+        ProgressReporter cancelling = new ProgressReporter() {
+            @Override
+            public void onOutcome(String run, Outcome<?, ?> outcome) {
+                if ((Integer) outcome.input() == 25) {
+                    self.get().cancel();
+                }
+            }
+        };
+        AsyncTaskFunction<Integer, Integer> task = i -> {
+            Bounded.await(ready);
+            return i % 2 == 0 ? later(() -> i) : new CompletableFuture<>();
+        };
+        assertTimeoutPreemptively(BOUND, () -> {
+            Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(1_000)).numThreads(40)
+                    .listener(cancelling).progress(ProgressReporter.none()).start();
+            self.set(run);
+            ready.countDown();
+            try (run) {
+                List<Outcome<Integer, Integer>> outcomes = run.stream().collect(Collectors.toList());
+                assertAccountedOnce(outcomes, Remaining.of(run), 1_000);
+                assertCountsMatch(run, outcomes);
+                assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
+            }
+        });
+    }
+
+    @RepeatedTest(20)
+    void anInterruptedConsumerCancelsAnAsyncRun() {
+        AsyncTaskFunction<Integer, Integer> task = i -> i < 5 ? later(() -> i) : new CompletableFuture<>();
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(500)).numThreads(20)
+                    .progress(ProgressReporter.none()).start()) {
+                Iterator<Outcome<Integer, Integer>> it = run.iterator();
+                Thread.currentThread().interrupt();
+                assertThatThrownBy(it::hasNext).isInstanceOf(CancellationException.class);
+                assertThat(Thread.interrupted()).isTrue();
+                assertThat(run.isCancelled()).isTrue();
+                assertThat(run.progress().snapshot().running()).isZero();
+            }
+        });
+    }
+
+    @Test
+    void aCounterOfAFailedAttemptRunAfterItsStageCompletedCountsNothing() {
+        // the Javadoc of resubmissionCounter(): "a run after the stage completed counts nothing"
+        AtomicReference<Runnable> firstCounter = new AtomicReference<>();
+        AsyncTaskFunction<Integer, Integer> task = i -> {
+            Runnable counter = Parallelized.resubmissionCounter();
+            if (firstCounter.compareAndSet(null, counter)) {
+                return CompletableFuture.failedFuture(new IOException("first attempt"));
+            }
+            firstCounter.get().run(); // the first attempt's stage completed long ago
+            return CompletableFuture.completedFuture(i);
+        };
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.ofAsync(task, inputs(1)).retry(2, Duration.ZERO));
+        assertThat(outcomes).singleElement().matches(o -> o.isSuccess() && o.attempts() == 2, "attempts 2");
+    }
+
+    @Test
+    void summaryCountsFailuresByTypeFromCompletionThreads() {
+        AsyncTaskFunction<Integer, Integer> task = i -> later(() -> {
+            if (i % 3 == 0) {
+                throw new IOException("x");
+            }
+            if (i % 3 == 1) {
+                throw new CustomError("y");
+            }
+            return i;
+        });
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(300)).numThreads(30)
+                    .progress(ProgressReporter.none()).start()) {
+                List<Outcome<Integer, Integer>> outcomes = run.stream().collect(Collectors.toList());
+                assertCountsMatch(run, outcomes);
+                assertThat(run.summary().failuresByType()).containsEntry(IOException.class.getName(), 100L)
+                        .containsEntry(CustomError.class.getName(), 100L);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // resubmission counters
 
@@ -686,10 +770,11 @@ class AsyncHostileTest {
     // so cancel() does not return at once (close() alike; on a completion thread, the failure policy alike).
     @Test
     void cancelReturnsAtOnceEvenIfCancellingAStageRunsSlowCleanup() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<CompletableFuture<Integer>> registered = new AtomicReference<>();
         CountDownLatch release = new CountDownLatch(1);
         AsyncTaskFunction<Integer, Integer> task = i -> {
             CompletableFuture<Integer> stage = new CompletableFuture<>();
+            registered.set(stage);
             stage.whenComplete((v, e) -> {
                 if (e instanceof CancellationException) {
                     try {
@@ -699,13 +784,17 @@ class AsyncHostileTest {
                     }
                 }
             });
-            started.countDown();
             return stage;
         };
         Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(1)).progress(ProgressReporter.none())
                 .start();
         try {
-            Bounded.await(started);
+            // the run has its stage: the cleanup and the run's own callback are registered on it
+            assertTimeoutPreemptively(BOUND, () -> {
+                while (registered.get() == null || registered.get().getNumberOfDependents() < 2) {
+                    Thread.sleep(1);
+                }
+            });
             Thread canceller = new Thread(run::cancel, "canceller");
             canceller.start();
             canceller.join(TimeUnit.SECONDS.toMillis(5));
@@ -849,12 +938,12 @@ class AsyncHostileTest {
         int loops = Math.min(100, Runtime.getRuntime().availableProcessors());
         ExecutorService pool = Executors.newFixedThreadPool(loops, r -> new Thread(r, "hostile-pool"));
         try {
-            AtomicBoolean firstAttempt = new AtomicBoolean(true);
-            AsyncTaskFunction<Integer, Integer> task = i -> i == 0 && firstAttempt.getAndSet(false)
-                    ? CompletableFuture.failedFuture(new IOException("retry me"))
+            CompletableFuture<Integer> firstAttempt = new CompletableFuture<>();
+            AtomicBoolean first = new AtomicBoolean(true);
+            AsyncTaskFunction<Integer, Integer> task = i -> i == 0 && first.getAndSet(false) ? firstAttempt
                     : CompletableFuture.completedFuture(i);
             Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(20)).numThreads(100)
-                    .maxInFlight(4).retry(2, Duration.ofMillis(50)).executor(pool)
+                    .maxInFlight(4).retry(2, Duration.ZERO).executor(pool)
                     .progress(ProgressReporter.none()).start();
             try {
                 // every loop waits for room in the window (the consumer has not read anything yet)
@@ -868,6 +957,7 @@ class AsyncHostileTest {
                     }
                 });
                 pool.shutdownNow();
+                firstAttempt.completeExceptionally(new IOException("retry me")); // its retry is due at once
                 assertTimeoutPreemptively(BOUND, () -> {
                     List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
                     try {
