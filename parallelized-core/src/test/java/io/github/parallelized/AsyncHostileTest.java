@@ -621,7 +621,7 @@ class AsyncHostileTest {
         ProgressReporter cancelling = new ProgressReporter() {
             @Override
             public void onOutcome(String run, Outcome<?, ?> outcome) {
-                if ((Integer) outcome.input() == 25) {
+                if ((Integer) outcome.input() == 24) {
                     self.get().cancel();
                 }
             }
@@ -660,9 +660,11 @@ class AsyncHostileTest {
         });
     }
 
+    // BUG (minor, Javadoc vs code): Parallelized.resubmissionCounter() says "a run after the stage completed counts
+    // nothing", but the counter belongs to the input (AsyncTasks.Attempt spans all its attempts): the first
+    // attempt's counter run after its stage failed, during the retry, counts (attempts 3 instead of 2).
     @Test
     void aCounterOfAFailedAttemptRunAfterItsStageCompletedCountsNothing() {
-        // the Javadoc of resubmissionCounter(): "a run after the stage completed counts nothing"
         AtomicReference<Runnable> firstCounter = new AtomicReference<>();
         AsyncTaskFunction<Integer, Integer> task = i -> {
             Runnable counter = Parallelized.resubmissionCounter();
@@ -767,12 +769,28 @@ class AsyncHostileTest {
 
     // BUG: cancel() runs user code on the caller's thread and waits for it: AsyncTasks.cancelAll -> stopWork ->
     // toCompletableFuture().cancel(true) runs the stage's dependents synchronously (here a cleanup that blocks),
-    // so cancel() does not return at once (close() alike; on a completion thread, the failure policy alike).
+    // so cancel() does not return at once (close() alike; on a completion thread, the failure policy alike; when
+    // a woken loop wins the race to cancelAll, the loop runs it instead).
     @Test
     void cancelReturnsAtOnceEvenIfCancellingAStageRunsSlowCleanup() throws Exception {
         AtomicReference<CompletableFuture<Integer>> registered = new AtomicReference<>();
+        CountDownLatch inApply = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AsyncTaskFunction<Integer, Integer> task = i -> {
+            if (i == 1) {
+                // holds the run's only loop (ignoring the stop's interrupt) so that the canceller alone can end
+                // input 0: the race between them is not what this test is about
+                inApply.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Bounded.SECONDS);
+                while (release.getCount() > 0 && System.nanoTime() < deadline) {
+                    try {
+                        release.await(10, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException ignored) {
+                        // deaf to interrupts
+                    }
+                }
+                return CompletableFuture.completedFuture(i);
+            }
             CompletableFuture<Integer> stage = new CompletableFuture<>();
             registered.set(stage);
             stage.whenComplete((v, e) -> {
@@ -786,15 +804,12 @@ class AsyncHostileTest {
             });
             return stage;
         };
-        Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(1)).progress(ProgressReporter.none())
-                .start();
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(2)).numThreads(2)
+                .executor(pool, 1, "one loop").progress(ProgressReporter.none()).start();
         try {
-            // the run has its stage: the cleanup and the run's own callback are registered on it
-            assertTimeoutPreemptively(BOUND, () -> {
-                while (registered.get() == null || registered.get().getNumberOfDependents() < 2) {
-                    Thread.sleep(1);
-                }
-            });
+            Bounded.await(inApply);
+            assertThat(registered.get().getNumberOfDependents()).isEqualTo(2); // the cleanup and the run's callback
             Thread canceller = new Thread(run::cancel, "canceller");
             canceller.start();
             canceller.join(TimeUnit.SECONDS.toMillis(5));
@@ -805,6 +820,7 @@ class AsyncHostileTest {
         } finally {
             release.countDown();
             run.close();
+            pool.shutdownNow();
         }
     }
 
