@@ -361,6 +361,7 @@ class AsyncHostileTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
     }
 
+    // fails now and then (a run failed by its cancel) through the BUG shown by aCancelRacingRetriesNeverFailsTheRun
     @RepeatedTest(30)
     void aBackoffRacingACancelEndsEveryInputOnce() {
         int n = 400;
@@ -505,6 +506,65 @@ class AsyncHostileTest {
                 assertCountsMatch(run, outcomes);
             }
         });
+    }
+
+    // BUG: a cancel may fail the run: the consumer's loop throws "no worker of the run is left, and N admitted
+    // input(s) never came out" (about 1 round in 100 here), yet every input is in the outcomes or remaining().
+    // An asynchronous loop leaves as soon as AsyncTasks.reserve (awaitRoom's "first:" check) sees the run stopped,
+    // with the unstarted inputs of its claim still in it, and counts on Admission.stop to give them back; the
+    // consumer, woken by Admission.close() (the first step of Admission.stop, before its giveBack loop), finds no
+    // live loop, nothing in flight and the count not yet lowered, and fails the run (Outcomes.ended, line 135).
+    // Blocking loops go through Admission.pull, which gives back or runs their claim's inputs before they leave.
+    @Test
+    void aCancelRacingRetriesNeverFailsTheRun() {
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        assertTimeoutPreemptively(BOUND, () -> {
+            for (int round = 0; round < 600; round++) {
+                int n = 400;
+                ExecutorService fresh = Executors.newFixedThreadPool(4); // new threads: the first answers come late
+                try {
+                    cancelRacingRetries(n, fresh, failures);
+                } finally {
+                    fresh.shutdownNow();
+                }
+            }
+        });
+        assertThat(failures).as("rounds whose cancel failed the run").isEmpty();
+    }
+
+    private static void cancelRacingRetries(int n, ExecutorService answers, List<String> failures) throws Exception {
+        CountDownLatch failedEnough = new CountDownLatch(ThreadLocalRandom.current().nextInt(1, 300));
+        AsyncTaskFunction<Integer, Integer> task = i -> CompletableFuture.supplyAsync(() -> {
+            failedEnough.countDown();
+            throw new IllegalStateException("again " + i);
+        }, answers);
+        Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(n)).numThreads(64)
+                .retry(5, Duration.ofNanos(ThreadLocalRandom.current().nextInt(1, 200_000)))
+                .progress(ProgressReporter.none()).start();
+        try (run) {
+            Thread canceller = new Thread(() -> {
+                try {
+                    Bounded.await(failedEnough);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                run.cancel();
+            });
+            canceller.start();
+            List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+            try {
+                run.forEach(outcomes::add);
+            } catch (ParallelizedException e) {
+                Bounded.join(canceller);
+                Set<Integer> missing = new HashSet<>(inputs(n));
+                outcomes.forEach(o -> missing.remove(o.input()));
+                Remaining.of(run).forEach(missing::remove);
+                failures.add(e.getMessage() + "; in neither the outcomes nor remaining(): " + missing);
+                return;
+            }
+            Bounded.join(canceller);
+            assertAccountedOnce(outcomes, Remaining.of(run), n);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
