@@ -254,9 +254,11 @@ final class AsyncTasks<I, R> {
             return;
         }
         attempt.stage = stage;
+        ScheduledFuture<?> timeout = null;
         if (config.timeout() != null) {
-            attempt.timer = Timer.timeout(() -> ended(attempt, number, null, new TimeoutException(
+            timeout = Timer.timeout(() -> ended(attempt, number, null, new TimeoutException(
                     "task timed out after " + Durations.format(config.timeout())), true), config.timeout());
+            attempt.timer = timeout;
         }
         try {
             stage.whenComplete((value, error) -> ended(attempt, number, value, error, false));
@@ -264,7 +266,12 @@ final class AsyncTasks<I, R> {
             ended(attempt, number, null, e, false);
         }
         if (attempt.state != number) {
-            // ended before its stage was known here (a stop, a timeout) or by it: cancel it (no-op when it is done)
+            // ended before its stage was known here (a stop, a timeout) or by it: cancel it (no-op when it is done),
+            // and this attempt's timeout, which a stop that came during apply saw no trace of (it would hold the
+            // run in the shared timeout queue until its deadline); not attempt.timer, maybe the next attempt's
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
             cancel(stage);
         }
     }

@@ -927,9 +927,10 @@ class AsyncHostileTest {
         }
     }
 
-    // BUG: a stop that ends an attempt while its apply runs leaves that attempt's timeout scheduled (launch sets
-    // attempt.timer after cancelAll's stopWork looked, and only cancels the stage): the timer, and through it the
-    // whole run, stays in the shared timeout queue until the deadline (a day here).
+    // Was a BUG (fixed: AsyncTasks.launch cancels its own timeout when the attempt ended meanwhile): a stop that ends
+    // an attempt while its apply runs left that attempt's timeout scheduled (launch set attempt.timer after
+    // cancelAll's stopWork looked, and only cancelled the stage): the timer, and through it the whole run, stayed
+    // in the shared timeout queue until the deadline (a day here).
     @Test
     void aRunCancelledDuringApplyLeavesNoTimeoutScheduled() throws Exception {
         java.lang.reflect.Field field = Timer.class.getDeclaredField("TIMEOUTS");
