@@ -58,6 +58,13 @@ final class Admission<I> {
      * published before its worker looks at this: either side sees the other (both volatile).
      */
     private volatile boolean stopped;
+    /** Set once a stop has given back every claim: until then, the admitted count may still go down. */
+    private volatile boolean stopSettled;
+    /**
+     * What a worker does before it waits for room in the window: an asynchronous run starts its due retries there
+     * (they hold their places already, and the room may only come once they end).
+     */
+    private volatile Runnable beforeRoomWait = () -> { };
     /** Given back by {@link #giveBack}, with their sequence numbers; guarded by itself, never across a callback. */
     private final java.util.List<Given<I>> given = new java.util.ArrayList<>();
     /** How many admitted inputs were given back: they never come out. */
@@ -109,6 +116,7 @@ final class Admission<I> {
                 return false;
             }
             // outside the read lock: the other workers, the consumer and a stop never wait for a waiter
+            beforeRoomWait.run();
             awaitRoom(worker);
         }
     }
@@ -321,6 +329,27 @@ final class Admission<I> {
         stopped = true;
         for (Worker<I, ?> worker : workers) {
             giveBack(worker.claim);
+        }
+        stopSettled = true;
+        onClose.run(); // the consumer may have waited for the claims to come back
+    }
+
+    /** False while a stop is still giving back the claimed inputs (the admitted count may still go down). */
+    boolean stopSettled() {
+        return stopSettled;
+    }
+
+    /** Sets what a worker does before it waits for room (see {@link #beforeRoomWait}). */
+    void beforeRoomWait(Runnable action) {
+        beforeRoomWait = action;
+    }
+
+    /** Wakes the workers waiting for room, so that they look again (an asynchronous run's retry fell due). */
+    void wakeRoomWaiters() {
+        if (consumed.waitingForRoom > 0) {
+            synchronized (room) {
+                room.notifyAll();
+            }
         }
     }
 

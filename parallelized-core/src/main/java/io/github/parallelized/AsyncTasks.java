@@ -5,11 +5,15 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +40,8 @@ final class AsyncTasks<I, R> {
     static final int WAITING = 0;
     static final int ENDING = -1;
     static final int ENDED = -2;
+    /** The offload pool's threads (see {@link #OFFLOAD}). */
+    private static final int OFFLOAD_THREADS = 4;
     /** How long a loop waiting for room among the tasks in flight sleeps before it looks again by itself. */
     private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -57,6 +63,7 @@ final class AsyncTasks<I, R> {
         this.run = run;
         this.tasks = tasks;
         this.limit = config.asyncInFlight();
+        run.admission.beforeRoomWait(this::startRetries);
     }
 
     /** One input of an asynchronous run, from its admission to its outcome. */
@@ -256,8 +263,10 @@ final class AsyncTasks<I, R> {
         attempt.stage = stage;
         ScheduledFuture<?> timeout = null;
         if (config.timeout() != null) {
-            timeout = Timer.timeout(() -> ended(attempt, number, null, new TimeoutException(
-                    "task timed out after " + Durations.format(config.timeout())), true), config.timeout());
+            // the shared timeout thread does no user work: the attempt's end (listeners, failure policy, the stage's
+            // cancel) runs on a thread of the offload pool
+            timeout = Timer.timeout(() -> offload(() -> ended(attempt, number, null, new TimeoutException(
+                    "task timed out after " + Durations.format(config.timeout())), true)), config.timeout());
             attempt.timer = timeout;
         }
         try {
@@ -317,22 +326,34 @@ final class AsyncTasks<I, R> {
         if (config.backoffNanos() == 0) {
             queueRetry(attempt);
         } else {
-            attempt.timer = Timer.timeout(() -> queueRetry(attempt), Duration.ofNanos(config.backoffNanos()));
+            ScheduledFuture<?> backoff = Timer.timeout(() -> queueRetry(attempt),
+                    Duration.ofNanos(config.backoffNanos()));
+            attempt.timer = backoff;
+            if (attempt.state != WAITING) {
+                backoff.cancel(false); // a stop ended it before it saw this timer, which would wait out the backoff
+            }
         }
     }
 
+    /** A retry is due: a loop waiting here or for room in the window starts it. No user work (the timer runs it). */
     private void queueRetry(Attempt<I, R> attempt) {
         retries.add(attempt);
         wakeOne();
+        run.admission.wakeRoomWaiters();
     }
 
     /** The run stopped: every attempt not ended comes out now, cancelled, and its stage is cancelled. */
     void cancelAll() {
+        java.util.List<CompletionStage<?>> stages = new java.util.ArrayList<>();
         for (Attempt<I, R> attempt : pending) {
             int state = attempt.state;
             while (state != ENDING && state != ENDED) {
                 if (attempt.move(state, ENDING)) {
-                    attempt.stopWork(true);
+                    attempt.stopWork(false);
+                    CompletionStage<?> stage = attempt.stage;
+                    if (stage != null) {
+                        stages.add(stage);
+                    }
                     // in flight, the state is the attempt's number (its loop may not have written the field yet)
                     int attempts = state > 0 ? state : attempt.attempts;
                     if (attempts == 0) {
@@ -345,6 +366,9 @@ final class AsyncTasks<I, R> {
                 }
                 state = attempt.state;
             }
+        }
+        if (!stages.isEmpty()) {
+            offload(() -> stages.forEach(AsyncTasks::cancelNow)); // one hand-over for them all
         }
         wakeOne();
     }
@@ -398,12 +422,45 @@ final class AsyncTasks<I, R> {
         }
     }
 
-    /** Cancels a stage's future; a stage that has none, or refuses, is left to end by itself. */
+    /**
+     * Cancels a stage's future on a thread of the offload pool: the cancel runs the future's dependents (user code,
+     * which may be slow), and cancel() and close() return at once. A stage that has no future, or refuses, is left to
+     * end by itself.
+     */
     static void cancel(CompletionStage<?> stage) {
+        if (stage instanceof CompletableFuture<?> future && future.isDone()) {
+            return;
+        }
+        offload(() -> cancelNow(stage));
+    }
+
+    private static void cancelNow(CompletionStage<?> stage) {
         try {
             stage.toCompletableFuture().cancel(true);
         } catch (Throwable e) {
             // UnsupportedOperationException and whatever a foreign stage throws: its outcome is already out
+        }
+    }
+
+    /**
+     * The daemon threads that do an asynchronous run's work that must not hold the caller (a stage's cancel) or the
+     * shared timeout thread (a timed-out attempt's end); each ends after a second without work.
+     */
+    private static final ThreadPoolExecutor OFFLOAD = offloadPool();
+
+    /** A few threads, so that a user's cancel dependent that blocks does not hold the others (nor other runs). */
+    private static ThreadPoolExecutor offloadPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(OFFLOAD_THREADS, OFFLOAD_THREADS, 1, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DaemonThreads("parallelized-async-"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static void offload(Runnable action) {
+        try {
+            OFFLOAD.execute(action);
+        } catch (RejectedExecutionException | OutOfMemoryError e) {
+            action.run(); // no thread to be had: here, rather than never
         }
     }
 }

@@ -132,6 +132,9 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         if (!run.handoff.isEmpty()) {
             return false;
         }
+        if (!run.lifecycle.isRunning() && !run.admission.stopSettled()) {
+            return false; // a stop is giving back claimed inputs: the count above may still go down (it wakes us)
+        }
         Throwable cause = run.crew.lostBecause();
         run.fail(new ParallelizedException("no worker of the run is left" + (admitted > received
                 ? ", and " + (admitted - received) + " admitted input(s) never came out" : "")

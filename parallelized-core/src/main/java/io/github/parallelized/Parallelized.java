@@ -188,7 +188,8 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
      * A counter of resubmissions for the task an {@link AsyncTaskFunction} is starting on this thread: call this
      * inside {@link AsyncTaskFunction#apply}, keep the counter, and run it each time the task sends its input again
      * elsewhere, from any thread, before its stage completes; {@link Outcome#attempts()} and
-     * {@link Summary#resubmitted()} then include them (a run after the stage completed counts nothing). Inside a
+     * {@link Summary#resubmitted()} then include them (one counter serves the input through all its attempts; a run
+     * after the input's outcome counts nothing). Inside a
      * blocking {@link TaskFunction} it counts, like {@link #countResubmission()}, on the task's own thread only.
      * Elsewhere it returns a counter that does nothing.
      *

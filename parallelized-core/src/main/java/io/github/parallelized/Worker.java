@@ -130,7 +130,13 @@ final class Worker<I, R> implements Runnable {
                 }
             }
         } catch (InterruptedException e) {
-            // stopped while waiting for the source or for room: leave
+            // stopped while waiting for the source or for room: leave; an executor's shutdownNow() interrupts too,
+            // and an asynchronous run's retries still need a loop to start them
+            AsyncTasks<I, R> async = crew.tasks.async();
+            if (async != null && leaves) {
+                async.unreserve(this);
+                async.awaitInFlight();
+            }
         } finally {
             if (crew.tasks.async() != null) {
                 crew.tasks.async().unreserve(this);

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A hostile review of asynchronous runs: user code that throws anything, lies, blocks or races, and the README's
  * general promises (each input exactly one outcome or in remaining(), cancel/close return at once, no hang, counts
- * right) checked on them. Tests marked {@code // BUG:} fail on purpose and show a defect.
+ * right) checked on them. Tests marked "Was a bug" failed before the fixes that followed the review.
  */
 class AsyncHostileTest {
 
@@ -508,7 +508,7 @@ class AsyncHostileTest {
         });
     }
 
-    // BUG: a cancel may fail the run: the consumer's loop throws "no worker of the run is left, and N admitted
+    // Was a bug, fixed after the review: a cancel may fail the run: the consumer's loop throws "no worker of the run is left, and N admitted
     // input(s) never came out" (about 1 round in 100 here), yet every input is in the outcomes or remaining().
     // An asynchronous loop leaves as soon as AsyncTasks.reserve (awaitRoom's "first:" check) sees the run stopped,
     // with the unstarted inputs of its claim still in it, and counts on Admission.stop to give them back; the
@@ -720,22 +720,27 @@ class AsyncHostileTest {
         });
     }
 
-    // BUG (minor, Javadoc vs code): Parallelized.resubmissionCounter() says "a run after the stage completed counts
-    // nothing", but the counter belongs to the input (AsyncTasks.Attempt spans all its attempts): the first
-    // attempt's counter run after its stage failed, during the retry, counts (attempts 3 instead of 2).
+    // Parallelized.resubmissionCounter(): one counter serves the input through all its attempts, until its outcome
+    // (the Javadoc said "after the stage completed" before the review): the first attempt's counter, run during the
+    // retry, counts (attempts 3: two attempts, one resubmission); run after the outcome, it counts nothing.
     @Test
-    void aCounterOfAFailedAttemptRunAfterItsStageCompletedCountsNothing() {
+    void aCounterCountsForItsInputUntilItsOutcomeAndNothingAfter() {
         AtomicReference<Runnable> firstCounter = new AtomicReference<>();
         AsyncTaskFunction<Integer, Integer> task = i -> {
             Runnable counter = Parallelized.resubmissionCounter();
             if (firstCounter.compareAndSet(null, counter)) {
                 return CompletableFuture.failedFuture(new IOException("first attempt"));
             }
-            firstCounter.get().run(); // the first attempt's stage completed long ago
+            firstCounter.get().run(); // the first attempt's stage completed, the input has no outcome yet
             return CompletableFuture.completedFuture(i);
         };
-        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.ofAsync(task, inputs(1)).retry(2, Duration.ZERO));
-        assertThat(outcomes).singleElement().matches(o -> o.isSuccess() && o.attempts() == 2, "attempts 2");
+        try (Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(1)).retry(2, Duration.ZERO)
+                .progress(ProgressReporter.none()).start()) {
+            List<Outcome<Integer, Integer>> outcomes = run.stream().collect(Collectors.toList());
+            assertThat(outcomes).singleElement().matches(o -> o.isSuccess() && o.attempts() == 3, "attempts 3");
+            firstCounter.get().run(); // after the outcome
+            assertThat(run.summary().resubmitted()).isEqualTo(1);
+        }
     }
 
     @Test
@@ -798,7 +803,7 @@ class AsyncHostileTest {
         });
     }
 
-    // BUG: ordered() with a retry hangs: input 0 waits for its retry, the outcomes after it fill the window while
+    // Was a bug, fixed after the review: ordered() with a retry hangs: input 0 waits for its retry, the outcomes after it fill the window while
     // the consumer waits for input 0 in order, every loop waits for room inside Admission.pull, and a retry starts
     // only on a loop that is in AsyncTasks (reserve/awaitInFlight): nobody ever starts it.
     @Test
@@ -813,7 +818,7 @@ class AsyncHostileTest {
         assertThat(outcomes.get(0).attempts()).isEqualTo(2);
     }
 
-    // BUG: a window below the tasks in flight (documented: "bounds them too") hangs once every input in it waits
+    // Was a bug, fixed after the review: a window below the tasks in flight (documented: "bounds them too") hangs once every input in it waits
     // for a retry: the loops wait for room inside Admission.pull and never start the retries that would free it.
     @Test
     void aWindowFullOfInputsWaitingForARetryDoesNotHang() {
@@ -827,7 +832,7 @@ class AsyncHostileTest {
         assertThat(outcomes).allMatch(o -> o.isSuccess() && o.attempts() == 2);
     }
 
-    // BUG: cancel() runs user code on the caller's thread and waits for it: AsyncTasks.cancelAll -> stopWork ->
+    // Was a bug, fixed after the review: cancel() runs user code on the caller's thread and waits for it: AsyncTasks.cancelAll -> stopWork ->
     // toCompletableFuture().cancel(true) runs the stage's dependents synchronously (here a cleanup that blocks),
     // so cancel() does not return at once (close() alike; on a completion thread, the failure policy alike; when
     // a woken loop wins the race to cancelAll, the loop runs it instead).
@@ -884,7 +889,7 @@ class AsyncHostileTest {
         }
     }
 
-    // BUG: the timeouts of every run in the JVM share one thread (Timer.TIMEOUTS), and an asynchronous run's
+    // Was a bug, fixed after the review: the timeouts of every run in the JVM share one thread (Timer.TIMEOUTS), and an asynchronous run's
     // timeout ends its attempt on it (AsyncTasks.launch's timer -> ended -> finish -> Tasks.deliver), running user
     // code there: a listener's onOutcome (or a stage's cancel dependents) that blocks stops every other run's
     // timeouts, and a run whose stages never complete then never ends.
@@ -1007,7 +1012,7 @@ class AsyncHostileTest {
         }
     }
 
-    // BUG: shutdownNow of a supplied executor while the loops wait for room in the window, with a retry due:
+    // Was a bug, fixed after the review: shutdownNow of a supplied executor while the loops wait for room in the window, with a retry due:
     // the loops leave (InterruptedException out of Admission.pull skips AsyncTasks.awaitInFlight), nobody starts
     // the retry, and the consumer waits forever (Outcomes.ended sees inFlight > 0).
     @Test

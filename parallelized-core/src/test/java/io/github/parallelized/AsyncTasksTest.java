@@ -324,6 +324,8 @@ class AsyncTasksTest {
                     .progress(ProgressReporter.none()).start();
             Bounded.await(allStarted);
             run.close();
+            // cancelled on a thread of the run's (a cancel runs the future's dependents: close() does not wait)
+            awaitAllDone(stages);
             assertThat(stages).hasSize(50).allMatch(CompletableFuture::isCancelled);
             assertThat(run.summary().cancelled()).isEqualTo(50);
         });
