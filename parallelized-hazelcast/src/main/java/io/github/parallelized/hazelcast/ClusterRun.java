@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.hazelcast.cluster.Member;
 
+import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.ProgressSnapshot;
@@ -52,6 +53,20 @@ final class ClusterRun implements ProgressReporter {
         this.run = started;
         cluster.track(started.id(), this);
         started.progress().setPostfix(Map.of("members", cluster.dataMembers()));
+    }
+
+    /**
+     * The first cancelled outcome of a stopped run broadcasts the cancel at once, on the thread that stops the run
+     * (the tasks' own cancels follow on another thread): the members' queued tasks of the run then do not start.
+     */
+    @Override
+    public void onOutcome(String runId, Outcome<?, ?> outcome) {
+        if (outcome.isCancelled() && !cancelSent.get()) {
+            Parallelized<?, ?> started = run;
+            if (started != null && started.isCancelled()) {
+                broadcastCancel();
+            }
+        }
     }
 
     @Override
