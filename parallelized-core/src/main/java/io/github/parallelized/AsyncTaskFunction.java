@@ -14,7 +14,9 @@ import java.util.concurrent.CompletionStage;
  * failure policy and the outcome treat it like a blocking task's. A stage that never completes keeps its task
  * in flight until its {@linkplain Parallelized.Builder#timeout(java.time.Duration) timeout}, or until the run
  * is cancelled or closed: then its outcome comes at once, and the run cancels the stage's
- * {@link CompletionStage#toCompletableFuture() future} ({@code cancel(true)}) so that the work can stop.
+ * {@link CompletionStage#toCompletableFuture() future} ({@code cancel(true)}, on a thread of the run's: the cancel
+ * runs the future's dependents) so that the work can stop. Return a stage of this input's own: one shared by several
+ * inputs would be cancelled for all of them by one input's timeout.
  *
  * @param <I> the input type
  * @param <R> the result type
