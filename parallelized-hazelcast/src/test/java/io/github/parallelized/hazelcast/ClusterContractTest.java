@@ -71,6 +71,49 @@ class ClusterContractTest {
         assertThat(stats.completedByMember().values()).allMatch(n -> n > 0);
     }
 
+    @org.junit.jupiter.api.RepeatedTest(10)
+    void cancelRacingCloseRacingAnswersLosesNothingAndHangsNothing() throws Exception {
+        // short and long tasks mixed, so that answers, batches and the sender thread are all busy when the run stops
+        List<Integer> inputs = IntStream.range(0, 600).map(i -> i % 5 == 0 ? 20 : 0).boxed().toList();
+        java.util.concurrent.ExecutorService racer = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("sleep", inputs).numThreads(96)
+                        .progress(ProgressReporter.none()).start();
+                int outcomes = 0;
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.Future<?> cancel = racer.submit(() -> {
+                    go.await();
+                    run.cancel();
+                    return null;
+                });
+                java.util.concurrent.Future<?> close = racer.submit(() -> {
+                    go.await();
+                    run.close();
+                    return null;
+                });
+                for (Outcome<Integer, Integer> outcome : run) {
+                    outcomes++;
+                    if (outcomes == 50) {
+                        go.countDown();
+                    }
+                }
+                go.countDown();
+                cancel.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                close.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                run.close();
+                assertThat(outcomes).isBetween(50, 600);
+                assertThat(run.summary().succeeded() + run.summary().failed() + run.summary().cancelled())
+                        .isEqualTo(outcomes);
+                assertThat(run.summary().failed()).isZero();
+            });
+        } finally {
+            racer.shutdownNow();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.members.stream()
+                .mapToInt(m -> ParallelizedCluster.on(m).memberSide().runningTasks()).sum() == 0);
+    }
+
     @Test
     void tasksInFlightHoldNoSubmitterThreadEach() {
         // 200 tasks of 100 ms in flight (12 member threads: most wait in the members' queues), started by a loop per
