@@ -83,6 +83,14 @@ final class Run<I, R> implements Parallelized<I, R> {
         }
     }
 
+    /**
+     * The most tasks that can run at once: the tasks in flight of an asynchronous function, else the worker loops
+     * (plus the consumer's, which helps a nested run on a supplied executor).
+     */
+    long maxRunning() {
+        return config.async() ? config.asyncInFlight() : config.threads() + (config.executor() != null ? 1 : 0);
+    }
+
     /** The run as a whole failed: the consumer's loop ends with this error after the outcomes in flight. */
     void fail(ParallelizedException error) {
         lifecycle.recordFailure(error);

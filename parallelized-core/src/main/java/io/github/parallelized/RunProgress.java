@@ -60,7 +60,10 @@ final class RunProgress implements Progress {
         long cancelledEarly = counts[5];
         // once stopped, nothing waits to start: the unread inputs are handed back by remaining()
         long pending = total < 0 || !run.lifecycle.isRunning() ? 0 : Math.max(0, total - started - cancelledEarly);
-        return new ProgressSnapshot(run.id(), description, run.lifecycle.state(), total, pending, counts[1],
+        // the counts are read one after another, outcomes first (so that running is never negative): tasks that
+        // started and ended in between would show as running, beyond what can run at once
+        long running = Math.min(counts[1], run.maxRunning());
+        return new ProgressSnapshot(run.id(), description, run.lifecycle.state(), total, pending, running,
                 counts[2], counts[3], counts[4], startedAt, run.lifecycle.elapsed(), postfix);
     }
 

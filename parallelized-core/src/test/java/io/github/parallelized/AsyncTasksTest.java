@@ -408,6 +408,26 @@ class AsyncTasksTest {
     }
 
     @Test
+    void theSnapshotNeverShowsMoreRunningThanNumThreads() {
+        AsyncTaskFunction<Integer, Integer> task = CompletableFuture::completedFuture;
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(300_000)).numThreads(10)
+                    .progress(ProgressReporter.none()).start()) {
+                AtomicInteger most = new AtomicInteger();
+                Thread sampler = new Thread(() -> {
+                    while (!run.progress().snapshot().state().equals(RunState.COMPLETED)) {
+                        most.accumulateAndGet((int) run.progress().snapshot().running(), Math::max);
+                    }
+                });
+                sampler.start();
+                assertThat(run.stream().count()).isEqualTo(300_000);
+                Bounded.join(sampler);
+                assertThat(most.get()).isBetween(0, 10);
+            }
+        });
+    }
+
+    @Test
     void aStreamSourceAndAnIteratorSourceWork() {
         AsyncTaskFunction<Integer, Integer> task = i -> later(() -> i + 1);
         assertThat(runAll(Parallelized.ofAsync(task, Stream.of(1, 2, 3)))).hasSize(3);
