@@ -132,8 +132,19 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         if (!run.handoff.isEmpty()) {
             return false;
         }
-        if (!run.lifecycle.isRunning() && !run.admission.stopSettled()) {
-            return false; // a stop is giving back claimed inputs: the count above may still go down (it wakes us)
+        if (!run.lifecycle.isRunning()) {
+            if (!run.admission.stopSettled()) {
+                return false; // a stop is giving back claimed inputs: the count may still go down (it wakes us)
+            }
+            // the stop may have settled since the count was read above (it may even have been -1 then): read it
+            // again, now final
+            admitted = run.admission.finalCount();
+            if (admitted >= 0 && received >= admitted) {
+                return true;
+            }
+            if (!run.handoff.isEmpty()) {
+                return false;
+            }
         }
         Throwable cause = run.crew.lostBecause();
         run.fail(new ParallelizedException("no worker of the run is left" + (admitted > received
