@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -30,10 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -42,38 +39,10 @@ import org.junit.jupiter.api.Test;
  * general promises (each input exactly one outcome or in remaining(), cancel/close return at once, no hang, counts
  * right) checked on them. Tests marked "Was a bug" failed before the fixes that followed the review.
  */
-class AsyncHostileTest {
+class AsyncHostileTest extends AsyncTestSupport {
 
-    private static final Duration BOUND = Duration.ofSeconds(Bounded.SECONDS);
-    private final ExecutorService completer = Executors.newFixedThreadPool(4);
-
-    @AfterEach
-    void stopCompleter() {
-        completer.shutdownNow();
-    }
-
-    private static List<Integer> inputs(int n) {
-        return IntStream.range(0, n).boxed().collect(Collectors.toList());
-    }
-
-    private static <I, R> List<Outcome<I, R>> runAll(Parallelized.Builder<I, R> builder) {
-        return assertTimeoutPreemptively(BOUND, () -> {
-            try (Parallelized<I, R> run = builder.progress(ProgressReporter.none()).start()) {
-                return run.stream().collect(Collectors.toList());
-            }
-        });
-    }
-
-    private <R> CompletableFuture<R> later(java.util.concurrent.Callable<R> work) {
-        CompletableFuture<R> future = new CompletableFuture<>();
-        completer.execute(() -> {
-            try {
-                future.complete(work.call());
-            } catch (Throwable e) {
-                future.completeExceptionally(e);
-            }
-        });
-        return future;
+    AsyncHostileTest() {
+        super(4);
     }
 
     /** Every input exactly once among the outcomes and the rest of the source. */
@@ -187,7 +156,7 @@ class AsyncHostileTest {
                     int which = t;
                     completer.execute(() -> {
                         try {
-                            go.await();
+                            Bounded.await(go); // bounded: if never released, the stage stays open and the test's own bound fails
                         } catch (InterruptedException e) {
                             return;
                         }
@@ -378,15 +347,7 @@ class AsyncHostileTest {
                     .retry(5, Duration.ofNanos(ThreadLocalRandom.current().nextInt(1, 200_000)))
                     .progress(ProgressReporter.none()).start();
             try (run) {
-                Thread canceller = new Thread(() -> {
-                    try {
-                        Bounded.await(failedEnough);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    run.cancel();
-                });
-                canceller.start();
+                Thread canceller = cancelWhen(failedEnough, run);
                 List<Outcome<Integer, Integer>> outcomes = run.stream().collect(Collectors.toList());
                 Bounded.join(canceller);
                 assertAccountedOnce(outcomes, Remaining.of(run), n);
@@ -422,23 +383,15 @@ class AsyncHostileTest {
                     .listener(counting).progress(ProgressReporter.none()).start();
             Bounded.await(someStarted);
             CountDownLatch go = new CountDownLatch(1);
-            Thread canceller = new Thread(() -> {
-                try {
-                    go.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                run.cancel();
-            });
+            Thread canceller = cancelWhen(go, run);
             Thread closer = new Thread(() -> {
                 try {
-                    go.await();
+                    Bounded.await(go);
                 } catch (InterruptedException e) {
                     return;
                 }
                 run.close();
             });
-            canceller.start();
             closer.start();
             go.countDown();
             Bounded.join(canceller);
@@ -542,15 +495,7 @@ class AsyncHostileTest {
                 .retry(5, Duration.ofNanos(ThreadLocalRandom.current().nextInt(1, 200_000)))
                 .progress(ProgressReporter.none()).start();
         try (run) {
-            Thread canceller = new Thread(() -> {
-                try {
-                    Bounded.await(failedEnough);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                run.cancel();
-            });
-            canceller.start();
+            Thread canceller = cancelWhen(failedEnough, run);
             List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
             try {
                 run.forEach(outcomes::add);

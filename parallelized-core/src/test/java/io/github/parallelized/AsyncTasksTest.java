@@ -12,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,44 +27,14 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** Runs of an {@link AsyncTaskFunction}: tasks in flight without a thread each, and the contract of a blocking run. */
-class AsyncTasksTest {
+class AsyncTasksTest extends AsyncTestSupport {
 
-    private static final Duration BOUND = Duration.ofSeconds(Bounded.SECONDS);
-    /** Completes stages on threads that are not the run's, as an asynchronous client would. */
-    private final ExecutorService completer = Executors.newFixedThreadPool(2);
-
-    @AfterEach
-    void stopCompleter() {
-        completer.shutdownNow();
-    }
-
-    private static List<Integer> inputs(int n) {
-        return IntStream.range(0, n).boxed().collect(Collectors.toList());
-    }
-
-    private static <I, R> List<Outcome<I, R>> runAll(Parallelized.Builder<I, R> builder) {
-        return assertTimeoutPreemptively(BOUND, () -> {
-            try (Parallelized<I, R> run = builder.progress(ProgressReporter.none()).start()) {
-                return run.stream().collect(Collectors.toList());
-            }
-        });
-    }
-
-    private <R> CompletableFuture<R> later(java.util.concurrent.Callable<R> work) {
-        CompletableFuture<R> future = new CompletableFuture<>();
-        completer.execute(() -> {
-            try {
-                future.complete(work.call());
-            } catch (Throwable e) {
-                future.completeExceptionally(e);
-            }
-        });
-        return future;
+    AsyncTasksTest() {
+        super(2);
     }
 
     @Test
@@ -288,15 +257,7 @@ class AsyncTasksTest {
             Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(total)).numThreads(100)
                     .retry(3, Duration.ofMinutes(10)).progress(ProgressReporter.none()).start();
             try (run) {
-                Thread canceller = new Thread(() -> {
-                    try {
-                        Bounded.await(manyFailed);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    run.cancel();
-                });
-                canceller.start();
+                Thread canceller = cancelWhen(manyFailed, run);
                 List<Outcome<Integer, Integer>> outcomes = run.stream().collect(Collectors.toList());
                 Bounded.join(canceller);
                 List<Integer> rest = new ArrayList<>();

@@ -71,6 +71,12 @@ class ClusterContractTest {
         assertThat(stats.completedByMember().values()).allMatch(n -> n > 0);
     }
 
+    private static void awaitGo(java.util.concurrent.CountDownLatch go) throws InterruptedException {
+        if (!go.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("the racers were not released within 10 s");
+        }
+    }
+
     @org.junit.jupiter.api.RepeatedTest(10)
     void cancelRacingCloseRacingAnswersLosesNothingAndHangsNothing() throws Exception {
         // short and long tasks mixed, so that answers, batches and the sender thread are all busy when the run stops
@@ -83,12 +89,12 @@ class ClusterContractTest {
                 int outcomes = 0;
                 java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
                 java.util.concurrent.Future<?> cancel = racer.submit(() -> {
-                    go.await();
+                    awaitGo(go);
                     run.cancel();
                     return null;
                 });
                 java.util.concurrent.Future<?> close = racer.submit(() -> {
-                    go.await();
+                    awaitGo(go);
                     run.close();
                     return null;
                 });
