@@ -1026,15 +1026,8 @@ class AsyncHostileTest extends AsyncTestSupport {
 
     @Test
     void aWindowBelowTheTasksInFlightBoundsThem() {
-        AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        AsyncTaskFunction<Integer, Integer> task = i -> {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            return later(() -> {
-                running.decrementAndGet();
-                return i;
-            });
-        };
+        AsyncTaskFunction<Integer, Integer> task = countingInFlight(most);
         List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.ofAsync(task, inputs(2_000))
                 .numThreads(100).maxInFlight(3));
         assertAccountedOnce(outcomes, List.of(), 2_000);

@@ -68,15 +68,8 @@ class AsyncTasksTest extends AsyncTestSupport {
 
     @Test
     void neverHasMoreThanNumThreadsInFlight() {
-        AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        AsyncTaskFunction<Integer, Integer> task = i -> {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            return later(() -> {
-                running.decrementAndGet();
-                return i;
-            });
-        };
+        AsyncTaskFunction<Integer, Integer> task = countingInFlight(most);
         List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.ofAsync(task, inputs(20_000)).numThreads(7));
         assertThat(outcomes).hasSize(20_000).allMatch(Outcome::isSuccess);
         assertThat(outcomes.stream().map(Outcome::input).collect(Collectors.toSet())).hasSize(20_000);

@@ -55,6 +55,18 @@ abstract class AsyncTestSupport {
         return future;
     }
 
+    /** A task whose stages complete on the completer; {@code most} keeps the most of them pending at once. */
+    AsyncTaskFunction<Integer, Integer> countingInFlight(java.util.concurrent.atomic.AtomicInteger most) {
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        return i -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            return later(() -> {
+                running.decrementAndGet();
+                return i;
+            });
+        };
+    }
+
     /** Starts a thread that cancels {@code run} once {@code when} is released (bounded: a wait past it fails). */
     static Thread cancelWhen(CountDownLatch when, Parallelized<?, ?> run) {
         Thread canceller = new Thread(() -> {
