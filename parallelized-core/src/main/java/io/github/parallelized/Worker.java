@@ -102,12 +102,15 @@ final class Worker<I, R> implements Runnable {
         java.util.concurrent.ExecutorService outer = crew.entered(this);
         Worker<?, ?> enclosing = enter();
         boolean leaves = true;
+        AsyncTasks<I, R> async = crew.tasks.async();
+        // an asynchronous run's loop that leaves for good (its source drained, or interrupted: a stop, an executor's
+        // shutdownNow()) first starts the retries of the tasks still in flight: they need a loop
+        boolean awaitInFlight = false;
         try {
             if (resumed != null && !crew.tasks.resume(this, resumed)) {
                 return;
             }
             long sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
-            AsyncTasks<I, R> async = crew.tasks.async();
             // an asynchronous run's loop takes a place among the tasks in flight before it takes an input
             while ((async == null || async.reserve(this)) && crew.admission.pull(this)) {
                 I next = input;
@@ -123,23 +126,16 @@ final class Worker<I, R> implements Runnable {
                     sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
                 }
             }
+            awaitInFlight = leaves;
+        } catch (InterruptedException e) {
+            // stopped while waiting for the source or for room: leave
+            awaitInFlight = leaves;
+        } finally {
             if (async != null) {
                 async.unreserve(this);
-                if (leaves) {
-                    async.awaitInFlight(); // their retries start on a loop
+                if (awaitInFlight) {
+                    async.awaitInFlight();
                 }
-            }
-        } catch (InterruptedException e) {
-            // stopped while waiting for the source or for room: leave; an executor's shutdownNow() interrupts too,
-            // and an asynchronous run's retries still need a loop to start them
-            AsyncTasks<I, R> async = crew.tasks.async();
-            if (async != null && leaves) {
-                async.unreserve(this);
-                async.awaitInFlight();
-            }
-        } finally {
-            if (crew.tasks.async() != null) {
-                crew.tasks.async().unreserve(this);
             }
             synchronized (this) {
                 if (thread == current) {
