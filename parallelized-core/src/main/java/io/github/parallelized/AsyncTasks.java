@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,8 +40,6 @@ final class AsyncTasks<I, R> {
     static final int WAITING = 0;
     static final int ENDING = -1;
     static final int ENDED = -2;
-    /** The offload pool's threads (see {@link #OFFLOAD}). */
-    private static final int OFFLOAD_THREADS = 4;
     /** How long a loop waiting for room among the tasks in flight sleeps before it looks again by itself. */
     private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -56,6 +54,17 @@ final class AsyncTasks<I, R> {
     private final ConcurrentLinkedQueue<Attempt<I, R>> retries = new ConcurrentLinkedQueue<>();
     /** Worker loops parked until a task ends or a retry is due: the one who frees a place unparks one. */
     private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
+    /**
+     * On a supplied executor, loops that gave their thread back instead of parking (the stages' own work may need
+     * the pool's threads): the one who frees a place, or queues a retry, launches one again.
+     */
+    private final ConcurrentLinkedQueue<Worker<I, R>> away = new ConcurrentLinkedQueue<>();
+    private final boolean shared;
+
+    /** What {@link #reserve} found: a place, a stopped run, or no place yet and the loop gave its thread back. */
+    static final int RESERVED = 0;
+    static final int STOPPED = 1;
+    static final int AWAY = 2;
 
     AsyncTasks(AsyncTaskFunction<? super I, ? extends R> function, RunConfig config, Run<I, R> run, Tasks<I, R> tasks) {
         this.function = function;
@@ -63,6 +72,7 @@ final class AsyncTasks<I, R> {
         this.run = run;
         this.tasks = tasks;
         this.limit = config.asyncInFlight();
+        this.shared = config.executor() != null;
         run.admission.beforeRoomWait(this::startRetries);
     }
 
@@ -84,6 +94,8 @@ final class AsyncTasks<I, R> {
         private volatile int resubmitted;
         private volatile CompletionStage<?> stage;
         private volatile ScheduledFuture<?> timer;
+        /** Set when the stage itself completed: it needs no cancel then. */
+        private volatile boolean stageCompleted;
 
         Attempt(I input, long seq, long begin) {
             this.input = input;
@@ -109,7 +121,7 @@ final class AsyncTasks<I, R> {
                 pendingTimer.cancel(false);
             }
             CompletionStage<?> started = stage;
-            if (cancelStage && started != null) {
+            if (cancelStage && started != null && !stageCompleted) {
                 cancel(started);
             }
         }
@@ -122,14 +134,16 @@ final class AsyncTasks<I, R> {
 
     /**
      * On a worker loop, before it takes an input: waits for a place among the tasks in flight (starting due retries
-     * meanwhile), so that a stop finds the inputs not started still in the source; false when the run stopped.
+     * meanwhile), so that a stop finds the inputs not started still in the source. {@link #RESERVED}, {@link
+     * #STOPPED}, or {@link #AWAY}: on a supplied executor a loop gives its thread back rather than wait, and is
+     * launched again when a place frees or a retry falls due (then this thread must leave the loop at once).
      */
-    boolean reserve(Worker<I, R> worker) {
-        if (!awaitRoom()) {
-            return false;
+    int reserve(Worker<I, R> worker) {
+        int found = awaitRoom(worker);
+        if (found == RESERVED) {
+            worker.reservedPlace = true;
         }
-        worker.reservedPlace = true;
-        return true;
+        return found;
     }
 
     /** The loop leaves with a place it reserved and did not use. */
@@ -148,7 +162,7 @@ final class AsyncTasks<I, R> {
     void start(Worker<I, R> worker, I input, long seq) {
         if (worker.reservedPlace) {
             worker.reservedPlace = false;
-        } else if (!awaitRoom()) {
+        } else if (awaitRoom(null) != RESERVED) {
             tasks.deliver(worker.outbox, seq, run.counters.cancelledBeforeStart(input));
             return;
         }
@@ -164,35 +178,62 @@ final class AsyncTasks<I, R> {
         launch(attempt);
     }
 
-    /** On a worker loop whose source is drained: starts the retries due until no task of the run is in flight. */
-    void awaitInFlight() {
+    /**
+     * On a worker loop whose source is drained: starts the retries due until no task of the run is in flight. True
+     * when the loop gave its thread back meanwhile (see {@link #reserve}): this thread then leaves at once.
+     */
+    boolean awaitInFlight(Worker<I, R> worker) {
         while (inFlight.get() > 0) {
             if (!run.lifecycle.isRunning()) {
                 cancelAll();
             }
             startRetries();
-            park(() -> inFlight.get() == 0 || !retries.isEmpty());
+            java.util.function.BooleanSupplier ready = () -> inFlight.get() == 0 || !retries.isEmpty();
+            if (goneAway(worker, ready)) {
+                return true;
+            }
+            park(ready);
         }
+        return false;
     }
 
-    /** Waits for a place among the tasks in flight, starting retries meanwhile; false when the run stopped. */
-    private boolean awaitRoom() {
+    /** Waits for a place among the tasks in flight, starting retries meanwhile (see {@link #reserve}). */
+    private int awaitRoom(Worker<I, R> worker) {
         while (true) {
             startRetries();
             // first: between the run's stop and its admission's, a loop would otherwise take inputs only to
             // cancel them
             if (!run.lifecycle.isRunning()) {
-                return false;
+                return STOPPED;
             }
             int now = inFlight.get();
             if (now < limit) {
                 if (inFlight.compareAndSet(now, now + 1)) {
-                    return true;
+                    return RESERVED;
                 }
                 continue;
             }
-            park(() -> inFlight.get() < limit || !retries.isEmpty() || !run.lifecycle.isRunning());
+            java.util.function.BooleanSupplier ready =
+                    () -> inFlight.get() < limit || !retries.isEmpty() || !run.lifecycle.isRunning();
+            if (goneAway(worker, ready)) {
+                return AWAY;
+            }
+            park(ready);
         }
+    }
+
+    /**
+     * On a supplied executor, a loop about to wait gives its thread back: the stages' own work may need the pool
+     * (a {@code supplyAsync(work, pool)}), and a pool whose threads all wait for that work never runs it. The loop
+     * is listed before it looks once more, so that a wake-up between the two is not missed: whoever takes it off
+     * the list launches it again. False when the loop goes on here (not shared, or ready after all).
+     */
+    private boolean goneAway(Worker<I, R> worker, java.util.function.BooleanSupplier ready) {
+        if (!shared || worker == null) {
+            return false;
+        }
+        away.add(worker);
+        return !(ready.getAsBoolean() && away.remove(worker));
     }
 
     /** Parks this loop until {@code ready} (checked after it is on the waiters' list), a wake-up, or a while. */
@@ -212,11 +253,18 @@ final class AsyncTasks<I, R> {
         if (waiter != null) {
             LockSupport.unpark(waiter);
         }
+        Worker<I, R> gone = away.poll();
+        if (gone != null) {
+            run.crew.relaunch(gone);
+        }
     }
 
     private void wakeAll() {
         for (Thread waiter; (waiter = waiters.poll()) != null; ) {
             LockSupport.unpark(waiter);
+        }
+        for (Worker<I, R> gone; (gone = away.poll()) != null; ) {
+            run.crew.relaunch(gone);
         }
     }
 
@@ -270,11 +318,14 @@ final class AsyncTasks<I, R> {
             attempt.timer = timeout;
         }
         try {
-            stage.whenComplete((value, error) -> ended(attempt, number, value, error, false));
+            stage.whenComplete((value, error) -> {
+                attempt.stageCompleted = true;
+                ended(attempt, number, value, error, false);
+            });
         } catch (Throwable e) {
             ended(attempt, number, null, e, false);
         }
-        if (attempt.state != number) {
+        if (attempt.state != number && !attempt.stageCompleted) {
             // ended before its stage was known here (a stop, a timeout) or by it: cancel it (no-op when it is done),
             // and this attempt's timeout, which a stop that came during apply saw no trace of (it would hold the
             // run in the shared timeout queue until its deadline); not attempt.timer, maybe the next attempt's
@@ -428,8 +479,12 @@ final class AsyncTasks<I, R> {
      * end by itself.
      */
     static void cancel(CompletionStage<?> stage) {
-        if (stage instanceof CompletableFuture<?> future && future.isDone()) {
-            return;
+        try {
+            if (stage instanceof CompletableFuture<?> future && future.isDone()) {
+                return;
+            }
+        } catch (Throwable e) {
+            // a minimal stage (CompletableFuture.minimalCompletionStage()) refuses isDone(): cancel it off this thread
         }
         offload(() -> cancelNow(stage));
     }
@@ -444,17 +499,12 @@ final class AsyncTasks<I, R> {
 
     /**
      * The daemon threads that do an asynchronous run's work that must not hold the caller (a stage's cancel) or the
-     * shared timeout thread (a timed-out attempt's end); each ends after a second without work.
+     * shared timeout thread (a timed-out attempt's end); each ends after a second without work. Unbounded, and
+     * with no queue: a user's cancel dependent or listener that blocks holds its own thread, never another run's
+     * timeout (a bounded pool let one run's slow callbacks delay the others' timeouts by seconds).
      */
-    private static final ThreadPoolExecutor OFFLOAD = offloadPool();
-
-    /** A few threads, so that a user's cancel dependent that blocks does not hold the others (nor other runs). */
-    private static ThreadPoolExecutor offloadPool() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(OFFLOAD_THREADS, OFFLOAD_THREADS, 1, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DaemonThreads("parallelized-async-"));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
+    private static final ThreadPoolExecutor OFFLOAD = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1,
+            TimeUnit.SECONDS, new SynchronousQueue<>(), new DaemonThreads("parallelized-async-"));
 
     private static void offload(Runnable action) {
         try {

@@ -54,7 +54,7 @@ final class Crew<I, R> {
         this.factory = shared ? null : config.virtualThreads()
                 ? VirtualThreads.factory(config.threadNamePrefix() + id + "-")
                 : new DaemonThreads(config.threadNamePrefix() + id + "-");
-        int count = config.threads() + (shared ? 1 : 0);
+        int count = config.loops();
         this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
         for (int i = 0; i < count; i++) {
             workers[i] = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES, run.handoff.outbox(i));
@@ -155,6 +155,24 @@ final class Crew<I, R> {
             }
             lostBecause = e;
             return false;
+        }
+    }
+
+    /**
+     * Launches again a loop that gave its thread back while it waited (an asynchronous run's, see {@link
+     * AsyncTasks#reserve}); a busy executor's refusal is submitted again while the consumer waits, a shut down
+     * executor loses the loop (the consumer then finds the run without workers, and why).
+     */
+    void relaunch(Worker<I, R> worker) {
+        pending.incrementAndGet();
+        try {
+            if (!submit(worker)) {
+                unsubmitted.add(worker);
+            }
+        } catch (ParallelizedException e) {
+            pending.decrementAndGet();
+            lostBecause = e;
+            exited(worker);
         }
     }
 

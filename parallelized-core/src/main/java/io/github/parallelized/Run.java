@@ -36,7 +36,7 @@ final class Run<I, R> implements Parallelized<I, R> {
                 TaskSource<I> source, RunConfig config) {
         this.config = config;
         this.source = source;
-        this.handoff = new Handoff(config.threads() + (config.executor() != null ? 1 : 0));
+        this.handoff = new Handoff(config.loops());
         this.admission = new Admission<>(source, config.window(), config.threads(),
                 error -> fail(new ParallelizedException("the task source failed: " + Errors.describe(error, false),
                         error)), handoff::wake);
@@ -88,7 +88,7 @@ final class Run<I, R> implements Parallelized<I, R> {
      * (plus the consumer's, which helps a nested run on a supplied executor).
      */
     long maxRunning() {
-        return config.async() ? config.asyncInFlight() : config.threads() + (config.executor() != null ? 1 : 0);
+        return config.async() ? config.asyncInFlight() : config.loops();
     }
 
     /** The run as a whole failed: the consumer's loop ends with this error after the outcomes in flight. */

@@ -40,4 +40,12 @@ record RunConfig(int threads, boolean virtualThreads, ExecutorService executor, 
     boolean async() {
         return asyncInFlight > 0;
     }
+
+    /**
+     * The worker loops of the run: {@link #threads}, plus on a supplied executor one for the consumer, which runs its
+     * run's tasks itself when it helps a nested run on the same pool. The one place this rule is written.
+     */
+    int loops() {
+        return threads + (executor != null ? 1 : 0);
+    }
 }

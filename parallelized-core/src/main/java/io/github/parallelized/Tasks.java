@@ -36,7 +36,7 @@ final class Tasks<I, R> {
         this.run = run;
         this.async = asyncFunction != null ? new AsyncTasks<>(asyncFunction, config, run, this) : null;
         // an asynchronous function's tasks end on any thread: they record their times in the stripes
-        this.sharedTimes = new TaskTimes[config.threads() > OWN_TIMES || async != null ? SHARED_TIMES : 0];
+        this.sharedTimes = new TaskTimes[config.loops() > OWN_TIMES || async != null ? SHARED_TIMES : 0];
         for (int i = 0; i < sharedTimes.length; i++) {
             sharedTimes[i] = new TaskTimes();
         }

@@ -106,13 +106,24 @@ final class Worker<I, R> implements Runnable {
         // an asynchronous run's loop that leaves for good (its source drained, or interrupted: a stop, an executor's
         // shutdownNow()) first starts the retries of the tasks still in flight: they need a loop
         boolean awaitInFlight = false;
+        // an asynchronous run's loop on a supplied executor that gave its thread back: launched again by a wake-up
+        boolean away = false;
         try {
             if (resumed != null && !crew.tasks.resume(this, resumed)) {
                 return;
             }
             long sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
-            // an asynchronous run's loop takes a place among the tasks in flight before it takes an input
-            while ((async == null || async.reserve(this)) && crew.admission.pull(this)) {
+            while (true) {
+                // an asynchronous run's loop takes a place among the tasks in flight before it takes an input
+                int place = async == null ? AsyncTasks.RESERVED : async.reserve(this);
+                if (place == AsyncTasks.AWAY) {
+                    away = true;
+                    leaves = false;
+                    break;
+                }
+                if (place == AsyncTasks.STOPPED || !crew.admission.pull(this)) {
+                    break;
+                }
                 I next = input;
                 input = null;
                 if (!crew.tasks.process(this, next, seq)) {
@@ -131,10 +142,10 @@ final class Worker<I, R> implements Runnable {
             // stopped while waiting for the source or for room: leave
             awaitInFlight = leaves;
         } finally {
-            if (async != null) {
+            if (async != null && !away) {
                 async.unreserve(this);
-                if (awaitInFlight) {
-                    async.awaitInFlight();
+                if (awaitInFlight && async.awaitInFlight(this)) {
+                    leaves = false; // gave its thread back: its next launch waits on
                 }
             }
             synchronized (this) {
