@@ -5,7 +5,9 @@ import java.util.LinkedList;
 import java.util.NoSuchElementException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -33,10 +35,15 @@ final class Admission<I> {
     /** Wakes the consumer once admission closes: its loop may be over. */
     private final Runnable onClose;
     /**
-     * Held while the source is read (a user callback that may block), never by a stopping thread. A monitor: under
-     * the workers' contention on trivial tasks it spins where a {@code ReentrantLock} parks (several times slower).
+     * Held while the source is read (a user callback that may block), never by a stopping thread. A worker that
+     * finds it held spins a little, then waits for it in short timed tries, and between them takes what the reader
+     * published in its claim: a read that blocks never holds the inputs read before it (a monitor could not be
+     * tried, and its waiters could not take them).
      */
-    private final Object reading = new Object();
+    private final ReentrantLock reading = new ReentrantLock();
+    /** How often a worker tries the read lock by spinning before it waits for it in timed tries. */
+    private static final int LOCK_SPINS = 64;
+    private static final long LOCK_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** The window-room handshake: held only by our code, briefly, never across a user callback. */
     private final Object room = new Object();
     /** The workers' side: the admitted count, the known room, the drained flag; written per input. */
@@ -75,7 +82,8 @@ final class Admission<I> {
     Admission(TaskSource<I> source, int window, int threads, Consumer<Throwable> onSourceFailure, Runnable onClose) {
         this.source = source;
         this.window = window;
-        this.maxClaim = (int) Math.max(1, Math.min(Claim.MAX_SIZE, window / (2L * threads)));
+        // one thread alone cannot take what it read ahead while its next read blocks: it reads one input at a time
+        this.maxClaim = threads == 1 ? 1 : (int) Math.max(1, Math.min(Claim.MAX_SIZE, window / (2L * threads)));
         this.wakeStep = Long.highestOneBit(Math.max(1, Math.min(Claim.MAX_SIZE, window / 4))) - 1;
         this.onSourceFailure = onSourceFailure;
         this.onClose = onClose;
@@ -101,13 +109,21 @@ final class Admission<I> {
                 return true;
             }
             int wanted = worker.nextClaimSize(now, maxClaim);
-            int admitted;
-            synchronized (reading) {
-                admitted = admit(worker, wanted);
+            if (!lockOrSteal(worker)) {
+                return true; // took an input that another worker published while it held the lock
             }
-            if (admitted == ADMITTED) {
-                worker.claimed(wanted, worker.claim.size(), now);
-                return true;
+            int admitted;
+            try {
+                admitted = admit(worker, wanted);
+            } finally {
+                reading.unlock();
+            }
+            if (admitted == ADMITTED || admitted == TAKEN_BY_OTHERS) {
+                worker.claimed(wanted, Math.max(1, worker.claim.size()), now);
+                if (admitted == ADMITTED) {
+                    return true;
+                }
+                continue; // others took every input of the claim while it was read: read again
             }
             if (steal(worker)) {
                 return true;
@@ -129,8 +145,38 @@ final class Admission<I> {
         if (worker.claim.takeInto(worker)) {
             return true;
         }
-        synchronized (reading) {
+        if (!reading.tryLock()) {
+            return false;
+        }
+        try {
             return admit(worker, 1) == ADMITTED;
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    /**
+     * Takes the read lock (true), or, while another worker holds it (reading, maybe blocked in the source), an
+     * input published in a claim (false). Spins a little first: on trivial tasks the lock comes within microseconds.
+     *
+     * @throws InterruptedException when the run interrupts a worker waiting for the lock
+     */
+    private boolean lockOrSteal(Worker<I, ?> worker) throws InterruptedException {
+        if (reading.tryLock()) {
+            return true;
+        }
+        for (int spin = 0; ; spin++) {
+            if (steal(worker)) {
+                return false;
+            }
+            if (spin < LOCK_SPINS) {
+                Thread.onSpinWait();
+                if (reading.tryLock()) {
+                    return true;
+                }
+            } else if (reading.tryLock(LOCK_WAIT_NANOS, TimeUnit.NANOSECONDS)) {
+                return true;
+            }
         }
     }
 
@@ -147,7 +193,7 @@ final class Admission<I> {
         int start = (int) (thief.seq % all.length);
         for (int i = 0; i < all.length; i++) {
             Worker<I, ?> victim = all[(start + i) % all.length];
-            if (victim != thief && victim.claim.takeInto(thief)) {
+            if (victim != null && victim != thief && victim.claim.takeInto(thief)) {
                 return true;
             }
         }
@@ -169,17 +215,21 @@ final class Admission<I> {
         int probe = thief.probe + 1 >= all.length ? 0 : thief.probe + 1;
         thief.probe = probe;
         Worker<I, ?> victim = all[probe];
-        return victim != thief && victim.claim.unstarted() > 0 && victim.stalled(now) && victim.claim.takeInto(thief);
+        return victim != null && victim != thief && victim.claim.unstarted() > 0 && victim.stalled(now)
+                && victim.claim.takeInto(thief);
     }
 
     private static final int ADMITTED = 0;
     private static final int NOT_ADMITTED = 1;
     private static final int NO_ROOM = 2;
+    /** Inputs were admitted into a new claim, and other workers took them all while it was read. */
+    private static final int TAKEN_BY_OTHERS = 3;
 
     /**
      * Under the read lock: reads up to {@code wanted} inputs, as far as the window has room, into a new claim of
-     * the worker and takes its first one, or says why not. Inputs read before the source failed are admitted; the
-     * failure is reported at the next read, as if they had been read one at a time.
+     * the worker, each admitted and published as soon as it is read; then takes the first one left, or says why
+     * not. Inputs read before the source failed are admitted; the failure is reported at the next read, as if they
+     * had been read one at a time.
      */
     private int admit(Worker<I, ?> worker, int wanted) {
         long count = cursor.admitted();
@@ -203,7 +253,8 @@ final class Admission<I> {
             return NOT_ADMITTED;
         }
         int size = (int) Math.min(wanted, cursor.limit - count);
-        Object[] inputs = new Object[size];
+        Claim<I> claim = new Claim<>(size, count, openClaims);
+        worker.claim = claim; // its own claim is used up: this one is published before its first read
         int read = 0;
         boolean drained = false;
         try {
@@ -212,25 +263,27 @@ final class Admission<I> {
                     drained = true;
                     break;
                 }
-                Object input = source.iterator().next(); // before the index moves: next() may throw
-                inputs[read++] = input;
+                I input = source.iterator().next();
+                if (!cursor.admit(count + read, 1)) {
+                    unadmitted.add(input); // the run stopped during the read: back to the unread rest
+                    break;
+                }
+                claim.add(input);
+                read++;
+                if (stopped) {
+                    giveBack(claim); // a stop that looked at this claim before the input was in it
+                    break;
+                }
             }
         } catch (Throwable e) {
             if (read == 0) {
+                claim.seal();
                 fail(e);
                 return NOT_ADMITTED;
             }
             sourceFailure = e;
         }
-        if (read > 0 && !cursor.admit(count, read)) {
-            // the run stopped during the read: the inputs go back to the unread rest
-            for (int i = 0; i < read; i++) {
-                @SuppressWarnings("unchecked")
-                I input = (I) inputs[i];
-                unadmitted.add(input);
-            }
-            return NOT_ADMITTED;
-        }
+        claim.seal();
         if (drained) {
             cursor.drained = true;
             close();
@@ -238,13 +291,7 @@ final class Admission<I> {
         if (read == 0) {
             return NOT_ADMITTED;
         }
-        Claim<I> claim = new Claim<>(inputs, read, count, openClaims);
-        claim.takeInto(worker);
-        worker.claim = claim; // published after its first input is taken: thieves take the others
-        if (stopped) {
-            giveBack(claim);
-        }
-        return ADMITTED;
+        return claim.takeInto(worker) ? ADMITTED : TAKEN_BY_OTHERS;
     }
 
     /** Under the read lock: the source failed; the run fails with it, unless admission closed meanwhile. */
@@ -255,9 +302,17 @@ final class Admission<I> {
         }
     }
 
-    /** Set once by the crew, before any loop starts (its start publishes it to them). */
+    /**
+     * Set once by the crew, before any loop starts (its start publishes it to them). A run on virtual threads fills
+     * it as its loops start: an entry may be null.
+     */
     void workers(Worker<I, ?>[] all) {
         this.workers = all;
+    }
+
+    /** Whether admission is closed: nothing more is read from the source. */
+    boolean isClosed() {
+        return closed;
     }
 
     /** How long a worker waits for room before it looks again for an input to steal. */
@@ -328,7 +383,9 @@ final class Admission<I> {
         close();
         stopped = true;
         for (Worker<I, ?> worker : workers) {
-            giveBack(worker.claim);
+            if (worker != null) {
+                giveBack(worker.claim);
+            }
         }
         stopSettled = true;
         onClose.run(); // the consumer may have waited for the claims to come back
@@ -355,17 +412,14 @@ final class Admission<I> {
 
     /** Takes the inputs of the claim that no worker started, for {@link #remaining()}. */
     private void giveBack(Claim<I> claim) {
-        int from = claim.takeRest();
-        if (from >= claim.size()) {
-            return;
-        }
+        int taken;
         synchronized (given) {
-            for (int i = from; i < claim.size(); i++) {
-                given.add(new Given<>(claim.base() + i, claim.release(i)));
-            }
-            givenBack += claim.size() - from;
+            taken = claim.takeRest((seq, input) -> given.add(new Given<>(seq, input)));
+            givenBack += taken;
         }
-        onClose.run(); // the consumer may wait for no more outcomes now
+        if (taken > 0) {
+            onClose.run(); // the consumer may wait for no more outcomes now
+        }
     }
 
     /** An admitted input given back at a stop, with its sequence number. */
@@ -404,7 +458,8 @@ final class Admission<I> {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                synchronized (reading) {
+                reading.lock();
+                try {
                     takeGivenBack();
                     if (!unadmitted.isEmpty()) {
                         return true;
@@ -415,16 +470,21 @@ final class Admission<I> {
                     }
                     unadmitted.add(source.iterator().next());
                     return true;
+                } finally {
+                    reading.unlock();
                 }
             }
 
             @Override
             public I next() {
-                synchronized (reading) {
+                reading.lock();
+                try {
                     if (!hasNext()) {
                         throw new NoSuchElementException("the source has no more inputs");
                     }
                     return unadmitted.removeFirst();
+                } finally {
+                    reading.unlock();
                 }
             }
         };

@@ -94,8 +94,8 @@ final class AsyncTasks<I, R> {
         private volatile int resubmitted;
         private volatile CompletionStage<?> stage;
         private volatile ScheduledFuture<?> timer;
-        /** Set when the stage itself completed: it needs no cancel then. */
-        private volatile boolean stageCompleted;
+        /** The last stage that completed by itself (of this attempt or an earlier one): it needs no cancel. */
+        private volatile CompletionStage<?> completed;
 
         Attempt(I input, long seq, long begin) {
             this.input = input;
@@ -114,15 +114,18 @@ final class AsyncTasks<I, R> {
             }
         }
 
-        /** Stops what the attempt still has going: its timer, and its stage's future (which may refuse). */
-        void stopWork(boolean cancelStage) {
+        /**
+         * Stops what the attempt still has going: its timer, and, when it timed out, its stage's future (which may
+         * refuse), here: a timed-out attempt ends on an offload thread already, and its outcome follows the cancel.
+         */
+        void stopWork(boolean timedOut) {
             ScheduledFuture<?> pendingTimer = timer;
             if (pendingTimer != null) {
                 pendingTimer.cancel(false);
             }
             CompletionStage<?> started = stage;
-            if (cancelStage && started != null && !stageCompleted) {
-                cancel(started);
+            if (timedOut && started != null && started != completed) {
+                cancelNow(started);
             }
         }
     }
@@ -319,20 +322,22 @@ final class AsyncTasks<I, R> {
         }
         try {
             stage.whenComplete((value, error) -> {
-                attempt.stageCompleted = true;
+                attempt.completed = stage;
                 ended(attempt, number, value, error, false);
             });
         } catch (Throwable e) {
             ended(attempt, number, null, e, false);
         }
-        if (attempt.state != number && !attempt.stageCompleted) {
-            // ended before its stage was known here (a stop, a timeout) or by it: cancel it (no-op when it is done),
-            // and this attempt's timeout, which a stop that came during apply saw no trace of (it would hold the
-            // run in the shared timeout queue until its deadline); not attempt.timer, maybe the next attempt's
+        if (attempt.state != number) {
+            // ended before its stage was known here (a stop, a timeout) or by it: cancel this attempt's timeout,
+            // which a stop that came during apply saw no trace of (it would hold the run in the shared timeout queue
+            // until its deadline; not attempt.timer, maybe the next attempt's), and the stage unless it completed
             if (timeout != null) {
                 timeout.cancel(false);
             }
-            cancel(stage);
+            if (attempt.completed != stage) {
+                cancel(stage);
+            }
         }
     }
 

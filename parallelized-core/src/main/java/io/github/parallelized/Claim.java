@@ -5,43 +5,59 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Inputs that one worker took from the source in one read, with consecutive sequence numbers from {@link #base}:
- * admitted together, so that trivial tasks pay for the read lock and the admitted count once per claim instead of
- * once per input. Its worker takes them one at a time; any other worker may steal the next unstarted one (so
- * that a task waiting for an input behind it in the same claim cannot deadlock), and each is taken exactly once
- * (one atomic add, never contended by its worker alone). A claim is never refilled: the next read makes a new
- * one, so a thief holding an old claim cannot take from the wrong one.
+ * Inputs that one worker read from the source in one hold of the read lock, with consecutive sequence numbers from
+ * {@link #base}: so that trivial tasks pay for the read lock once per claim instead of once per input. Each input
+ * is admitted and published here the moment it is read, before the next read (which may block: a queue, a cursor,
+ * a socket), so that another worker can take it at once; its reader takes the next unstarted one once it stops
+ * reading. Each input is taken exactly once (a compare-and-set on {@link #next}). A claim is never refilled after
+ * it is {@link #seal sealed}: the next read makes a new one, so a thief holding an old claim cannot take from the
+ * wrong one.
+ *
+ * <p>Writers: the reader alone appends and seals (under the read lock); any worker takes; a stop takes the rest.
  */
 final class Claim<I> {
 
     private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), Claim.class, "next", int.class);
+    private static final VarHandle OPEN_COUNTED =
+            VarHandles.field(MethodHandles.lookup(), Claim.class, "openCounted", boolean.class);
 
     /** The largest claim; a run's own limit is also a share of its window ({@link Admission}). */
     static final int MAX_SIZE = 64;
 
-    private static final Claim<?> NONE = new Claim<>(new Object[0], 0, 0, null);
+    private static final Claim<?> NONE = sealedEmpty();
 
     private final Object[] inputs;
     private final long base;
-    private final int size;
-    /** The index of the next unstarted input; may run past {@link #size} when takers race at the end. */
+    /** How many inputs were published; written by the reader alone, after the input's slot. */
+    private volatile int size;
+    /** The index of the next unstarted input. */
     @SuppressWarnings("unused") // through NEXT
     private volatile int next;
+    /** Set by the reader once it stopped reading into this claim. */
+    private volatile boolean sealed;
     /**
-     * The run's count of claims that still hold inputs for others (claims of more than one): taken down by whoever
-     * takes this claim's last input, so that a worker with nothing to do looks at the other claims only when one
-     * may hold something (a run of 10,000 virtual threads would otherwise read 10,000 claims per worker at its end).
+     * The run's count of claims that may still hold inputs for others (claims of more than one): taken down once,
+     * by whoever sees this claim sealed and emptied, so that a worker with nothing to do looks at the other claims
+     * only when one may hold something (a run of 10,000 virtual threads would otherwise read 10,000 claims per
+     * worker at its end).
      */
     private final AtomicInteger open;
+    @SuppressWarnings("unused") // through OPEN_COUNTED
+    private volatile boolean openCounted;
 
-    Claim(Object[] inputs, int size, long base, AtomicInteger open) {
-        this.inputs = inputs;
-        this.size = size;
+    Claim(int capacity, long base, AtomicInteger open) {
+        this.inputs = new Object[capacity];
         this.base = base;
-        this.open = size > 1 ? open : null;
+        this.open = capacity > 1 ? open : null;
         if (this.open != null) {
             this.open.incrementAndGet();
         }
+    }
+
+    private static Claim<?> sealedEmpty() {
+        Claim<?> none = new Claim<>(0, 0, null);
+        none.sealed = true;
+        return none;
     }
 
     @SuppressWarnings("unchecked")
@@ -49,51 +65,70 @@ final class Claim<I> {
         return (Claim<I>) NONE;
     }
 
-    /** Takes the next unstarted input into the worker, with its sequence number; false when none is left. */
+    /** The reader, under the read lock: one more admitted input, which any worker may take from now on. */
+    void add(Object input) {
+        int at = size;
+        inputs[at] = input;
+        size = at + 1; // a volatile store: publishes the slot
+    }
+
+    /** The reader stopped reading into this claim. */
+    void seal() {
+        sealed = true;
+        closeIfEmptied();
+    }
+
+    /** Takes the next unstarted input into the worker, with its sequence number; false when none is there now. */
     @SuppressWarnings("unchecked")
     boolean takeInto(Worker<I, ?> worker) {
-        if (next >= size) {
-            return false; // a plain look first: a thief scanning empty claims writes nothing
+        while (true) {
+            int index = next;
+            if (index >= size) {
+                return false; // plain looks first: a thief scanning empty claims writes nothing
+            }
+            if (NEXT.compareAndSet(this, index, index + 1)) {
+                worker.input = (I) inputs[index];
+                worker.seq = base + index;
+                inputs[index] = null; // taken exactly once: let it go with its outcome
+                closeIfEmptied();
+                return true;
+            }
         }
-        int index = (int) NEXT.getAndAdd(this, 1);
-        if (index >= size) {
-            return false;
-        }
-        worker.input = (I) inputs[index];
-        worker.seq = base + index;
-        inputs[index] = null; // taken exactly once: let it go with its outcome
-        if (index == size - 1 && open != null) {
+    }
+
+    /** Counts this claim out of the open ones once it is sealed and nothing is left in it. */
+    private void closeIfEmptied() {
+        if (open != null && sealed && next >= size && OPEN_COUNTED.compareAndSet(this, false, true)) {
             open.decrementAndGet();
         }
-        return true;
     }
 
-    /** Takes every input not taken yet at once; returns the index of the first, {@link #size()} when none. */
-    int takeRest() {
+    /** What a stop does with the inputs nobody took: each with its sequence number. */
+    interface Rest<I> {
+        void given(long seq, I input);
+    }
+
+    /**
+     * Takes every input published and not taken yet at once, and hands each to {@code rest}; returns how many. The
+     * reader gives back again what it publishes after a stop.
+     */
+    @SuppressWarnings("unchecked")
+    int takeRest(Rest<I> rest) {
         while (true) {
             int from = next;
-            if (from >= size) {
-                return size;
+            int to = size;
+            if (from >= to) {
+                return 0;
             }
-            if (NEXT.compareAndSet(this, from, size)) {
-                if (open != null) {
-                    open.decrementAndGet(); // the last input is among those taken
+            if (NEXT.compareAndSet(this, from, to)) {
+                for (int i = from; i < to; i++) {
+                    rest.given(base + i, (I) inputs[i]);
+                    inputs[i] = null;
                 }
-                return from;
+                closeIfEmptied();
+                return to - from;
             }
         }
-    }
-
-    /** An input taken by {@link #takeRest()}, let go. */
-    @SuppressWarnings("unchecked")
-    I release(int index) {
-        I input = (I) inputs[index];
-        inputs[index] = null;
-        return input;
-    }
-
-    long base() {
-        return base;
     }
 
     /** How many inputs of this claim no worker has taken yet. */

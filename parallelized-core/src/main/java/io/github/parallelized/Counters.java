@@ -47,7 +47,9 @@ final class Counters {
     private long sum(int slot) {
         long sum = anyThread[slot - WorkerCounts.STARTED].sum();
         for (Worker<?, ?> w : workers) {
-            sum += w.counts.get(slot);
+            if (w != null) { // a run on virtual threads creates its workers as inputs come
+                sum += w.counts.get(slot);
+            }
         }
         return sum;
     }
@@ -87,7 +89,9 @@ final class Counters {
     TaskTimes times() {
         TaskTimes times = new TaskTimes();
         for (int i = 0; i < Math.min(workers.length, Tasks.OWN_TIMES); i++) {
-            workers[i].times.addTo(times);
+            if (workers[i] != null) {
+                workers[i].times.addTo(times);
+            }
         }
         for (TaskTimes stripe : sharedTimes) {
             synchronized (stripe) {

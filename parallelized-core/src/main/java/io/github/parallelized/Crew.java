@@ -1,8 +1,6 @@
 package io.github.parallelized;
 
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -38,11 +36,31 @@ final class Crew<I, R> {
     private final Run<I, R> run;
     private final ExecutorService executor;
     private final ThreadFactory factory;
-    private final List<Thread> ownThreads = new CopyOnWriteArrayList<>();
+    /** A queue, not a copy-on-write list: 10,000 virtual threads added one by one copied 50 million references. */
+    private final ConcurrentLinkedQueue<Thread> ownThreads = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Worker<I, R>> unsubmitted = new ConcurrentLinkedQueue<>();
     private final AtomicInteger live = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Throwable lostBecause;
+    /**
+     * Virtual threads start as inputs come, not all at start(): a loop that admitted an input launches the next
+     * while inputs may remain, so numThreads(1_000_000) over a hundred inputs starts about a hundred. Null otherwise.
+     */
+    private final Growth growth;
+
+    /** The lazily started loops of a run on virtual threads: how many were created, and their one decorated body. */
+    private static final class Growth {
+        /** The worker a lazily started thread runs: the shared decorated body finds it here. */
+        static final ThreadLocal<Worker<?, ?>> LAUNCHING = new ThreadLocal<>();
+        static final Runnable BODY = () -> LAUNCHING.get().run();
+
+        final AtomicInteger created = new AtomicInteger();
+        final Runnable decorated;
+
+        Growth(Runnable decorated) {
+            this.decorated = decorated;
+        }
+    }
 
     @SuppressWarnings("unchecked")
     Crew(Run<I, R> run, RunConfig config, Admission<I> admission, Tasks<I, R> tasks, String id) {
@@ -56,17 +74,76 @@ final class Crew<I, R> {
                 : new DaemonThreads(config.threadNamePrefix() + id + "-");
         int count = config.loops();
         this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
+        admission.workers(workers);
+        if (config.virtualThreads() && !shared) {
+            // the decorator is called once, here on the starting thread (it may capture its context), for a body
+            // that every lazily started loop runs
+            this.growth = new Growth(decorate(config, Growth.BODY));
+            int first = Math.min(count, Runtime.getRuntime().availableProcessors());
+            for (int i = 0; i < first; i++) {
+                create(i);
+            }
+            growth.created.set(first);
+            return;
+        }
+        this.growth = null;
         for (int i = 0; i < count; i++) {
-            workers[i] = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES, run.handoff.outbox(i));
+            create(i);
         }
         for (Worker<I, R> worker : workers) {
-            Runnable decorated = config.decorator().apply(worker);
-            if (decorated == null) {
-                throw new ParallelizedException("the decorator returned null instead of a Runnable", null);
-            }
+            Runnable decorated = decorate(config, worker);
             worker.launch = () -> launch(worker, decorated);
         }
-        admission.workers(workers);
+    }
+
+    private static Runnable decorate(RunConfig config, Runnable body) {
+        Runnable decorated = config.decorator().apply(body);
+        if (decorated == null) {
+            throw new ParallelizedException("the decorator returned null instead of a Runnable", null);
+        }
+        return decorated;
+    }
+
+    /** Creates worker {@code i}; a lazily started one gets its launch here (the others' after the decorator). */
+    private Worker<I, R> create(int i) {
+        Worker<I, R> worker = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES, run.handoff.outbox(i));
+        if (growth != null) {
+            worker.launch = () -> {
+                Growth.LAUNCHING.set(worker);
+                try {
+                    launch(worker, growth.decorated);
+                } finally {
+                    Growth.LAUNCHING.remove();
+                }
+            };
+        }
+        workers[i] = worker;
+        return worker;
+    }
+
+    /**
+     * A loop of a run on virtual threads admitted an input: while loops are left to start and the source may have
+     * more, it starts one more, so that the next input finds a free loop. One start per admission, at most.
+     */
+    void grow() {
+        Growth lazily = growth;
+        if (lazily == null) {
+            return;
+        }
+        int created = lazily.created.get();
+        if (created >= workers.length || admission.isClosed() || !lazily.created.compareAndSet(created, created + 1)) {
+            return;
+        }
+        Worker<I, R> worker = create(created);
+        live.incrementAndGet();
+        try {
+            Thread thread = factory.newThread(worker.launch);
+            ownThreads.add(thread);
+            thread.start();
+        } catch (Throwable e) {
+            lostBecause = e; // no thread to be had: the run goes on with the loops it has
+            exited(worker);
+        }
     }
 
     /** Runs the decorated loop, and counts it as gone when the decorator did not let it begin. */
@@ -90,7 +167,7 @@ final class Crew<I, R> {
 
     /** Starts every loop; throws when the run cannot start, after stopping what did start. */
     void start() {
-        int loops = shared ? workers.length - 1 : workers.length;
+        int loops = growth != null ? growth.created.get() : shared ? workers.length - 1 : workers.length;
         live.set(loops);
         if (!shared) {
             for (int i = 0; i < loops; i++) {
@@ -213,7 +290,9 @@ final class Crew<I, R> {
 
     void interruptAll() {
         for (Worker<I, R> worker : workers) {
-            worker.interrupt();
+            if (worker != null) { // a run on virtual threads creates its workers as inputs come
+                worker.interrupt();
+            }
         }
     }
 

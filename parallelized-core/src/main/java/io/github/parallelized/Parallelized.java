@@ -56,6 +56,19 @@ import java.util.stream.Stream;
 public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseable {
 
     /**
+     * The most platform threads a run may ask for with {@link Builder#numThreads(int)}: past it, platform threads
+     * exhaust memory or the operating system's thread limit on common machines.
+     */
+    int MAX_PLATFORM_THREADS = 10_000;
+
+    /**
+     * The most tasks at once a run on {@link Builder#virtualThreads() virtual threads}, or of an {@link
+     * AsyncTaskFunction}, may ask for with {@link Builder#numThreads(int)}: neither holds a platform thread per task,
+     * and the run starts its virtual threads only as inputs come.
+     */
+    int MAX_VIRTUAL_THREADS = 1_000_000;
+
+    /**
      * Begins to describe a run of {@code function} over the inputs of an {@link Iterable}. A
      * {@link java.util.Collection} gives the bar its total.
      *
@@ -341,10 +354,12 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * processors (for virtual threads: 256). For an {@link AsyncTaskFunction} it is the number of tasks in flight
          * (default 256), started by at most one loop per available processor.
          *
-         * @param numThreads at least 1, at most 10,000 (past that, platform threads exhaust memory or the
-         *                   system's thread limit, and even virtual threads gain nothing)
+         * @param numThreads at least 1; at most {@link #MAX_PLATFORM_THREADS} (10,000) for platform threads, at most
+         *                   {@link #MAX_VIRTUAL_THREADS} (1,000,000) for {@link #virtualThreads()} and for an
+         *                   {@link AsyncTaskFunction}; {@link #start()} refuses more than 10,000 for a run that then
+         *                   runs on platform threads
          * @return this builder
-         * @throws IllegalArgumentException if {@code numThreads} is below 1 or above 10,000
+         * @throws IllegalArgumentException if {@code numThreads} is below 1 or above 1,000,000
          */
         public Builder<I, R> numThreads(int numThreads) {
             config.numThreads(numThreads);

@@ -16,12 +16,10 @@ import java.util.function.UnaryOperator;
  */
 final class RunOptions {
 
-    /**
-     * The most worker threads a run may ask for. Past it, platform threads exhaust memory or the operating
-     * system's thread limit on common machines (the JVM then fails with an {@code OutOfMemoryError}), and even
-     * virtual threads gain nothing over a pool this wide.
-     */
-    static final int MAX_THREADS = 10_000;
+    /** The most platform threads a run may ask for (see {@link Parallelized#MAX_PLATFORM_THREADS}). */
+    static final int MAX_THREADS = Parallelized.MAX_PLATFORM_THREADS;
+    /** The most virtual threads or asynchronous tasks in flight (see {@link Parallelized#MAX_VIRTUAL_THREADS}). */
+    static final int MAX_VIRTUAL = Parallelized.MAX_VIRTUAL_THREADS;
     static final int DEFAULT_VIRTUAL_THREADS = 256;
     /** Tasks in flight of an asynchronous function by default: they hold no thread while they wait. */
     static final int DEFAULT_ASYNC_IN_FLIGHT = 256;
@@ -52,8 +50,9 @@ final class RunOptions {
     String maxThreadsReason = "";
 
     void numThreads(int n) {
-        if (n < 1 || n > MAX_THREADS) {
-            throw new IllegalArgumentException("numThreads must be between 1 and " + MAX_THREADS + ", was " + n);
+        if (n < 1 || n > MAX_VIRTUAL) {
+            throw new IllegalArgumentException("numThreads must be between 1 and " + MAX_THREADS
+                    + " (platform threads) or " + MAX_VIRTUAL + " (virtual threads, asynchronous tasks), was " + n);
         }
         numThreads = n;
     }
@@ -185,6 +184,10 @@ final class RunOptions {
         // than the executor's limit)
         int threads = async ? Math.max(1, Math.min(Math.min(inFlight, maxThreads),
                 Runtime.getRuntime().availableProcessors())) : inFlight;
+        if (!async && !virtualThreads && threads > MAX_THREADS) {
+            throw new IllegalArgumentException("numThreads " + threads + " is above " + MAX_THREADS
+                    + ", the most platform threads a run may ask for; call virtualThreads() for up to " + MAX_VIRTUAL);
+        }
         if (threads > maxThreads) {
             throw new IllegalArgumentException("numThreads " + threads + " is above the executor's limit of "
                     + maxThreads + " tasks at once: " + maxThreadsReason);

@@ -124,6 +124,7 @@ final class Worker<I, R> implements Runnable {
                 if (place == AsyncTasks.STOPPED || !crew.admission.pull(this)) {
                     break;
                 }
+                crew.grow();
                 I next = input;
                 input = null;
                 if (!crew.tasks.process(this, next, seq)) {
@@ -251,12 +252,16 @@ final class Worker<I, R> implements Runnable {
         return ++attempt;
     }
 
-    /** After the attempt: false when it timed out and was handed over (this thread must leave). */
+    /**
+     * After the attempt: false when it timed out and was handed over (this thread must leave). An abandoned thread
+     * that returns late touches nothing: the attempt fields may hold its replacement's attempt by now (clearing them
+     * lost the input of a timed-out retry: its outcome came with a null input).
+     */
     synchronized boolean endAttempt(long id) {
-        attemptInput = null;
-        if (abandoned == id) {
+        if (attempt != id || abandoned == id) {
             return false;
         }
+        attemptInput = null;
         attempt++;
         return true;
     }

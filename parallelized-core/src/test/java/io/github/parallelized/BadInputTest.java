@@ -38,9 +38,13 @@ class BadInputTest {
     @Test
     void outOfRangeOptionsSayWhatIsAllowed() {
         assertThatThrownBy(() -> builder().numThreads(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("numThreads must be between 1 and 10000, was 0");
+                .hasMessage("numThreads must be between 1 and 10000 (platform threads) or 1000000 (virtual threads,"
+                        + " asynchronous tasks), was 0");
         assertThatThrownBy(() -> builder().numThreads(Integer.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("numThreads must be between 1 and 10000, was " + Integer.MAX_VALUE);
+                .hasMessageEndingWith("was " + Integer.MAX_VALUE);
+        assertThatThrownBy(() -> builder().numThreads(10_001).start()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("numThreads 10001 is above 10000, the most platform threads a run may ask for; call"
+                        + " virtualThreads() for up to 1000000");
         assertThatThrownBy(() -> builder().maxInFlight(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxInFlight must be at least 1, was 0");
         assertThatThrownBy(() -> builder().total(-1)).isInstanceOf(IllegalArgumentException.class)

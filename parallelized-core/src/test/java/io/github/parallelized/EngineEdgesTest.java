@@ -1,6 +1,8 @@
 package io.github.parallelized;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.List;
@@ -125,6 +127,177 @@ class EngineEdgesTest extends AsyncTestSupport {
             return later(() -> i);
         }, inputs(200)).numThreads(4).maxInFlight(4).retry(2, Duration.ofMillis(1)));
         assertThat(outcomes).hasSize(200).allMatch(Outcome::isSuccess);
+    }
+
+    @Test
+    void aMillionVirtualThreadsStartOnlyAsInputsCome() {
+        if (!VirtualThreads.available()) {
+            assertThatThrownBy(() -> Parallelized.of((Integer i) -> i, inputs(1)).virtualThreads())
+                    .isInstanceOf(UnsupportedOperationException.class); // Java 17: said at once, not at start()
+            return;
+        }
+        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
+            threads.add(Thread.currentThread());
+            Thread.sleep(5);
+            return i;
+        }, inputs(100)).virtualThreads().numThreads(Parallelized.MAX_VIRTUAL_THREADS));
+        assertThat(outcomes).hasSize(100).allMatch(Outcome::isSuccess);
+        assertThat(threads.size()).isBetween(1, 100 + Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void virtualThreadsRunEveryInputAtOnceUpToNumThreads() throws Exception {
+        if (!VirtualThreads.available()) {
+            assertThatThrownBy(() -> Parallelized.of((Integer i) -> i, inputs(1)).virtualThreads())
+                    .isInstanceOf(UnsupportedOperationException.class); // Java 17: said at once, not at start()
+            return;
+        }
+        int n = 20_000;
+        CountDownLatch allStarted = new CountDownLatch(n);
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
+            allStarted.countDown();
+            // every task waits until all have started: only n tasks at once can finish
+            if (!allStarted.await(Bounded.SECONDS, TimeUnit.SECONDS)) {
+                throw new AssertionError("not all started at once");
+            }
+            return i;
+        }, inputs(n)).virtualThreads().numThreads(n));
+        assertThat(outcomes).hasSize(n).allMatch(Outcome::isSuccess);
+    }
+
+    @Test
+    void aVirtualRunsDecoratorIsCalledOnTheStartingThread() {
+        if (!VirtualThreads.available()) {
+            assertThatThrownBy(() -> Parallelized.of((Integer i) -> i, inputs(1)).virtualThreads())
+                    .isInstanceOf(UnsupportedOperationException.class); // Java 17: said at once, not at start()
+            return;
+        }
+        ThreadLocal<String> context = new ThreadLocal<>();
+        context.set("caller");
+        java.util.Set<Thread> decoratedOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Parallelized.Builder<Integer, String> builder = Parallelized.of((Integer i) -> context.get(), inputs(200))
+                .virtualThreads().numThreads(50).progress(ProgressReporter.none()).decorator(loop -> {
+                    decoratedOn.add(Thread.currentThread());
+                    String captured = context.get();
+                    return () -> {
+                        context.set(captured);
+                        try {
+                            loop.run();
+                        } finally {
+                            context.remove();
+                        }
+                    };
+                });
+        List<Outcome<Integer, String>> outcomes;
+        try (Parallelized<Integer, String> run = builder.start()) {
+            Thread current = Thread.currentThread();
+            outcomes = assertTimeoutPreemptively(BOUND, () -> run.stream().toList());
+            assertThat(current.isInterrupted()).isFalse();
+        }
+        assertThat(outcomes).hasSize(200).allMatch(o -> "caller".equals(o.result()));
+        assertThat(decoratedOn).containsExactly(Thread.currentThread());
+    }
+
+    @org.junit.jupiter.api.RepeatedTest(60)
+    void orderedKeepsSubmissionOrderThroughAChaoticStop(org.junit.jupiter.api.RepetitionInfo repetition)
+            throws Exception {
+        java.util.Random random = new java.util.Random(repetition.getCurrentRepetition());
+        int n = 400;
+        int cancelAt = random.nextInt(n / 2);
+        boolean fromAnotherThread = random.nextBoolean();
+        Parallelized.Builder<Integer, Integer> builder = Parallelized.of((Integer i) -> {
+            int kind = Math.floorMod(i * 31 + repetition.getCurrentRepetition(), 7);
+            if (kind == 0) {
+                throw new IllegalStateException("fails " + i);
+            }
+            if (kind == 1) {
+                Thread.sleep(1 + i % 3);
+            }
+            if (kind == 2) {
+                Thread.sleep(30); // past the timeout below: retried, then timed out
+            }
+            return i;
+        }, inputs(n)).ordered().numThreads(1 + random.nextInt(6)).maxInFlight(4 + random.nextInt(40))
+                .retry(2, Duration.ofMillis(random.nextInt(2))).timeout(Duration.ofMillis(20))
+                .progress(ProgressReporter.none());
+        List<Integer> seen = new java.util.ArrayList<>();
+        try (Parallelized<Integer, Integer> run = builder.start()) {
+            assertTimeoutPreemptively(BOUND, () -> {
+                for (Outcome<Integer, Integer> outcome : run) {
+                    if (outcome.input() == null) {
+                        throw new AssertionError("null input after " + seen + ": " + outcome, outcome.error());
+                    }
+                    seen.add(outcome.input());
+                    if (seen.size() == cancelAt) {
+                        if (fromAnotherThread) {
+                            Thread canceller = new Thread(run::cancel);
+                            canceller.start();
+                            Bounded.join(canceller);
+                        } else {
+                            run.cancel();
+                        }
+                    }
+                }
+            });
+            List<Integer> rest = new java.util.ArrayList<>();
+            run.remaining().forEachRemaining(rest::add);
+            assertThat(seen).isSorted();
+            java.util.List<Integer> all = new java.util.ArrayList<>(seen);
+            all.addAll(rest);
+            assertThat(all).containsExactlyInAnyOrderElementsOf(inputs(n));
+        }
+    }
+
+    /**
+     * A source that yields inputs quickly, then blocks in {@code hasNext()} (a queue, a cursor, a socket): the
+     * inputs read before the block are run, and cancel() and close() return, while the read still blocks. Trivial
+     * tasks first, in the same run, so that the claims have grown (as in a warm JVM).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4})
+    void inputsReadBeforeASourceBlocksAreRunWhileItBlocks(int threads) throws Exception {
+        for (int warm = 0; warm < 20; warm++) {
+            runAll(Parallelized.of((Integer i) -> i, inputs(20_000)).numThreads(threads));
+        }
+        int quick = 5_003;
+        CountDownLatch unblock = new CountDownLatch(1);
+        java.util.Iterator<Integer> source = new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == quick) {
+                    try {
+                        unblock.await(Bounded.SECONDS, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return false;
+                }
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                return next++;
+            }
+        };
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, source).numThreads(threads)
+                .progress(ProgressReporter.none()).start();
+        Thread consumer = new Thread(() -> run.forEach(o -> received.incrementAndGet()));
+        consumer.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(Bounded.SECONDS))
+                    .untilAsserted(() -> assertThat(received.get()).as("outcomes while the source blocks")
+                            .isEqualTo(quick));
+            assertTimeoutPreemptively(BOUND, run::cancel, "cancel() while a read blocks");
+            assertTimeoutPreemptively(BOUND, run::close, "close() while a read blocks");
+        } finally {
+            unblock.countDown();
+            Bounded.join(consumer);
+        }
     }
 
     /** A stage whose every method throws, as a broken library's might. */

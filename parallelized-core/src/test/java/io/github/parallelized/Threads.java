@@ -20,6 +20,10 @@ final class Threads {
 
     /** Waits (without asserting any duration) until no live thread carries the prefix. */
     static void awaitNoneNamed(String prefix) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> named(prefix).isEmpty());
+        await().atMost(Duration.ofSeconds(20)).alias("no live thread named " + prefix + "*")
+                .untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(named(prefix))
+                        .as(() -> named(prefix).stream().map(t -> t.getName() + " at "
+                                + java.util.Arrays.toString(t.getStackTrace())).collect(Collectors.joining("; ")))
+                        .isEmpty());
     }
 }
