@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
 /**
  * The limits of {@code limitPerKey(key, limit)}: one independent copy of the template limit per key value, made
  * when the key is first seen and forgotten when it is idle, so that a million distinct keys run in the memory of
- * those in use.
+ * those in use. The copies belong to the template ({@link TaskLimit#copies()}): runs given the same template share
+ * the copy of each key, as runs given the same limit share it; the key function is each run's own.
  *
  * <p>Lifecycle of an {@link Entry}: made by {@link #pin} for an input (pins 1); pinned again by every other input
  * of its key that arrives while it is known; unpinned by {@link #unpin} when an input is done with it (its outcome
@@ -34,21 +35,18 @@ final class KeyedLimits<I> {
     private static final int RETIRED = -1;
 
     private final Function<? super I, ?> key;
-    private final TaskLimit template;
-    private final LongSupplier nanoTime;
-    private final ConcurrentHashMap<Object, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
-    private volatile int sweepAt = MIN_SWEEP;
+    private final Copies copies;
 
+    /** A run's per-key limits: the key function, and the copies the template shares with other runs. */
     KeyedLimits(Function<? super I, ?> key, TaskLimit template) {
-        this(key, template, System::nanoTime);
+        this.key = Objects.requireNonNull(key, "key");
+        this.copies = Objects.requireNonNull(template, "limit").copies();
     }
 
-    /** With the clock of the idle check: {@code System::nanoTime}, or a test's. */
+    /** With copies of its own and the clock of their idle check: for tests. */
     KeyedLimits(Function<? super I, ?> key, TaskLimit template, LongSupplier nanoTime) {
         this.key = Objects.requireNonNull(key, "key");
-        this.template = Objects.requireNonNull(template, "limit");
-        this.nanoTime = nanoTime;
+        this.copies = new Copies(Objects.requireNonNull(template, "limit"), nanoTime);
     }
 
     /**
@@ -67,17 +65,7 @@ final class KeyedLimits<I> {
             return new Entry(null, null, new ParallelizedException("the limitPerKey key function returned null: "
                     + "every input needs a key", null));
         }
-        while (true) {
-            Entry entry = entries.computeIfAbsent(k, absent -> new Entry(absent, template.copy(), null));
-            if (entry.tryPin()) {
-                if (entries.size() >= sweepAt) {
-                    sweep();
-                }
-                return entry;
-            }
-            // a sweep is retiring it: it either leaves the map (the next lookup makes a new one) or comes back
-            Thread.onSpinWait();
-        }
+        return copies.pin(k);
     }
 
     /** The input is done with its key's limit (no permit held, no wait pending). */
@@ -89,37 +77,70 @@ final class KeyedLimits<I> {
 
     /** Keys known now: pinned, or not yet swept. */
     int size() {
-        return entries.size();
+        return copies.entries.size();
     }
 
-    /** Forgets the entries that are unpinned and idle; the next sweep waits for twice the survivors. */
+    /** Forgets the keys that are unpinned and idle: for the engine at a run's end, and for tests. */
     void sweep() {
-        if (!sweeping.compareAndSet(false, true)) {
-            return;
+        copies.sweep();
+    }
+
+    /** The copies of one template, one per key value, shared by every run given that template. Thread-safe. */
+    static final class Copies {
+        private final TaskLimit template;
+        private final LongSupplier nanoTime;
+        private final ConcurrentHashMap<Object, Entry> entries = new ConcurrentHashMap<>();
+        private final AtomicBoolean sweeping = new AtomicBoolean();
+        private volatile int sweepAt = MIN_SWEEP;
+
+        Copies(TaskLimit template, LongSupplier nanoTime) {
+            this.template = template;
+            this.nanoTime = nanoTime;
         }
-        try {
-            long now = nanoTime.getAsLong();
-            for (Iterator<Map.Entry<Object, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
-                Entry entry = it.next().getValue();
-                // retired first, checked after: while retired nobody can pin it and start a task under it, so an
-                // idle answer stays true (checked first, a pin, a start and an unpin could slip in between)
-                if (entry.pins.get() != 0 || !entry.pins.compareAndSet(0, RETIRED)) {
-                    continue;
+
+        private Entry pin(Object k) {
+            while (true) {
+                Entry entry = entries.computeIfAbsent(k, absent -> new Entry(absent, template.copy(), null));
+                if (entry.tryPin()) {
+                    if (entries.size() >= sweepAt) {
+                        sweep();
+                    }
+                    return entry;
                 }
-                boolean idle = false;
-                try {
-                    idle = entry.limit.idle(now);
-                } finally {
-                    if (idle) {
-                        it.remove();
-                    } else {
-                        entry.pins.set(0);
+                // a sweep is retiring it: it either leaves the map (the next lookup makes a new one) or comes back
+                Thread.onSpinWait();
+            }
+        }
+
+        /** Forgets the entries that are unpinned and idle; the next sweep waits for twice the survivors. */
+        void sweep() {
+            if (!sweeping.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                long now = nanoTime.getAsLong();
+                for (Iterator<Map.Entry<Object, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+                    Entry entry = it.next().getValue();
+                    // retired first, checked after: while retired nobody can pin it and start a task under it, so
+                    // an idle answer stays true (checked first, a pin, a start and an unpin could slip in between)
+                    if (entry.pins.get() != 0 || !entry.pins.compareAndSet(0, RETIRED)) {
+                        continue;
+                    }
+                    boolean idle = false;
+                    try {
+                        idle = entry.limit.idle(now);
+                    } finally {
+                        if (idle) {
+                            it.remove();
+                        } else {
+                            entry.pins.set(0);
+                        }
                     }
                 }
+                sweepAt = Math.max(MIN_SWEEP, 2 * entries.size());
+            } finally {
+                sweeping.set(false);
             }
-            sweepAt = Math.max(MIN_SWEEP, 2 * entries.size());
-        } finally {
-            sweeping.set(false);
         }
     }
 

@@ -30,7 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One instance is one set of permits: two runs given the same instance share them (in Spring, a bean shared
  * by every run that calls one API), and {@code a.and(b)} shares the permits of {@code a} and of {@code b} with
  * every other user of {@code a} or {@code b}. The permits are taken all at once: a task never holds those of
- * {@code a} while it waits for {@code b}.
+ * {@code a} while it waits for {@code b}. Given as the template of {@code limitPerKey}, a limit gets one copy per
+ * key value, with permits of its own; runs given the same template share the copy of each key, and a key's copy is
+ * forgotten once it is idle (no permit held, no task waiting, no start within its window).
  *
  * <p>The read-only view ({@link #inUse()}, {@link #recentStarts()}, {@link #waiting()}) feeds meters and
  * dashboards; each value is a moment's reading.
@@ -63,6 +65,9 @@ public final class TaskLimit {
     private final Concurrency[] concurrency;
     /** Sorted by id: the order in which their locks are taken. */
     private final Rate[] rates;
+
+    /** The copies of this limit per key value, made at the first {@code limitPerKey} that uses it as template. */
+    private volatile KeyedLimits.Copies copies;
 
     private TaskLimit(Concurrency[] concurrency, Rate[] rates) {
         this.concurrency = concurrency;
@@ -148,6 +153,21 @@ public final class TaskLimit {
             r[i] = new Rate(rates[i].permits, rates[i].perNanos);
         }
         return new TaskLimit(c, r);
+    }
+
+    /** The copies of this limit per key value, shared by every run that uses it with {@code limitPerKey}. */
+    KeyedLimits.Copies copies() {
+        KeyedLimits.Copies made = copies;
+        if (made == null) {
+            synchronized (this) {
+                made = copies;
+                if (made == null) {
+                    made = new KeyedLimits.Copies(this, System::nanoTime);
+                    copies = made;
+                }
+            }
+        }
+        return made;
     }
 
     /**

@@ -97,6 +97,16 @@ class KeyedLimitsTest {
     }
 
     @Test
+    void runsGivenOneTemplateShareEachKeysCopy() {
+        TaskLimit template = TaskLimit.concurrency(1);
+        KeyedLimits<String> run1 = new KeyedLimits<>(s -> s, template);
+        KeyedLimits<Integer> run2 = new KeyedLimits<>(i -> "host" + i, template);
+        assertThat(run1.pin("host1").limit()).isSameAs(run2.pin(1).limit());
+        assertThat(new KeyedLimits<String>(s -> s, TaskLimit.concurrency(1)).pin("host1").limit())
+                .isNotSameAs(run2.pin(1).limit());
+    }
+
+    @Test
     void aNullKeyFunctionOrLimitIsRefused() {
         assertThatThrownBy(() -> new KeyedLimits<String>(null, TaskLimit.concurrency(1)))
                 .isInstanceOf(NullPointerException.class).hasMessage("key");
