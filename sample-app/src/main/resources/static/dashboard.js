@@ -75,7 +75,9 @@
     }
 
     li.querySelector(".counts").replaceChildren(bold(run.completed), " / " + (known ? run.total : "?") + " done: ",
-        run.succeeded + " ok, " + run.failed + " failed, " + run.cancelled + " cancelled, " + run.running + " running");
+        run.succeeded + " ok, " + run.failed + " failed, " + run.cancelled + " cancelled, " + run.running + " running"
+        + (run.waitingForLimit === null || run.waitingForLimit === undefined ? ""
+          : ", " + run.waitingForLimit + " waiting for the limit"));
     li.querySelector(".rate").textContent = run.ratePerSecond.toFixed(1) + " /s";
     li.querySelector(".elapsed").textContent = "elapsed " + seconds(run.elapsedSeconds);
     li.querySelector(".eta").textContent = run.state === "RUNNING" ? "ETA " + seconds(run.etaSeconds) : "";

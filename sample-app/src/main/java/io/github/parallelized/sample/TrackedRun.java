@@ -5,6 +5,7 @@ import io.github.parallelized.Outcome;
 import io.github.parallelized.ProgressSnapshot;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.Summary;
+import io.github.parallelized.TaskLimit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -22,14 +23,17 @@ final class TrackedRun {
     private final Parallelized<Integer, String> run;
     private final RunSpec spec;
     private final int keepFailures;
+    /** The named limit the run obeys, or null. */
+    private final TaskLimit limit;
     private final Deque<RunView.Failure> failures = new ArrayDeque<>();
     private final AtomicLong failureCount = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private volatile Summary summary;
     private volatile String consumerError;
 
-    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures) {
+    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures, TaskLimit limit) {
         this.run = run;
+        this.limit = limit;
         this.spec = spec;
         this.keepFailures = keepFailures;
     }
@@ -82,7 +86,7 @@ final class TrackedRun {
         postfix.put("kind", spec.kind().label());
         postfix.put("last", "item-" + outcome.input());
         postfix.put("failures", failureCount.get());
-        if (spec.kind() == RunKind.FLAKY) {
+        if (spec.kind() == RunKind.FLAKY || spec.kind() == RunKind.API) {
             postfix.put("retried", retried.get());
         }
         run.pbar().setPostfix(postfix);
@@ -100,6 +104,6 @@ final class TrackedRun {
         }
         Summary done = summary;
         return RunView.of(snapshot, spec, failureCount.get(), recent,
-                done == null ? null : done.toString(), consumerError);
+                done == null ? null : done.toString(), consumerError, limit == null ? null : limit.waiting());
     }
 }
