@@ -237,11 +237,17 @@ public final class TaskLimit {
     }
 
     /**
-     * Runs {@code wakeUp} once a concurrency permit is given back, or at once (on the calling thread) if one was
-     * since {@code seen} was read from {@link #releases()}. It may run more than once (once per part for a limit
-     * of several), on the thread that releases: it must be short and idempotent, such as an unpark.
+     * Registers {@code wakeUp} to run once at the next release of a concurrency permit, unless one came since
+     * {@code seen} was read from {@link #releases()}: then nothing is registered and the answer is false (the caller
+     * tries again at once). It may run more than once (once per part for a limit of several), on the thread that
+     * releases: it must be short, such as an unpark. A limit without concurrency never releases: false.
+     *
+     * @return true when registered; false when a release came meanwhile (or there is nothing to wait for)
      */
-    void onRelease(long seen, Runnable wakeUp) {
+    boolean onRelease(long seen, Runnable wakeUp) {
+        if (concurrency.length == 0) {
+            return false;
+        }
         for (Concurrency part : concurrency) {
             part.waiters.add(wakeUp);
         }
@@ -249,8 +255,18 @@ public final class TaskLimit {
             for (Concurrency part : concurrency) {
                 part.waiters.remove(wakeUp);
             }
-            wakeUp.run();
+            return false;
         }
+        return true;
+    }
+
+    /** The permits free now: the fewest among the concurrency parts; {@link Integer#MAX_VALUE} without one. */
+    int freePermits() {
+        int least = Integer.MAX_VALUE;
+        for (Concurrency part : concurrency) {
+            least = Math.min(least, part.max - part.inUse.get());
+        }
+        return Math.max(0, least);
     }
 
     /** Counts tasks that begin ({@code +1}) or end ({@code -1}) waiting for this limit, for {@link #waiting()}. */
@@ -396,8 +412,12 @@ public final class TaskLimit {
             inUse.decrementAndGet();
             releases.incrementAndGet();
             if (!waiters.isEmpty()) {
+                // one-shot: only the wake-ups registered before this release run; one that registers again (a
+                // waiter still waiting) goes behind the mark and waits for the next release
+                Runnable mark = new Mark();
+                waiters.add(mark);
                 Runnable waiter;
-                while ((waiter = waiters.poll()) != null) {
+                while ((waiter = waiters.poll()) != null && waiter != mark) {
                     try {
                         waiter.run();
                     } catch (RuntimeException e) {
@@ -405,6 +425,13 @@ public final class TaskLimit {
                     }
                 }
             }
+        }
+    }
+
+    /** The end of the wake-ups one release runs; another release's mark, met on the way, runs as a no-op. */
+    private static final class Mark implements Runnable {
+        @Override
+        public void run() {
         }
     }
 

@@ -144,26 +144,31 @@ class TaskLimitTest {
         assertThat(limit.tryAcquire(0)).isZero();
         long seen = limit.releases();
         assertThat(limit.tryAcquire(0)).isEqualTo(TaskLimit.ON_RELEASE);
+        assertThat(limit.freePermits()).isZero();
         AtomicInteger woken = new AtomicInteger();
-        limit.onRelease(seen, woken::incrementAndGet);
+        assertThat(limit.onRelease(seen, woken::incrementAndGet)).isTrue();
         assertThat(woken).hasValue(0);
         limit.release();
         assertThat(woken).hasValue(1);
+        assertThat(limit.freePermits()).isEqualTo(1);
+        limit.tryAcquire(0);
         limit.release(); // one-shot
         assertThat(woken).hasValue(1);
 
-        // the release comes between the refusal and the registration: the waiter is woken at once
+        // the release comes between the refusal and the registration: not registered, the caller tries again
         TaskLimit other = TaskLimit.concurrency(1);
         other.tryAcquire(0);
         long before = other.releases();
         assertThat(other.tryAcquire(0)).isEqualTo(TaskLimit.ON_RELEASE);
         other.release();
         AtomicInteger late = new AtomicInteger();
-        other.onRelease(before, late::incrementAndGet);
-        assertThat(late).hasValue(1);
+        assertThat(other.onRelease(before, late::incrementAndGet)).isFalse();
         other.tryAcquire(0);
         other.release();
-        assertThat(late).as("not left registered").hasValue(1);
+        assertThat(late).as("not left registered").hasValue(0);
+        assertThat(TaskLimit.rate(1, Duration.ofSeconds(1)).onRelease(0, late::incrementAndGet))
+                .as("a rate never releases").isFalse();
+        assertThat(TaskLimit.rate(1, Duration.ofSeconds(1)).freePermits()).isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test
