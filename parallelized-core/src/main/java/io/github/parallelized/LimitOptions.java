@@ -17,9 +17,9 @@ final class LimitOptions {
     /** The retry policy; {@code retry(attempts, backoff[, retryOn])} sets a fixed one. Null: no retry. */
     RetryPolicy retry;
 
-    /** The run's per-key limits, sharing each key's copy with the other runs of the template; null without. */
+    /** The run's limits, or null without any: what the engine asks at start. */
     @SuppressWarnings("unchecked")
-    <I> KeyedLimits<I> keyedLimits() {
-        return perKey == null ? null : new KeyedLimits<>((Function<? super I, ?>) key, perKey);
+    <I> RunLimits<I> runLimits() {
+        return RunLimits.of(limit, (Function<? super I, ?>) key, perKey);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.parallelized;
 
+import java.util.function.Function;
+
 /**
  * The limits of one run, for its attempt path: the run's {@code limit(TaskLimit)} and its
  * {@code limitPerKey(key, limit)}, combined per input into one {@link Slot} that takes both sets of permits at once.
@@ -24,10 +26,16 @@ final class RunLimits<I> {
         this.keyed = keyed;
     }
 
-    /** The run's limits, or null when it has none (the attempt path then skips them entirely). */
-    static <I> RunLimits<I> of(LimitOptions options) {
-        KeyedLimits<I> keyed = options.keyedLimits();
-        return options.limit == null && keyed == null ? null : new RunLimits<>(options.limit, keyed);
+    /**
+     * The run's limits, or null when it has none (the attempt path then skips them entirely).
+     *
+     * @param limit  the run's {@code limit(...)}, or null
+     * @param key    the key function of {@code limitPerKey(...)}, or null
+     * @param perKey its template, or null
+     */
+    static <I> RunLimits<I> of(TaskLimit limit, Function<? super I, ?> key, TaskLimit perKey) {
+        KeyedLimits<I> keyed = perKey == null ? null : new KeyedLimits<>(key, perKey);
+        return limit == null && keyed == null ? null : new RunLimits<>(limit, keyed);
     }
 
     /** The slot of an input taken up: its key pinned, its limits combined. */

@@ -37,9 +37,9 @@ class LimitsBuilderTest {
         assertThat(builder.limits.limit).isSameAs(second);
         assertThat(builder.limits.perKey).isSameAs(first);
         assertThat(builder.limits.retry).isSameAs(policy);
-        KeyedLimits<String> keyed = builder.limits.keyedLimits();
-        assertThat(keyed.pin("abc").key()).isEqualTo('a');
-        assertThat(builder().limits.keyedLimits()).isNull();
+        RunLimits<String> limits = builder.limits.runLimits();
+        assertThat(limits.slot("abc").limit()).hasToString("TaskLimit[concurrency 1 and rate 5 per 1.0 s]");
+        assertThat(builder().limits.runLimits()).isNull();
     }
 
     @Test

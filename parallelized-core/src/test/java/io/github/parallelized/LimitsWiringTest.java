@@ -39,7 +39,7 @@ class LimitsWiringTest {
     /** Runs every input on {@code threads} workers; returns the inputs in completion order with their errors. */
     static <I> List<Map.Entry<I, Throwable>> runAll(List<I> inputs, int threads, LimitOptions options,
                                                     TaskFunction<I, ?> function) throws InterruptedException {
-        RunLimits<I> limits = RunLimits.of(options);
+        RunLimits<I> limits = options.runLimits();
         RetryPolicy retry = options.retry != null ? options.retry : RetryPolicy.fixed(1, Duration.ZERO);
         ConcurrentLinkedQueue<I> source = new ConcurrentLinkedQueue<>(inputs);
         Throttled<Item<I>> parked = new Throttled<>(() -> { });
