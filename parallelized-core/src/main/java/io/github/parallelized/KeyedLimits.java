@@ -1,11 +1,12 @@
 package io.github.parallelized;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -71,7 +72,7 @@ final class KeyedLimits<I> {
     /** The input is done with its key's limit (no permit held, no wait pending). */
     void unpin(Entry entry) {
         if (entry.limit != null) {
-            entry.pins.decrementAndGet();
+            Entry.PINS.getAndAdd(entry, -1);
         }
     }
 
@@ -123,7 +124,7 @@ final class KeyedLimits<I> {
                     Entry entry = it.next().getValue();
                     // retired first, checked after: while retired nobody can pin it and start a task under it, so
                     // an idle answer stays true (checked first, a pin, a start and an unpin could slip in between)
-                    if (entry.pins.get() != 0 || !entry.pins.compareAndSet(0, RETIRED)) {
+                    if (entry.pins != 0 || !Entry.PINS.compareAndSet(entry, 0, RETIRED)) {
                         continue;
                     }
                     boolean idle = false;
@@ -133,7 +134,7 @@ final class KeyedLimits<I> {
                         if (idle) {
                             it.remove();
                         } else {
-                            entry.pins.set(0);
+                            entry.pins = 0;
                         }
                     }
                 }
@@ -149,8 +150,10 @@ final class KeyedLimits<I> {
         private final Object key;
         private final TaskLimit limit;
         private final ParallelizedException error;
+        private static final VarHandle PINS = VarHandles.field(MethodHandles.lookup(), Entry.class, "pins", int.class);
+
         /** Inputs holding it; {@link #RETIRED} once it left the map for good. */
-        private final AtomicInteger pins = new AtomicInteger();
+        private volatile int pins;
 
         Entry(Object key, TaskLimit limit, ParallelizedException error) {
             this.key = key;
@@ -160,11 +163,11 @@ final class KeyedLimits<I> {
 
         private boolean tryPin() {
             while (true) {
-                int n = pins.get();
+                int n = pins;
                 if (n == RETIRED) {
                     return false;
                 }
-                if (pins.compareAndSet(n, n + 1)) {
+                if (PINS.compareAndSet(this, n, n + 1)) {
                     return true;
                 }
             }

@@ -7,9 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A limit on the tasks that call one service: how many run at once ({@link #concurrency(int)}), how many start
@@ -43,7 +43,7 @@ public final class TaskLimit {
 
     /*
      * For maintainers. A TaskLimit is a view of one or more parts, each a Concurrency (a counter) or a Rate (a
-     * ring of start times under a lock); and() makes a view of both sets of parts, so the parts are the shared
+     * ring of start times under its monitor); and() makes a view of both sets of parts, so the parts are the shared
      * state. tryAcquire takes the permits of every part or of none:
      *   1. lock the rate parts, in the order of their ids (a global order: no deadlock between two views);
      *   2. take a permit of each concurrency part by CAS; a full one gives back what was taken (a give-back is a
@@ -179,33 +179,31 @@ public final class TaskLimit {
      *         next start (try again then)
      */
     long tryAcquire(long nowNanos) {
-        if (rates.length == 0) {
-            return tryConcurrency();
+        return rates.length == 0 ? tryConcurrency() : lockedFrom(0, nowNanos);
+    }
+
+    /** Locks the rate parts from {@code i} on, in order (monitors: a key's copy must stay small), then decides. */
+    private long lockedFrom(int i, long nowNanos) {
+        if (i < rates.length) {
+            synchronized (rates[i]) {
+                return lockedFrom(i + 1, nowNanos);
+            }
+        }
+        if (tryConcurrency() != 0) {
+            return ON_RELEASE;
+        }
+        long wait = 0;
+        for (Rate rate : rates) {
+            wait = Math.max(wait, rate.due(nowNanos));
+        }
+        if (wait > 0) {
+            release();
+            return wait;
         }
         for (Rate rate : rates) {
-            rate.lock.lock();
+            rate.record(nowNanos);
         }
-        try {
-            if (tryConcurrency() != 0) {
-                return ON_RELEASE;
-            }
-            long wait = 0;
-            for (Rate rate : rates) {
-                wait = Math.max(wait, rate.due(nowNanos));
-            }
-            if (wait > 0) {
-                release();
-                return wait;
-            }
-            for (Rate rate : rates) {
-                rate.record(nowNanos);
-            }
-            return 0;
-        } finally {
-            for (int i = rates.length - 1; i >= 0; i--) {
-                rates[i].lock.unlock();
-            }
-        }
+        return 0;
     }
 
     private long tryConcurrency() {
@@ -231,7 +229,7 @@ public final class TaskLimit {
     long releases() {
         long sum = 0;
         for (Concurrency part : concurrency) {
-            sum += part.releases.get();
+            sum += (long) Concurrency.RELEASES.getVolatile(part);
         }
         return sum;
     }
@@ -249,11 +247,11 @@ public final class TaskLimit {
             return false;
         }
         for (Concurrency part : concurrency) {
-            part.waiters.add(wakeUp);
+            part.waiters().add(wakeUp);
         }
         if (releases() != seen) {
             for (Concurrency part : concurrency) {
-                part.waiters.remove(wakeUp);
+                part.waiters().remove(wakeUp);
             }
             return false;
         }
@@ -264,7 +262,7 @@ public final class TaskLimit {
     int freePermits() {
         int least = Integer.MAX_VALUE;
         for (Concurrency part : concurrency) {
-            least = Math.min(least, part.max - part.inUse.get());
+            least = Math.min(least, part.max - part.inUse());
         }
         return Math.max(0, least);
     }
@@ -272,10 +270,10 @@ public final class TaskLimit {
     /** Counts tasks that begin ({@code +1}) or end ({@code -1}) waiting for this limit, for {@link #waiting()}. */
     void waiting(int delta) {
         for (Concurrency part : concurrency) {
-            part.waiting.addAndGet(delta);
+            Part.WAITING.getAndAdd(part, delta);
         }
         for (Rate rate : rates) {
-            rate.waiting.addAndGet(delta);
+            Part.WAITING.getAndAdd(rate, delta);
         }
     }
 
@@ -285,7 +283,7 @@ public final class TaskLimit {
      */
     boolean idle(long nowNanos) {
         for (Concurrency part : concurrency) {
-            if (part.inUse.get() != 0 || part.waiting.get() != 0) {
+            if (part.inUse() != 0 || part.waiting != 0) {
                 return false;
             }
         }
@@ -306,7 +304,7 @@ public final class TaskLimit {
     public int inUse() {
         int most = 0;
         for (Concurrency part : concurrency) {
-            most = Math.max(most, part.inUse.get());
+            most = Math.max(most, part.inUse());
         }
         return most;
     }
@@ -338,10 +336,10 @@ public final class TaskLimit {
     public int waiting() {
         int most = 0;
         for (Concurrency part : concurrency) {
-            most = Math.max(most, part.waiting.get());
+            most = Math.max(most, part.waiting);
         }
         for (Rate rate : rates) {
-            most = Math.max(most, rate.waiting.get());
+            most = Math.max(most, rate.waiting);
         }
         return most;
     }
@@ -379,45 +377,71 @@ public final class TaskLimit {
 
     /** One set of permits, shared by every view that contains it. */
     private abstract static class Part {
+        static final VarHandle WAITING = VarHandles.field(MethodHandles.lookup(), Part.class, "waiting", int.class);
+
         final long id = IDS.getAndIncrement();
         /** Tasks waiting for a view that contains this part, as the engine reports them. */
-        final AtomicInteger waiting = new AtomicInteger();
+        volatile int waiting;
     }
 
-    /** At most {@link #max} permits held at once. */
+    /**
+     * At most {@link #max} permits held at once. Plain fields with var handles rather than atomics, and the queue of
+     * wake-ups made at the first wait: a key's copy of a limit costs a few dozen bytes.
+     */
     private static final class Concurrency extends Part {
+        static final VarHandle IN_USE = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "inUse",
+                int.class);
+        static final VarHandle RELEASES = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "releases",
+                long.class);
+        static final VarHandle WAITERS = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "waiters",
+                ConcurrentLinkedQueue.class);
+
         final int max;
-        final AtomicInteger inUse = new AtomicInteger();
-        final AtomicLong releases = new AtomicLong();
-        /** One-shot callbacks, run at the next release. */
-        final ConcurrentLinkedQueue<Runnable> waiters = new ConcurrentLinkedQueue<>();
+        private volatile int inUse;
+        private volatile long releases;
+        /** One-shot wake-ups, run at the next release; null until the first wait. */
+        private volatile ConcurrentLinkedQueue<Runnable> waiters;
 
         Concurrency(int max) {
             this.max = max;
         }
 
+        int inUse() {
+            return inUse;
+        }
+
+        ConcurrentLinkedQueue<Runnable> waiters() {
+            ConcurrentLinkedQueue<Runnable> queue = waiters;
+            if (queue == null) {
+                ConcurrentLinkedQueue<Runnable> made = new ConcurrentLinkedQueue<>();
+                queue = WAITERS.compareAndSet(this, null, made) ? made : waiters;
+            }
+            return queue;
+        }
+
         boolean tryTake() {
             while (true) {
-                int used = inUse.get();
+                int used = inUse;
                 if (used >= max) {
                     return false;
                 }
-                if (inUse.compareAndSet(used, used + 1)) {
+                if (IN_USE.compareAndSet(this, used, used + 1)) {
                     return true;
                 }
             }
         }
 
         void release() {
-            inUse.decrementAndGet();
-            releases.incrementAndGet();
-            if (!waiters.isEmpty()) {
+            IN_USE.getAndAdd(this, -1);
+            RELEASES.getAndAdd(this, 1L);
+            ConcurrentLinkedQueue<Runnable> queue = waiters;
+            if (queue != null && !queue.isEmpty()) {
                 // one-shot: only the wake-ups registered before this release run; one that registers again (a
                 // waiter still waiting) goes behind the mark and waits for the next release
                 Runnable mark = new Mark();
-                waiters.add(mark);
+                queue.add(mark);
                 Runnable waiter;
-                while ((waiter = waiters.poll()) != null && waiter != mark) {
+                while ((waiter = queue.poll()) != null && waiter != mark) {
                     try {
                         waiter.run();
                     } catch (RuntimeException e) {
@@ -438,12 +462,11 @@ public final class TaskLimit {
     /**
      * At most {@link #permits} starts in any window of {@link #perNanos}: a ring of the last {@code permits} start
      * times, oldest at {@link #head} once full, so that the next start is due at {@code oldest + per}. Guarded by
-     * {@link #lock}.
+     * its monitor.
      */
     private static final class Rate extends Part {
         final int permits;
         final long perNanos;
-        final ReentrantLock lock = new ReentrantLock();
         /** Grows as starts happen, up to {@link #permits}: a rarely used limit costs little. */
         private long[] starts = new long[0];
         /** Starts recorded, up to {@link #permits}; below it, the next slot to fill. */
@@ -482,28 +505,18 @@ public final class TaskLimit {
             newest = at;
         }
 
-        boolean idle(long now) {
-            lock.lock();
-            try {
-                return waiting.get() == 0 && (used == 0 || now - newest >= perNanos);
-            } finally {
-                lock.unlock();
-            }
+        synchronized boolean idle(long now) {
+            return waiting == 0 && (used == 0 || now - newest >= perNanos);
         }
 
-        int startsSince(long now) {
-            lock.lock();
-            try {
-                int count = 0;
-                for (int i = 0; i < used; i++) {
-                    if (now - starts[i] < perNanos) {
-                        count++;
-                    }
+        synchronized int startsSince(long now) {
+            int count = 0;
+            for (int i = 0; i < used; i++) {
+                if (now - starts[i] < perNanos) {
+                    count++;
                 }
-                return count;
-            } finally {
-                lock.unlock();
             }
+            return count;
         }
     }
 }
