@@ -173,6 +173,27 @@ final class KeyedLimits<I> {
             }
         }
 
+        /** The last {@link #with} answer: one run at a time usually uses a key. */
+        private volatile Combined combined;
+
+        /**
+         * This key's limit together with a run's own limit: the same instance for every input of the key in that
+         * run (so that the inputs waiting for it wait together, one wake-up for all), made again only when runs
+         * with different limits take turns.
+         */
+        TaskLimit with(TaskLimit runLimit) {
+            Combined last = combined;
+            if (last != null && last.runLimit == runLimit) {
+                return last.both;
+            }
+            TaskLimit both = runLimit.and(limit);
+            combined = new Combined(runLimit, both);
+            return both;
+        }
+
+        private record Combined(TaskLimit runLimit, TaskLimit both) {
+        }
+
         /** The key's own limit, or null when {@link #error()} is set. */
         TaskLimit limit() {
             return limit;

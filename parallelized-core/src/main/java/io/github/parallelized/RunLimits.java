@@ -47,7 +47,8 @@ final class RunLimits<I> {
         if (entry.error() != null) {
             return new Slot(null, null, entry.error());
         }
-        return new Slot(limit == null ? entry.limit() : limit.and(entry.limit()), entry, null);
+        // one instance per key (and run limit), so that the inputs of a key that wait, wait together
+        return new Slot(limit == null ? entry.limit() : entry.with(limit), entry, null);
     }
 
     /** At the run's end: forgets the idle keys now rather than at the next run's pins. */

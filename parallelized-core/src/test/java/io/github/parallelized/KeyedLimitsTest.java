@@ -107,6 +107,21 @@ class KeyedLimitsTest {
     }
 
     @Test
+    void theInputsOfAKeyInOneRunShareOneCombinedLimit() {
+        TaskLimit runLimit = TaskLimit.concurrency(10);
+        TaskLimit perKey = TaskLimit.concurrency(1);
+        RunLimits<String> limits = RunLimits.of(runLimit, s -> s.substring(0, 1), perKey);
+        TaskLimit a1 = limits.slot("a1").limit();
+        assertThat(limits.slot("a2").limit()).isSameAs(a1);
+        assertThat(limits.slot("b1").limit()).isNotSameAs(a1);
+        RunLimits<String> otherRun = RunLimits.of(TaskLimit.concurrency(5), s -> s.substring(0, 1), perKey);
+        assertThat(otherRun.slot("a3").limit()).isNotSameAs(a1);
+        assertThat(a1.tryAcquire(0)).isZero();
+        assertThat(otherRun.slot("a4").limit().tryAcquire(0)).as("the key's copy is shared by both runs")
+                .isEqualTo(TaskLimit.ON_RELEASE);
+    }
+
+    @Test
     void aNullKeyFunctionOrLimitIsRefused() {
         assertThatThrownBy(() -> new KeyedLimits<String>(null, TaskLimit.concurrency(1)))
                 .isInstanceOf(NullPointerException.class).hasMessage("key");
