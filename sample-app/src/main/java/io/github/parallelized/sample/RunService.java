@@ -95,8 +95,9 @@ public class RunService implements DisposableBean {
                 throw new TooManyRunsException(properties.maxActiveRuns());
             }
             forgetRunsTheRegistryLetGo();
+            boolean limited = spec.kind() == RunKind.API;
             tracked = new TrackedRun(launchChecked(spec), spec, properties.keepFailures(),
-                    spec.kind() == RunKind.API ? apiLimit() : null);
+                    limited ? API_LIMIT : null, limited ? apiLimit() : null);
             seen.put(tracked.id(), tracked);
         }
         try {

@@ -23,17 +23,27 @@ final class TrackedRun {
     private final Parallelized<Integer, String> run;
     private final RunSpec spec;
     private final int keepFailures;
-    /** The named limit the run obeys, or null. */
+    /** The named limit the run obeys and its name, or null. */
     private final TaskLimit limit;
+    private final String limitName;
     private final Deque<RunView.Failure> failures = new ArrayDeque<>();
     private final AtomicLong failureCount = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private volatile Summary summary;
     private volatile String consumerError;
 
-    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures, TaskLimit limit) {
+    /**
+     * @param limitName the name of the limit the run obeys ({@code parallelized.limits.<name>}), or null; the
+     *                  postfix carries it, so that the dashboard shows the limit's meter on the run's card
+     */
+    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures, String limitName,
+               TaskLimit limit) {
         this.run = run;
+        this.limitName = limitName;
         this.limit = limit;
+        if (limitName != null) {
+            run.pbar().setPostfix(Map.of("kind", spec.kind().label(), "limit", limitName));
+        }
         this.spec = spec;
         this.keepFailures = keepFailures;
     }
@@ -84,6 +94,9 @@ final class TrackedRun {
         }
         Map<String, Object> postfix = new LinkedHashMap<>();
         postfix.put("kind", spec.kind().label());
+        if (limitName != null) {
+            postfix.put("limit", limitName);
+        }
         postfix.put("last", "item-" + outcome.input());
         postfix.put("failures", failureCount.get());
         if (spec.kind() == RunKind.FLAKY || spec.kind() == RunKind.API) {
