@@ -46,11 +46,13 @@ public final class TaskLimit {
      * ring of start times under its monitor); and() makes a view of both sets of parts, so the parts are the shared
      * state. tryAcquire takes the permits of every part or of none:
      *   1. lock the rate parts, in the order of their ids (a global order: no deadlock between two views);
-     *   2. take a permit of each concurrency part by CAS; a full one gives back what was taken (a give-back is a
-     *      release: it wakes the waiters, who may have been refused because of it) and answers ON_RELEASE;
-     *   3. check every rate part; one that refuses gives back the concurrency permits and answers its due time;
-     *   4. record the start in every rate part, unlock.
-     * A rate part never needs an undo: it is changed only once every part has said yes, under its lock.
+     *   2. take a permit of each concurrency part by CAS; at a full one, stop;
+     *   3. check every rate part;
+     *   4. if all said yes, record the start in every rate part; unlock;
+     *   5. if one said no, give back the concurrency permits taken (a give-back is a release: it wakes the waiters,
+     *      who may have been refused because of it), under no lock, and answer ON_RELEASE or the rate's due time.
+     * A rate part never needs an undo: it is changed only once every part has said yes, under its lock. No
+     * wake-up runs under a lock of the limit.
      * Wake-ups: a concurrency part counts its releases and runs the callbacks registered since (one-shot), so a
      * waiter reads releases() before trying and registers with what it read: a release in between is not lost.
      */
@@ -179,25 +181,40 @@ public final class TaskLimit {
      *         next start (try again then)
      */
     long tryAcquire(long nowNanos) {
-        return rates.length == 0 ? tryConcurrency() : lockedFrom(0, nowNanos);
+        long decided = rates.length == 0 ? takeConcurrency() : lockedFrom(0, nowNanos);
+        if (decided == 0) {
+            return 0;
+        }
+        // give-backs wake waiters: done here, under no lock of the limit, so that a wake-up that takes a lock of
+        // the engine cannot order itself against a rate's monitor
+        if (decided > 0) {
+            release();
+            return decided;
+        }
+        giveBack((int) -(decided + 1));
+        return ON_RELEASE;
     }
 
-    /** Locks the rate parts from {@code i} on, in order (monitors: a key's copy must stay small), then decides. */
+    /**
+     * Locks the rate parts from {@code i} on, in order (monitors: a key's copy must stay small), then decides:
+     * 0 when every permit was taken; the wait of a refusing rate (the concurrency permits are then to give back);
+     * or {@code -(k + 1)} when concurrency part {@code k} is full (the {@code k} before it are to give back).
+     */
     private long lockedFrom(int i, long nowNanos) {
         if (i < rates.length) {
             synchronized (rates[i]) {
                 return lockedFrom(i + 1, nowNanos);
             }
         }
-        if (tryConcurrency() != 0) {
-            return ON_RELEASE;
+        long taken = takeConcurrency();
+        if (taken != 0) {
+            return taken;
         }
         long wait = 0;
         for (Rate rate : rates) {
             wait = Math.max(wait, rate.due(nowNanos));
         }
         if (wait > 0) {
-            release();
             return wait;
         }
         for (Rate rate : rates) {
@@ -206,16 +223,21 @@ public final class TaskLimit {
         return 0;
     }
 
-    private long tryConcurrency() {
+    /** Takes a permit of each concurrency part: 0, or {@code -(k + 1)} when part {@code k} is full. */
+    private long takeConcurrency() {
         for (int i = 0; i < concurrency.length; i++) {
             if (!concurrency[i].tryTake()) {
-                for (int j = 0; j < i; j++) {
-                    concurrency[j].release();
-                }
-                return ON_RELEASE;
+                return -(i + 1L);
             }
         }
         return 0;
+    }
+
+    /** Gives back the permits of the first {@code parts} concurrency parts (a give-back is a release). */
+    private void giveBack(int parts) {
+        for (int j = 0; j < parts; j++) {
+            concurrency[j].release();
+        }
     }
 
     /** Gives back the concurrency permits a successful {@link #tryAcquire(long)} took, and wakes the waiters. */
