@@ -13,6 +13,7 @@
   const cards = new Map(); // run id -> <li>
   // the cluster meters exist only with the cluster profile: unknown until asked, then true or false for good
   let clusterMeters;
+  let limitsWaiting = new Map(); // limit name -> tasks waiting for it, from parallelized.limit.waiting
 
   function seconds(value) {
     if (value === null || value === undefined) {
@@ -80,6 +81,13 @@
     li.querySelector(".elapsed").textContent = "elapsed " + seconds(run.elapsedSeconds);
     li.querySelector(".eta").textContent = run.state === "RUNNING" ? "ETA " + seconds(run.etaSeconds) : "";
 
+    // a run under a named limit says so in its postfix; the limit's meter says how many tasks wait for it
+    const limit = run.postfix && run.postfix.limit;
+    const waiting = limit !== undefined && limit !== null ? limitsWaiting.get(String(limit)) : undefined;
+    li.dataset.waiting = waiting === undefined ? "" : waiting;
+    li.querySelector(".waiting").textContent = waiting === undefined ? ""
+      : waiting + " waiting for limit " + limit;
+
     const postfix = li.querySelector(".postfix");
     postfix.replaceChildren(...Object.entries(run.postfix || {}).map(([k, v]) => {
       const chip = document.createElement("span");
@@ -125,6 +133,7 @@
         throw new Error("HTTP " + response.status);
       }
       const body = await response.json();
+      await readLimits(body.runs || []);
       show(body.runs || []);
       if (clusterMeters !== false) {
         await showCluster();
@@ -137,6 +146,17 @@
     } finally {
       setTimeout(poll, POLL_MS);
     }
+  }
+
+  // parallelized.limit.waiting of each named limit that a live run's postfix names
+  async function readLimits(runs) {
+    const names = new Set(runs.map(run => run.postfix && run.postfix.limit).filter(name => name));
+    const values = await Promise.all([...names].map(async name => {
+      const response = await fetch("actuator/metrics/parallelized.limit.waiting?tag=limit:"
+          + encodeURIComponent(name), { headers: { Accept: "application/json" } });
+      return response.ok ? [String(name), (await response.json()).measurements[0].value] : null;
+    }));
+    limitsWaiting = new Map(values.filter(entry => entry));
   }
 
   // parallelized.cluster.members and parallelized.cluster.resubmissions, from the metrics endpoint

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -335,6 +336,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         final AsyncTaskFunction<? super I, ? extends R> asyncFunction;
         final TaskSource<I> source;
         final RunOptions config = new RunOptions();
+        final LimitOptions limits = new LimitOptions();
 
         Builder(TaskFunction<? super I, ? extends R> function, TaskSource<I> source) {
             this.function = function;
@@ -504,7 +506,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
 
         /**
          * Retries a failing task: up to {@code maxAttempts} runs in all, waiting {@code backoff} before each
-         * retry, whatever it threw except a cancellation.
+         * retry, whatever it threw except a cancellation. A shorthand for
+         * {@code retry(RetryPolicy.fixed(maxAttempts, backoff).retryOn(error -> true))}; it replaces a policy set
+         * before.
          *
          * @param maxAttempts at least 1 (1: no retry)
          * @param backoff     the wait between attempts, not negative, at most about 292 years
@@ -520,7 +524,8 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         /**
          * Retries a failing task when {@code retryOn} accepts its error: up to {@code maxAttempts} runs in all,
          * waiting {@code backoff} before each retry. A task that timed out counts as failed with a
-         * {@link java.util.concurrent.TimeoutException}.
+         * {@link java.util.concurrent.TimeoutException}. A shorthand for
+         * {@code retry(RetryPolicy.fixed(maxAttempts, backoff).retryOn(retryOn))}; it replaces a policy set before.
          *
          * @param maxAttempts at least 1 (1: no retry)
          * @param backoff     the wait between attempts, not negative, at most about 292 years
@@ -533,6 +538,61 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          */
         public Builder<I, R> retry(int maxAttempts, Duration backoff, Predicate<? super Throwable> retryOn) {
             config.retry(maxAttempts, backoff, retryOn);
+            limits.retry = RetryPolicy.fixed(maxAttempts, backoff).retryOn(retryOn);
+            return this;
+        }
+
+        /**
+         * Retries failing tasks by {@code policy}: how many attempts, the wait before each retry (fixed or
+         * exponential, with jitter, or what a {@link RetryAfter} error asks for), and which errors. Replaces a
+         * policy or a {@code retry(attempts, backoff)} set before. The wait before a retry holds no worker: the
+         * worker runs other inputs meanwhile. Retries obey the run's {@linkplain #limit(TaskLimit) limits}.
+         *
+         * @param policy the policy, not null
+         * @return this builder
+         * @throws NullPointerException if {@code policy} is null
+         */
+        public Builder<I, R> retry(RetryPolicy policy) {
+            limits.retry = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Limits the tasks of this run by {@code limit}: every attempt (retries included) starts only with its
+         * permits. A task waiting for a permit holds no worker: the worker runs other inputs of the admission window
+         * meanwhile (inputs of other keys, with {@link #limitPerKey}); when every input waits, the workers sleep
+         * until the next permit is due. For an asynchronous function a concurrency limit counts the tasks in flight,
+         * from their start to their stage's completion. One limit given to several runs limits them together.
+         * Replaces a limit set before; use {@link TaskLimit#and(TaskLimit)} for several.
+         *
+         * @param limit the limit, not null
+         * @return this builder
+         * @throws NullPointerException if {@code limit} is null
+         */
+        public Builder<I, R> limit(TaskLimit limit) {
+            limits.limit = Objects.requireNonNull(limit, "limit");
+            return this;
+        }
+
+        /**
+         * Limits the tasks of each key value by a copy of {@code limit} of its own: per host, tenant or model.
+         * While one key is throttled, the workers run inputs of other keys. A key's copy is forgotten once it is
+         * idle, so a million distinct keys run in constant memory; runs given the same {@code limit} share each
+         * key's copy. An input whose key function throws or returns null fails with a
+         * {@link ParallelizedException} saying so; the run goes on. Applies together with
+         * {@link #limit(TaskLimit)}. Replaces a per-key limit set before.
+         *
+         * @param key   the key of an input (compared by {@code equals}), not null; called once per input, on a
+         *              worker's thread
+         * @param limit the limit each key value gets a copy of, not null
+         * @return this builder
+         * @throws NullPointerException if {@code key} or {@code limit} is null
+         */
+        public Builder<I, R> limitPerKey(Function<? super I, ?> key, TaskLimit limit) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(limit, "limit");
+            limits.key = key;
+            limits.perKey = limit;
             return this;
         }
 

@@ -29,7 +29,7 @@ class ArchitectureTest {
                 .collect(Collectors.toSet());
         assertThat(publicTypes).containsExactlyInAnyOrder("Parallelized", "Parallelized$Builder", "TaskFunction", "AsyncTaskFunction",
                 "Outcome", "Progress", "ProgressSnapshot", "ProgressReporter", "RunState", "Summary", "Errors",
-                "ParallelizedException");
+                "ParallelizedException", "RetryPolicy", "RetryAfter", "TaskLimit");
     }
 
     @Test

@@ -37,7 +37,9 @@ final class Check {
             Map.entry("parallelized.shutdown.await-termination", DURATION_NOT_NEGATIVE),
             Map.entry("parallelized.propagate-context", "true or false"),
             Map.entry("parallelized.observation.tasks", "true or false"),
-            Map.entry("parallelized.cluster.enabled", "true or false"));
+            Map.entry("parallelized.cluster.enabled", "true or false"),
+            Map.entry("parallelized.limits", "named limits, each with .concurrency (a whole number of at least 1),"
+                    + " .rate (a whole number from 1 to 1000000) and .per (a duration of more than zero, default 1s)"));
 
     private Check() {
     }

@@ -35,13 +35,14 @@ class ArchitectureTests {
                         "ParallelizedObservationAutoConfiguration", "ParallelizedBuilderCustomizer", "ParallelizedRuns",
                         "RunObservationContext", "RunObservationConvention", "DefaultRunObservationConvention",
                         "TaskObservationContext", "TaskObservationConvention", "DefaultTaskObservationConvention",
-                        "ClusterTask", "ParallelizedClusterFactory", "ParallelizedClusterAutoConfiguration");
+                        "ClusterTask", "ParallelizedClusterFactory", "ParallelizedClusterAutoConfiguration",
+                        "ParallelizedLimits", "ParallelizedLimitsAutoConfiguration");
     }
 
     @Test
     void autoConfigurationsArePublicFinal() {
         assertThat(classes.stream().filter(type -> type.getSimpleName().endsWith("AutoConfiguration")))
-                .hasSize(5)
+                .hasSize(6)
                 .allMatch(type -> type.getModifiers().contains(JavaModifier.FINAL));
     }
 
@@ -81,7 +82,8 @@ class ArchitectureTests {
                             ParallelizedMetricsAutoConfiguration.class.getName(),
                             ParallelizedEndpointAutoConfiguration.class.getName(),
                             ParallelizedObservationAutoConfiguration.class.getName(),
-                            ParallelizedClusterAutoConfiguration.class.getName());
+                            ParallelizedClusterAutoConfiguration.class.getName(),
+                            ParallelizedLimitsAutoConfiguration.class.getName());
         }
     }
 }

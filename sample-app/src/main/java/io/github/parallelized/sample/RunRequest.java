@@ -8,7 +8,7 @@ import java.util.Objects;
  * What a client asks for in {@code POST /api/runs}, as it arrives: every field may be missing or wrong.
  * {@link #validate(int)} checks it and fills in the defaults. Also the form of {@code sample.demo.runs}.
  *
- * @param kind        {@code cpu}, {@code io} or {@code flaky}; required
+ * @param kind        {@code cpu}, {@code io}, {@code flaky} or {@code api}; required
  * @param count       how many inputs, 1 to {@code sample.max-count}; required
  * @param desc        the run's name (its bar's label and metrics' {@code batch} tag); default after the kind
  * @param threads     how many tasks at once, 1 to 256; default from {@code parallelized.num-threads}
@@ -112,6 +112,7 @@ public record RunRequest(String kind, Integer count, String desc, Integer thread
             case CPU -> "hashing";
             case IO -> "remote calls";
             case FLAKY -> "calls, retried";
+            case API -> "calls to a rate-limited API";
         };
     }
 

@@ -2,10 +2,14 @@ package io.github.parallelized.sample;
 
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressSnapshot;
+import io.github.parallelized.RetryPolicy;
+import io.github.parallelized.TaskLimit;
 import io.github.parallelized.TaskFunction;
 import io.github.parallelized.spring.ParallelizedFactory;
+import io.github.parallelized.spring.ParallelizedLimits;
 import io.github.parallelized.spring.ParallelizedRuns;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +39,22 @@ public class RunService implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(RunService.class);
     private static final int DEFAULT_IO_THREADS = 64;
     private static final int FLAKY_LATENCY_MS = 40;
+    private static final int API_LATENCY_MS = 60;
+    /** The named limit of api runs: {@code parallelized.limits.api}. */
+    static final String API_LIMIT = "api";
+    /**
+     * How api runs retry: a 429 waits what its {@code Retry-After} says (jitter only postpones it), anything else
+     * is not retried.
+     */
+    static final RetryPolicy API_RETRY = RetryPolicy.exponential(8, Duration.ofMillis(100), Duration.ofSeconds(2))
+            .withJitter(0.2)
+            .retryOn(SimulatedApi.TooManyRequests.class::isInstance);
 
     private final ParallelizedFactory factory;
     private final ParallelizedRuns runs;
     private final SampleProperties properties;
+    private final ParallelizedLimits limits;
+    private final SimulatedApi api;
     /** What the consumers saw, by run id; an entry leaves once the registry has let its run go. */
     private final Map<String, TrackedRun> seen = new ConcurrentHashMap<>();
     private final ExecutorService consumers;
@@ -50,11 +66,15 @@ public class RunService implements DisposableBean {
      * @param factory    the starter's factory, preset from {@code parallelized.*}
      * @param runs       the starter's registry of runs
      * @param properties the sample's settings
+     * @param limits     the starter's named limits ({@code parallelized.limits.*})
      */
-    public RunService(ParallelizedFactory factory, ParallelizedRuns runs, SampleProperties properties) {
+    public RunService(ParallelizedFactory factory, ParallelizedRuns runs, SampleProperties properties,
+                      ParallelizedLimits limits) {
         this.factory = factory;
         this.runs = runs;
         this.properties = properties;
+        this.limits = limits;
+        this.api = new SimulatedApi(properties.apiRate(), API_LATENCY_MS);
         this.consumers = Executors.newCachedThreadPool(IoExecutors.daemons("sample-consumer-"));
     }
 
@@ -75,7 +95,9 @@ public class RunService implements DisposableBean {
                 throw new TooManyRunsException(properties.maxActiveRuns());
             }
             forgetRunsTheRegistryLetGo();
-            tracked = new TrackedRun(launchChecked(spec), spec, properties.keepFailures());
+            boolean limited = spec.kind() == RunKind.API;
+            tracked = new TrackedRun(launchChecked(spec), spec, properties.keepFailures(),
+                    limited ? API_LIMIT : null, limited ? apiLimit() : null);
             seen.put(tracked.id(), tracked);
         }
         try {
@@ -158,7 +180,13 @@ public class RunService implements DisposableBean {
                     () -> ThreadLocalRandom.current().nextDouble()), spec)
                     .retry(spec.maxAttempts(), properties.flakyBackoff(), IOException.class::isInstance)
                     .start();
+            case API -> builder(api::call, spec).limit(apiLimit()).retry(API_RETRY).start();
         };
+    }
+
+    /** The limit every api run shares, so that together they keep to the API's quota. */
+    private TaskLimit apiLimit() {
+        return limits.get(API_LIMIT);
     }
 
     /**

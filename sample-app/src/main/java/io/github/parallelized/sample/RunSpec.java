@@ -36,6 +36,7 @@ public record RunSpec(RunKind kind, int count, String desc, Integer threads, int
                 p.put("failureRate", failureRate);
                 p.put("maxAttempts", maxAttempts);
             }
+            case API -> p.put("limit", "parallelized.limits.api");
         }
         return p;
     }

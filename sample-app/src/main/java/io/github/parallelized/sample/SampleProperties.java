@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keepFailures  how many failures per run {@code /api/runs/{id}} shows (the most recent ones)
  * @param ioThreads     the platform threads of the I/O pool, used by {@code io} runs when the JVM has no virtual threads
  * @param flakyBackoff  the wait before a {@code flaky} task is retried
+ * @param apiRate       the calls per second the simulated API of {@code api} runs allows; above, it answers 429
  * @param demo          the demo launched at start-up
  */
 @ConfigurationProperties("sample")
@@ -21,6 +22,7 @@ public record SampleProperties(@DefaultValue("100000") int maxCount,
                                @DefaultValue("20") int keepFailures,
                                @DefaultValue("32") int ioThreads,
                                @DefaultValue("20ms") Duration flakyBackoff,
+                               @DefaultValue("15") int apiRate,
                                @DefaultValue Demo demo) {
 
     /**

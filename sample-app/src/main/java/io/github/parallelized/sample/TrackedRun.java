@@ -5,6 +5,7 @@ import io.github.parallelized.Outcome;
 import io.github.parallelized.ProgressSnapshot;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.Summary;
+import io.github.parallelized.TaskLimit;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -22,14 +23,27 @@ final class TrackedRun {
     private final Parallelized<Integer, String> run;
     private final RunSpec spec;
     private final int keepFailures;
+    /** The named limit the run obeys and its name, or null. */
+    private final TaskLimit limit;
+    private final String limitName;
     private final Deque<RunView.Failure> failures = new ArrayDeque<>();
     private final AtomicLong failureCount = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private volatile Summary summary;
     private volatile String consumerError;
 
-    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures) {
+    /**
+     * @param limitName the name of the limit the run obeys ({@code parallelized.limits.<name>}), or null; the
+     *                  postfix carries it, so that the dashboard shows the limit's meter on the run's card
+     */
+    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures, String limitName,
+               TaskLimit limit) {
         this.run = run;
+        this.limitName = limitName;
+        this.limit = limit;
+        if (limitName != null) {
+            run.pbar().setPostfix(Map.of("kind", spec.kind().label(), "limit", limitName));
+        }
         this.spec = spec;
         this.keepFailures = keepFailures;
     }
@@ -80,9 +94,12 @@ final class TrackedRun {
         }
         Map<String, Object> postfix = new LinkedHashMap<>();
         postfix.put("kind", spec.kind().label());
+        if (limitName != null) {
+            postfix.put("limit", limitName);
+        }
         postfix.put("last", "item-" + outcome.input());
         postfix.put("failures", failureCount.get());
-        if (spec.kind() == RunKind.FLAKY) {
+        if (spec.kind() == RunKind.FLAKY || spec.kind() == RunKind.API) {
             postfix.put("retried", retried.get());
         }
         run.pbar().setPostfix(postfix);
@@ -100,6 +117,6 @@ final class TrackedRun {
         }
         Summary done = summary;
         return RunView.of(snapshot, spec, failureCount.get(), recent,
-                done == null ? null : done.toString(), consumerError);
+                done == null ? null : done.toString(), consumerError, limit == null ? null : limit.waiting());
     }
 }

@@ -109,6 +109,23 @@ class DashboardBrowserTest {
         screenshot("dashboard.png");
     }
 
+    @Test
+    void anApiRunsCardShowsHowManyTasksWaitForItsLimit() {
+        String api = service.start(new RunRequest("api", 30, "geocoding", null, null, null, null, null)).id();
+        String cpu = service.start(new RunRequest("cpu", 10, "hashes", null, 10, null, null, null)).id();
+        browser.get("http://localhost:" + port + "/");
+        // the cards appear at the page's first refresh
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+            WebElement card = browser.findElement(By.id("run-" + api));
+            assertThat(card.getDomAttribute("data-waiting")).matches("\\d+");
+            assertThat(card.findElement(By.className("waiting")).getText()).matches("\\d+ waiting for limit api");
+            WebElement other = browser.findElement(By.id("run-" + cpu));
+            assertThat(other.getDomAttribute("data-waiting")).isEmpty();
+            assertThat(other.findElement(By.className("waiting")).getText()).isEmpty();
+        });
+        service.cancel(api);
+    }
+
     private void type(String field, String text) {
         WebElement input = browser.findElement(By.id(field));
         input.clear();

@@ -133,7 +133,7 @@ class RunApiTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            {"kind":"gpu","count":5}              | unknown kind 'gpu'; expected one of cpu, io, flaky
+            {"kind":"gpu","count":5}              | unknown kind 'gpu'; expected one of cpu, io, flaky, api
             {"kind":"cpu","count":0}              | count must be between 1 and 1000, was 0
             {"kind":"cpu","count":1001}           | count must be between 1 and 1000, was 1001
             {"kind":"cpu"}                        | count is required (1 to 1000)

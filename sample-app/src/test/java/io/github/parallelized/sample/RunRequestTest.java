@@ -43,7 +43,7 @@ class RunRequestTest {
     void refusesAnUnknownKindSayingWhichExist() {
         assertThatThrownBy(() -> request("gpu", 10).validate(100))
                 .isInstanceOf(InvalidRunRequestException.class)
-                .hasMessage("unknown kind 'gpu'; expected one of cpu, io, flaky");
+                .hasMessage("unknown kind 'gpu'; expected one of cpu, io, flaky, api");
     }
 
     @Test

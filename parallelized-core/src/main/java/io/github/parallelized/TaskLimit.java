@@ -1,0 +1,544 @@
+package io.github.parallelized;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A limit on the tasks that call one service: how many run at once ({@link #concurrency(int)}), how many start
+ * in any window of time ({@link #rate(int, Duration)}), or both ({@link #and(TaskLimit)}). Given to a run with
+ * {@code Parallelized.Builder.limit(TaskLimit)}, or per key value (host, tenant, model) with
+ * {@code limitPerKey(key, limit)}.
+ *
+ * <pre>{@code
+ * // at most 8 calls open at once and 20 started per second, for every run that calls the API
+ * TaskLimit api = TaskLimit.concurrency(8).and(TaskLimit.rate(20, Duration.ofSeconds(1)));
+ * }</pre>
+ *
+ * <p>A rate is a sliding window: at most {@code permits} starts in <em>any</em> window of length {@code per},
+ * where a token bucket would let a full bucket go at the end of one period and another at the start of the next.
+ * Every attempt counts, retries included; a start is counted when its permit is taken. A rate keeps the times
+ * of the last {@code permits} starts: 8 bytes each, allocated as they happen.
+ *
+ * <p>One instance is one set of permits: two runs given the same instance share them (in Spring, a bean shared
+ * by every run that calls one API), and {@code a.and(b)} shares the permits of {@code a} and of {@code b} with
+ * every other user of {@code a} or {@code b}. The permits are taken all at once: a task never holds those of
+ * {@code a} while it waits for {@code b}. Given as the template of {@code limitPerKey}, a limit gets one copy per
+ * key value, with permits of its own; runs given the same template share the copy of each key, and a key's copy is
+ * forgotten once it is idle (no permit held, no task waiting, no start within its window).
+ *
+ * <p>The read-only view ({@link #inUse()}, {@link #recentStarts()}, {@link #waiting()}) feeds meters and
+ * dashboards; each value is a moment's reading.
+ *
+ * <p>Immutable in its settings and thread-safe.
+ */
+public final class TaskLimit {
+
+    /*
+     * For maintainers. A TaskLimit is a view of one or more parts, each a Concurrency (a counter) or a Rate (a
+     * ring of start times under its monitor); and() makes a view of both sets of parts, so the parts are the shared
+     * state. tryAcquire takes the permits of every part or of none:
+     *   1. lock the rate parts, in the order of their ids (a global order: no deadlock between two views);
+     *   2. take a permit of each concurrency part by CAS; at a full one, stop;
+     *   3. check every rate part;
+     *   4. if all said yes, record the start in every rate part; unlock;
+     *   5. if one said no, give back the concurrency permits taken (a give-back is a release: it wakes the waiters,
+     *      who may have been refused because of it), under no lock, and answer ON_RELEASE or the rate's due time.
+     * A rate part never needs an undo: it is changed only once every part has said yes, under its lock. No
+     * wake-up runs under a lock of the limit.
+     * Wake-ups: a concurrency part counts its releases and runs the callbacks registered since (one-shot), so a
+     * waiter reads releases() before trying and registers with what it read: a release in between is not lost.
+     */
+
+    /** What {@link #tryAcquire(long)} answers when a concurrency part is full: wait for a release. */
+    static final long ON_RELEASE = Long.MAX_VALUE;
+    /** The most permits of one rate: its ring of start times takes 8 bytes a permit. */
+    static final int MAX_RATE_PERMITS = 1_000_000;
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Concurrency[] concurrency;
+    /** Sorted by id: the order in which their locks are taken. */
+    private final Rate[] rates;
+
+    /** The copies of this limit per key value, made at the first {@code limitPerKey} that uses it as template. */
+    private volatile KeyedLimits.Copies copies;
+
+    private TaskLimit(Concurrency[] concurrency, Rate[] rates) {
+        this.concurrency = concurrency;
+        this.rates = rates;
+    }
+
+    /**
+     * At most {@code max} tasks under this limit run at once (for an asynchronous function: are in flight, from
+     * their start to their stage's completion).
+     *
+     * @param max at least 1
+     * @return the limit
+     * @throws IllegalArgumentException if {@code max} is below 1
+     */
+    public static TaskLimit concurrency(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, was " + max);
+        }
+        return new TaskLimit(new Concurrency[] {new Concurrency(max)}, new Rate[0]);
+    }
+
+    /**
+     * At most {@code permits} task starts (attempts and retries included) in any window of length {@code per}.
+     *
+     * @param permits at least 1, at most 1,000,000 (for more, use a shorter window)
+     * @param per     the window, more than zero, at most {@code Long.MAX_VALUE} nanoseconds
+     * @return the limit
+     * @throws IllegalArgumentException if {@code permits} is out of range, or {@code per} is zero, negative or too
+     *                                  long
+     * @throws NullPointerException     if {@code per} is null
+     */
+    public static TaskLimit rate(int permits, Duration per) {
+        if (permits < 1 || permits > MAX_RATE_PERMITS) {
+            throw new IllegalArgumentException("permits must be between 1 and " + MAX_RATE_PERMITS + ", was "
+                    + permits);
+        }
+        Objects.requireNonNull(per, "per");
+        if (per.isZero() || per.isNegative()) {
+            throw new IllegalArgumentException("per must be more than zero, was " + per);
+        }
+        if (per.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("per must be at most " + Duration.ofNanos(Long.MAX_VALUE)
+                    + " (Long.MAX_VALUE nanoseconds, about 292 years), was " + per);
+        }
+        return new TaskLimit(new Concurrency[0], new Rate[] {new Rate(permits, per.toNanos())});
+    }
+
+    /**
+     * Both this limit and {@code other}: a task starts only when it gets the permits of both, taken together.
+     * The result shares its permits with this limit and with {@code other}.
+     *
+     * @param other the other limit, not null
+     * @return the combined limit
+     * @throws NullPointerException if {@code other} is null
+     */
+    public TaskLimit and(TaskLimit other) {
+        Objects.requireNonNull(other, "other");
+        return new TaskLimit(union(concurrency, other.concurrency, Concurrency[]::new),
+                union(rates, other.rates, Rate[]::new));
+    }
+
+    private static <P extends Part> P[] union(P[] a, P[] b, java.util.function.IntFunction<P[]> array) {
+        List<P> all = new ArrayList<>(Arrays.asList(a));
+        for (P part : b) {
+            if (!all.contains(part)) {
+                all.add(part);
+            }
+        }
+        all.sort(Comparator.comparingLong(part -> part.id));
+        return all.toArray(array.apply(0));
+    }
+
+    /**
+     * A limit with the same settings and permits of its own, for one key of {@code limitPerKey}.
+     */
+    TaskLimit copy() {
+        Concurrency[] c = new Concurrency[concurrency.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = new Concurrency(concurrency[i].max);
+        }
+        Rate[] r = new Rate[rates.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = new Rate(rates[i].permits, rates[i].perNanos);
+        }
+        return new TaskLimit(c, r);
+    }
+
+    /** The copies of this limit per key value, shared by every run that uses it with {@code limitPerKey}. */
+    KeyedLimits.Copies copies() {
+        KeyedLimits.Copies made = copies;
+        if (made == null) {
+            synchronized (this) {
+                made = copies;
+                if (made == null) {
+                    made = new KeyedLimits.Copies(this, System::nanoTime);
+                    copies = made;
+                }
+            }
+        }
+        return made;
+    }
+
+    /**
+     * Takes a permit of every part, or none: for the engine, before each attempt.
+     *
+     * @param nowNanos the time, from {@link System#nanoTime()} (or a test's clock)
+     * @return 0 when the permits were taken (the caller then owes one {@link #release()}); {@link #ON_RELEASE} when
+     *         a concurrency part is full (wait for {@link #onRelease}); else the nanoseconds until a rate allows the
+     *         next start (try again then)
+     */
+    long tryAcquire(long nowNanos) {
+        long decided = rates.length == 0 ? takeConcurrency() : lockedFrom(0, nowNanos);
+        if (decided == 0) {
+            return 0;
+        }
+        // give-backs wake waiters: done here, under no lock of the limit, so that a wake-up that takes a lock of
+        // the engine cannot order itself against a rate's monitor
+        if (decided > 0) {
+            release();
+            return decided;
+        }
+        giveBack((int) -(decided + 1));
+        return ON_RELEASE;
+    }
+
+    /**
+     * Locks the rate parts from {@code i} on, in order (monitors: a key's copy must stay small), then decides:
+     * 0 when every permit was taken; the wait of a refusing rate (the concurrency permits are then to give back);
+     * or {@code -(k + 1)} when concurrency part {@code k} is full (the {@code k} before it are to give back).
+     */
+    private long lockedFrom(int i, long nowNanos) {
+        if (i < rates.length) {
+            synchronized (rates[i]) {
+                return lockedFrom(i + 1, nowNanos);
+            }
+        }
+        long taken = takeConcurrency();
+        if (taken != 0) {
+            return taken;
+        }
+        long wait = 0;
+        for (Rate rate : rates) {
+            wait = Math.max(wait, rate.due(nowNanos));
+        }
+        if (wait > 0) {
+            return wait;
+        }
+        for (Rate rate : rates) {
+            rate.record(nowNanos);
+        }
+        return 0;
+    }
+
+    /** Takes a permit of each concurrency part: 0, or {@code -(k + 1)} when part {@code k} is full. */
+    private long takeConcurrency() {
+        for (int i = 0; i < concurrency.length; i++) {
+            if (!concurrency[i].tryTake()) {
+                return -(i + 1L);
+            }
+        }
+        return 0;
+    }
+
+    /** Gives back the permits of the first {@code parts} concurrency parts (a give-back is a release). */
+    private void giveBack(int parts) {
+        for (int j = 0; j < parts; j++) {
+            concurrency[j].release();
+        }
+    }
+
+    /** Gives back the concurrency permits a successful {@link #tryAcquire(long)} took, and wakes the waiters. */
+    void release() {
+        for (Concurrency part : concurrency) {
+            part.release();
+        }
+    }
+
+    /** How many times the concurrency parts gave permits back: read before {@link #tryAcquire(long)}. */
+    long releases() {
+        long sum = 0;
+        for (Concurrency part : concurrency) {
+            sum += (long) Concurrency.RELEASES.getVolatile(part);
+        }
+        return sum;
+    }
+
+    /**
+     * Registers {@code wakeUp} to run once at the next release of a concurrency permit, unless one came since
+     * {@code seen} was read from {@link #releases()}: then nothing is registered and the answer is false (the caller
+     * tries again at once). It may run more than once (once per part for a limit of several), on the thread that
+     * releases: it must be short, such as an unpark. A limit without concurrency never releases: false.
+     *
+     * @return true when registered; false when a release came meanwhile (or there is nothing to wait for)
+     */
+    boolean onRelease(long seen, Runnable wakeUp) {
+        if (concurrency.length == 0) {
+            return false;
+        }
+        for (Concurrency part : concurrency) {
+            part.waiters().add(wakeUp);
+        }
+        if (releases() != seen) {
+            for (Concurrency part : concurrency) {
+                part.waiters().remove(wakeUp);
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** The permits free now: the fewest among the concurrency parts; {@link Integer#MAX_VALUE} without one. */
+    int freePermits() {
+        int least = Integer.MAX_VALUE;
+        for (Concurrency part : concurrency) {
+            least = Math.min(least, part.max - part.inUse());
+        }
+        return Math.max(0, least);
+    }
+
+    /** Counts tasks that begin ({@code +1}) or end ({@code -1}) waiting for this limit, for {@link #waiting()}. */
+    void waiting(int delta) {
+        for (Concurrency part : concurrency) {
+            Part.WAITING.getAndAdd(part, delta);
+        }
+        for (Rate rate : rates) {
+            Part.WAITING.getAndAdd(rate, delta);
+        }
+    }
+
+    /**
+     * Whether a copy of this limit could be forgotten now and made again without letting more tasks through: no
+     * permit held, no task waiting, no start within its rate windows.
+     */
+    boolean idle(long nowNanos) {
+        for (Concurrency part : concurrency) {
+            if (part.inUse() != 0 || part.waiting != 0) {
+                return false;
+            }
+        }
+        for (Rate rate : rates) {
+            if (!rate.idle(nowNanos)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The tasks that hold a permit of this limit's concurrency now: the highest count among its concurrency parts
+     * ({@code a.and(b)}: of {@code a} and of {@code b}, which other users may share); 0 without one.
+     *
+     * @return the permits in use, 0 or more
+     */
+    public int inUse() {
+        int most = 0;
+        for (Concurrency part : concurrency) {
+            most = Math.max(most, part.inUse());
+        }
+        return most;
+    }
+
+    /**
+     * The starts within the last window of this limit's rate (the highest count among its rate parts); 0 without
+     * one.
+     *
+     * @return the starts in the current window, 0 or more
+     */
+    public int recentStarts() {
+        return recentStarts(System.nanoTime());
+    }
+
+    int recentStarts(long nowNanos) {
+        int most = 0;
+        for (Rate rate : rates) {
+            most = Math.max(most, rate.startsSince(nowNanos));
+        }
+        return most;
+    }
+
+    /**
+     * The tasks waiting for this limit now, as the runs that use it report them (the highest count among its
+     * parts).
+     *
+     * @return the waiting tasks, 0 or more
+     */
+    public int waiting() {
+        int most = 0;
+        for (Concurrency part : concurrency) {
+            most = Math.max(most, part.waiting);
+        }
+        for (Rate rate : rates) {
+            most = Math.max(most, rate.waiting);
+        }
+        return most;
+    }
+
+    /**
+     * The most tasks at once this limit allows (the lowest among its concurrency parts), or
+     * {@link Integer#MAX_VALUE} without one.
+     *
+     * @return the concurrency, at least 1
+     */
+    public int maxConcurrency() {
+        int least = Integer.MAX_VALUE;
+        for (Concurrency part : concurrency) {
+            least = Math.min(least, part.max);
+        }
+        return least;
+    }
+
+    /**
+     * Describes the settings, for logs.
+     *
+     * @return for instance {@code TaskLimit[concurrency 8 and rate 20 per 1.0 s]}
+     */
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        for (Concurrency part : concurrency) {
+            parts.add("concurrency " + part.max);
+        }
+        for (Rate rate : rates) {
+            parts.add("rate " + rate.permits + " per " + Durations.format(Duration.ofNanos(rate.perNanos)));
+        }
+        return "TaskLimit[" + String.join(" and ", parts) + "]";
+    }
+
+    /** One set of permits, shared by every view that contains it. */
+    private abstract static class Part {
+        static final VarHandle WAITING = VarHandles.field(MethodHandles.lookup(), Part.class, "waiting", int.class);
+
+        final long id = IDS.getAndIncrement();
+        /** Tasks waiting for a view that contains this part, as the engine reports them. */
+        volatile int waiting;
+    }
+
+    /**
+     * At most {@link #max} permits held at once. Plain fields with var handles rather than atomics, and the queue of
+     * wake-ups made at the first wait: a key's copy of a limit costs a few dozen bytes.
+     */
+    private static final class Concurrency extends Part {
+        static final VarHandle IN_USE = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "inUse",
+                int.class);
+        static final VarHandle RELEASES = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "releases",
+                long.class);
+        static final VarHandle WAITERS = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "waiters",
+                ConcurrentLinkedQueue.class);
+
+        final int max;
+        private volatile int inUse;
+        private volatile long releases;
+        /** One-shot wake-ups, run at the next release; null until the first wait. */
+        private volatile ConcurrentLinkedQueue<Runnable> waiters;
+
+        Concurrency(int max) {
+            this.max = max;
+        }
+
+        int inUse() {
+            return inUse;
+        }
+
+        ConcurrentLinkedQueue<Runnable> waiters() {
+            ConcurrentLinkedQueue<Runnable> queue = waiters;
+            if (queue == null) {
+                ConcurrentLinkedQueue<Runnable> made = new ConcurrentLinkedQueue<>();
+                queue = WAITERS.compareAndSet(this, null, made) ? made : waiters;
+            }
+            return queue;
+        }
+
+        boolean tryTake() {
+            while (true) {
+                int used = inUse;
+                if (used >= max) {
+                    return false;
+                }
+                if (IN_USE.compareAndSet(this, used, used + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        void release() {
+            IN_USE.getAndAdd(this, -1);
+            RELEASES.getAndAdd(this, 1L);
+            ConcurrentLinkedQueue<Runnable> queue = waiters;
+            if (queue != null && !queue.isEmpty()) {
+                // one-shot: only the wake-ups registered before this release run; one that registers again (a
+                // waiter still waiting) goes behind the mark and waits for the next release
+                Runnable mark = new Mark();
+                queue.add(mark);
+                Runnable waiter;
+                while ((waiter = queue.poll()) != null && waiter != mark) {
+                    try {
+                        waiter.run();
+                    } catch (RuntimeException e) {
+                        // a wake-up is the engine's own unpark; one that fails must not stop the others
+                    }
+                }
+            }
+        }
+    }
+
+    /** The end of the wake-ups one release runs; another release's mark, met on the way, runs as a no-op. */
+    private static final class Mark implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
+    /**
+     * At most {@link #permits} starts in any window of {@link #perNanos}: a ring of the last {@code permits} start
+     * times, oldest at {@link #head} once full, so that the next start is due at {@code oldest + per}. Guarded by
+     * its monitor.
+     */
+    private static final class Rate extends Part {
+        final int permits;
+        final long perNanos;
+        /** Grows as starts happen, up to {@link #permits}: a rarely used limit costs little. */
+        private long[] starts = new long[0];
+        /** Starts recorded, up to {@link #permits}; below it, the next slot to fill. */
+        private int used;
+        /** Once full: the slot of the oldest start, the next to be replaced. */
+        private int head;
+        /** The latest recorded start: times are recorded in order even if callers read their clocks out of order. */
+        private long newest;
+
+        Rate(int permits, long perNanos) {
+            this.permits = permits;
+            this.perNanos = perNanos;
+        }
+
+        /** Nanoseconds until the next start is allowed, 0 if now. Under the lock. */
+        long due(long now) {
+            if (used < permits) {
+                return 0;
+            }
+            long wait = starts[head] + perNanos - now;
+            return Math.max(0, wait);
+        }
+
+        /** Records a start at {@code now} (or at the newest start, if later). Under the lock, after {@link #due}. */
+        void record(long now) {
+            long at = used == 0 || now - newest > 0 ? now : newest;
+            if (used < permits) {
+                if (used == starts.length) {
+                    starts = Arrays.copyOf(starts, (int) Math.min(permits, Math.max(4L, 2L * used)));
+                }
+                starts[used++] = at;
+            } else {
+                starts[head] = at;
+                head = head + 1 == permits ? 0 : head + 1;
+            }
+            newest = at;
+        }
+
+        synchronized boolean idle(long now) {
+            return waiting == 0 && (used == 0 || now - newest >= perNanos);
+        }
+
+        synchronized int startsSince(long now) {
+            int count = 0;
+            for (int i = 0; i < used; i++) {
+                if (now - starts[i] < perNanos) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+}
