@@ -72,6 +72,11 @@ final class Admission<I> {
      * (they hold their places already, and the room may only come once they end).
      */
     private volatile Runnable beforeRoomWait = () -> { };
+    /**
+     * True when a worker has other work than the source: a blocking run's parked inputs (see {@link Tasks}) that
+     * are ready. A worker that would wait for room returns from {@link #pull} instead, to take them.
+     */
+    private volatile java.util.function.BooleanSupplier readyElsewhere = () -> false;
     /** Given back by {@link #giveBack}, with their sequence numbers; guarded by itself, never across a callback. */
     private final java.util.List<Given<I>> given = new java.util.ArrayList<>();
     /** How many admitted inputs were given back: they never come out. */
@@ -130,6 +135,9 @@ final class Admission<I> {
             }
             if (admitted == NOT_ADMITTED) {
                 return false;
+            }
+            if (readyElsewhere.getAsBoolean()) {
+                return false; // the worker takes its parked inputs first (admission is not closed: it comes back)
             }
             // outside the read lock: the other workers, the consumer and a stop never wait for a waiter
             beforeRoomWait.run();
@@ -394,6 +402,11 @@ final class Admission<I> {
     /** False while a stop is still giving back the claimed inputs (the admitted count may still go down). */
     boolean stopSettled() {
         return stopSettled;
+    }
+
+    /** Sets what tells a worker about to wait for room to take other work (see {@link #readyElsewhere}). */
+    void readyElsewhere(java.util.function.BooleanSupplier ready) {
+        readyElsewhere = ready;
     }
 
     /** Sets what a worker does before it waits for room (see {@link #beforeRoomWait}). */

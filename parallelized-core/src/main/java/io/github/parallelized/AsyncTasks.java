@@ -47,6 +47,7 @@ final class AsyncTasks<I, R> {
     private final RunConfig config;
     private final Run<I, R> run;
     private final Tasks<I, R> tasks;
+    private final AttemptPolicy policy;
     private final int limit;
     /** Inputs that hold a place among the tasks in flight: from before their first attempt to their outcome. */
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -60,6 +61,9 @@ final class AsyncTasks<I, R> {
      */
     private final ConcurrentLinkedQueue<Worker<I, R>> away = new ConcurrentLinkedQueue<>();
     private final boolean shared;
+    /** The run's limits, or null; with them, the attempts waiting for permits (started by the loops when ready). */
+    private final RunLimits<I> limits;
+    private final Throttled<Attempt<I, R>> throttled;
 
     /** What {@link #reserve} found: a place, a stopped run, or no place yet and the loop gave its thread back. */
     static final int RESERVED = 0;
@@ -71,8 +75,14 @@ final class AsyncTasks<I, R> {
         this.config = config;
         this.run = run;
         this.tasks = tasks;
+        this.policy = tasks.policy();
         this.limit = config.asyncInFlight();
         this.shared = config.executor() != null;
+        this.limits = tasks.limits;
+        this.throttled = limits == null ? null : new Throttled<>(() -> {
+            wakeOne();
+            run.admission.wakeRoomWaiters();
+        });
         run.admission.beforeRoomWait(this::startRetries);
     }
 
@@ -90,6 +100,11 @@ final class AsyncTasks<I, R> {
         int attempts;
         /** The error of the last attempt, while a retry waits. */
         Throwable lastError;
+        /**
+         * Its limits' permits, or null: taken before each attempt, given back when the attempt ends, closed with the
+         * outcome; used under this attempt's monitor (a stop may end it while a loop starts it).
+         */
+        RunLimits<I>.Slot slot;
         private volatile int state;
         private volatile int resubmitted;
         private volatile CompletionStage<?> stage;
@@ -170,6 +185,18 @@ final class AsyncTasks<I, R> {
             return;
         }
         Attempt<I, R> attempt = new Attempt<>(input, seq, System.nanoTime());
+        if (limits != null) {
+            RunLimits<I>.Slot slot = limits.slot(input);
+            if (slot.error() != null) {
+                slot.close();
+                run.counters.failedOutsideTask();
+                attempt.state = ENDED;
+                pending.remove(attempt);
+                endUnregistered(attempt, new Outcome<>(input, null, slot.error(), 0, Duration.ZERO));
+                return;
+            }
+            attempt.slot = slot;
+        }
         pending.add(attempt);
         if (!run.lifecycle.isRunning()) {
             // the stop may have read the registry before this attempt was in it: whoever moves it first ends it
@@ -244,7 +271,8 @@ final class AsyncTasks<I, R> {
         Thread current = Thread.currentThread();
         waiters.add(current);
         if (!ready.getAsBoolean()) {
-            LockSupport.parkNanos(this, WAIT_NANOS);
+            LockSupport.parkNanos(this, throttled == null ? WAIT_NANOS
+                    : Math.max(1, Math.min(WAIT_NANOS, throttled.nanosUntilNext(System.nanoTime()))));
         }
         waiters.remove(current);
         // a stop interrupts the loops: it is read from the run's state, not from the flag
@@ -272,6 +300,11 @@ final class AsyncTasks<I, R> {
     }
 
     private void startRetries() {
+        if (throttled != null) {
+            for (Attempt<I, R> ready; (ready = throttled.poll(System.nanoTime())) != null; ) {
+                retries.add(ready);
+            }
+        }
         for (Attempt<I, R> retry; (retry = retries.poll()) != null; ) {
             if (run.lifecycle.isRunning()) {
                 launch(retry);
@@ -284,7 +317,27 @@ final class AsyncTasks<I, R> {
     /** Starts the next attempt of an input that is {@link #WAITING}, unless a stop ended it meanwhile. */
     private void launch(Attempt<I, R> attempt) {
         int number = attempt.attempts + 1;
-        if (!attempt.move(WAITING, number)) {
+        if (attempt.slot != null) {
+            synchronized (attempt) {
+                if (attempt.state != WAITING) {
+                    return; // a stop ended it while it was parked
+                }
+                long seen = attempt.slot.limit().releases();
+                long wait = attempt.slot.tryAcquire(System.nanoTime());
+                if (wait == TaskLimit.ON_RELEASE) {
+                    throttled.parkForRelease(attempt, attempt.slot.limit(), seen);
+                    return;
+                }
+                if (wait != 0) {
+                    throttled.parkUntil(attempt, System.nanoTime() + wait);
+                    return;
+                }
+                if (!attempt.move(WAITING, number)) {
+                    attempt.slot.release();
+                    return;
+                }
+            }
+        } else if (!attempt.move(WAITING, number)) {
             return;
         }
         attempt.attempts = number;
@@ -352,21 +405,14 @@ final class AsyncTasks<I, R> {
         Throwable error = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         attempt.stopWork(timedOut);
+        releasePermits(attempt);
         if (error == null) {
             finish(attempt, number, value, null);
             return;
         }
-        boolean retry = false;
-        if (number < config.maxAttempts() && run.lifecycle.isRunning()
-                && !(error instanceof CancellationException)) {
-            try {
-                retry = config.retryOn().test(error);
-            } catch (Throwable e) {
-                error = Tasks.predicateFailed(error, e);
-            }
-        }
-        if (!retry) {
-            finish(attempt, number, null, error);
+        Throwable end = policy.endsWith(number, error, run.lifecycle.isRunning());
+        if (end != null) {
+            finish(attempt, number, null, end);
             return;
         }
         attempt.lastError = error;
@@ -379,11 +425,11 @@ final class AsyncTasks<I, R> {
             }
             return;
         }
-        if (config.backoffNanos() == 0) {
+        long delay = policy.delayNanos(number, error);
+        if (delay == 0) {
             queueRetry(attempt);
         } else {
-            ScheduledFuture<?> backoff = Timer.timeout(() -> queueRetry(attempt),
-                    Duration.ofNanos(config.backoffNanos()));
+            ScheduledFuture<?> backoff = Timer.timeout(() -> queueRetry(attempt), Duration.ofNanos(delay));
             attempt.timer = backoff;
             if (attempt.state != WAITING) {
                 backoff.cancel(false); // a stop ended it before it saw this timer, which would wait out the backoff
@@ -400,6 +446,9 @@ final class AsyncTasks<I, R> {
 
     /** The run stopped: every attempt not ended comes out now, cancelled, and its stage is cancelled. */
     void cancelAll() {
+        if (throttled != null) {
+            throttled.drain(); // each ends below, through the registry of the attempts not ended
+        }
         java.util.List<CompletionStage<?>> stages = new java.util.ArrayList<>();
         for (Attempt<I, R> attempt : pending) {
             int state = attempt.state;
@@ -467,6 +516,25 @@ final class AsyncTasks<I, R> {
     private void end(Attempt<I, R> attempt, Outcome<I, R> outcome) {
         attempt.state = ENDED;
         pending.remove(attempt);
+        if (attempt.slot != null) {
+            synchronized (attempt) {
+                attempt.slot.close();
+            }
+        }
+        endUnregistered(attempt, outcome);
+    }
+
+    /** The attempt gives back the permits of the attempt that ended, if it held them. */
+    private static void releasePermits(Attempt<?, ?> attempt) {
+        if (attempt.slot != null) {
+            synchronized (attempt) {
+                attempt.slot.release();
+            }
+        }
+    }
+
+    /** Hands the outcome over, then frees the input's place (for an attempt that is in no registry). */
+    private void endUnregistered(Attempt<I, R> attempt, Outcome<I, R> outcome) {
         try {
             tasks.deliver(null, attempt.seq, outcome);
         } finally {

@@ -690,7 +690,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          *                                  be created
          */
         public Parallelized<I, R> start() {
-            RunConfig fixed = config.toConfig();
+            RunConfig fixed = config.toConfig(limits);
             return Run.start(function, asyncFunction, source.claim(), fixed);
         }
     }

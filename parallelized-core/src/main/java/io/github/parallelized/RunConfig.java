@@ -3,7 +3,6 @@ package io.github.parallelized;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -19,9 +18,7 @@ import java.util.function.UnaryOperator;
  * @param display          the display reporter
  * @param listeners        the other reporters
  * @param ordered          submission order instead of completion order
- * @param maxAttempts      attempts per input, at least 1
- * @param backoffNanos     the wait before a retry
- * @param retryOn          which errors are retried
+ * @param retry            attempts per input, the wait before a retry, which errors are retried
  * @param timeout          the limit of one attempt, or null
  * @param maxFailures      failures that stop the run
  * @param maxFailureRate   the failure rate that stops the run, or NaN
@@ -30,12 +27,13 @@ import java.util.function.UnaryOperator;
  * @param decorator        wraps each worker loop, on the thread that starts the run
  * @param asyncInFlight    for an {@link AsyncTaskFunction}: the most tasks in flight (the loops only start them);
  *                         0 for a blocking {@link TaskFunction}
+ * @param limits           the run's limits ({@code limit}, {@code limitPerKey}), or null
  */
 record RunConfig(int threads, boolean virtualThreads, ExecutorService executor, int window, String desc, long total,
-                 ProgressReporter display, List<ProgressReporter> listeners, boolean ordered, int maxAttempts,
-                 long backoffNanos, Predicate<? super Throwable> retryOn, Duration timeout, int maxFailures,
-                 double maxFailureRate, int minTasksForRate, String threadNamePrefix,
-                 UnaryOperator<Runnable> decorator, int asyncInFlight) {
+                 ProgressReporter display, List<ProgressReporter> listeners, boolean ordered, RetryPolicy retry,
+                 Duration timeout, int maxFailures, double maxFailureRate, int minTasksForRate,
+                 String threadNamePrefix, UnaryOperator<Runnable> decorator, int asyncInFlight,
+                 RunLimits<?> limits) {
 
     boolean async() {
         return asyncInFlight > 0;

@@ -36,9 +36,6 @@ final class RunOptions {
     ProgressReporter progress;
     final List<ProgressReporter> listeners = new ArrayList<>();
     boolean ordered;
-    int maxAttempts = 1;
-    Duration backoff = Duration.ZERO;
-    Predicate<? super Throwable> retryOn = error -> false;
     Duration timeout;
     int maxFailures = Integer.MAX_VALUE;
     double maxFailureRate = Double.NaN;
@@ -131,10 +128,7 @@ final class RunOptions {
         if (wait.isNegative()) {
             throw new IllegalArgumentException("backoff must not be negative, was " + wait);
         }
-        checkNanos("backoff", wait);
-        maxAttempts = attempts;
-        backoff = wait;
-        retryOn = on;
+        checkNanos("backoff", wait); // the policy itself is kept by the builder (LimitOptions.retry)
     }
 
     void timeout(Duration limit) {
@@ -173,7 +167,7 @@ final class RunOptions {
     }
 
     /** The immutable configuration of a run, with the defaults resolved. */
-    RunConfig toConfig() {
+    RunConfig toConfig(LimitOptions limits) {
         if (executor != null) {
             checkExecutor(executor);
         }
@@ -197,7 +191,7 @@ final class RunOptions {
                 : (int) Math.min(Integer.MAX_VALUE, Math.max(128L, (async ? 4L : 16L) * inFlight));
         return new RunConfig(threads, virtualThreads, executor, window, desc, total,
                 progress != null ? progress : ProgressReporter.console(), List.copyOf(listeners), ordered,
-                maxAttempts, backoff.toNanos(), retryOn, timeout, maxFailures, maxFailureRate, minTasksForRate,
-                threadNamePrefix, decorator, async ? inFlight : 0);
+                limits.retry != null ? limits.retry : AttemptPolicy.NO_RETRY, timeout, maxFailures, maxFailureRate,
+                minTasksForRate, threadNamePrefix, decorator, async ? inFlight : 0, limits.runLimits());
     }
 }

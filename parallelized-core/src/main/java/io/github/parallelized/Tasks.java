@@ -7,33 +7,53 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One input, from admission to its outcome: the attempts with retry and timeout, cancellation, the counters,
- * the reporters' {@code onOutcome}, the failure policy, and the hand-off. Whatever is thrown on the way (by the
- * task, a predicate, a reporter, the JVM) becomes that input's failure outcome: a worker never dies with an
+ * One input, from admission to its outcome: the attempts with retry and timeout, the run's limits, cancellation,
+ * the counters, the reporters' {@code onOutcome}, the failure policy, and the hand-off. Whatever is thrown on the way
+ * (by the task, a predicate, a reporter, the JVM) becomes that input's failure outcome: a worker never dies with an
  * input in its hands.
+ *
+ * <p>An input that must wait (for its limit's permits, or out a retry's delay) is parked in {@link #parked}, off
+ * the workers: the worker goes on with other inputs, and takes the parked one back once it is ready ({@link
+ * #runParked}). Workers do not leave while inputs are parked; at a stop the parked inputs come out cancelled, with
+ * the attempts that ran ({@link #drainParked}).
  */
 final class Tasks<I, R> {
 
     /** How many workers keep task times of their own; the others share {@link #SHARED_TIMES} striped ones. */
     static final int OWN_TIMES = 64;
     static final int SHARED_TIMES = 16;
+    /** The longest a worker with only parked inputs to wait for sleeps before it looks again by itself. */
+    private static final long PARKED_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final TaskFunction<? super I, ? extends R> function;
     /** For an {@link AsyncTaskFunction}: its tasks; null for a blocking function. */
     private final AsyncTasks<I, R> async;
     private final RunConfig config;
     private final Run<I, R> run;
+    private final AttemptPolicy policy;
+    /** The run's limits, or null. */
+    final RunLimits<I> limits;
+    /** Inputs of a blocking run that wait for permits or a retry's time; null when none can wait. */
+    private final Throttled<Parked<I>> parked;
     /**
      * The task times of the workers past the first {@link #OWN_TIMES}, striped: a histogram is 4 KB, and a run on
      * 10,000 virtual threads must not allocate 40 MB of them.
      */
     final TaskTimes[] sharedTimes;
 
+    @SuppressWarnings("unchecked")
     Tasks(TaskFunction<? super I, ? extends R> function, AsyncTaskFunction<? super I, ? extends R> asyncFunction,
           RunConfig config, Run<I, R> run) {
         this.function = function;
         this.config = config;
         this.run = run;
+        this.policy = new AttemptPolicy(config.retry());
+        this.limits = (RunLimits<I>) config.limits();
+        this.parked = asyncFunction == null && (limits != null || policy.mayWait())
+                ? new Throttled<>(run.admission::wakeRoomWaiters) : null;
+        if (parked != null) {
+            run.admission.readyElsewhere(() -> parked.nanosUntilNext(System.nanoTime()) == 0);
+        }
         this.async = asyncFunction != null ? new AsyncTasks<>(asyncFunction, config, run, this) : null;
         // an asynchronous function's tasks end on any thread: they record their times in the stripes
         this.sharedTimes = new TaskTimes[config.loops() > OWN_TIMES || async != null ? SHARED_TIMES : 0];
@@ -42,13 +62,22 @@ final class Tasks<I, R> {
         }
     }
 
+    /** An input parked off the workers: what its next attempt needs. */
+    record Parked<I>(I input, long seq, RunLimits<I>.Slot slot, int attempts, long begin, Throwable lastError) {
+    }
+
     TaskTimes timesFor(int worker) {
         return worker < OWN_TIMES ? new TaskTimes() : sharedTimes[worker % SHARED_TIMES];
     }
 
+    /** The one retry decision (see {@link AttemptPolicy}). */
+    AttemptPolicy policy() {
+        return policy;
+    }
+
     /**
-     * Runs an admitted input to its outcome and hands it over (for an asynchronous function: starts it); false when
-     * the worker was abandoned meanwhile.
+     * Runs an admitted input to its outcome and hands it over (for an asynchronous function: starts it; when it
+     * must wait: parks it); false when the worker was abandoned meanwhile.
      */
     boolean process(Worker<I, R> worker, I input, long seq) {
         if (async != null) {
@@ -57,9 +86,17 @@ final class Tasks<I, R> {
         }
         Outcome<I, R> outcome;
         try {
-            outcome = run.lifecycle.isRunning()
-                    ? attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null)
-                    : run.counters.cancelledBeforeStart(input);
+            if (!run.lifecycle.isRunning()) {
+                outcome = run.counters.cancelledBeforeStart(input);
+            } else {
+                RunLimits<I>.Slot slot = limits == null ? null : limits.slot(input);
+                if (slot != null && slot.error() != null) {
+                    slot.close();
+                    outcome = failedUnstarted(input, slot.error());
+                } else {
+                    outcome = attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null, slot, false);
+                }
+            }
             if (outcome == null) {
                 return false;
             }
@@ -67,15 +104,112 @@ final class Tasks<I, R> {
             outcome = new Outcome<>(input, null, e, 0, Duration.ZERO);
             run.counters.failedOutsideTask();
         }
-        deliver(worker.outbox, seq, outcome);
+        if (outcome != PARKED) {
+            deliver(worker.outbox, seq, outcome);
+        }
         return true;
+    }
+
+    /** An input that failed before any attempt (its limit's key could not be computed). */
+    private Outcome<I, R> failedUnstarted(I input, Throwable error) {
+        run.counters.failedOutsideTask();
+        return new Outcome<>(input, null, error, 0, Duration.ZERO);
+    }
+
+    /** What {@link #runParked} did: nothing was ready, it ran one, or its worker was abandoned meanwhile. */
+    static final int NONE_READY = 0;
+    static final int RAN = 1;
+    static final int ABANDONED_WORKER = 2;
+
+    /** On a worker loop, before it takes a new input: runs a parked input that is ready, if any. */
+    int runParked(Worker<I, R> worker) {
+        if (parked == null) {
+            return NONE_READY;
+        }
+        Parked<I> ready = parked.poll(System.nanoTime());
+        if (ready == null) {
+            return NONE_READY;
+        }
+        worker.begins(System.nanoTime());
+        Outcome<I, R> outcome;
+        try {
+            outcome = run.lifecycle.isRunning()
+                    ? attempts(worker, ready.input(), ready.seq(), ready.attempts(), ready.begin(), ready.lastError(),
+                    ready.slot(), true)
+                    : stopped(worker, ready);
+            if (outcome == null) {
+                return ABANDONED_WORKER;
+            }
+        } catch (Throwable e) {
+            outcome = new Outcome<>(ready.input(), null, e, ready.attempts(), Duration.ZERO);
+            run.counters.failedOutsideTask();
+        }
+        if (outcome != PARKED) {
+            deliver(worker.outbox, ready.seq(), outcome);
+        }
+        return RAN;
+    }
+
+    /**
+     * A worker found no input to admit: true while inputs are parked (it waits, bounded, for the next to be ready,
+     * and must not leave), false when it may leave.
+     */
+    boolean awaitParked() {
+        if (parked == null || !run.lifecycle.isRunning()) {
+            return false;
+        }
+        if (parked.size() == 0 && run.admission.isClosed()) {
+            return false;
+        }
+        parked.awaitReady(System.nanoTime(), PARKED_RECHECK_NANOS);
+        return true;
+    }
+
+    /** On a worker leaving a stopped run: the parked inputs come out cancelled, with the attempts that ran. */
+    void drainParked(Worker<I, R> worker) {
+        if (parked == null || run.lifecycle.isRunning()) {
+            return;
+        }
+        for (Parked<I> left : parked.drain()) {
+            Outcome<I, R> outcome;
+            try {
+                outcome = stopped(worker, left);
+            } catch (Throwable e) {
+                outcome = new Outcome<>(left.input(), null, e, left.attempts(), Duration.ZERO);
+                run.counters.failedOutsideTask();
+            }
+            deliver(worker.outbox, left.seq(), outcome);
+        }
+    }
+
+    /** A parked input of a stopped run: cancelled, with its attempts and its last error as the cause. */
+    private Outcome<I, R> stopped(Worker<I, R> worker, Parked<I> left) {
+        if (left.slot() != null) {
+            left.slot().close();
+        }
+        if (left.attempts() == 0) {
+            return run.counters.cancelledBeforeStart(left.input());
+        }
+        CancellationException cancelled = new CancellationException("cancelled while running");
+        if (left.lastError() != null) {
+            cancelled.initCause(left.lastError());
+        }
+        worker.counts.increment(WorkerCounts.CANCELLED);
+        return new Outcome<>(left.input(), null, cancelled, left.attempts(),
+                Duration.ofNanos(System.nanoTime() - left.begin()));
     }
 
     /** The replacement of an abandoned worker takes over its timed-out input; false if abandoned again. */
     boolean resume(Worker<I, R> worker, Worker.Handover<I> from) {
         Outcome<I, R> outcome;
         try {
-            outcome = attempts(worker, from.input(), from.seq(), from.attempts(), from.beginNanos(), from.error());
+            @SuppressWarnings("unchecked")
+            RunLimits<I>.Slot slot = (RunLimits<I>.Slot) from.slot();
+            if (slot != null) {
+                slot.release(); // the timed-out attempt's permits: its thread is left to end on its own
+            }
+            outcome = attempts(worker, from.input(), from.seq(), from.attempts(), from.beginNanos(), from.error(),
+                    slot, false);
             if (outcome == null) {
                 return false;
             }
@@ -83,12 +217,17 @@ final class Tasks<I, R> {
             outcome = new Outcome<>(from.input(), null, e, from.attempts(), Duration.ZERO);
             run.counters.failedOutsideTask();
         }
-        deliver(worker.outbox, from.seq(), outcome);
+        if (outcome != PARKED) {
+            deliver(worker.outbox, from.seq(), outcome);
+        }
         return true;
     }
 
     /** The timeout could not be handed to a replacement: its outcome is delivered from the timeout thread. */
     void deliverOrphan(Worker.Handover<I> timedOut) {
+        if (timedOut.slot() != null) {
+            ((RunLimits<?>.Slot) timedOut.slot()).close();
+        }
         Outcome<I, R> outcome = new Outcome<>(timedOut.input(), null, timedOut.error(), timedOut.attempts(),
                 Duration.ofNanos(System.nanoTime() - timedOut.beginNanos()));
         run.counters.failedOutsideTask();
@@ -109,38 +248,65 @@ final class Tasks<I, R> {
         run.handoff.publish(outbox, config.ordered() ? new Sequenced(seq, outcome) : outcome);
     }
 
-    /** Attempts until success, a final failure, a stop, or abandonment (then null). */
-    private Outcome<I, R> attempts(Worker<I, R> worker, I input, long seq, int done, long begin, Throwable last) {
-        if (done == 0) {
-            worker.counts.increment(WorkerCounts.STARTED);
-        }
+    /** Marks an input parked off the workers: no outcome yet. Compared by identity. */
+    private final Outcome<I, R> PARKED = new Outcome<>(null, null, null, 0, Duration.ZERO);
+
+    /**
+     * Attempts until success, a final failure, a stop, or abandonment (then null), or until the input must wait
+     * (then it is parked and this returns {@link #PARKED}). {@code decided}: resumed from a park, the retry decision
+     * and its delay are behind it.
+     */
+    private Outcome<I, R> attempts(Worker<I, R> worker, I input, long seq, int done, long begin, Throwable last,
+                                   RunLimits<I>.Slot slot, boolean decided) {
         int attempts = done;
         worker.takeResubmissions(); // what an abandoned attempt's thread may have left there is not this input's
         int resubmitted = 0;
         Throwable error = last;
         Object value = null;
+        boolean retryDecided = decided;
         while (true) {
-            if (error != null) {
-                if (attempts >= config.maxAttempts() || !run.lifecycle.isRunning()
-                        || error instanceof CancellationException) {
+            if (error != null && !retryDecided) {
+                Throwable end = policy.endsWith(attempts, error, run.lifecycle.isRunning());
+                if (end != null) {
+                    error = end;
                     break;
                 }
-                try {
-                    if (!config.retryOn().test(error)) {
+                long delay = policy.delayNanos(attempts, error);
+                if (delay > 0) {
+                    if (parked != null) {
+                        parked.parkUntil(new Parked<>(input, seq, slot, attempts, begin, error),
+                                System.nanoTime() + delay);
+                        return PARKED;
+                    }
+                    if (!sleep(delay)) {
                         break;
                     }
-                } catch (Throwable e) {
-                    error = predicateFailed(error, e);
-                    break;
-                }
-                if (!backOff()) {
-                    break;
                 }
             }
+            retryDecided = false;
+            if (slot != null) {
+                long seen = slot.limit().releases();
+                long wait = slot.tryAcquire(System.nanoTime());
+                if (wait != 0) {
+                    Parked<I> waiting = new Parked<>(input, seq, slot, attempts, begin, error);
+                    if (wait == TaskLimit.ON_RELEASE) {
+                        parked.parkForRelease(waiting, slot.limit(), seen);
+                    } else {
+                        parked.parkUntil(waiting, System.nanoTime() + wait);
+                    }
+                    return PARKED;
+                }
+            }
+            if (attempts == 0) {
+                worker.counts.increment(WorkerCounts.STARTED);
+            }
             attempts++;
-            Object result = attempt(worker, input, seq, attempts, begin);
+            Object result = attempt(worker, input, seq, attempts, begin, slot);
             if (result == ABANDONED) {
-                return null;
+                return null; // the slot went with the hand-over
+            }
+            if (slot != null) {
+                slot.release();
             }
             resubmitted += worker.takeResubmissions();
             if (result instanceof Failure failure) {
@@ -150,6 +316,9 @@ final class Tasks<I, R> {
                 error = null;
                 break;
             }
+        }
+        if (slot != null) {
+            slot.close();
         }
         long nanos = System.nanoTime() - begin;
         if (worker.sharedTimes) {
@@ -174,20 +343,10 @@ final class Tasks<I, R> {
         return new Outcome<>(input, result, error, attempts + resubmitted, Duration.ofNanos(nanos));
     }
 
-    static ParallelizedException predicateFailed(Throwable taskError, Throwable predicateError) {
-        ParallelizedException failed = new ParallelizedException("the retryOn predicate threw on "
-                + Errors.describe(taskError, false) + ": " + Errors.describe(predicateError, false), predicateError);
-        failed.addSuppressed(taskError);
-        return failed;
-    }
-
-    /** Waits before a retry; false when interrupted (the run stopped). */
-    private boolean backOff() {
-        if (config.backoffNanos() == 0) {
-            return true;
-        }
+    /** Waits before a retry on the worker (a run that cannot park); false when interrupted (the run stopped). */
+    private static boolean sleep(long nanos) {
         try {
-            TimeUnit.NANOSECONDS.sleep(config.backoffNanos());
+            TimeUnit.NANOSECONDS.sleep(nanos);
             return true;
         } catch (InterruptedException e) {
             return false;
@@ -202,7 +361,7 @@ final class Tasks<I, R> {
     }
 
     /** Runs one attempt: its result, a {@link Failure}, or {@link #ABANDONED} when it timed out and was handed over. */
-    private Object attempt(Worker<I, R> worker, I input, long seq, int number, long begin) {
+    private Object attempt(Worker<I, R> worker, I input, long seq, int number, long begin, Object slot) {
         if (config.timeout() == null) {
             try {
                 return function.apply(input);
@@ -210,7 +369,7 @@ final class Tasks<I, R> {
                 return new Failure(e);
             }
         }
-        long id = worker.beginAttempt(input, seq, number, begin);
+        long id = worker.beginAttempt(input, seq, number, begin, slot);
         ScheduledFuture<?> timer = Timer.timeout(() -> timedOut(worker, id), config.timeout());
         Object result;
         try {

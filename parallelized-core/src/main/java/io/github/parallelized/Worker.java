@@ -77,6 +77,7 @@ final class Worker<I, R> implements Runnable {
     private long attemptSeq;
     private int attemptNumber;
     private long attemptBegin;
+    private Object attemptSlot;
 
     Worker(Crew<I, R> crew, TaskTimes times, boolean sharedTimes, Handoff.Outbox outbox) {
         this.crew = crew;
@@ -85,8 +86,8 @@ final class Worker<I, R> implements Runnable {
         this.sharedTimes = sharedTimes;
     }
 
-    /** The attempt that a timeout may hand over: the input, its place, which attempt, since when. */
-    record Handover<I>(I input, long seq, int attempts, long beginNanos, Throwable error) {
+    /** The attempt that a timeout may hand over: the input, its place, which attempt, since when, its limits. */
+    record Handover<I>(I input, long seq, int attempts, long beginNanos, Throwable error, Object slot) {
     }
 
     @Override
@@ -121,7 +122,21 @@ final class Worker<I, R> implements Runnable {
                     leaves = false;
                     break;
                 }
-                if (place == AsyncTasks.STOPPED || !crew.admission.pull(this)) {
+                if (place == AsyncTasks.STOPPED) {
+                    break;
+                }
+                // inputs parked for a limit or a retry's time come first: they are older than the source's
+                int parked = crew.tasks.runParked(this);
+                if (parked == Tasks.ABANDONED_WORKER) {
+                    return; // abandoned after a timeout: the replacement owns this worker now
+                }
+                if (parked == Tasks.RAN) {
+                    continue;
+                }
+                if (!crew.admission.pull(this)) {
+                    if (crew.tasks.awaitParked()) {
+                        continue; // inputs still wait for their limits: this loop stays for them
+                    }
                     break;
                 }
                 crew.grow();
@@ -143,6 +158,9 @@ final class Worker<I, R> implements Runnable {
             // stopped while waiting for the source or for room: leave
             awaitInFlight = leaves;
         } finally {
+            if (leaves) {
+                crew.tasks.drainParked(this); // a stopped run's parked inputs come out cancelled
+            }
             if (async != null && !away) {
                 async.unreserve(this);
                 if (awaitInFlight && async.awaitInFlight(this)) {
@@ -244,8 +262,9 @@ final class Worker<I, R> implements Runnable {
     }
 
     /** Before an attempt with a timeout: its id, and what a timeout would hand over. */
-    synchronized long beginAttempt(I in, long place, int number, long begin) {
+    synchronized long beginAttempt(I in, long place, int number, long begin, Object slot) {
         attemptInput = in;
+        attemptSlot = slot;
         attemptSeq = place;
         attemptNumber = number;
         attemptBegin = begin;
@@ -262,6 +281,7 @@ final class Worker<I, R> implements Runnable {
             return false;
         }
         attemptInput = null;
+        attemptSlot = null;
         attempt++;
         return true;
     }
@@ -277,8 +297,9 @@ final class Worker<I, R> implements Runnable {
         abandoned = id;
         thread.interrupt();
         thread = null;
-        handover = new Handover<>(attemptInput, attemptSeq, attemptNumber, attemptBegin, timeout);
+        handover = new Handover<>(attemptInput, attemptSeq, attemptNumber, attemptBegin, timeout, attemptSlot);
         attemptInput = null;
+        attemptSlot = null;
         return handover;
     }
 

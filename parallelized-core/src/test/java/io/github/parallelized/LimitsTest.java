@@ -1,0 +1,274 @@
+package io.github.parallelized;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Limits and retry policies in the engine (issue 19): a task waiting for a limit holds no worker, limits shared by
+ * runs hold across them, retries obey the limits and a {@link RetryAfter}, cancel ends every wait.
+ */
+class LimitsTest extends AsyncTestSupport {
+
+    LimitsTest() {
+        super(4);
+    }
+
+    /** A key of the issue's example: 100 inputs of a hot key, then one input each of seven other keys. */
+    private static List<String> hotKeyThenSeven() {
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            inputs.add("hot-" + i);
+        }
+        for (int k = 0; k < 7; k++) {
+            inputs.add("key" + k + "-0");
+        }
+        return inputs;
+    }
+
+    private static String keyOf(String input) {
+        return input.substring(0, input.indexOf('-'));
+    }
+
+    @Test
+    void otherKeysRunWhileAHotKeyIsThrottled() {
+        List<Outcome<String, String>> outcomes = runAll(Parallelized.of((String s) -> {
+            Thread.sleep(s.startsWith("hot") ? 5 : 1);
+            return s;
+        }, hotKeyThenSeven()).numThreads(4).limitPerKey(LimitsTest::keyOf, TaskLimit.concurrency(1)));
+        assertThat(outcomes).hasSize(107).allMatch(Outcome::isSuccess);
+        int lastOther = 0;
+        int lastHot = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i).input().startsWith("hot")) {
+                lastHot = i;
+            } else {
+                lastOther = i;
+            }
+        }
+        assertThat(lastOther).as("the seven other keys finish while the hot key still runs").isLessThan(lastHot);
+    }
+
+    @Test
+    void aConcurrencyLimitSharedByTwoRunsHoldsAcrossThem() throws Exception {
+        TaskLimit shared = TaskLimit.concurrency(3);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        TaskFunction<Integer, Integer> task = i -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(2);
+                return i;
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        Thread other = new Thread(() -> runAll(Parallelized.of(task, inputs(200)).numThreads(8).limit(shared)));
+        other.start();
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of(task, inputs(200)).numThreads(8)
+                .limit(shared));
+        Bounded.join(other);
+        assertThat(outcomes).hasSize(200).allMatch(Outcome::isSuccess);
+        assertThat(most.get()).isBetween(1, 3);
+        assertThat(shared.inUse()).isZero();
+    }
+
+    @Test
+    void aRateSharedByTwoRunsHoldsInEveryWindow() throws Exception {
+        TaskLimit shared = TaskLimit.rate(20, Duration.ofMillis(500));
+        ConcurrentLinkedQueue<Long> starts = new ConcurrentLinkedQueue<>();
+        TaskFunction<Integer, Integer> task = i -> {
+            starts.add(System.nanoTime());
+            return i;
+        };
+        Thread other = new Thread(() -> runAll(Parallelized.of(task, inputs(30)).numThreads(4).limit(shared)));
+        other.start();
+        runAll(Parallelized.of(task, inputs(30)).numThreads(4).limit(shared));
+        Bounded.join(other);
+        List<Long> sorted = starts.stream().sorted().collect(Collectors.toList());
+        assertThat(sorted).hasSize(60);
+        long window = Duration.ofMillis(500).toNanos();
+        for (int i = 0; i + 20 < sorted.size(); i++) {
+            assertThat(sorted.get(i + 20) - sorted.get(i)).as("21 starts never fit in one window")
+                    .isGreaterThanOrEqualTo(window);
+        }
+    }
+
+    @Test
+    void aKeyThatCannotBeComputedFailsItsInputAndTheRunGoesOn() {
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> i, inputs(20))
+                .numThreads(2).limitPerKey(i -> {
+                    if (i == 3) {
+                        throw new IllegalStateException("no key for 3");
+                    }
+                    return i == 5 ? null : i % 3;
+                }, TaskLimit.concurrency(1)));
+        assertThat(outcomes).hasSize(20);
+        assertThat(outcomes).filteredOn(o -> !o.isSuccess()).extracting(Outcome::input)
+                .containsExactlyInAnyOrder(3, 5);
+        assertThat(outcomes).filteredOn(o -> !o.isSuccess()).allSatisfy(o -> {
+            assertThat(o.error()).isInstanceOf(ParallelizedException.class);
+            assertThat(o.error().getMessage()).containsIgnoringCase("key");
+            assertThat(o.attempts()).isZero();
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void cancelEndsEveryWaitAndNothingStartsAfterIt(boolean async) throws Exception {
+        TaskLimit limit = TaskLimit.concurrency(1);
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger startedAfterCancel = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        Parallelized.Builder<Integer, Integer> builder;
+        if (async) {
+            builder = Parallelized.ofAsync((Integer i) -> {
+                if (cancelled.get()) {
+                    startedAfterCancel.incrementAndGet();
+                }
+                firstRunning.countDown();
+                return later(() -> {
+                    Bounded.await(release);
+                    return i;
+                });
+            }, inputs(50)).numThreads(10);
+        } else {
+            builder = Parallelized.of((Integer i) -> {
+                if (cancelled.get()) {
+                    startedAfterCancel.incrementAndGet();
+                }
+                firstRunning.countDown();
+                Bounded.await(release);
+                return i;
+            }, inputs(50)).numThreads(4);
+        }
+        try (Parallelized<Integer, Integer> run = builder.limit(limit).progress(ProgressReporter.none()).start()) {
+            Bounded.await(firstRunning);
+            org.awaitility.Awaitility.await().atMost(BOUND).until(() -> limit.waiting() > 0);
+            cancelled.set(true);
+            run.cancel();
+            release.countDown();
+            List<Outcome<Integer, Integer>> outcomes = assertTimeoutPreemptively(BOUND,
+                    () -> run.stream().collect(Collectors.toList()));
+            List<Integer> rest = new ArrayList<>();
+            run.remaining().forEachRemaining(rest::add);
+            List<Integer> all = new ArrayList<>(rest);
+            outcomes.forEach(o -> all.add(o.input()));
+            assertThat(all).containsExactlyInAnyOrderElementsOf(inputs(50));
+            assertThat(outcomes.stream().filter(o -> !o.isSuccess())).allMatch(Outcome::isCancelled);
+            assertThat(outcomes.stream().filter(o -> o.isCancelled() && o.attempts() == 0)).isNotEmpty();
+        } finally {
+            release.countDown();
+        }
+        assertThat(startedAfterCancel.get()).isZero();
+        assertThat(limit.inUse()).isZero();
+        assertThat(limit.waiting()).isZero();
+    }
+
+    @Test
+    void retriesObeyTheLimitAndARetryAfterSetsTheirEarliestTime() {
+        class TooManyRequests extends IOException implements RetryAfter {
+            TooManyRequests() {
+                super("429");
+            }
+
+            @Override
+            public Duration retryAfter() {
+                return Duration.ofMillis(50);
+            }
+        }
+        ConcurrentLinkedQueue<long[]> attempts = new ConcurrentLinkedQueue<>();
+        AtomicInteger concurrent = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
+            most.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+            try {
+                attempts.add(new long[] {i, System.nanoTime()});
+                if (attempts.stream().filter(a -> a[0] == i).count() == 1) {
+                    throw new TooManyRequests();
+                }
+                return i;
+            } finally {
+                concurrent.decrementAndGet();
+            }
+        }, inputs(10)).numThreads(4).limit(TaskLimit.concurrency(2))
+                .retry(RetryPolicy.fixed(3, Duration.ofMillis(1))));
+        assertThat(outcomes).hasSize(10).allMatch(Outcome::isSuccess).allMatch(o -> o.attempts() == 2);
+        assertThat(most.get()).isBetween(1, 2);
+        for (int i = 0; i < 10; i++) {
+            int input = i;
+            List<Long> times = attempts.stream().filter(a -> a[0] == input).map(a -> a[1]).sorted()
+                    .collect(Collectors.toList());
+            assertThat(times.get(1) - times.get(0)).as("the retry waited at least what the 429 asked")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
+        }
+    }
+
+    @Test
+    void aRetryBackoffHoldsNoWorker() {
+        // one worker: while input 0 backs off for a long while, the others run on it
+        AtomicInteger failures = new AtomicInteger();
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
+            if (i == 0 && failures.getAndIncrement() == 0) {
+                throw new IOException("once");
+            }
+            return i;
+        }, inputs(50)).numThreads(1).retry(RetryPolicy.fixed(2, Duration.ofMillis(300))));
+        assertThat(outcomes).hasSize(50).allMatch(Outcome::isSuccess);
+        assertThat(outcomes.get(outcomes.size() - 1).input()).as("input 0 came last: it waited off the worker")
+                .isZero();
+    }
+
+    @RepeatedTest(5)
+    void anAsynchronousRunCountsItsTasksInFlightAgainstAConcurrencyLimit() {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.ofAsync((Integer i) -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            CompletableFuture<Integer> stage = later(() -> {
+                Thread.sleep(1);
+                return i;
+            });
+            return stage.whenComplete((v, e) -> inFlight.decrementAndGet());
+        }, inputs(300)).numThreads(64).limitPerKey(i -> i % 2, TaskLimit.concurrency(3)));
+        assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
+        assertThat(most.get()).isBetween(1, 6);
+    }
+
+    @Test
+    void aLimitHoldsOnASuppliedExecutor() {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            AtomicInteger running = new AtomicInteger();
+            AtomicInteger most = new AtomicInteger();
+            List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(1);
+                    return i;
+                } finally {
+                    running.decrementAndGet();
+                }
+            }, inputs(100)).numThreads(8).executor(pool).limit(TaskLimit.concurrency(2)));
+            assertThat(outcomes).hasSize(100).allMatch(Outcome::isSuccess);
+            assertThat(most.get()).isBetween(1, 2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
