@@ -36,6 +36,11 @@ class LimitsWiringTest {
         }
     }
 
+    /** How long an idle worker of the sketch sleeps at most; a wait for a release that lasts this long was lost. */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /** Idle waits for a release only (no timed item) that lasted {@link #IDLE_NANOS}: a lost wake-up each. */
+    static final AtomicInteger LOST_WAKE_UPS = new AtomicInteger();
+
     /** Runs every input on {@code threads} workers; returns the inputs in completion order with their errors. */
     static <I> List<Map.Entry<I, Throwable>> runAll(List<I> inputs, int threads, LimitOptions options,
                                                     TaskFunction<I, ?> function) throws InterruptedException {
@@ -55,14 +60,20 @@ class LimitsWiringTest {
                     if (item == null) {
                         I input = source.poll();
                         if (input == null) {
-                            parked.awaitReady(now, TimeUnit.MILLISECONDS.toNanos(50));
+                            boolean releaseOnly = parked.nanosUntilNext(now) == Long.MAX_VALUE && parked.size() > 0;
+                            parked.awaitReady(now, IDLE_NANOS);
+                            if (releaseOnly && System.nanoTime() - now >= IDLE_NANOS) {
+                                LOST_WAKE_UPS.incrementAndGet();
+                            }
                             continue;
                         }
                         item = new Item<>(input, limits.slot(input));
                         if (item.slot.error() != null) {
                             item.slot.close();
                             done.add(Map.entry(input, item.slot.error()));
-                            left.decrementAndGet();
+                            if (left.decrementAndGet() == 0) {
+                                parked.drain();
+                            }
                             continue;
                         }
                     }
@@ -94,7 +105,9 @@ class LimitsWiringTest {
                     }
                     item.slot.close();
                     done.add(new java.util.AbstractMap.SimpleEntry<>(item.input, error));
-                    left.decrementAndGet();
+                    if (left.decrementAndGet() == 0) {
+                        parked.drain(); // wakes the idle workers: the run is over
+                    }
                 }
             });
             worker.start();
@@ -186,6 +199,24 @@ class LimitsWiringTest {
         assertThat(most.get()).as("8 workers, one limit of 3").isLessThanOrEqualTo(3);
         assertThat(shared.inUse()).isZero();
         assertThat(shared.waiting()).isZero();
+    }
+
+    @Test
+    void noWakeUpIsLostWhenManyWorkersRaceOnSharedAndPerKeyLimits() throws Exception {
+        LimitOptions options = new LimitOptions();
+        options.limit = TaskLimit.concurrency(3);
+        options.key = (Function<Integer, Object>) i -> i % 50;
+        options.perKey = TaskLimit.concurrency(1);
+        List<Integer> inputs = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            inputs.add(i);
+        }
+        int lostBefore = LOST_WAKE_UPS.get();
+        List<Map.Entry<Integer, Throwable>> done = runAll(inputs, 8, options, i -> i);
+        assertThat(done).hasSize(5_000);
+        assertThat(LOST_WAKE_UPS.get() - lostBefore).as("idle waits for a release that nobody woke").isZero();
+        assertThat(options.limit.inUse()).isZero();
+        assertThat(options.limit.waiting()).isZero();
     }
 
     @Test

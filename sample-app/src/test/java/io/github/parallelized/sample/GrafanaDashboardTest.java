@@ -77,7 +77,8 @@ class GrafanaDashboardTest {
         Set<String> metrics = metricsQueried(false);
         assertThat(metrics).contains("parallelized_tasks", "parallelized_progress", "parallelized_batches_active",
                 "parallelized_task_duration_seconds_count", "parallelized_task_duration_seconds_bucket",
-                "executor_active_threads", "executor_pool_max_threads");
+                "executor_active_threads", "executor_pool_max_threads", "parallelized_limit_waiting",
+                "parallelized_limit_permits");
         // the cluster panels' metrics exist with the cluster only: ClusterRunsTest scrapes them
         assertThat(metricsQueried(true)).containsExactly("parallelized_cluster_members",
                 "parallelized_cluster_resubmissions_total");
@@ -115,7 +116,8 @@ class GrafanaDashboardTest {
         });
         assertThat(dashboard.path("panels")).extracting(panel -> panel.path("title").asString())
                 .contains("Progress by batch", "Tasks by state", "Task rate", "Failure rate", "Task time p50 / p95",
-                        "Active runs", "Shared pool in use", "Cluster members", "Cluster resubmissions");
+                        "Active runs", "Shared pool in use", "Cluster members", "Cluster resubmissions",
+                        "Tasks waiting for a limit", "Limit permits");
     }
 
     private static void collectQueries(JsonNode node, List<String> into) {
