@@ -6,19 +6,34 @@
  * <h2>For maintainers: how a run is put together</h2>
  *
  * <p>Follow one input through the package-private parts, in this order: {@code Admission} (the source and the
- * admission window) -&gt; {@code Crew} and {@code Worker} (the loops, on threads of the run's own or a supplied
- * executor) -&gt; {@code Tasks} (the attempts of one input: retry, timeout, cancellation, mapped to an
- * {@link io.github.parallelized.Outcome}; then the reporters' {@code onOutcome} and the {@code FailurePolicy})
- * -&gt; {@code Handoff} (per-worker outboxes to the consumer) -&gt; {@code Outcomes} (the consumer's iterator:
- * completion or submission order, and the end of the loop). {@code Counters} and {@code RunProgress} add up what
- * the workers counted; {@code Lifecycle} is the run's one state; {@code Run} is the façade that holds them.
+ * admission window) -&gt; {@code Crew} and {@code Worker} (the loops, on threads of the run's own, virtual threads
+ * started as inputs come, or a supplied executor) -&gt; {@code Tasks} (the attempts of one input: the run's limits
+ * ({@code RunLimits}), retry by the one {@code AttemptPolicy}, timeout, cancellation, mapped to an
+ * {@link io.github.parallelized.Outcome}; then the reporters' {@code onOutcome} and the {@code FailurePolicy}; for an
+ * {@link io.github.parallelized.AsyncTaskFunction}, {@code AsyncTasks} starts the attempt and its stage ends it on
+ * any thread, through the same {@code AttemptPolicy}) -&gt; {@code Handoff} (per-worker outboxes to the consumer)
+ * -&gt; {@code Outcomes} (the consumer's iterator: completion or submission order, and the end of the loop).
+ * {@code Counters} and {@code RunProgress} add up what the workers counted; {@code Lifecycle} is the run's one
+ * state; {@code Run} is the façade that holds them.
+ *
+ * <h3>Waiting without a worker: limits and retry delays</h3>
+ * An input refused a permit by its {@link io.github.parallelized.TaskLimit} (the run's, or its key's copy), or
+ * waiting out a retry's delay, is parked in {@code Throttled}: by its due time (a rate, a delay) or until its limit
+ * gives a permit back (a release readies as many waiters as permits are free). A worker takes the ready parked
+ * inputs before new ones from the source; a worker about to wait for room in the window returns to take them; no
+ * worker leaves while inputs are parked, and with nothing else to do it sleeps until the next is due. A stop drains
+ * them: each comes out cancelled with the attempts that ran. An asynchronous attempt takes its permits before {@code
+ * apply} (parked likewise, started by a loop when ready) and gives them back when its stage ends.
  *
  * <h3>Claims and stealing</h3>
  * A worker reads inputs under the source's read lock in a {@code Claim}: one input, or, while its inputs take
  * under 2 us each (read and run), twice as many as last time, up to a share of the window ({@code window / (2 *
- * threads)}, at most 64); a claim whose inputs took over 20 us each is followed by one of a single input. The
- * claim is admitted with one CAS and taken one input at a time (an atomic add). Any other worker may take its next
- * unstarted input: before reading a new claim a worker looks at one other worker in turn and steals from it if
+ * threads)}, at most 64; one alone when the run has one thread); a claim whose inputs took over 20 us each is
+ * followed by one of a single input. Each input is admitted (one CAS on the admitted count) and published in the
+ * claim as soon as it is read, before the next read, which may block: a worker that finds the read lock held spins a
+ * little, then tries it in 1 ms waits, and takes published inputs meanwhile; so an input read is started within
+ * moments whatever the source's next read does. The reader takes the first input left once it stops reading. Inputs
+ * are taken one at a time (a CAS). Any other worker may take its next unstarted input: before reading a new claim a worker looks at one other worker in turn and steals from it if
  * its task has run for over 50 us (inputs behind a slow or waiting task are run as if never claimed), and a worker
  * that finds no input to read (source drained, no room) steals from anyone before it waits or leaves. A stop gives
  * the unstarted inputs of every claim back: they come first in {@code remaining()} (in source order) and never
@@ -66,6 +81,15 @@
  * or at {@code close()}: its winner calls the reporters' {@code onFinish}, exactly once. CLOSED is reached by
  * {@code close()} after a bounded grace for the workers to leave: it closes the source. A task that ignores its
  * interrupt is never waited for: its thread is a daemon (or the executor's) and finishes on its own.
+ *
+ * <h3>Asynchronous tasks</h3>
+ * A loop of an asynchronous run takes a place among the tasks in flight before it takes an input, starts the
+ * attempt ({@code apply}) and goes on; the stage's completion, the timeout (on an offload thread: the timeout
+ * thread does no user work) or a stop ends it, each by moving the attempt's state with a CAS, so each ends once.
+ * Retries start on a loop (after their delay, on the timer). On a supplied executor a loop that would wait for a
+ * place, or for the last tasks in flight, gives its thread back instead and is launched again by the next end or
+ * retry: the stages' own work may need the pool. Stage cancels and timed-out ends run on an unbounded pool of
+ * daemon threads, so no run's slow callbacks delay another's.
  *
  * <h3>Timeouts</h3>
  * An attempt with a timeout registers with its worker; at the deadline the timeout thread (one for all runs,

@@ -58,6 +58,10 @@ final class Compare {
             int tasks = smoke ? 1_000 : 10_000;
             inJvm(report, rounds, Workload.prebuilt("sleep-virtual", tasks, tasks, true, Tasks.sleep(10)));
         }
+        if (options.wants("sleep-virtual-100k") && VirtualExecutors.available()) {
+            int tasks = smoke ? 2_000 : 100_000;
+            inJvm(report, rounds, Workload.prebuilt("sleep-virtual-100k", tasks, tasks, true, Tasks.sleep(10)));
+        }
         if (options.wants("stream")) {
             int tasks = smoke ? 100_000 : 10_000_000;
             Workload stream = Workload.generated("stream", tasks, cores, Tasks.noop());

@@ -10,7 +10,7 @@ import java.util.Set;
  * @param smoke     a few seconds of everything, counts only (the test uses it)
  * @param rounds    measured rounds per workload
  * @param warmups   warm-up rounds per workload, not counted
- * @param workloads the workload groups to run ({@code noop, fixed, cpu, sleep, sleep-virtual, stream}), null: all
+ * @param workloads the workload groups to run ({@code noop, fixed, cpu, sleep, sleep-virtual, sleep-virtual-100k, stream}), null: all
  * @param systems   the systems to run besides the baselines, null: all
  */
 record CompareOptions(boolean smoke, int rounds, int warmups, Set<String> workloads, Set<String> systems) {

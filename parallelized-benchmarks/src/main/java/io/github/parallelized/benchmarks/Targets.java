@@ -61,6 +61,19 @@ final class Targets {
             }
         }
         for (Report.Row row : report.rows.values()) {
+            // virtual threads: as fast as a virtual thread per task with an ExecutorCompletionService, in as little heap
+            if (row.workload.startsWith("sleep-virtual") && row.system.equals("parallelized-console") && row.ok()) {
+                Report.Row base = report.row(row.workload, BenchSystem.BASELINE);
+                double target = row.workload.endsWith("100k") ? 0.8 : 0.9;
+                checks.add(target(row, report.ratio(row, BenchSystem.BASELINE), BenchSystem.BASELINE, target));
+                if (base != null && base.ok()) {
+                    double heap = row.medianPeakBytes() / Math.max(1, base.medianPeakBytes());
+                    checks.add(String.format(Locale.ROOT, "%s: %s peak heap %.2fx of %s (target <= 2x): %s",
+                            row.workload, row.system, heap, BenchSystem.BASELINE, verdict(heap <= 2)));
+                }
+            }
+        }
+        for (Report.Row row : report.rows.values()) {
             if (row.workload.startsWith("stream")) {
                 checks.add(String.format(Locale.ROOT, "stream: %s %s", row.system,
                         row.ok() ? "completed within -Xmx64m" : row.failure));

@@ -28,9 +28,9 @@ class ApiRunTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> service.find(started.id()).orElseThrow().summary() != null);
         RunView done = service.find(started.id()).orElseThrow();
-        // every input has its outcome: an answer, or a 429 the retries could not get past
-        assertThat(done.succeeded() + done.failed()).isEqualTo(20);
+        // the limit keeps the calls under the API's rate, and the retries wait what its 429s ask: all succeed
+        assertThat(done.succeeded()).isEqualTo(20);
+        assertThat(done.failed()).isZero();
         assertThat(done.waitingForLimit()).isZero();
-        assertThat(done.failures()).allSatisfy(failure -> assertThat(failure.error()).contains("HTTP 429"));
     }
 }
