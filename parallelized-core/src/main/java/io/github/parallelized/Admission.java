@@ -87,8 +87,10 @@ final class Admission<I> {
     Admission(TaskSource<I> source, int window, int threads, Consumer<Throwable> onSourceFailure, Runnable onClose) {
         this.source = source;
         this.window = window;
-        // one thread alone cannot take what it read ahead while its next read blocks: it reads one input at a time
-        this.maxClaim = threads == 1 ? 1 : (int) Math.max(1, Math.min(Claim.MAX_SIZE, window / (2L * threads)));
+        // one thread alone cannot take what it read ahead while its next read blocks: it reads one input at a time,
+        // unless the source has a known size (a collection, a sized stream: its reads do not wait for anything)
+        this.maxClaim = threads == 1 && source.size() < 0 ? 1
+                : (int) Math.max(1, Math.min(Claim.MAX_SIZE, window / (2L * threads)));
         this.wakeStep = Long.highestOneBit(Math.max(1, Math.min(Claim.MAX_SIZE, window / 4))) - 1;
         this.onSourceFailure = onSourceFailure;
         this.onClose = onClose;
