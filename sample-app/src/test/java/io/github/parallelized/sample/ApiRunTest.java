@@ -33,4 +33,14 @@ class ApiRunTest {
         assertThat(done.failed()).isZero();
         assertThat(done.waitingForLimit()).isZero();
     }
+
+    /** The io kind at its default threads: 64 on a pool of the sample's own on Java 17 (that path once threw). */
+    @Test
+    void anIoRunAtTheDefaultThreadsCompletes() {
+        RunView started = service.start(RunRequest.of("io", 100));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> service.find(started.id()).orElseThrow().summary() != null);
+        RunView done = service.find(started.id()).orElseThrow();
+        assertThat(done.succeeded() + done.failed()).isEqualTo(100);
+    }
 }
