@@ -332,9 +332,13 @@ final class Admission<I> {
         // first a short adaptive spin, as the consumer does: while it takes outcomes, room comes within
         // microseconds, and sleeping on the monitor would cost a wake-up (a system call each side) per claim
         int budget = worker.roomSpins;
+        int seen = nudges;
         for (int spin = 0; spin < budget; spin++) {
             Thread.yield();
             long count = cursor.admitted();
+            if (nudges != seen) {
+                return; // a retry fell due, or a parked input is ready: the worker looks again now, not after the spin
+            }
             if ((count & CLOSED) != 0 || count < consumed.value + window) {
                 worker.roomSpins = Math.min(Handoff.MAX_SPINS, budget * 2);
                 return;
@@ -416,8 +420,15 @@ final class Admission<I> {
         beforeRoomWait = action;
     }
 
+    /**
+     * Bumped by {@link #wakeRoomWaiters}: a worker spinning for room sees it at its next look. A plain increment of a
+     * volatile: two racing bumps may count one, and either way the value changed.
+     */
+    private volatile int nudges;
+
     /** Wakes the workers waiting for room, so that they look again (an asynchronous run's retry fell due). */
     void wakeRoomWaiters() {
+        nudges++;
         if (consumed.waitingForRoom > 0) {
             synchronized (room) {
                 room.notifyAll();

@@ -84,24 +84,37 @@ final class Tasks<I, R> {
             async.start(worker, input, seq);
             return true;
         }
+        return complete(worker, input, seq, 0, () -> {
+            if (!run.lifecycle.isRunning()) {
+                return run.counters.cancelledBeforeStart(input);
+            }
+            RunLimits<I>.Slot slot = limits == null ? null : limits.slot(input);
+            if (slot != null && slot.error() != null) {
+                slot.close();
+                return failedUnstarted(input, slot.error());
+            }
+            return attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null, slot, false);
+        });
+    }
+
+    /** The way to an input's outcome: its attempts, or why it has none. Null: the worker was abandoned. */
+    private interface Course<I, R> {
+        Outcome<I, R> run() throws Throwable;
+    }
+
+    /**
+     * Follows an input's course on its worker and delivers its outcome (unless it was parked); whatever the course
+     * throws becomes the input's failure. False when the worker was abandoned meanwhile (a timeout handed it over).
+     */
+    private boolean complete(Worker<I, R> worker, I input, long seq, int attempts, Course<I, R> course) {
         Outcome<I, R> outcome;
         try {
-            if (!run.lifecycle.isRunning()) {
-                outcome = run.counters.cancelledBeforeStart(input);
-            } else {
-                RunLimits<I>.Slot slot = limits == null ? null : limits.slot(input);
-                if (slot != null && slot.error() != null) {
-                    slot.close();
-                    outcome = failedUnstarted(input, slot.error());
-                } else {
-                    outcome = attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null, slot, false);
-                }
-            }
+            outcome = course.run();
             if (outcome == null) {
                 return false;
             }
         } catch (Throwable e) {
-            outcome = new Outcome<>(input, null, e, 0, Duration.ZERO);
+            outcome = new Outcome<>(input, null, e, attempts, Duration.ZERO);
             run.counters.failedOutsideTask();
         }
         if (outcome != PARKED) {
@@ -131,21 +144,12 @@ final class Tasks<I, R> {
             return NONE_READY;
         }
         worker.begins(System.nanoTime());
-        Outcome<I, R> outcome;
-        try {
-            outcome = run.lifecycle.isRunning()
-                    ? attempts(worker, ready.input(), ready.seq(), ready.attempts(), ready.begin(), ready.lastError(),
-                    ready.slot(), true)
-                    : stopped(worker, ready);
-            if (outcome == null) {
-                return ABANDONED_WORKER;
-            }
-        } catch (Throwable e) {
-            outcome = new Outcome<>(ready.input(), null, e, ready.attempts(), Duration.ZERO);
-            run.counters.failedOutsideTask();
-        }
-        if (outcome != PARKED) {
-            deliver(worker.outbox, ready.seq(), outcome);
+        boolean kept = complete(worker, ready.input(), ready.seq(), ready.attempts(), () -> run.lifecycle.isRunning()
+                ? attempts(worker, ready.input(), ready.seq(), ready.attempts(), ready.begin(), ready.lastError(),
+                ready.slot(), true)
+                : stopped(worker, ready));
+        if (!kept) {
+            return ABANDONED_WORKER;
         }
         return RAN;
     }
@@ -201,26 +205,15 @@ final class Tasks<I, R> {
 
     /** The replacement of an abandoned worker takes over its timed-out input; false if abandoned again. */
     boolean resume(Worker<I, R> worker, Worker.Handover<I> from) {
-        Outcome<I, R> outcome;
-        try {
+        return complete(worker, from.input(), from.seq(), from.attempts(), () -> {
             @SuppressWarnings("unchecked")
             RunLimits<I>.Slot slot = (RunLimits<I>.Slot) from.slot();
             if (slot != null) {
                 slot.release(); // the timed-out attempt's permits: its thread is left to end on its own
             }
-            outcome = attempts(worker, from.input(), from.seq(), from.attempts(), from.beginNanos(), from.error(),
-                    slot, false);
-            if (outcome == null) {
-                return false;
-            }
-        } catch (Throwable e) {
-            outcome = new Outcome<>(from.input(), null, e, from.attempts(), Duration.ZERO);
-            run.counters.failedOutsideTask();
-        }
-        if (outcome != PARKED) {
-            deliver(worker.outbox, from.seq(), outcome);
-        }
-        return true;
+            return attempts(worker, from.input(), from.seq(), from.attempts(), from.beginNanos(), from.error(), slot,
+                    false);
+        });
     }
 
     /** The timeout could not be handed to a replacement: its outcome is delivered from the timeout thread. */
