@@ -56,6 +56,14 @@ import java.util.stream.Stream;
 public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseable {
 
     /**
+     * The most threads a run may ask for with {@link Builder#numThreads(int)}. Past it, platform threads exhaust
+     * memory or the operating system's thread limit on common machines. Frameworks that take a thread count from
+     * their configuration (the Spring Boot starter's {@code parallelized.num-threads}) check it against this
+     * figure, so that a value the builder would refuse stops the application at start-up.
+     */
+    int MAX_THREADS = 10_000;
+
+    /**
      * Begins to describe a run of {@code function} over the inputs of an {@link Iterable}. A
      * {@link java.util.Collection} gives the bar its total.
      *

@@ -21,7 +21,7 @@ final class RunOptions {
      * system's thread limit on common machines (the JVM then fails with an {@code OutOfMemoryError}), and even
      * virtual threads gain nothing over a pool this wide.
      */
-    static final int MAX_THREADS = 10_000;
+    static final int MAX_THREADS = Parallelized.MAX_THREADS;
     static final int DEFAULT_VIRTUAL_THREADS = 256;
     /** Tasks in flight of an asynchronous function by default: they hold no thread while they wait. */
     static final int DEFAULT_ASYNC_IN_FLIGHT = 256;

@@ -3,11 +3,13 @@ package io.github.parallelized.spring;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.parallelized.Parallelized;
+
 /** The rules of the {@code parallelized.*} values, shared by the checks at binding and the failure analysis. */
 final class Check {
 
-    /** The most threads a run or the shared pool may have: the engine keeps a worker object per thread. */
-    static final int MAX_THREADS = 100_000;
+    /** The most threads a run or the shared pool may have: the core's own limit, which its builder enforces. */
+    static final int MAX_THREADS = Parallelized.MAX_THREADS;
     static final int MAX_BATCHES = 100_000;
     /**
      * The longest duration accepted: far below the JVM's limit of about 292 years in nanoseconds, so that a
