@@ -133,7 +133,9 @@ class ParallelizedPropertiesTests {
         "metrics.max-batches|2147483647|at most 100000",
         "propagate-context|perhaps|true or false",
         "observation.tasks|sometimes|true or false",
-        "metrics.percentiles-histogram|yes please|true or false"})
+        "metrics.percentiles-histogram|yes please|true or false",
+        "metrics.histogram-buckets|0s|1 to 23 durations of more than zero",
+        "metrics.histogram-buckets|'1ms,2ms,3ms,4ms,5ms,6ms,7ms,8ms,9ms,10ms,11ms,12ms,13ms,14ms,15ms,16ms,17ms,18ms,19ms,20ms,21ms,22ms,23ms,24ms'|at most 60 series per batch tag"})
     void badValueStopsStartUpNamingPropertyValueAndWhatIsAllowed(String name, String value, String allowed) {
         String property = "parallelized." + name;
         runner.withPropertyValues(property + "=" + value).run(context -> {
