@@ -23,7 +23,6 @@ public class Render {
                     par.pbar().write("done: " + o.result());
                 }
             }
-            System.err.println(par.summary());
         }
     }
 
