@@ -27,8 +27,11 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
  * <p>Elsewhere (CI, IDE consoles, files) each refresh is one plain line, so nothing floods or garbles.
  *
  * <p>Terminal width and trimming come from the progressbar library ({@link ConsoleProgressBarConsumer}: JLine
- * for the width, display-width trimming for wide characters). Thread-safe: every drawing holds this
- * screen's lock.
+ * for the width, display-width trimming for wide characters). Measuring the width costs JLine's terminal set-up
+ * (hundreds of classes and a process, 100 to 300 ms in a fresh JVM), so it never happens on the thread that
+ * calls {@code start()}: the terminal is measured on the refresh thread, and until then (the bars are not drawn
+ * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. Thread-safe:
+ * every drawing holds this screen's lock.
  */
 final class Screen {
 
@@ -45,6 +48,10 @@ final class Screen {
     private final boolean redirectSystemStreams;
     private final boolean measureWidth;
     private volatile int width;
+    /** Whether the width is known (measured, or given by COLUMNS); bars are drawn only then. Guarded by this. */
+    private boolean widthKnown;
+    /** Whether the first measurement is under way. Guarded by this. */
+    private boolean measuring;
     private long lastMeasured = System.nanoTime();
     private ConsoleProgressBarConsumer console;
     private final List<ConsoleReporter.Bar> block = new ArrayList<>();
@@ -72,6 +79,7 @@ final class Screen {
         this.redirectSystemStreams = redirectSystemStreams;
         this.measureWidth = measureWidth;
         this.width = width;
+        this.widthKnown = !measureWidth;
         this.console = new ConsoleProgressBarConsumer(out, width);
     }
 
@@ -83,9 +91,11 @@ final class Screen {
                 screen = standardError;
                 if (screen == null) {
                     boolean terminal = isTerminal();
-                    int width = terminal ? terminalWidth(System.err) : 0;
-                    screen = new Screen(System.err, null, terminal, terminal && utf8(), Math.max(width, 20),
-                            terminal, terminal);
+                    int columns = terminal ? columnsVariable() : -1;
+                    screen = new Screen(System.err, null, terminal, terminal && utf8(),
+                            columns > 0 ? columns : 80, terminal, terminal);
+                    // without COLUMNS, the terminal is measured when the first bar is added (on the refresh thread)
+                    screen.widthKnown = !terminal || columns > 0;
                     standardError = screen;
                     Runtime.getRuntime().addShutdownHook(new Thread(screen::onShutdown, "parallelized-shutdown"));
                 }
@@ -108,6 +118,10 @@ final class Screen {
     }
 
     synchronized void add(ConsoleReporter.Bar bar) {
+        if (bar.finished()) {
+            // its run ended before its first line was drawn: finish() printed it
+            return;
+        }
         if (!interactive) {
             out.println(bar.line());
             out.flush();
@@ -117,7 +131,11 @@ final class Screen {
             redirect();
         }
         long now = System.nanoTime();
-        if (measureWidth && now - lastMeasured > MEASURE_AT_MOST_EVERY_NANOS) {
+        if (!widthKnown && !measuring) {
+            // the first bar: the width is measured on the refresh thread, and the bars drawn once it is known
+            measuring = true;
+            Timer.schedule(this::measure, java.time.Duration.ZERO);
+        } else if (measureWidth && widthKnown && now - lastMeasured > MEASURE_AT_MOST_EVERY_NANOS) {
             // the terminal may have been resized since the last run; asking costs a process: off this thread,
             // and at most once a second however many runs start
             lastMeasured = now;
@@ -159,6 +177,12 @@ final class Screen {
             return;
         }
         if (!block.contains(bar)) {
+            // ended before its first line was drawn (add() will not draw it now): its lines go above the bars
+            erase();
+            print(bar.line());
+            out.println();
+            out.println(bar.summary());
+            draw();
             return;
         }
         erase();
@@ -203,7 +227,7 @@ final class Screen {
     }
 
     private void draw() {
-        if (!interactive || block.isEmpty() || shutDown) {
+        if (!interactive || block.isEmpty() || shutDown || !widthKnown) {
             return;
         }
         for (int i = 0; i < block.size(); i++) {
@@ -228,6 +252,27 @@ final class Screen {
                 width = columns;
                 console = new ConsoleProgressBarConsumer(out, columns);
             }
+            if (!widthKnown) {
+                // the first measurement: the bars that waited for it are drawn now
+                widthKnown = true;
+                lastMeasured = System.nanoTime();
+                erase();
+                draw();
+            }
+        }
+    }
+
+    /** The shell's {@code COLUMNS} less the library's right margin, when it is exported and sensible; else -1. */
+    private static int columnsVariable() {
+        String columns = System.getenv("COLUMNS");
+        if (columns == null) {
+            return -1;
+        }
+        try {
+            int value = Integer.parseInt(columns.trim());
+            return value >= 21 && value <= 10_000 ? value - 1 : -1;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -328,12 +373,45 @@ final class Screen {
         }
     }
 
-    /** The terminal's width as the progressbar library measures it (through JLine), 80 if it cannot tell. */
+    /**
+     * The terminal's width less the library's right margin: from {@code stty size} on the terminal standard error
+     * goes to (one small process), else as the progressbar library measures it (through JLine: hundreds of
+     * classes, a native library, processes), 80 if neither can tell.
+     */
     private static int terminalWidth(PrintStream out) {
+        int columns = sttyColumns();
+        if (columns >= 21) {
+            return columns - 1;
+        }
         try {
             return new ConsoleProgressBarConsumer(out).getMaxRenderedLength();
         } catch (RuntimeException | LinkageError e) {
             return 80;
+        }
+    }
+
+    /** The columns {@code stty size} reports for the terminal standard error goes to, or -1. */
+    private static int sttyColumns() {
+        Path stderr = Path.of("/proc/self/fd/2");
+        try {
+            if (!Files.isSymbolicLink(stderr)) {
+                return -1;
+            }
+            java.io.File tty = Files.readSymbolicLink(stderr).toFile();
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            if (!stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                stty.destroyForcibly();
+                return -1;
+            }
+            String[] rowsAndColumns = answer.trim().split(" ");
+            return stty.exitValue() == 0 && rowsAndColumns.length == 2 ? Integer.parseInt(rowsAndColumns[1]) : -1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 
