@@ -5,8 +5,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +51,10 @@ final class Screen {
     /** Whether the first measurement is under way. Guarded by this. */
     private boolean measuring;
     private long lastMeasured = System.nanoTime();
+    /** Trims lines to the width; made at the first line drawn (the library's jar is opened then). Guarded by this. */
     private ConsoleProgressBarConsumer console;
+    /** Whether the shutdown hook is registered: at the first bar of standard error's screen. Guarded by this. */
+    private boolean hooked;
     private final List<ConsoleReporter.Bar> block = new ArrayList<>();
     /** How many bar lines are drawn now, the cursor being at the end of the last. */
     private int drawn;
@@ -80,7 +81,7 @@ final class Screen {
         this.measureWidth = measureWidth;
         this.width = width;
         this.widthKnown = !measureWidth;
-        this.console = new ConsoleProgressBarConsumer(out, width);
+        this.hooked = !redirectSystemStreams;
     }
 
     /** The screen of standard error, shared by every console bar of the JVM. */
@@ -97,7 +98,6 @@ final class Screen {
                     // without COLUMNS, the terminal is measured when the first bar is added (on the refresh thread)
                     screen.widthKnown = !terminal || columns > 0;
                     standardError = screen;
-                    Runtime.getRuntime().addShutdownHook(new Thread(screen::onShutdown, "parallelized-shutdown"));
                 }
             }
         }
@@ -129,6 +129,11 @@ final class Screen {
         }
         if (block.isEmpty() && redirectSystemStreams) {
             redirect();
+        }
+        if (!hooked) {
+            // Ctrl+C while bars are drawn: leave the cursor below them (registered with the first bar, off start())
+            hooked = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "parallelized-shutdown"));
         }
         long now = System.nanoTime();
         if (!widthKnown && !measuring) {
@@ -242,6 +247,9 @@ final class Screen {
 
     /** Carriage return and the line cut to the width, so that it never wraps and the block keeps its height. */
     private void print(String line) {
+        if (console == null) {
+            console = new ConsoleProgressBarConsumer(out, width);
+        }
         console.accept(line);
     }
 
@@ -351,14 +359,9 @@ final class Screen {
             return false;
         }
         // Linux tells exactly where standard error goes; System.console() only knows about stdin and stdout
-        Path stderr = Path.of("/proc/self/fd/2");
-        if (Files.isSymbolicLink(stderr)) {
-            try {
-                String target = Files.readSymbolicLink(stderr).toString();
-                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-            } catch (java.io.IOException | SecurityException e) {
-                return false;
-            }
+        String target = standardErrorTarget();
+        if (target != null) {
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         }
         java.io.Console console = System.console();
         if (console == null) {
@@ -390,14 +393,28 @@ final class Screen {
         }
     }
 
+    /**
+     * Where standard error goes (a device or a file) on Linux, else null. Through java.io.File, which the JVM has
+     * set up at launch, rather than java.nio.file, whose first use costs a cold start() milliseconds.
+     */
+    private static String standardErrorTarget() {
+        java.io.File link = new java.io.File("/proc/self/fd/2");
+        try {
+            // a pipe's link does not resolve to a path: its canonical form is then not a device either
+            return link.getParentFile().isDirectory() ? link.getCanonicalPath() : null;
+        } catch (java.io.IOException | SecurityException e) {
+            return null;
+        }
+    }
+
     /** The columns {@code stty size} reports for the terminal standard error goes to, or -1. */
     private static int sttyColumns() {
-        Path stderr = Path.of("/proc/self/fd/2");
+        String target = standardErrorTarget();
         try {
-            if (!Files.isSymbolicLink(stderr)) {
+            if (target == null) {
                 return -1;
             }
-            java.io.File tty = Files.readSymbolicLink(stderr).toFile();
+            java.io.File tty = new java.io.File(target);
             Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);

@@ -16,7 +16,8 @@ import io.github.parallelized.ProgressReporter;
  * The cost of a cold {@code start()}: one run of 3 tasks of 100 ms in a fresh JVM, timed from inside.
  * {@code coldstart [parallelized|none|ecs]}: with the console bar (the default display), with no display, or a
  * plain {@link ExecutorCompletionService} submitting the same tasks. Prints one line: the time {@code start()}
- * (or the submissions) took, the classes loaded meanwhile, the run's wall time from just before {@code start()},
+ * (or the submissions) took, the calling thread's processor time meanwhile (steadier than the time on a loaded
+ * machine), the classes loaded meanwhile, the run's wall time from just before {@code start()},
  * the elapsed time the run's progress reports at its end (what the bar shows), and how much later than the call
  * to {@code start()} that clock began. Run it in a fresh JVM each
  * time, under a terminal for the bar (for instance {@code script -qc 'java -jar ...' /dev/null}).
@@ -30,6 +31,9 @@ final class ColdStart {
         String mode = args.length > 0 ? args[0] : "parallelized";
         ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
         List<Integer> inputs = List.of(1, 2, 3);
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        long cpuStart = 0;
         long loadedBefore = classes.getTotalLoadedClassCount();
         long t0 = System.nanoTime();
         long startNanos;
@@ -43,6 +47,7 @@ final class ColdStart {
                 ecs.submit(() -> sleep(input));
             }
             startNanos = System.nanoTime() - t0;
+            cpuStart = threads.getCurrentThreadCpuTime() - cpuBefore;
             loaded = classes.getTotalLoadedClassCount() - loadedBefore;
             for (int i = 0; i < inputs.size(); i++) {
                 ecs.take().get();
@@ -54,9 +59,11 @@ final class ColdStart {
             if (mode.equals("none")) {
                 builder.progress(ProgressReporter.none());
             }
+            cpuBefore = threads.getCurrentThreadCpuTime();
             t0 = System.nanoTime();
             try (Parallelized<Integer, Integer> run = builder.start()) {
                 startNanos = System.nanoTime() - t0;
+                cpuStart = threads.getCurrentThreadCpuTime() - cpuBefore;
                 loaded = classes.getTotalLoadedClassCount() - loadedBefore;
                 for (Outcome<Integer, Integer> o : run) {
                     if (Double.isNaN(clockLateMillis)) {
@@ -72,9 +79,9 @@ final class ColdStart {
             }
         }
         double wall = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "%s: start %.1f ms, %d classes loaded, wall %.1f ms, reported elapsed %.1f ms,"
+        System.out.printf(Locale.ROOT, "%s: start %.1f ms (caller's CPU %.1f ms), %d classes loaded, wall %.1f ms, reported elapsed %.1f ms,"
                 + " clock began %.1f ms after start() was called%n",
-                mode, startNanos / 1e6, loaded, wall * 1e3, barSeconds * 1e3, clockLateMillis);
+                mode, startNanos / 1e6, cpuStart / 1e6, loaded, wall * 1e3, barSeconds * 1e3, clockLateMillis);
     }
 
     private static Integer sleep(Integer input) throws InterruptedException {
