@@ -417,11 +417,12 @@ final class Screen {
             java.io.File tty = new java.io.File(target);
             Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            // waited for first, with a bound: the refresh thread must never hang on it (its answer fits a pipe)
             if (!stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
                 stty.destroyForcibly();
                 return -1;
             }
+            String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
             String[] rowsAndColumns = answer.trim().split(" ");
             return stty.exitValue() == 0 && rowsAndColumns.length == 2 ? Integer.parseInt(rowsAndColumns[1]) : -1;
         } catch (java.io.IOException | RuntimeException e) {
