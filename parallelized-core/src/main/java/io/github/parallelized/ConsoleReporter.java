@@ -21,25 +21,62 @@ final class ConsoleReporter implements ProgressReporter {
     static final Duration INTERACTIVE_INTERVAL = Duration.ofMillis(200);
     static final Duration PLAIN_INTERVAL = Duration.ofSeconds(10);
 
-    private final Screen screen;
-    private final Duration interval;
-    private final BarLine lines;
+    private final boolean ascii;
     private final boolean writeToStandardError;
+    /**
+     * The screen and what depends on it, made at the first use (a run's onStart) rather than when the reporter is
+     * made, which for the default display is inside {@code start()} before the run's clock begins.
+     */
+    private volatile Setup setup;
     private final Map<String, Bar> bars = new ConcurrentHashMap<>();
+    /**
+     * Whether a run's first line is drawn at its first refresh rather than in {@code start()}: rendering it the
+     * first time in a JVM loads the formatting (Formatter, regular expressions, locale data) and measuring the
+     * terminal starts a process, tens of milliseconds that the caller of {@code start()} should not wait for,
+     * nor share the processor with. A run that ends before its first refresh shows its final line only.
+     */
+    private record Setup(Screen screen, Duration interval, BarLine lines, boolean drawFirstLineLater) {
+    }
 
     ConsoleReporter(Screen screen, Duration interval, boolean ascii, boolean writeToStandardError) {
-        this.screen = screen;
-        this.interval = interval;
-        this.lines = new BarLine(screen.unicode() && !ascii);
+        this.ascii = ascii;
         this.writeToStandardError = writeToStandardError;
+        this.setup = new Setup(screen, interval, new BarLine(screen.unicode() && !ascii), false);
+    }
+
+    /** A reporter that draws a run's first line at its first refresh, as the default one does on a terminal. */
+    static ConsoleReporter drawingAtFirstRefresh(Screen screen, Duration interval) {
+        ConsoleReporter reporter = new ConsoleReporter(false, false);
+        reporter.setup = new Setup(screen, interval, new BarLine(screen.unicode()), true);
+        return reporter;
+    }
+
+    /** The reporter of standard error's screen, which is found (and the terminal looked at) at the first use. */
+    private ConsoleReporter(boolean ascii, boolean writeToStandardError) {
+        this.ascii = ascii;
+        this.writeToStandardError = writeToStandardError;
+    }
+
+    private Setup setup() {
+        Setup found = setup;
+        if (found == null) {
+            synchronized (this) {
+                found = setup;
+                if (found == null) {
+                    Screen screen = Screen.standardError();
+                    found = new Setup(screen, screen.interactive() ? INTERACTIVE_INTERVAL : PLAIN_INTERVAL,
+                            new BarLine(screen.unicode() && !ascii), screen.interactive());
+                    setup = found;
+                }
+            }
+        }
+        return found;
     }
 
     static ConsoleReporter standardError() {
         boolean ascii = booleanProperty(ASCII_PROPERTY);
         boolean toStandardError = writeTarget();
-        Screen screen = Screen.standardError();
-        return new ConsoleReporter(screen, screen.interactive() ? INTERACTIVE_INTERVAL : PLAIN_INTERVAL, ascii,
-                toStandardError);
+        return new ConsoleReporter(ascii, toStandardError);
     }
 
     private static boolean booleanProperty(String name) {
@@ -64,41 +101,57 @@ final class ConsoleReporter implements ProgressReporter {
 
     @Override
     public void onStart(Parallelized<?, ?> run) {
-        start(run.progress().snapshot());
+        if (!setup().drawFirstLineLater()) {
+            start(run.progress().snapshot());
+            return;
+        }
+        // the bar's clock is the run's (it counts from start()); only the drawing waits for the first refresh
+        ProgressSnapshot first = run.progress().snapshot();
+        Bar bar = new Bar(first);
+        bar.shown = false;
+        bars.put(first.id(), bar);
     }
 
     /** A bar for a run whose first snapshot this is. */
     void start(ProgressSnapshot first) {
+        Setup s = setup();
         Bar bar = new Bar(first);
         bars.put(first.id(), bar);
-        bar.update(first, lines, screen.columns());
-        screen.add(bar);
+        bar.update(first, s.lines(), s.screen().columns());
+        s.screen().add(bar);
     }
 
     @Override
     public Duration refreshInterval() {
-        return interval;
+        return setup().interval();
     }
 
     @Override
     public void onRefresh(ProgressSnapshot snapshot) {
         Bar bar = bars.get(snapshot.id());
-        if (bar != null && bar.update(snapshot, lines, screen.columns())) {
-            screen.refresh(bar);
+        Setup s = setup();
+        if (bar != null && bar.update(snapshot, s.lines(), s.screen().columns())) {
+            if (bar.shown) {
+                s.screen().refresh(bar);
+            } else {
+                bar.shown = true;
+                s.screen().add(bar);
+            }
         }
     }
 
     @Override
     public void onWrite(String run, String line) {
-        screen.write(line, writeToStandardError);
+        setup().screen().write(line, writeToStandardError);
     }
 
     @Override
     public void onFinish(ProgressSnapshot snapshot, Summary summary) {
         Bar bar = bars.remove(snapshot.id());
         if (bar != null) {
-            bar.finish(snapshot, summary, lines, screen.columns());
-            screen.finish(bar);
+            Setup s = setup();
+            bar.finish(snapshot, summary, s.lines(), s.screen().columns());
+            s.screen().finish(bar);
         }
     }
 
@@ -113,6 +166,8 @@ final class ConsoleReporter implements ProgressReporter {
      */
     static final class Bar {
         private final RateMeter rate;
+        /** Whether the screen has it: false until the first refresh when its first line is drawn later. */
+        volatile boolean shown = true;
         private volatile String line = "";
         private volatile String summary;
 

@@ -13,10 +13,15 @@ import java.util.function.Supplier;
  */
 final class Log {
 
-    private final System.Logger logger;
+    private final String name;
+    /**
+     * Found at the first line logged, not before: finding it starts the JDK's logging (tens of milliseconds in a
+     * fresh JVM), which a run that logs nothing should not pay in {@code start()}.
+     */
+    private volatile System.Logger logger;
 
     private Log(String name) {
-        this.logger = System.getLogger(name);
+        this.name = name;
     }
 
     static Log named(String name) {
@@ -31,7 +36,17 @@ final class Log {
         log(Level.WARNING, pattern, args);
     }
 
+    private System.Logger logger() {
+        System.Logger found = logger;
+        if (found == null) {
+            found = System.getLogger(name);   // the JDK keeps one per name: a race finds the same one
+            logger = found;
+        }
+        return found;
+    }
+
     private void log(Level level, String pattern, Object... args) {
+        System.Logger logger = logger();
         if (!logger.isLoggable(level)) {
             return;
         }

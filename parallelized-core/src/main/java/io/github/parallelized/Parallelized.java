@@ -57,10 +57,12 @@ import java.util.stream.Stream;
 public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseable {
 
     /**
-     * The most platform threads a run may ask for with {@link Builder#numThreads(int)}: past it, platform threads
-     * exhaust memory or the operating system's thread limit on common machines.
+     * The most platform threads a run may ask for with {@link Builder#numThreads(int)}. Past it, platform threads
+     * exhaust memory or the operating system's thread limit on common machines. Frameworks that take a thread count
+     * from their configuration (the Spring Boot starter's {@code parallelized.num-threads}) check it against this
+     * figure, so that a value the builder would refuse stops the application at start-up.
      */
-    int MAX_PLATFORM_THREADS = 10_000;
+    int MAX_THREADS = 10_000;
 
     /**
      * The most tasks at once a run on {@link Builder#virtualThreads() virtual threads}, or of an {@link
@@ -356,7 +358,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * processors (for virtual threads: 256). For an {@link AsyncTaskFunction} it is the number of tasks in flight
          * (default 256), started by at most one loop per available processor.
          *
-         * @param numThreads at least 1; at most {@link #MAX_PLATFORM_THREADS} (10,000) for platform threads, at most
+         * @param numThreads at least 1; at most {@link #MAX_THREADS} (10,000) for platform threads, at most
          *                   {@link #MAX_VIRTUAL_THREADS} (1,000,000) for {@link #virtualThreads()} and for an
          *                   {@link AsyncTaskFunction}; {@link #start()} refuses more than 10,000 for a run that then
          *                   runs on platform threads

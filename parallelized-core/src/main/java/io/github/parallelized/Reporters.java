@@ -27,8 +27,15 @@ final class Reporters {
         list.addAll(listeners);
         this.all = list.toArray(new ProgressReporter[0]);
         this.broken = new boolean[all.length];
-        this.outcomeListeners = java.util.stream.IntStream.range(0, all.length)
-                .filter(i -> overridesOnOutcome(all[i])).toArray();
+        // a plain loop: a stream here cost a cold start() a few milliseconds of class loading
+        int[] overriding = new int[all.length];
+        int count = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (overridesOnOutcome(all[i])) {
+                overriding[count++] = i;
+            }
+        }
+        this.outcomeListeners = java.util.Arrays.copyOf(overriding, count);
     }
 
     private static boolean overridesOnOutcome(ProgressReporter reporter) {

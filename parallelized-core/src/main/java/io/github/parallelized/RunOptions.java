@@ -16,8 +16,8 @@ import java.util.function.UnaryOperator;
  */
 final class RunOptions {
 
-    /** The most platform threads a run may ask for (see {@link Parallelized#MAX_PLATFORM_THREADS}). */
-    static final int MAX_THREADS = Parallelized.MAX_PLATFORM_THREADS;
+    /** The most platform threads a run may ask for (see {@link Parallelized#MAX_THREADS}). */
+    static final int MAX_THREADS = Parallelized.MAX_THREADS;
     /** The most virtual threads or asynchronous tasks in flight (see {@link Parallelized#MAX_VIRTUAL_THREADS}). */
     static final int MAX_VIRTUAL = Parallelized.MAX_VIRTUAL_THREADS;
     static final int DEFAULT_VIRTUAL_THREADS = 256;

@@ -5,8 +5,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +25,11 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
  * <p>Elsewhere (CI, IDE consoles, files) each refresh is one plain line, so nothing floods or garbles.
  *
  * <p>Terminal width and trimming come from the progressbar library ({@link ConsoleProgressBarConsumer}: JLine
- * for the width, display-width trimming for wide characters). Thread-safe: every drawing holds this
- * screen's lock.
+ * for the width, display-width trimming for wide characters). Measuring the width costs JLine's terminal set-up
+ * (hundreds of classes and a process, 100 to 300 ms in a fresh JVM), so it never happens on the thread that
+ * calls {@code start()}: the terminal is measured on the refresh thread, and until then (the bars are not drawn
+ * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. Thread-safe:
+ * every drawing holds this screen's lock.
  */
 final class Screen {
 
@@ -45,8 +46,15 @@ final class Screen {
     private final boolean redirectSystemStreams;
     private final boolean measureWidth;
     private volatile int width;
+    /** Whether the width is known (measured, or given by COLUMNS); bars are drawn only then. Guarded by this. */
+    private boolean widthKnown;
+    /** Whether the first measurement is under way. Guarded by this. */
+    private boolean measuring;
     private long lastMeasured = System.nanoTime();
+    /** Trims lines to the width; made at the first line drawn (the library's jar is opened then). Guarded by this. */
     private ConsoleProgressBarConsumer console;
+    /** Whether the shutdown hook is registered: at the first bar of standard error's screen. Guarded by this. */
+    private boolean hooked;
     private final List<ConsoleReporter.Bar> block = new ArrayList<>();
     /** How many bar lines are drawn now, the cursor being at the end of the last. */
     private int drawn;
@@ -72,7 +80,8 @@ final class Screen {
         this.redirectSystemStreams = redirectSystemStreams;
         this.measureWidth = measureWidth;
         this.width = width;
-        this.console = new ConsoleProgressBarConsumer(out, width);
+        this.widthKnown = !measureWidth;
+        this.hooked = !redirectSystemStreams;
     }
 
     /** The screen of standard error, shared by every console bar of the JVM. */
@@ -83,11 +92,12 @@ final class Screen {
                 screen = standardError;
                 if (screen == null) {
                     boolean terminal = isTerminal();
-                    int width = terminal ? terminalWidth(System.err) : 0;
-                    screen = new Screen(System.err, null, terminal, terminal && utf8(), Math.max(width, 20),
-                            terminal, terminal);
+                    int columns = terminal ? columnsVariable() : -1;
+                    screen = new Screen(System.err, null, terminal, terminal && utf8(),
+                            columns > 0 ? columns : 80, terminal, terminal);
+                    // without COLUMNS, the terminal is measured when the first bar is added (on the refresh thread)
+                    screen.widthKnown = !terminal || columns > 0;
                     standardError = screen;
-                    Runtime.getRuntime().addShutdownHook(new Thread(screen::onShutdown, "parallelized-shutdown"));
                 }
             }
         }
@@ -108,6 +118,10 @@ final class Screen {
     }
 
     synchronized void add(ConsoleReporter.Bar bar) {
+        if (bar.finished()) {
+            // its run ended before its first line was drawn: finish() printed it
+            return;
+        }
         if (!interactive) {
             out.println(bar.line());
             out.flush();
@@ -116,8 +130,17 @@ final class Screen {
         if (block.isEmpty() && redirectSystemStreams) {
             redirect();
         }
+        if (!hooked) {
+            // Ctrl+C while bars are drawn: leave the cursor below them (registered with the first bar, off start())
+            hooked = true;
+            Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "parallelized-shutdown"));
+        }
         long now = System.nanoTime();
-        if (measureWidth && now - lastMeasured > MEASURE_AT_MOST_EVERY_NANOS) {
+        if (!widthKnown && !measuring) {
+            // the first bar: the width is measured on the refresh thread, and the bars drawn once it is known
+            measuring = true;
+            Timer.schedule(this::measure, java.time.Duration.ZERO);
+        } else if (measureWidth && widthKnown && now - lastMeasured > MEASURE_AT_MOST_EVERY_NANOS) {
             // the terminal may have been resized since the last run; asking costs a process: off this thread,
             // and at most once a second however many runs start
             lastMeasured = now;
@@ -159,6 +182,12 @@ final class Screen {
             return;
         }
         if (!block.contains(bar)) {
+            // ended before its first line was drawn (add() will not draw it now): its lines go above the bars
+            erase();
+            print(bar.line());
+            out.println();
+            out.println(bar.summary());
+            draw();
             return;
         }
         erase();
@@ -203,7 +232,7 @@ final class Screen {
     }
 
     private void draw() {
-        if (!interactive || block.isEmpty() || shutDown) {
+        if (!interactive || block.isEmpty() || shutDown || !widthKnown) {
             return;
         }
         for (int i = 0; i < block.size(); i++) {
@@ -218,6 +247,9 @@ final class Screen {
 
     /** Carriage return and the line cut to the width, so that it never wraps and the block keeps its height. */
     private void print(String line) {
+        if (console == null) {
+            console = new ConsoleProgressBarConsumer(out, width);
+        }
         console.accept(line);
     }
 
@@ -228,6 +260,27 @@ final class Screen {
                 width = columns;
                 console = new ConsoleProgressBarConsumer(out, columns);
             }
+            if (!widthKnown) {
+                // the first measurement: the bars that waited for it are drawn now
+                widthKnown = true;
+                lastMeasured = System.nanoTime();
+                erase();
+                draw();
+            }
+        }
+    }
+
+    /** The shell's {@code COLUMNS} less the library's right margin, when it is exported and sensible; else -1. */
+    private static int columnsVariable() {
+        String columns = System.getenv("COLUMNS");
+        if (columns == null) {
+            return -1;
+        }
+        try {
+            int value = Integer.parseInt(columns.trim());
+            return value >= 21 && value <= 10_000 ? value - 1 : -1;
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -306,14 +359,9 @@ final class Screen {
             return false;
         }
         // Linux tells exactly where standard error goes; System.console() only knows about stdin and stdout
-        Path stderr = Path.of("/proc/self/fd/2");
-        if (Files.isSymbolicLink(stderr)) {
-            try {
-                String target = Files.readSymbolicLink(stderr).toString();
-                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-            } catch (java.io.IOException | SecurityException e) {
-                return false;
-            }
+        String target = standardErrorTarget();
+        if (target != null) {
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         }
         java.io.Console console = System.console();
         if (console == null) {
@@ -328,12 +376,60 @@ final class Screen {
         }
     }
 
-    /** The terminal's width as the progressbar library measures it (through JLine), 80 if it cannot tell. */
+    /**
+     * The terminal's width less the library's right margin: from {@code stty size} on the terminal standard error
+     * goes to (one small process), else as the progressbar library measures it (through JLine: hundreds of
+     * classes, a native library, processes), 80 if neither can tell.
+     */
     private static int terminalWidth(PrintStream out) {
+        int columns = sttyColumns();
+        if (columns >= 21) {
+            return columns - 1;
+        }
         try {
             return new ConsoleProgressBarConsumer(out).getMaxRenderedLength();
         } catch (RuntimeException | LinkageError e) {
             return 80;
+        }
+    }
+
+    /**
+     * Where standard error goes (a device or a file) on Linux, else null. Through java.io.File, which the JVM has
+     * set up at launch, rather than java.nio.file, whose first use costs a cold start() milliseconds.
+     */
+    private static String standardErrorTarget() {
+        java.io.File link = new java.io.File("/proc/self/fd/2");
+        try {
+            // a pipe's link does not resolve to a path: its canonical form is then not a device either
+            return link.getParentFile().isDirectory() ? link.getCanonicalPath() : null;
+        } catch (java.io.IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** The columns {@code stty size} reports for the terminal standard error goes to, or -1. */
+    private static int sttyColumns() {
+        String target = standardErrorTarget();
+        try {
+            if (target == null) {
+                return -1;
+            }
+            java.io.File tty = new java.io.File(target);
+            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            // waited for first, with a bound: the refresh thread must never hang on it (its answer fits a pipe)
+            if (!stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                stty.destroyForcibly();
+                return -1;
+            }
+            String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+            String[] rowsAndColumns = answer.trim().split(" ");
+            return stty.exitValue() == 0 && rowsAndColumns.length == 2 ? Integer.parseInt(rowsAndColumns[1]) : -1;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

@@ -283,6 +283,46 @@ class ConsoleBarTest {
         assertThat(Screen.isUtf8("")).isFalse();
     }
 
+    /** On a terminal, start() draws nothing (no formatting, no terminal query on the caller's path). */
+    @Test
+    void onATerminalTheFirstLineWaitsForTheFirstRefresh() {
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        PrintStream tty = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+        ConsoleReporter console = ConsoleReporter.drawingAtFirstRefresh(new Screen(tty, tty, true, true, 80, false),
+                Duration.ofMillis(20));
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (var par = Parallelized.of((Integer i) -> {
+            Bounded.await(gate);
+            return i;
+        }, List.of(1, 2, 3)).numThreads(3).desc("Later").progress(console).start()) {
+            assertThat(terminal.toString(StandardCharsets.UTF_8)).as("nothing drawn by start()").isEmpty();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(terminal.toString(StandardCharsets.UTF_8)).contains("Later:   0%|"));
+            gate.countDown();
+            par.forEach(o -> assertThat(o.isSuccess()).isTrue());
+        }
+        List<String> rows = TerminalScreen.rows(terminal.toString(StandardCharsets.UTF_8));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).startsWith("Later: 100%|").contains("3/3");
+        assertThat(rows.get(1)).startsWith("Later: 3 succeeded");
+    }
+
+    /** A run that ends before its first refresh shows its final line and summary, once. */
+    @Test
+    void aRunThatEndsBeforeItsFirstRefreshShowsItsFinalLineOnce() {
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        PrintStream tty = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+        ConsoleReporter console = ConsoleReporter.drawingAtFirstRefresh(new Screen(tty, tty, true, true, 80, false),
+                Duration.ofHours(1));
+        try (var par = Parallelized.of((Integer i) -> i, List.of(1, 2, 3)).desc("Quick").progress(console).start()) {
+            par.forEach(o -> assertThat(o.isSuccess()).isTrue());
+        }
+        List<String> rows = TerminalScreen.rows(terminal.toString(StandardCharsets.UTF_8));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).startsWith("Quick: 100%|").contains("3/3");
+        assertThat(rows.get(1)).startsWith("Quick: 3 succeeded");
+    }
+
     @Test
     void twoRunsOnTwoThreadsLeaveEveryLineWholeOnTheTerminal() throws Exception {
         for (int round = 0; round < 10; round++) {

@@ -50,7 +50,13 @@ final class ClusterMembers implements AutoCloseable {
         CountDownLatch ready = new CountDownLatch(count);
         String java = ProcessHandle.current().info().command().orElse("java");
         for (int i = 0; i < count; i++) {
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-Dhazelcast.logging.type=none",
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m",
+                // what Hazelcast asks for on Java 9+ ("starting in a Java modular environment" otherwise)
+                "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-Dhazelcast.logging.type=none",
                     "-Dhazelcast.phone.home.enabled=false", "-cp", System.getProperty("java.class.path"),
                     Main.class.getName(), "cluster", "member", members.name, String.valueOf(members.basePort),
                     String.valueOf(pool)));

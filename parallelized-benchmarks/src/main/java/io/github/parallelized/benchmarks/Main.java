@@ -11,6 +11,7 @@ import java.util.Arrays;
  *   <li>{@code jmh [JMH options]}: the JMH benchmarks of this jar;</li>
  *   <li>{@code profile SYSTEM [RUNS] [TASKS] [THREADS]}: the noop workload on one system only, over and over, to run under a
  *   profiler (JFR);</li>
+ *   <li>{@code coldstart [parallelized|none|ecs]}: the time of a cold {@code start()}, in this fresh JVM;</li>
  *   <li>{@code stream-child SYSTEM TASKS THREADS}: one run of the stream workload, in the forked JVM that
  *   {@code compare} starts with {@code -Xmx64m}.</li>
  * </ul>
@@ -39,6 +40,7 @@ public final class Main {
             case "stream-child" -> ForkedStream.child(rest);
             case "profile" -> profile(rest);
             case "cluster" -> ClusterBench.main(rest);
+            case "coldstart" -> ColdStart.main(rest);
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
                         + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]");

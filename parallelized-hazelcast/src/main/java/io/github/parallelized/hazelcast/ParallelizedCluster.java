@@ -200,14 +200,20 @@ public final class ParallelizedCluster implements AutoCloseable {
      * Registers a function under a name, versioned by a hash of the class that defines it. Call it on every
      * member (and on the submitter, so that the version is checked) with the same code.
      *
+     * <p>The types come from the function: a method reference ({@code Thumbnails::render}) or a lambda with a
+     * typed parameter ({@code (Integer x) -> x * 2}) needs nothing more; for a lambda whose body needs them,
+     * name them: {@code cluster.<Integer, Integer>register("double", x -> x * 2)}.
+     *
      * @param name     1 to 200 characters, not blank
      * @param function the function, thread-safe, not null
+     * @param <I>      the input type
+     * @param <R>      the result type
      * @return this cluster view
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the name is blank or too long
      * @throws IllegalStateException    if the name is already registered
      */
-    public ParallelizedCluster register(String name, TaskFunction<?, ?> function) {
+    public <I, R> ParallelizedCluster register(String name, TaskFunction<I, R> function) {
         Objects.requireNonNull(function, "function");
         return register(name, CodeVersion.of(function), function);
     }
@@ -219,12 +225,14 @@ public final class ParallelizedCluster implements AutoCloseable {
      * @param name     1 to 200 characters, not blank
      * @param version  not blank
      * @param function the function, thread-safe, not null
+     * @param <I>      the input type
+     * @param <R>      the result type
      * @return this cluster view
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the name or version is blank or the name too long
      * @throws IllegalStateException    if the name is already registered
      */
-    public ParallelizedCluster register(String name, String version, TaskFunction<?, ?> function) {
+    public <I, R> ParallelizedCluster register(String name, String version, TaskFunction<I, R> function) {
         registry.register(name, version, function);
         return this;
     }

@@ -241,6 +241,25 @@ class ClusterContractTest {
                 .hasMessageContaining("square"));
     }
 
+    /** register is generic: a typed lambda, and a plain one with its types named, compile without a cast. */
+    @Test
+    void plainLambdasRegisterWithoutACast() {
+        cluster.members.forEach(m -> ParallelizedCluster.on(m)
+                .register("double", (Integer x) -> x * 2)
+                .<Integer, Integer>register("triple", x -> x * 3));
+        try {
+            assertThat(runAll(submitter.<Integer, Integer>of("double", List.of(1, 2, 3))))
+                    .extracting(Outcome::result).containsExactlyInAnyOrder(2, 4, 6);
+            assertThat(runAll(submitter.<Integer, Integer>of("triple", List.of(1, 2, 3))))
+                    .extracting(Outcome::result).containsExactlyInAnyOrder(3, 6, 9);
+        } finally {
+            cluster.members.forEach(m -> {
+                ParallelizedCluster.on(m).unregister("double");
+                ParallelizedCluster.on(m).unregister("triple");
+            });
+        }
+    }
+
     @Test
     void aMemberWithAnotherVersionFailsLoudly() {
         ParallelizedCluster.on(cluster.members.get(0)).register("versioned", "2", (Integer x) -> x);

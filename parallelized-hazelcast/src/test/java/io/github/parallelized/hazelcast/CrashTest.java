@@ -184,6 +184,11 @@ class CrashTest {
             throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                // what Hazelcast asks for on Java 9+, as in the module's surefire argLine
+                "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
                 "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=none",
                 "-cp", System.getProperty("java.class.path"), MemberMain.class.getName(),
                 name, String.valueOf(basePort), String.valueOf(POOL), logs.toString()));

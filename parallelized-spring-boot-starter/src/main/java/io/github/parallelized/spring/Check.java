@@ -3,12 +3,19 @@ package io.github.parallelized.spring;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.parallelized.Parallelized;
+
 /** The rules of the {@code parallelized.*} values, shared by the checks at binding and the failure analysis. */
 final class Check {
 
-    /** The most threads a run or the shared pool may have: the engine keeps a worker object per thread. */
-    static final int MAX_THREADS = 100_000;
+    /** The most threads a run or the shared pool may have: the core's own limit, which its builder enforces. */
+    static final int MAX_THREADS = Parallelized.MAX_THREADS;
     static final int MAX_BATCHES = 100_000;
+    /**
+     * The most buckets of the task-duration histogram: a batch tag then costs at most 60 series in Prometheus
+     * (6 gauges, and per outcome count, sum, max, +Inf and the buckets: 6 + 2 * (4 + 23) = 60).
+     */
+    static final int MAX_BUCKETS = 23;
     /**
      * The longest duration accepted: far below the JVM's limit of about 292 years in nanoseconds, so that a
      * deadline (now plus the duration) cannot overflow.
@@ -34,6 +41,8 @@ final class Check {
             Map.entry("parallelized.metrics.retention", DURATION_NOT_NEGATIVE),
             Map.entry("parallelized.metrics.max-batches", WHOLE_AT_LEAST_1 + MAX + MAX_BATCHES),
             Map.entry("parallelized.metrics.percentiles-histogram", "true or false"),
+            Map.entry("parallelized.metrics.histogram-buckets", "1 to " + MAX_BUCKETS + " durations of more than zero,"
+                    + " such as 10ms, 100ms, 1s, 10s" + MAX + "36500d (at most 60 series per batch tag)"),
             Map.entry("parallelized.shutdown.await-termination", DURATION_NOT_NEGATIVE),
             Map.entry("parallelized.propagate-context", "true or false"),
             Map.entry("parallelized.observation.tasks", "true or false"),
@@ -56,6 +65,18 @@ final class Check {
             throw new InvalidPropertyValueException(property, value);
         }
         return value;
+    }
+
+    static java.util.List<Duration> buckets(String property, java.util.List<Duration> value) {
+        if (value.isEmpty() || value.size() > MAX_BUCKETS) {
+            throw new InvalidPropertyValueException(property, value);
+        }
+        for (Duration bound : value) {
+            if (bound == null || bound.isZero() || bound.isNegative() || bound.compareTo(MAX_DURATION) > 0) {
+                throw new InvalidPropertyValueException(property, value);
+            }
+        }
+        return value.stream().sorted().distinct().toList();
     }
 
     static Duration notTooLong(String property, Duration value) {

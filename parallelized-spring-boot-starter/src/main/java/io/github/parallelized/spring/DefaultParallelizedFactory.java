@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import io.github.parallelized.AsyncTaskFunction;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.TaskFunction;
@@ -62,6 +63,39 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
                                                 Stream<? extends I> tasks) {
         FollowedRun<I, R> followed = followed(function);
         return preset(Parallelized.of(followed, tasks), followed);
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                                     Iterable<? extends I> tasks) {
+        java.util.Objects.requireNonNull(function, "function");
+        FollowedRun<I, R> followed = followed((I input) -> {
+            throw new IllegalStateException("an asynchronous run calls its asynchronous function");
+        });
+        return presetAsync(Parallelized.ofAsync(FollowedRun.async(followed, function), tasks), followed);
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                                     Stream<? extends I> tasks) {
+        java.util.Objects.requireNonNull(function, "function");
+        FollowedRun<I, R> followed = followed((I input) -> {
+            throw new IllegalStateException("an asynchronous run calls its asynchronous function");
+        });
+        return presetAsync(Parallelized.ofAsync(FollowedRun.async(followed, function), tasks), followed);
+    }
+
+    /** An asynchronous run's presets: no pool and no thread count (its tasks in flight hold no thread). */
+    private <I, R> Parallelized.Builder<I, R> presetAsync(Parallelized.Builder<I, R> builder,
+                                                         FollowedRun<I, R> followed) {
+        builder.threadNamePrefix(properties.getThreadNamePrefix())
+                .progress(display.get())
+                .decorator(decorator);
+        presetTaskOptions(builder, properties);
+        listeners.forEach(builder::listener);
+        builder.listener(followed);
+        customizers.forEach(customizer -> customizer.customize(builder));
+        return builder;
     }
 
     /** What a run that asks for more threads than the shared pool's limit is told. */

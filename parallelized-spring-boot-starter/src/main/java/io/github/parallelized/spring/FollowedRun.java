@@ -2,7 +2,9 @@ package io.github.parallelized.spring;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
+import io.github.parallelized.AsyncTaskFunction;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.ProgressSnapshot;
@@ -54,6 +56,31 @@ final class FollowedRun<I, R> implements TaskFunction<I, R>, ProgressReporter {
 
     @Override
     public R apply(I input) throws Exception {
+        return within(() -> function.apply(input));
+    }
+
+    /**
+     * The asynchronous form: the decorations are entered while {@code async} starts an input's work (its MDC,
+     * observation and context are current there, and so in what the stage captures), and left when it returns.
+     */
+    static <I, R> AsyncTaskFunction<I, R> async(FollowedRun<I, R> followed,
+                                               AsyncTaskFunction<? super I, ? extends R> async) {
+        return input -> widen(followed.within(() -> async.apply(input)));
+    }
+
+    /** The same stage (the run cancels it, so no dependent stage may stand in for it): a stage only produces R. */
+    @SuppressWarnings("unchecked")
+    private static <R> CompletionStage<R> widen(CompletionStage<? extends R> stage) {
+        return (CompletionStage<R>) stage;
+    }
+
+    /** One step of user code. */
+    @FunctionalInterface
+    interface Step<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T within(Step<T> step) throws Exception {
         List<RunDecoration.Started> parts = started;
         RunDecoration.Attempt[] open = new RunDecoration.Attempt[parts.size()];
         int opened = 0;
@@ -61,7 +88,7 @@ final class FollowedRun<I, R> implements TaskFunction<I, R>, ProgressReporter {
             for (; opened < open.length; opened++) {
                 open[opened] = parts.get(opened).enter();
             }
-            return function.apply(input);
+            return step.run();
         } catch (Throwable e) {
             for (int i = opened - 1; i >= 0; i--) {
                 open[i].failed(e);

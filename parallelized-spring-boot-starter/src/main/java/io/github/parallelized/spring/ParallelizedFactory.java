@@ -3,6 +3,7 @@ package io.github.parallelized.spring;
 import java.util.Iterator;
 import java.util.stream.Stream;
 
+import io.github.parallelized.AsyncTaskFunction;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.TaskFunction;
 
@@ -71,4 +72,45 @@ public interface ParallelizedFactory {
      * @throws NullPointerException if an argument is null
      */
     <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function, Stream<? extends I> tasks);
+
+    /**
+     * Begins to describe an asynchronous run ({@link Parallelized#ofAsync(AsyncTaskFunction, Iterable)}): the
+     * function starts each input's work and returns its {@link java.util.concurrent.CompletionStage}. The builder
+     * is preset like {@link #of(TaskFunction, Iterable)}'s (progress, meters, endpoint, admission window, retry,
+     * timeout, customizers), except for threads: tasks in flight hold no thread, so the shared pool and
+     * {@code parallelized.num-threads} do not apply; {@link Parallelized.Builder#numThreads(int)} sets the tasks
+     * in flight (256 by default). The caller's context (MDC, observation) is current while the function starts
+     * an input's work.
+     *
+     * <p>The default implementation, for factories written before this method, refuses.
+     *
+     * @param function the function that starts an input's work, not null
+     * @param tasks    the inputs, not null; iterated once, lazily
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a preset builder; nothing runs before {@link Parallelized.Builder#start()}
+     * @throws NullPointerException          if an argument is null
+     * @throws UnsupportedOperationException if this factory does not build asynchronous runs
+     */
+    default <I, R> Parallelized.Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                                     Iterable<? extends I> tasks) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not build asynchronous runs");
+    }
+
+    /**
+     * Begins to describe an asynchronous run over the elements of a {@link Stream}, read lazily and closed with
+     * the run; otherwise as {@link #ofAsync(AsyncTaskFunction, Iterable)}.
+     *
+     * @param function the function that starts an input's work, not null
+     * @param tasks    the inputs, not null
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return a preset builder
+     * @throws NullPointerException          if an argument is null
+     * @throws UnsupportedOperationException if this factory does not build asynchronous runs
+     */
+    default <I, R> Parallelized.Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                                     Stream<? extends I> tasks) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not build asynchronous runs");
+    }
 }

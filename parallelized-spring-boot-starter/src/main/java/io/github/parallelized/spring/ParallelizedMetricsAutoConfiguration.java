@@ -30,7 +30,8 @@ public final class ParallelizedMetricsAutoConfiguration {
     @ConditionalOnBean({MeterRegistry.class, RunRegistry.class})
     MicrometerProgress parallelizedMetrics(MeterRegistry registry, RunRegistry runs, ParallelizedProperties properties) {
         return new MicrometerProgress(registry, runs,
-                properties.getMetrics().getMaxBatches(), properties.getMetrics().isPercentilesHistogram());
+                properties.getMetrics().getMaxBatches(), properties.getMetrics().isPercentilesHistogram(),
+                properties.getMetrics().getHistogramBuckets());
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package io.github.parallelized.spring;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -121,7 +122,7 @@ public final class ParallelizedProperties {
                 : Check.notTooLong("parallelized.task-timeout", Check.positive("parallelized.task-timeout", taskTimeout));
         this.pool = pool == null ? Pool.SHARED : pool;
         this.retry = retry == null ? new Retry(1, Duration.ZERO) : retry;
-        this.metrics = metrics == null ? new Metrics(Duration.ofMinutes(1), 100, false) : metrics;
+        this.metrics = metrics == null ? new Metrics(Duration.ofMinutes(1), 100, false, null) : metrics;
         this.shutdown = shutdown == null ? new Shutdown(Duration.ofSeconds(30)) : shutdown;
         this.propagateContext = propagateContext;
         this.observation = observation == null ? new ObservationSettings(false) : observation;
@@ -330,10 +331,16 @@ public final class ParallelizedProperties {
 
         /**
          * Whether parallelized.task.duration publishes a percentile histogram (buckets), so that a monitoring
-         * system can compute p50 and p95 over all instances (histogram_quantile in Prometheus). Costs about 70
-         * more series per batch tag and outcome.
+         * system can compute p50 and p95 over all instances (histogram_quantile in Prometheus). The buckets are
+         * those of histogram-buckets: 2 more series per bucket and batch tag (one per outcome).
          */
         private final boolean percentilesHistogram;
+
+        /**
+         * The upper bounds of the task-duration histogram's buckets when percentiles-histogram is on, at most
+         * 23, so that a batch tag costs at most 60 series in a scrape. The default: 20 bounds from 1ms to 5m.
+         */
+        private final List<Duration> histogramBuckets;
 
         /**
          * Binds and checks the metrics settings.
@@ -341,14 +348,38 @@ public final class ParallelizedProperties {
          * @param retention            not negative
          * @param maxBatches           at least 1
          * @param percentilesHistogram whether the task timer publishes histogram buckets
+         * @param histogramBuckets     the buckets' upper bounds, 1 to {@value Check#MAX_BUCKETS}, each more than
+         *                             zero, or null for the default
          * @throws IllegalArgumentException if a value is out of range
          */
         public Metrics(@DefaultValue("1m") Duration retention, @DefaultValue("100") int maxBatches,
-                       @DefaultValue("false") boolean percentilesHistogram) {
+                       @DefaultValue("false") boolean percentilesHistogram,
+                       @DefaultValue({"1ms", "2ms", "5ms", "10ms", "20ms", "50ms", "100ms", "200ms", "500ms", "1s",
+                           "2s", "5s", "10s", "20s", "30s", "1m", "2m", "3m", "4m", "5m"})
+                       List<Duration> histogramBuckets) {
             this.retention = Check.notTooLong("parallelized.metrics.retention", Check.notNegative(
                     "parallelized.metrics.retention", retention == null ? Duration.ofMinutes(1) : retention));
             this.maxBatches = Check.between("parallelized.metrics.max-batches", maxBatches, 1, Check.MAX_BATCHES);
             this.percentilesHistogram = percentilesHistogram;
+            this.histogramBuckets = Check.buckets("parallelized.metrics.histogram-buckets",
+                    histogramBuckets == null ? DEFAULT_BUCKETS : histogramBuckets);
+        }
+
+        /** What {@code @DefaultValue} says, for properties made without binding. */
+        private static final List<Duration> DEFAULT_BUCKETS = List.of(Duration.ofMillis(1), Duration.ofMillis(2),
+                Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(50),
+                Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
+                Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(3),
+                Duration.ofMinutes(4), Duration.ofMinutes(5));
+
+        /**
+         * The upper bounds of the task-duration histogram's buckets, used when percentiles-histogram is on.
+         *
+         * @return 1 to 23 durations, ascending, each more than zero
+         */
+        public List<Duration> getHistogramBuckets() {
+            return histogramBuckets;
         }
 
         /**

@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import io.github.parallelized.AsyncTaskFunction;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.TaskFunction;
@@ -72,5 +73,17 @@ final class RegisteringFactory implements ParallelizedFactory {
     public <I, R> Parallelized.Builder<I, R> of(TaskFunction<? super I, ? extends R> function,
                                                 Stream<? extends I> tasks) {
         return registered(factory.of(function, tasks));
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                                     Iterable<? extends I> tasks) {
+        return registered(factory.ofAsync(function, tasks));
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
+                                                     Stream<? extends I> tasks) {
+        return registered(factory.ofAsync(function, tasks));
     }
 }

@@ -89,6 +89,36 @@ class MicrometerProgressTests {
                 });
     }
 
+    /** The budget the metrics guide states: at most 60 series per batch tag with the histogram on, by default. */
+    @Test
+    void aBatchTagCostsAtMost60SeriesInAScrapeWithTheHistogramOn() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class,
+                        ParallelizedMetricsAutoConfiguration.class))
+                .withBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class,
+                () -> new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
+                .withPropertyValues("parallelized.metrics.percentiles-histogram=true").run(context -> {
+                    var prometheus = context.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
+                    ParallelizedFactory factory = context.getBean(ParallelizedFactory.class);
+                    for (int batch = 0; batch < 3; batch++) {
+                        Gate.drain(factory.<Integer, Integer>of(i -> {
+                            if (i % 3 == 0) {
+                                throw new IllegalStateException("a failure, so that both outcomes have series");
+                            }
+                            return i;
+                        }, IntStream.range(0, 30).boxed().toList()).desc("batch-" + batch).start());
+                    }
+                    List<String> series = prometheus.scrape().lines()
+                            .filter(line -> line.startsWith("parallelized_") && line.contains("batch=\"batch-1\""))
+                            .toList();
+                    System.out.println("series of one batch tag in a scrape: " + series.size());
+                    assertThat(series).hasSizeLessThanOrEqualTo(60)
+                            .anyMatch(line -> line.startsWith("parallelized_task_duration_seconds_bucket{"));
+                    assertThat(prometheus.scrape()).contains("le=\"0.001\"").contains("le=\"300.0\"");
+                });
+    }
+
     @Test
     void runsWithTheSameDescAddUp() {
         runner.withPropertyValues("parallelized.pool=per-run").run(context -> {

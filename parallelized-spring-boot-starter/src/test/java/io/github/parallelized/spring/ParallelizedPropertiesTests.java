@@ -94,6 +94,18 @@ class ParallelizedPropertiesTests {
         }
     }
 
+    @Test
+    void numThreadsAtTheCoresLimitStartsAndTheBuilderTakesIt() {
+        runner.withPropertyValues("parallelized.num-threads=" + io.github.parallelized.Parallelized.MAX_THREADS,
+                "parallelized.pool=per-run").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(ParallelizedProperties.class).getNumThreads())
+                    .isEqualTo(io.github.parallelized.Parallelized.MAX_THREADS);
+            // the preset builder is what the core would refuse above the limit: here it is taken
+            assertThat(context.getBean(ParallelizedFactory.class).of(x -> x, List.of(1))).isNotNull();
+        });
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
         "num-threads|0|a whole number of at least 1",
@@ -112,7 +124,8 @@ class ParallelizedPropertiesTests {
         "metrics.retention|-1m|a duration of zero or more",
         "metrics.max-batches|0|a whole number of at least 1",
         "shutdown.await-termination|-30s|a duration of zero or more",
-        "num-threads|2147483647|at most 100000",
+        "num-threads|2147483647|at most 10000",
+        "num-threads|10001|at most 10000",
         "task-timeout|106752d|at most 36500d",
         "shutdown.await-termination|106752d|at most 36500d",
         "metrics.retention|106752d|at most 36500d",
@@ -120,7 +133,9 @@ class ParallelizedPropertiesTests {
         "metrics.max-batches|2147483647|at most 100000",
         "propagate-context|perhaps|true or false",
         "observation.tasks|sometimes|true or false",
-        "metrics.percentiles-histogram|yes please|true or false"})
+        "metrics.percentiles-histogram|yes please|true or false",
+        "metrics.histogram-buckets|0s|1 to 23 durations of more than zero",
+        "metrics.histogram-buckets|'1ms,2ms,3ms,4ms,5ms,6ms,7ms,8ms,9ms,10ms,11ms,12ms,13ms,14ms,15ms,16ms,17ms,18ms,19ms,20ms,21ms,22ms,23ms,24ms'|at most 60 series per batch tag"})
     void badValueStopsStartUpNamingPropertyValueAndWhatIsAllowed(String name, String value, String allowed) {
         String property = "parallelized." + name;
         runner.withPropertyValues(property + "=" + value).run(context -> {
