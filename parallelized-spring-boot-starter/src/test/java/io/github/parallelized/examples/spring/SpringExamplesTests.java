@@ -6,13 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
+import io.github.parallelized.TaskLimit;
 import io.github.parallelized.spring.ClusterTask;
 import io.github.parallelized.spring.ParallelizedAutoConfiguration;
+import io.github.parallelized.spring.ParallelizedLimits;
+import io.github.parallelized.spring.ParallelizedLimitsAutoConfiguration;
 import io.github.parallelized.spring.ParallelizedProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -62,5 +70,37 @@ class SpringExamplesTests {
             assertThat(task.name()).isEqualTo("thumbnail");
             assertThat(task.function().apply(image)).hasContent("c");
         });
+    }
+
+    @Test
+    void theNamedLimitsOfTheLimitsGuideAreTaskLimitBeansThatTheServiceApplies() throws Exception {
+        List<PropertySource<?>> yaml = new YamlPropertySourceLoader()
+                .load("limits", new ClassPathResource("examples/application.yml"));
+        runner.withConfiguration(AutoConfigurations.of(ParallelizedLimitsAutoConfiguration.class))
+                .withPropertyValues("parallelized.progress=none")
+                .withInitializer(context -> yaml.forEach(context.getEnvironment().getPropertySources()::addFirst))
+                .withBean(Completions.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ParallelizedLimits limits = context.getBean(ParallelizedLimits.class);
+                    assertThat(limits.names()).containsExactlyInAnyOrder("openai", "geocoder");
+                    TaskLimit openai = limits.get("openai");
+                    assertThat(openai).hasToString("TaskLimit[concurrency 8 and rate 20 per 1.0 s]")
+                            .isSameAs(context.getBean("parallelized.limits.openai", TaskLimit.class))
+                            .isSameAs(BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(),
+                                    TaskLimit.class, "openai"));
+                    assertThat(limits.get("geocoder")).hasToString("TaskLimit[rate 5 per 1.0 s]")
+                            .isSameAs(context.getBean("parallelized.limits.geocoder", TaskLimit.class));
+
+                    List<String> prompts = IntStream.range(0, 25).mapToObj(i -> "prompt " + i)
+                            .collect(Collectors.toList());
+                    long before = System.nanoTime();
+                    Map<String, String> answers = context.getBean(Completions.class).completeAll(prompts);
+                    long took = System.nanoTime() - before;
+                    assertThat(answers).hasSize(25).containsEntry("prompt 3", "answer to prompt 3");
+                    assertThat(took).as("25 starts under 20 a second: the 21st waits for the first one's window")
+                            .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
+                    assertThat(openai.inUse()).isZero();
+                });
     }
 }
