@@ -1,12 +1,12 @@
 package io.github.parallelized.examples;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.List;
 
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
