@@ -240,6 +240,11 @@ public final class TaskLimit {
         }
     }
 
+    /** Whether a {@link #tryAcquire} needs the time: only a rate does (a concurrency limit spares the clock read). */
+    boolean timed() {
+        return rates.length > 0;
+    }
+
     /** Gives back the concurrency permits a successful {@link #tryAcquire(long)} took, and wakes the waiters. */
     void release() {
         for (Concurrency part : concurrency) {
@@ -251,7 +256,7 @@ public final class TaskLimit {
     long releases() {
         long sum = 0;
         for (Concurrency part : concurrency) {
-            sum += (long) Concurrency.RELEASES.getVolatile(part);
+            sum += part.releases();
         }
         return sum;
     }
@@ -411,16 +416,19 @@ public final class TaskLimit {
      * wake-ups made at the first wait: a key's copy of a limit costs a few dozen bytes.
      */
     private static final class Concurrency extends Part {
-        static final VarHandle IN_USE = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "inUse",
-                int.class);
-        static final VarHandle RELEASES = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "releases",
+        static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "state",
                 long.class);
+        /** A release: one permit less in use (the low half), one release more (the high half), in one add. */
+        private static final long RELEASE = (1L << 32) - 1;
         static final VarHandle WAITERS = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "waiters",
                 ConcurrentLinkedQueue.class);
 
         final int max;
-        private volatile int inUse;
-        private volatile long releases;
+        /**
+         * The permits in use (low 32 bits) and the releases so far (high 32 bits), in one word: an attempt costs one
+         * compare-and-set to take and one add to give back, on a line that runs sharing the limit contend for.
+         */
+        private volatile long state;
         /** One-shot wake-ups, run at the next release; null until the first wait. */
         private volatile ConcurrentLinkedQueue<Runnable> waiters;
 
@@ -429,7 +437,12 @@ public final class TaskLimit {
         }
 
         int inUse() {
-            return inUse;
+            return (int) state;
+        }
+
+        /** The releases so far, modulo 2^32: only compared for a change. */
+        long releases() {
+            return state >>> 32;
         }
 
         ConcurrentLinkedQueue<Runnable> waiters() {
@@ -443,19 +456,18 @@ public final class TaskLimit {
 
         boolean tryTake() {
             while (true) {
-                int used = inUse;
-                if (used >= max) {
+                long now = state;
+                if ((int) now >= max) {
                     return false;
                 }
-                if (IN_USE.compareAndSet(this, used, used + 1)) {
+                if (STATE.compareAndSet(this, now, now + 1)) {
                     return true;
                 }
             }
         }
 
         void release() {
-            IN_USE.getAndAdd(this, -1);
-            RELEASES.getAndAdd(this, 1L);
+            STATE.getAndAdd(this, RELEASE);
             ConcurrentLinkedQueue<Runnable> queue = waiters;
             if (queue != null && !queue.isEmpty()) {
                 // one-shot: only the wake-ups registered before this release run; one that registers again (a

@@ -278,8 +278,9 @@ final class Tasks<I, R> {
             }
             retryDecided = false;
             if (slot != null) {
-                long seen = slot.limit().releases();
-                long wait = slot.tryAcquire(System.nanoTime());
+                TaskLimit limit = slot.limit();
+                long seen = limit.releases();
+                long wait = slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
                 if (wait != 0) {
                     Parked<I> waiting = new Parked<>(input, seq, slot, attempts, begin, error);
                     if (wait == TaskLimit.ON_RELEASE) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
  *   <li>{@code profile SYSTEM [RUNS] [TASKS] [THREADS]}: the noop workload on one system only, over and over, to run under a
  *   profiler (JFR);</li>
  *   <li>{@code coldstart [parallelized|none|ecs]}: the time of a cold {@code start()}, in this fresh JVM;</li>
+ *   <li>{@code limits [cost|keys|hosts] [ROUNDS]}: the figures of the task limits ({@link LimitsBench});</li>
  *   <li>{@code stream-child SYSTEM TASKS THREADS}: one run of the stream workload, in the forked JVM that
  *   {@code compare} starts with {@code -Xmx64m}.</li>
  * </ul>
@@ -41,9 +42,11 @@ public final class Main {
             case "profile" -> profile(rest);
             case "cluster" -> ClusterBench.main(rest);
             case "coldstart" -> ColdStart.main(rest);
+            case "limits" -> LimitsBench.main(rest);
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
-                        + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]");
+                        + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]"
+                        + " | coldstart [parallelized|none|ecs] | limits [cost|keys|hosts] [ROUNDS]");
                 System.exit(2);
             }
         }
