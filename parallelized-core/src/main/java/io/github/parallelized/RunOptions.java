@@ -175,6 +175,11 @@ final class RunOptions {
 
     /** The immutable configuration of a run, with the defaults resolved. */
     RunConfig toConfig() {
+        return toConfig(null);
+    }
+
+    /** As {@link #toConfig()}, with one more listener after the user's (a checkpoint's recorder), if not null. */
+    RunConfig toConfig(ProgressReporter internal) {
         if (executor != null) {
             checkExecutor(executor);
         }
@@ -193,8 +198,17 @@ final class RunOptions {
         int window = maxInFlight != null ? maxInFlight
                 : (int) Math.min(Integer.MAX_VALUE, Math.max(128L, (async ? 4L : 16L) * inFlight));
         return new RunConfig(threads, virtualThreads, executor, window, desc, total,
-                progress != null ? progress : ProgressReporter.console(), List.copyOf(listeners), ordered,
+                progress != null ? progress : ProgressReporter.console(), withInternal(internal), ordered,
                 maxAttempts, backoff.toNanos(), retryOn, timeout, maxFailures, maxFailureRate, minTasksForRate,
                 threadNamePrefix, decorator, async ? inFlight : 0);
+    }
+
+    private List<ProgressReporter> withInternal(ProgressReporter internal) {
+        if (internal == null) {
+            return List.copyOf(listeners);
+        }
+        List<ProgressReporter> all = new ArrayList<>(listeners);
+        all.add(internal);
+        return List.copyOf(all);
     }
 }

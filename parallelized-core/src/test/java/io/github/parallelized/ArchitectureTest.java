@@ -29,14 +29,14 @@ class ArchitectureTest {
                 .collect(Collectors.toSet());
         assertThat(publicTypes).containsExactlyInAnyOrder("Parallelized", "Parallelized$Builder", "TaskFunction", "AsyncTaskFunction",
                 "Outcome", "Progress", "ProgressSnapshot", "ProgressReporter", "RunState", "Summary", "Errors",
-                "ParallelizedException");
+                "ParallelizedException", "CheckpointStore", "CheckpointStore$Failure", "CheckpointStore$Entry");
     }
 
     @Test
     void theCoreDependsOnTheJdkAndProgressbarOnlyNoLoggingLibrary() {
         classes().that().resideInAPackage("io.github.parallelized..")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("io.github.parallelized..", "java..", "me.tongfei.progressbar..")
+                .resideInAnyPackage("io.github.parallelized..", "java..", "javax.sql..", "me.tongfei.progressbar..")
                 .check(CORE);
     }
 
