@@ -35,10 +35,11 @@ import java.util.function.Function;
  *   the admission window plus {@code MAX_UNFLUSHED}.</li>
  * </ol>
  *
- * <p>Duplicate keys: the keys passed on and not yet written (at most the window plus {@code MAX_UNFLUSHED}) are
- * held in {@link #inFlight}; an input whose key is there is skipped, as one whose key succeeded is. A key is
- * reserved there before it is looked up and let go only after its outcome is written, so a duplicate read while
- * its twin is written is found either in the set or in the store. No set of all keys is kept.
+ * <p>Duplicate keys: the keys passed on and not yet known to have failed or to be written as succeeded (at most the
+ * window plus {@code MAX_UNFLUSHED}) are held in {@link #inFlight}; an input whose key is there is skipped, as one
+ * whose key succeeded is. A key is reserved there before it is looked up, let go at a failure's outcome, and at a
+ * success only after it is written, so a duplicate read while its twin's success is written is found either in
+ * the set or in the store. No set of all keys is kept.
  *
  * <p>A failing store: the first exception of a lookup or a write stops recording and fails the run with a
  * {@link ParallelizedException} naming the store; the inputs read but not looked up are passed on unchecked (the
@@ -283,9 +284,13 @@ final class Checkpointing<I> implements ProgressReporter {
             return; // the input failed for want of a key: nothing to record it under
         }
         Throwable error = outcome.error();
+        if (error != null) {
+            // not a success: a duplicate read from now on is looked up and runs (a success stays reserved until
+            // it is written, so that no duplicate runs meanwhile)
+            inFlight.remove(key);
+        }
         if (error instanceof CancellationException) {
-            inFlight.remove(key); // never finished: it runs again on a resume
-            return;
+            return; // never finished: it runs again on a resume
         }
         CheckpointStore.Entry entry = error == null ? CheckpointStore.Entry.success(key, outcome.attempts())
                 : CheckpointStore.Entry.failure(key, outcome.attempts(), error);
@@ -359,7 +364,9 @@ final class Checkpointing<I> implements ProgressReporter {
                     return;
                 }
                 for (CheckpointStore.Entry entry : batch) {
-                    inFlight.remove(entry.key());
+                    if (entry.succeeded()) {
+                        inFlight.remove(entry.key());
+                    }
                 }
                 synchronized (lock) {
                     unflushed -= taken.size();
