@@ -11,6 +11,9 @@ import java.util.Arrays;
  *   <li>{@code jmh [JMH options]}: the JMH benchmarks of this jar;</li>
  *   <li>{@code profile SYSTEM [RUNS] [TASKS] [THREADS]}: the noop workload on one system only, over and over, to run under a
  *   profiler (JFR);</li>
+ *   <li>{@code checkpoint [INPUTS] [ROUNDS] [--slowdown]}: a run of no-op inputs checkpointed into an embedded H2
+ *   file database, then resumed (every input skipped), against the same run without a checkpoint; with
+ *   {@code --slowdown}, also a run of 10 ms tasks with and without a checkpoint;</li>
  *   <li>{@code stream-child SYSTEM TASKS THREADS}: one run of the stream workload, in the forked JVM that
  *   {@code compare} starts with {@code -Xmx64m}.</li>
  * </ul>
@@ -39,9 +42,11 @@ public final class Main {
             case "stream-child" -> ForkedStream.child(rest);
             case "profile" -> profile(rest);
             case "cluster" -> ClusterBench.main(rest);
+            case "checkpoint" -> CheckpointBench.main(rest);
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
-                        + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]");
+                        + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]"
+                        + " | checkpoint [INPUTS] [ROUNDS] [--slowdown]");
                 System.exit(2);
             }
         }

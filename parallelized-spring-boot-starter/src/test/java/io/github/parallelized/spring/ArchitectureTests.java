@@ -35,7 +35,9 @@ class ArchitectureTests {
                         "ParallelizedObservationAutoConfiguration", "ParallelizedBuilderCustomizer", "ParallelizedRuns",
                         "RunObservationContext", "RunObservationConvention", "DefaultRunObservationConvention",
                         "TaskObservationContext", "TaskObservationConvention", "DefaultTaskObservationConvention",
-                        "ClusterTask", "ParallelizedClusterFactory", "ParallelizedClusterAutoConfiguration");
+                        "ClusterTask", "ParallelizedClusterFactory", "ParallelizedClusterAutoConfiguration",
+                        "ParallelizedCheckpointProperties", "ParallelizedCheckpointProperties$InitializeSchema",
+                        "ParallelizedCheckpointAutoConfiguration");
     }
 
     @Test
