@@ -37,7 +37,9 @@ final class Check {
             Map.entry("parallelized.shutdown.await-termination", DURATION_NOT_NEGATIVE),
             Map.entry("parallelized.propagate-context", "true or false"),
             Map.entry("parallelized.observation.tasks", "true or false"),
-            Map.entry("parallelized.cluster.enabled", "true or false"));
+            Map.entry("parallelized.cluster.enabled", "true or false"),
+            Map.entry("parallelized.checkpoint.enabled", "true or false"),
+            Map.entry("parallelized.checkpoint.initialize-schema", "one of always, never"));
 
     private Check() {
     }

@@ -43,7 +43,7 @@ class ArchitectureTests {
     @Test
     void autoConfigurationsArePublicFinal() {
         assertThat(classes.stream().filter(type -> type.getSimpleName().endsWith("AutoConfiguration")))
-                .hasSize(5)
+                .hasSize(6)
                 .allMatch(type -> type.getModifiers().contains(JavaModifier.FINAL));
     }
 
@@ -83,7 +83,8 @@ class ArchitectureTests {
                             ParallelizedMetricsAutoConfiguration.class.getName(),
                             ParallelizedEndpointAutoConfiguration.class.getName(),
                             ParallelizedObservationAutoConfiguration.class.getName(),
-                            ParallelizedClusterAutoConfiguration.class.getName());
+                            ParallelizedClusterAutoConfiguration.class.getName(),
+                            ParallelizedCheckpointAutoConfiguration.class.getName());
         }
     }
 }
