@@ -31,19 +31,23 @@ import java.util.Map;
  * @param failures       the most recent failures
  * @param summary        the run's summary line once its outcomes are consumed, else null
  * @param error          why the run ended abnormally (its task source or executor failed), else null
+ * @param skipped        inputs skipped because a success was recorded for them under the run's checkpoint
+ * @param checkpoint     the checkpoint the run records its outcomes under ({@code POST /api/runs/{id}/failed-again}
+ *                       starts a run under it), or null
  */
 public record RunView(String id, String kind, String desc, String state, long total, long pending, long running,
                       long succeeded, long failed, long cancelled, long completed, Double fraction,
                       double ratePerSecond, double elapsedSeconds, Double etaSeconds, Map<String, Object> postfix,
                       String startTime, Map<String, Object> parameters, long failureCount, List<Failure> failures,
-                      String summary, String error) {
+                      String summary, String error, long skipped, String checkpoint) {
 
     static RunView of(ProgressSnapshot s, RunSpec spec, long failureCount, List<Failure> failures,
-                      String summary, String error) {
+                      String summary, String error, String checkpoint) {
         return new RunView(s.id(), spec.kind().label(), s.description(), s.state().name(), s.total(), s.pending(),
                 s.running(), s.succeeded(), s.failed(), s.cancelled(), s.completed(), s.fraction().orElse(null),
                 s.ratePerSecond(), seconds(s.elapsed()), s.eta().map(RunView::seconds).orElse(null), s.postfix(),
-                s.startedAt().toString(), spec.parameters(), failureCount, failures, summary, error);
+                s.startedAt().toString(), spec.parameters(), failureCount, failures, summary, error, s.skipped(),
+                checkpoint);
     }
 
     private static double seconds(Duration d) {

@@ -27,11 +27,18 @@ final class TrackedRun {
     private final AtomicLong retried = new AtomicLong();
     private volatile Summary summary;
     private volatile String consumerError;
+    /** The checkpoint the run records its outcomes under, or null: a run under it skips what succeeded. */
+    private final String checkpoint;
 
-    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures) {
+    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures, String checkpoint) {
         this.run = run;
         this.spec = spec;
         this.keepFailures = keepFailures;
+        this.checkpoint = checkpoint;
+    }
+
+    String checkpoint() {
+        return checkpoint;
     }
 
     String id() {
@@ -100,6 +107,6 @@ final class TrackedRun {
         }
         Summary done = summary;
         return RunView.of(snapshot, spec, failureCount.get(), recent,
-                done == null ? null : done.toString(), consumerError);
+                done == null ? null : done.toString(), consumerError, checkpoint);
     }
 }
