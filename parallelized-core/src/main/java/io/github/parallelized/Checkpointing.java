@@ -77,6 +77,8 @@ final class Checkpointing<I> implements ProgressReporter {
     private volatile boolean storeFailed;
     /** One write at a time, so that the last write of {@link #onFinish} follows the flusher's. */
     private final Object writing = new Object();
+    /** The run's thread name prefix: the writer thread is named after it. */
+    private String threadNamePrefix = "parallelized-";
 
     Checkpointing(CheckpointStore store, String runName, Function<? super I, String> keyFunction) {
         this.store = store;
@@ -89,6 +91,7 @@ final class Checkpointing<I> implements ProgressReporter {
                                  AsyncTaskFunction<? super I, ? extends R> asyncFunction, TaskSource<I> source,
                                  RunOptions options) {
         RunConfig config = options.toConfig(this);
+        threadNamePrefix = config.threadNamePrefix();
         TaskFunction<I, R> checkedFunction = function == null ? null : input -> {
             keyOrFail(input);
             return function.apply(input);
@@ -258,7 +261,7 @@ final class Checkpointing<I> implements ProgressReporter {
     @Override
     public void onStart(Parallelized<?, ?> started) {
         this.run = (Run<?, ?>) started;
-        Thread flusher = new Thread(this::flushLoop, "parallelized-checkpoint-" + started.id());
+        Thread flusher = new Thread(this::flushLoop, threadNamePrefix + "checkpoint-" + started.id());
         flusher.setDaemon(true);
         try {
             flusher.start();

@@ -619,7 +619,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * (at most {@link #maxInFlight(int)}) and the outcomes not yet written (at most 1,000) run again. Cancelled
          * inputs are not recorded and run again. Two inputs with one key in one run: the second is skipped while
          * the first is in flight or has succeeded (it runs only after the first failed), so no key runs twice at
-         * once; keys are never all held in memory, so a run of any length resumes in constant memory.
+         * once; keys are never all held in memory, so a run of any length resumes in constant memory. After a stop,
+         * {@link Parallelized#remaining()} hands back the inputs never started, without those skipped. The writer
+         * of the outcomes is a daemon thread named after {@link #threadNamePrefix(String)}, ending with the run.
          *
          * <p>The key function is called a few times per input (when read, when run, when recorded), on any of the
          * run's threads: keep it cheap and pure. When it throws or returns null for an input, that input fails with
