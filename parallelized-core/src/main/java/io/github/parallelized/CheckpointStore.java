@@ -58,8 +58,9 @@ public interface CheckpointStore {
      * {@code jdbc:h2:file:./data/checkpoints;WRITE_DELAY=0}; an in-memory H2 database resumes nothing after a crash
      * anyway.
      *
-     * <p>Statements time out after 30 seconds, so that a database that stops answering fails the run instead of
-     * holding it up. Thread-safety: thread-safe; each call takes its own connection from the data source.
+     * <p>The statements of a run (lookups, records) time out after 30 seconds, so that a database that stops
+     * answering fails the run instead of holding it up; the queries for people ({@link #succeeded},
+     * {@link #failed}...) take as long as the database needs (a count over ten million rows of H2 takes a while). Thread-safety: thread-safe; each call takes its own connection from the data source.
      *
      * @param dataSource where the table lives, not null
      * @return the store; the table is created on its first use, not here

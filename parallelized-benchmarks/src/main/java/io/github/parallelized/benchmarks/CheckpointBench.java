@@ -50,6 +50,7 @@ final class CheckpointBench {
                         0);
                 recorded[round] = rate(inputs, () -> Parallelized.of((Integer i) -> i, stream(inputs))
                         .numThreads(threads).checkpoint(store, "bench", String::valueOf), 0);
+                System.out.printf(Locale.ROOT, "round %d: checkpointed %,.0f/s%n", round, recorded[round]);
                 if (store.succeeded("bench") != inputs) {
                     throw new IllegalStateException("recorded " + store.succeeded("bench") + " of " + inputs);
                 }
