@@ -3,18 +3,19 @@ package io.github.parallelized;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /** The {@link Progress} of one run: its name and postfix as the user sets them, and its counts as they are. */
 final class RunProgress implements Progress {
 
     private final Run<?, ?> run;
     private final long total;
-    private final java.util.function.LongSupplier skipped;
+    private final LongSupplier skipped;
     private final Instant startedAt = Instant.now();
     private volatile String description;
     private volatile Map<String, Object> postfix = Map.of();
 
-    RunProgress(Run<?, ?> run, String description, long total, java.util.function.LongSupplier skipped) {
+    RunProgress(Run<?, ?> run, String description, long total, LongSupplier skipped) {
         this.run = run;
         this.skipped = skipped;
         this.description = description;
