@@ -39,6 +39,7 @@
       li.id = "run-" + run.id;
       li.dataset.id = run.id;
       li.querySelector(".cancel").addEventListener("click", () => cancel(run.id, li));
+      li.querySelector(".again").addEventListener("click", () => runFailedAgain(run.id, li));
       cards.set(run.id, li);
     }
     return li;
@@ -56,10 +57,14 @@
     state.textContent = run.state;
     state.className = "state " + run.state;
     li.querySelector(".cancel").disabled = run.state !== "RUNNING";
+    // a finished run with failures: its checkpoint lets a new run take just the failed inputs
+    li.querySelector(".again").hidden = run.state === "RUNNING" || !(run.failed > 0);
 
     const bar = li.querySelector(".bar");
     bar.classList.toggle("unknown", !known);
-    li.querySelector(".fill.succeeded").style.width = percent(run.succeeded, run.total) + "%";
+    // inputs skipped by a checkpoint succeeded in an earlier run: the bar starts at their count, as tqdm's initial
+    const skipped = run.skipped || 0;
+    li.querySelector(".fill.succeeded").style.width = percent(run.succeeded + skipped, run.total) + "%";
     li.querySelector(".fill.failed").style.width = percent(run.failed, run.total) + "%";
     li.querySelector(".fill.cancelled").style.width = percent(run.cancelled, run.total) + "%";
     const pct = run.fraction === null || run.fraction === undefined ? null : run.fraction * 100;
@@ -76,7 +81,8 @@
     }
 
     li.querySelector(".counts").replaceChildren(bold(run.completed), " / " + (known ? run.total : "?") + " done: ",
-        run.succeeded + " ok, " + run.failed + " failed, " + run.cancelled + " cancelled, " + run.running + " running");
+        run.succeeded + " ok, " + run.failed + " failed, " + run.cancelled + " cancelled, " + run.running + " running"
+        + (skipped > 0 ? ", " + skipped + " skipped (done before)" : ""));
     li.querySelector(".rate").textContent = run.ratePerSecond.toFixed(1) + " /s";
     li.querySelector(".elapsed").textContent = "elapsed " + seconds(run.elapsedSeconds);
     li.querySelector(".eta").textContent = run.state === "RUNNING" ? "ETA " + seconds(run.etaSeconds) : "";
@@ -200,6 +206,26 @@
     } catch (e) {
       statusLine.textContent = "cancel failed: " + e.message;
       statusLine.classList.add("error");
+    }
+  }
+
+  async function runFailedAgain(id, li) {
+    const button = li.querySelector(".again");
+    button.disabled = true;
+    try {
+      const response = await fetch("api/runs/" + encodeURIComponent(id) + "/failed-again", { method: "POST" });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({}));
+        throw new Error(problem.detail || "HTTP " + response.status);
+      }
+      const run = await response.json();
+      statusLine.textContent = "run #" + run.id + " runs the failed inputs of #" + id + " again";
+      statusLine.classList.remove("error");
+    } catch (e) {
+      statusLine.textContent = "run failed again: " + e.message;
+      statusLine.classList.add("error");
+    } finally {
+      button.disabled = false;
     }
   }
 

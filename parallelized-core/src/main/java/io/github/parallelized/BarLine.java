@@ -54,19 +54,21 @@ final class BarLine {
             times.append(", ").append(postfix);
         }
         times.append(']');
+        // skipped inputs count as done, as tqdm's initial: the bar starts at their count, the rate leaves them out
+        long done = s.completed() + s.skipped();
         if (s.total() < 0) {
-            return label + s.completed() + "it" + stopped + times;
+            return label + done + "it" + stopped + times;
         }
         double fraction = s.fraction().orElse(0.0);
         String left = label + String.format(java.util.Locale.ROOT, "%3d%%|", (int) Math.floor(fraction * 100));
-        String right = "| " + s.completed() + "/" + s.total() + stopped + times;
+        String right = "| " + done + "/" + s.total() + stopped + times;
         int cells = columns > 0 ? Math.max(1, columns - left.length() - right.length()) : PLAIN_BAR;
         return left + bar(fraction, cells) + right;
     }
 
     /** tqdm's remaining time: what is left at the rate shown, {@code ?} without a rate. */
     private static String eta(ProgressSnapshot s, double rate, boolean last) {
-        long left = Math.max(0, s.total() - s.completed());
+        long left = Math.max(0, s.total() - s.completed() - s.skipped());
         if (last || left == 0) {
             return Units.interval(Duration.ZERO);
         }

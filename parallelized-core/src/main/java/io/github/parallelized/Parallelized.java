@@ -339,6 +339,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         final TaskSource<I> source;
         final RunOptions config = new RunOptions();
         final LimitOptions limits = new LimitOptions();
+        private CheckpointStore checkpointStore;
+        private String checkpointRun;
+        private Function<? super I, String> checkpointKey;
 
         Builder(TaskFunction<? super I, ? extends R> function, TaskSource<I> source) {
             this.function = function;
@@ -679,6 +682,85 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         }
 
         /**
+         * Makes the run resumable: inputs whose key has a recorded success under {@code runName} in {@code store}
+         * are skipped (never run again, no outcome; {@link Summary#skipped()} counts them, and the bar starts at
+         * their count, as tqdm's {@code initial}); every other input runs, failed ones included, and each success
+         * and failure is recorded. So a run that died ({@code kill -9}, a deploy, an {@link OutOfMemoryError})
+         * resumes where it stopped when started again under the same name, and one that finished with failures runs
+         * just those when started again.
+         *
+         * <p>Recording is off the hot path and batched: outcomes are written in batches of at most 500, at least
+         * every 200 ms, and the rest when the run ends (the consumer's loop ends, or {@link Parallelized#close()});
+         * lookups are batched as the source is read. At-least-once: after a kill, the inputs that were in flight
+         * (at most {@link #maxInFlight(int)}) and the outcomes not yet written (at most 1,000) run again. Cancelled
+         * inputs are not recorded and run again. Two inputs with one key in one run: the second is skipped while
+         * the first is in flight or has succeeded (it runs only after the first failed), so no key runs twice at
+         * once; keys are never all held in memory, so a run of any length resumes in constant memory. After a stop,
+         * {@link Parallelized#remaining()} hands back the inputs never started, without those skipped. The writer
+         * of the outcomes is a daemon thread named after {@link #threadNamePrefix(String)}, ending with the run.
+         *
+         * <p>The key function is called a few times per input (when read, when run, when recorded), on any of the
+         * run's threads: keep it cheap and pure. When it throws or returns null for an input, that input fails with
+         * an {@link IllegalArgumentException} naming the key function, and the run goes on. A store that fails (a
+         * database down) ends the run with a {@link ParallelizedException} naming the store, after the outcomes in
+         * flight; nothing is recorded after its failure, so a later resume runs every input whose success was not
+         * recorded.
+         *
+         * @param store   where the outcomes are recorded, not null
+         * @param runName the name the outcomes are recorded under, not blank; a later run under the same name
+         *                resumes this one
+         * @param key     the key of an input, unique per input of the run (for instance its id), not null
+         * @return this builder
+         * @throws NullPointerException     if an argument is null
+         * @throws IllegalArgumentException if {@code runName} is blank
+         */
+        public Builder<I, R> checkpoint(CheckpointStore store, String runName, Function<? super I, String> key) {
+            Objects.requireNonNull(store, "store");
+            Checkpointing.checkRunName(runName);
+            Objects.requireNonNull(key, "key");
+            checkpointStore = store;
+            checkpointRun = runName;
+            checkpointKey = key;
+            return this;
+        }
+
+        /**
+         * As {@link #checkpoint(CheckpointStore, String, Function)}, in the store set before by
+         * {@link #checkpointStore(CheckpointStore)}: the Spring Boot starter's {@code ParallelizedFactory} sets the
+         * application's store, so that a run names just its checkpoint.
+         *
+         * @param runName the name the outcomes are recorded under, not blank
+         * @param key     the key of an input, not null
+         * @return this builder
+         * @throws NullPointerException     if an argument is null
+         * @throws IllegalArgumentException if {@code runName} is blank
+         * @throws IllegalStateException    if no store was set
+         */
+        public Builder<I, R> checkpoint(String runName, Function<? super I, String> key) {
+            Checkpointing.checkRunName(runName);
+            Objects.requireNonNull(key, "key");
+            if (checkpointStore == null) {
+                throw new IllegalStateException("no checkpoint store to record run '" + runName + "' in: call "
+                        + "checkpoint(store, runName, key), or set a store with checkpointStore(store) first (in "
+                        + "Spring, the factory sets one when the application has a DataSource or a CheckpointStore "
+                        + "bean)");
+            }
+            return checkpoint(checkpointStore, runName, key);
+        }
+
+        /**
+         * Sets the store that {@link #checkpoint(String, Function)} records in; no checkpoint until that is called.
+         *
+         * @param store the store, not null
+         * @return this builder
+         * @throws NullPointerException if {@code store} is null
+         */
+        public Builder<I, R> checkpointStore(CheckpointStore store) {
+            checkpointStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
          * Starts the run: threads start and begin to pull inputs. All or nothing: when the run cannot start,
          * what did start is stopped and its reporters are finished before this throws.
          *
@@ -692,7 +774,11 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          *                                  be created
          */
         public Parallelized<I, R> start() {
-            RunConfig fixed = config.toConfig(limits);
+            if (checkpointRun != null) {
+                return new Checkpointing<I>(checkpointStore, checkpointRun, checkpointKey)
+                        .start(function, asyncFunction, source, config, limits);
+            }
+            RunConfig fixed = config.toConfig(limits, null);
             return Run.start(function, asyncFunction, source.claim(), fixed);
         }
     }

@@ -23,10 +23,13 @@ import java.util.Optional;
  * @param startedAt   when the run started
  * @param elapsed     time since the start (up to the end, once the run has ended)
  * @param postfix     the key-value pairs last set through {@link Progress#setPostfix(Map)}, in their order
+ * @param skipped     inputs left out by a {@linkplain Parallelized.Builder#checkpoint checkpoint} (a success was
+ *                    recorded for them before): they count towards the total, as tqdm's {@code initial}, and never
+ *                    become outcomes
  */
 public record ProgressSnapshot(String id, String description, RunState state, long total, long pending, long running,
                                long succeeded, long failed, long cancelled, Instant startedAt, Duration elapsed,
-                               Map<String, Object> postfix) {
+                               Map<String, Object> postfix, long skipped) {
 
     /**
      * Checks and copies the components.
@@ -43,7 +46,9 @@ public record ProgressSnapshot(String id, String description, RunState state, lo
      * @param startedAt see the record component of that name
      * @param elapsed see the record component of that name
      * @param postfix see the record component of that name
+     * @param skipped see the record component of that name
      * @throws NullPointerException if a reference component is null
+     * @throws IllegalArgumentException if {@code skipped} is negative
      */
     public ProgressSnapshot {
         Objects.requireNonNull(id, "id");
@@ -52,6 +57,33 @@ public record ProgressSnapshot(String id, String description, RunState state, lo
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(elapsed, "elapsed");
         postfix = Postfix.copyOf(postfix);
+        if (skipped < 0) {
+            throw new IllegalArgumentException("skipped must be >= 0, was " + skipped);
+        }
+    }
+
+    /**
+     * A snapshot of a run without a checkpoint (nothing skipped), as before that component existed.
+     *
+     * @param id see the record component of that name
+     * @param description see the record component of that name
+     * @param state see the record component of that name
+     * @param total see the record component of that name
+     * @param pending see the record component of that name
+     * @param running see the record component of that name
+     * @param succeeded see the record component of that name
+     * @param failed see the record component of that name
+     * @param cancelled see the record component of that name
+     * @param startedAt see the record component of that name
+     * @param elapsed see the record component of that name
+     * @param postfix see the record component of that name
+     * @throws NullPointerException if a reference component is null
+     */
+    public ProgressSnapshot(String id, String description, RunState state, long total, long pending, long running,
+                            long succeeded, long failed, long cancelled, Instant startedAt, Duration elapsed,
+                            Map<String, Object> postfix) {
+        this(id, description, state, total, pending, running, succeeded, failed, cancelled, startedAt, elapsed,
+                postfix, 0);
     }
 
     /**
@@ -64,7 +96,7 @@ public record ProgressSnapshot(String id, String description, RunState state, lo
     }
 
     /**
-     * The share of the inputs that became outcomes.
+     * The share of the inputs that became outcomes or were skipped.
      *
      * @return a value in 0..1, or empty while the total is unknown (1 for an empty, known source)
      */
@@ -72,7 +104,7 @@ public record ProgressSnapshot(String id, String description, RunState state, lo
         if (total < 0) {
             return Optional.empty();
         }
-        return Optional.of(total == 0 ? 1.0 : Math.min(1.0, (double) completed() / total));
+        return Optional.of(total == 0 ? 1.0 : Math.min(1.0, (double) (completed() + skipped) / total));
     }
 
     /**
@@ -86,7 +118,7 @@ public record ProgressSnapshot(String id, String description, RunState state, lo
     }
 
     /**
-     * The estimated time left at the average rate so far.
+     * The estimated time left at the average rate so far (skipped inputs are not left, nor part of the rate).
      *
      * @return empty while the total is unknown or nothing has completed yet; zero once the run has ended
      */
@@ -98,7 +130,7 @@ public record ProgressSnapshot(String id, String description, RunState state, lo
         if (total < 0 || done == 0) {
             return Optional.empty();
         }
-        long left = Math.max(0, total - done);
+        long left = Math.max(0, total - done - skipped);
         return Optional.of(Duration.ofNanos((long) ((double) elapsed.toNanos() / done * left)));
     }
 }

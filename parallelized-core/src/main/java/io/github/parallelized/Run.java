@@ -44,7 +44,8 @@ final class Run<I, R> implements Parallelized<I, R> {
         this.crew = new Crew<>(this, config, admission, tasks, id);
         this.counters = new Counters(crew.workers, tasks.sharedTimes);
         this.failurePolicy = new FailurePolicy(config, this);
-        this.progress = new RunProgress(this, config.desc(), config.total() >= 0 ? config.total() : source.size());
+        this.progress = new RunProgress(this, config.desc(), config.total() >= 0 ? config.total() : source.size(),
+                source::skipped);
         this.reporters = new Reporters(id, config.display(), config.listeners());
     }
 

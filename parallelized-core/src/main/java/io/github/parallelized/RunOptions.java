@@ -167,7 +167,11 @@ final class RunOptions {
     }
 
     /** The immutable configuration of a run, with the defaults resolved. */
-    RunConfig toConfig(LimitOptions limits) {
+    /**
+     * The immutable configuration of a run, with the defaults resolved: its limits and retry policy from {@code
+     * limits}, and one more listener after the user's (a checkpoint's recorder), if {@code internal} is not null.
+     */
+    RunConfig toConfig(LimitOptions limits, ProgressReporter internal) {
         if (executor != null) {
             checkExecutor(executor);
         }
@@ -190,8 +194,17 @@ final class RunOptions {
         int window = maxInFlight != null ? maxInFlight
                 : (int) Math.min(Integer.MAX_VALUE, Math.max(128L, (async ? 4L : 16L) * inFlight));
         return new RunConfig(threads, virtualThreads, executor, window, desc, total,
-                progress != null ? progress : ProgressReporter.console(), List.copyOf(listeners), ordered,
+                progress != null ? progress : ProgressReporter.console(), withInternal(internal), ordered,
                 limits.retry != null ? limits.retry : AttemptPolicy.NO_RETRY, timeout, maxFailures, maxFailureRate,
                 minTasksForRate, threadNamePrefix, decorator, async ? inFlight : 0, limits.runLimits());
+    }
+
+    private List<ProgressReporter> withInternal(ProgressReporter internal) {
+        if (internal == null) {
+            return List.copyOf(listeners);
+        }
+        List<ProgressReporter> all = new ArrayList<>(listeners);
+        all.add(internal);
+        return List.copyOf(all);
     }
 }

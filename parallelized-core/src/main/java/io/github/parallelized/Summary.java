@@ -25,10 +25,12 @@ import java.util.stream.Collectors;
  * @param resubmitted     inputs that the task function sent again elsewhere, counted through
  *                        {@link Parallelized#countResubmission()} (a cluster run's tasks whose member was lost); 0 for
  *                        a local run
+ * @param skipped         inputs left out by a {@linkplain Parallelized.Builder#checkpoint checkpoint}, since a
+ *                        success was recorded for their key before (or their key was in flight already): no outcome
  */
 public record Summary(String description, RunState state, long succeeded, long failed, long cancelled,
                       Map<String, Long> failuresByType, Duration p50, Duration p95, Duration max, Duration elapsed,
-                      long resubmitted) {
+                      long resubmitted, long skipped) {
 
     /**
      * Checks and copies the components.
@@ -44,8 +46,9 @@ public record Summary(String description, RunState state, long succeeded, long f
      * @param max see the record component of that name
      * @param elapsed see the record component of that name
      * @param resubmitted see the record component of that name
+     * @param skipped see the record component of that name
      * @throws NullPointerException if a reference component is null
-     * @throws IllegalArgumentException if {@code resubmitted} is negative
+     * @throws IllegalArgumentException if {@code resubmitted} or {@code skipped} is negative
      */
     public Summary {
         Objects.requireNonNull(description, "description");
@@ -58,6 +61,33 @@ public record Summary(String description, RunState state, long succeeded, long f
         if (resubmitted < 0) {
             throw new IllegalArgumentException("resubmitted must be >= 0, was " + resubmitted);
         }
+        if (skipped < 0) {
+            throw new IllegalArgumentException("skipped must be >= 0, was " + skipped);
+        }
+    }
+
+    /**
+     * A summary without skipped inputs (no checkpoint), as before that component existed.
+     *
+     * @param description see the record component of that name
+     * @param state see the record component of that name
+     * @param succeeded see the record component of that name
+     * @param failed see the record component of that name
+     * @param cancelled see the record component of that name
+     * @param failuresByType see the record component of that name
+     * @param p50 see the record component of that name
+     * @param p95 see the record component of that name
+     * @param max see the record component of that name
+     * @param elapsed see the record component of that name
+     * @param resubmitted see the record component of that name
+     * @throws NullPointerException if a reference component is null
+     * @throws IllegalArgumentException if {@code resubmitted} is negative
+     */
+    public Summary(String description, RunState state, long succeeded, long failed, long cancelled,
+                   Map<String, Long> failuresByType, Duration p50, Duration p95, Duration max, Duration elapsed,
+                   long resubmitted) {
+        this(description, state, succeeded, failed, cancelled, failuresByType, p50, p95, max, elapsed, resubmitted,
+                0);
     }
 
     /**
@@ -77,7 +107,7 @@ public record Summary(String description, RunState state, long succeeded, long f
      */
     public Summary(String description, RunState state, long succeeded, long failed, long cancelled,
                    Map<String, Long> failuresByType, Duration p50, Duration p95, Duration max, Duration elapsed) {
-        this(description, state, succeeded, failed, cancelled, failuresByType, p50, p95, max, elapsed, 0);
+        this(description, state, succeeded, failed, cancelled, failuresByType, p50, p95, max, elapsed, 0, 0);
     }
 
     /**
@@ -92,7 +122,8 @@ public record Summary(String description, RunState state, long succeeded, long f
     /**
      * One line for people, for instance
      * {@code "Rendering: 98 succeeded, 2 failed (2 IOException), 0 cancelled in 1.2 s; task p50 10 ms, p95 30 ms, max 41 ms"};
-     * {@code ", 16 resubmitted"} follows the cancelled count when some were.
+     * {@code ", 16 resubmitted"} follows the cancelled count when some were, and {@code ", 8000 skipped"} when a
+     * checkpoint left some out.
      */
     @Override
     public String toString() {
@@ -101,6 +132,7 @@ public record Summary(String description, RunState state, long succeeded, long f
                 .collect(Collectors.joining(", ", " (", ")"));
         return description + ": " + succeeded + " succeeded, " + failed + " failed" + failures + ", "
                 + cancelled + " cancelled" + (resubmitted > 0 ? ", " + resubmitted + " resubmitted" : "")
+                + (skipped > 0 ? ", " + skipped + " skipped" : "")
                 + " in " + Durations.format(elapsed) + "; task p50 " + Durations.format(p50)
                 + ", p95 " + Durations.format(p95) + ", max " + Durations.format(max)
                 + (state == RunState.COMPLETED || state == RunState.RUNNING ? "" : " [" + state + "]");

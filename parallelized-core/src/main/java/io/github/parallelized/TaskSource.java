@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.Spliterator;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /** The run's inputs: an iterator read under a lock by the workers, its size if known, and how to close it. */
@@ -13,11 +14,30 @@ final class TaskSource<I> {
     private final long size;
     private final AutoCloseable onClose;
     private final AtomicBoolean claimed = new AtomicBoolean();
+    /** Inputs read from the source and left out by a checkpoint: they never become outcomes. */
+    private final LongSupplier skipped;
 
     private TaskSource(Iterator<? extends I> iterator, long size, AutoCloseable onClose) {
+        this(iterator, size, onClose, () -> 0);
+    }
+
+    private TaskSource(Iterator<? extends I> iterator, long size, AutoCloseable onClose,
+                       LongSupplier skipped) {
         this.iterator = iterator;
         this.size = size;
         this.onClose = onClose;
+        this.skipped = skipped;
+    }
+
+    /** This source read through {@code filter} (a checkpoint's), which counts what it leaves out; already claimed. */
+    TaskSource<I> filtered(Iterator<? extends I> filter, LongSupplier leftOut) {
+        TaskSource<I> filtered = new TaskSource<>(filter, size, onClose, leftOut);
+        filtered.claimed.set(true);
+        return filtered;
+    }
+
+    long skipped() {
+        return skipped.getAsLong();
     }
 
     static <I> TaskSource<I> of(Iterable<? extends I> tasks) {

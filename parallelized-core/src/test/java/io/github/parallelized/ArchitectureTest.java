@@ -29,14 +29,15 @@ class ArchitectureTest {
                 .collect(Collectors.toSet());
         assertThat(publicTypes).containsExactlyInAnyOrder("Parallelized", "Parallelized$Builder", "TaskFunction", "AsyncTaskFunction",
                 "Outcome", "Progress", "ProgressSnapshot", "ProgressReporter", "RunState", "Summary", "Errors",
-                "ParallelizedException", "RetryPolicy", "RetryAfter", "TaskLimit");
+                "ParallelizedException", "RetryPolicy", "RetryAfter", "TaskLimit", "CheckpointStore",
+                "CheckpointStore$Failure", "CheckpointStore$Entry");
     }
 
     @Test
     void theCoreDependsOnTheJdkAndProgressbarOnlyNoLoggingLibrary() {
         classes().that().resideInAPackage("io.github.parallelized..")
                 .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("io.github.parallelized..", "java..", "me.tongfei.progressbar..")
+                .resideInAnyPackage("io.github.parallelized..", "java..", "javax.sql..", "me.tongfei.progressbar..")
                 .check(CORE);
     }
 

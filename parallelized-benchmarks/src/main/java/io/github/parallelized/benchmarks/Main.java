@@ -13,6 +13,9 @@ import java.util.Arrays;
  *   profiler (JFR);</li>
  *   <li>{@code coldstart [parallelized|none|ecs]}: the time of a cold {@code start()}, in this fresh JVM;</li>
  *   <li>{@code limits [cost|keys|hosts] [ROUNDS]}: the figures of the task limits ({@link LimitsBench});</li>
+ *   <li>{@code checkpoint [INPUTS] [ROUNDS] [--slowdown]}: a run of no-op inputs checkpointed into an embedded H2
+ *   file database, then resumed (every input skipped), against the same run without a checkpoint; with
+ *   {@code --slowdown}, also a run of 10 ms tasks with and without a checkpoint;</li>
  *   <li>{@code stream-child SYSTEM TASKS THREADS}: one run of the stream workload, in the forked JVM that
  *   {@code compare} starts with {@code -Xmx64m}.</li>
  * </ul>
@@ -43,10 +46,12 @@ public final class Main {
             case "cluster" -> ClusterBench.main(rest);
             case "coldstart" -> ColdStart.main(rest);
             case "limits" -> LimitsBench.main(rest);
+            case "checkpoint" -> CheckpointBench.main(rest);
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
                         + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]"
-                        + " | coldstart [parallelized|none|ecs] | limits [cost|keys|hosts] [ROUNDS]");
+                        + " | coldstart [parallelized|none|ecs] | limits [cost|keys|hosts] [ROUNDS]"
+                        + " | checkpoint [INPUTS] [ROUNDS] [--slowdown]");
                 System.exit(2);
             }
         }

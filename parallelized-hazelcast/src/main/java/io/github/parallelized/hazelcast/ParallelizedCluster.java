@@ -33,6 +33,7 @@ import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 
+import io.github.parallelized.CheckpointStore;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.TaskFunction;
 
@@ -95,6 +96,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     public static final String CONTROL_EXECUTOR = "parallelized-control";
     /** How many times one task is sent again after losing its member before it fails. */
     public static final int MAX_RESUBMISSIONS = 5;
+    /** The name of the Hazelcast map of {@link #checkpointStore()}; configure its backups there. */
+    public static final String CHECKPOINT_MAP = "parallelized-checkpoint";
 
     private static final System.Logger LOG = System.getLogger(ParallelizedCluster.class.getName());
     private static final int TRACKED_RUNS = 256;
@@ -313,6 +316,20 @@ public final class ParallelizedCluster implements AutoCloseable {
             clusterRun = runs.get(run.id());
         }
         return Optional.ofNullable(clusterRun).map(r -> r.stats(run.id()));
+    }
+
+    /**
+     * A checkpoint store on the cluster's map {@link #CHECKPOINT_MAP}: a run of this cluster (or a local one) named
+     * with {@code builder.checkpoint(cluster.checkpointStore(), "nightly", Item::id)} records its outcomes there,
+     * so that any member, or a second submitter, resumes it after its submitter died. Lookups are one
+     * {@code getAll} per batch, records one entry processor per outcome sent at once; its entries are as durable
+     * as the map (one synchronous backup by default). The store's classes must be on every member's class path,
+     * as this module is. Thread-safe.
+     *
+     * @return the store; cheap, each call a new view on the same map
+     */
+    public CheckpointStore checkpointStore() {
+        return new MapCheckpointStore(hazelcast.getMap(CHECKPOINT_MAP));
     }
 
     /**

@@ -48,7 +48,9 @@ final class Check {
             Map.entry("parallelized.observation.tasks", "true or false"),
             Map.entry("parallelized.cluster.enabled", "true or false"),
             Map.entry("parallelized.limits", "named limits, each with .concurrency (a whole number of at least 1),"
-                    + " .rate (a whole number from 1 to 1000000) and .per (a duration of more than zero, default 1s)"));
+                    + " .rate (a whole number from 1 to 1000000) and .per (a duration of more than zero, default 1s)"),
+            Map.entry("parallelized.checkpoint.enabled", "true or false"),
+            Map.entry("parallelized.checkpoint.initialize-schema", "one of always, never"));
 
     private Check() {
     }

@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import io.github.parallelized.CheckpointStore;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.hazelcast.ParallelizedCluster;
 
 /**
  * The auto-configured cluster factory: the cluster's builder with the application's presets, listeners and
- * {@link ParallelizedBuilderCustomizer}s, as the local factory applies them. Thread-safe.
+ * {@link ParallelizedBuilderCustomizer}s, as the local factory applies them, and a default checkpoint store (the
+ * application's {@link CheckpointStore}, else {@link ParallelizedCluster#checkpointStore()}, so that any member or
+ * submitter resumes a run named {@code .checkpoint("nightly", Item::id)}). Thread-safe.
  */
 final class DefaultParallelizedClusterFactory implements ParallelizedClusterFactory {
 
@@ -20,15 +23,21 @@ final class DefaultParallelizedClusterFactory implements ParallelizedClusterFact
     private final Supplier<ProgressReporter> display;
     private final List<ProgressReporter> listeners;
     private final List<ParallelizedBuilderCustomizer> customizers;
+    private final CheckpointStore checkpointStore;
 
+    /**
+     * @param checkpointStore the runs' default checkpoint store: the application's, else the cluster's map
+     */
     DefaultParallelizedClusterFactory(ParallelizedCluster cluster, ParallelizedProperties properties,
                                       Supplier<ProgressReporter> display, List<ProgressReporter> listeners,
-                                      List<ParallelizedBuilderCustomizer> customizers) {
+                                      List<ParallelizedBuilderCustomizer> customizers,
+                                      CheckpointStore checkpointStore) {
         this.cluster = cluster;
         this.properties = properties;
         this.display = display;
         this.listeners = List.copyOf(listeners);
         this.customizers = List.copyOf(customizers);
+        this.checkpointStore = checkpointStore;
     }
 
     @Override
@@ -50,6 +59,7 @@ final class DefaultParallelizedClusterFactory implements ParallelizedClusterFact
         builder.progress(display.get());
         DefaultParallelizedFactory.presetTaskOptions(builder, properties);
         listeners.forEach(builder::listener);
+        builder.checkpointStore(checkpointStore); // a run opts in by naming its checkpoint
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder;
     }

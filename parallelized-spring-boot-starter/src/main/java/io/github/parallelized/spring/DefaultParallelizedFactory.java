@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import io.github.parallelized.AsyncTaskFunction;
+import io.github.parallelized.CheckpointStore;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.TaskFunction;
@@ -23,17 +24,20 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
     private final UnaryOperator<Runnable> decorator;
     private final List<RunDecoration> decorations;
     private final List<ParallelizedBuilderCustomizer> customizers;
+    /** The store that {@code checkpoint(runName, key)} records in, or null when the application has none. */
+    private final CheckpointStore checkpointStore;
 
     /**
      * @param sharedPool the pool all runs share, or null for threads of each run's own
      * @param decorator   wraps each runnable a run hands to a thread (task decorator, thread tracking)
      * @param decorations what follows each run and each attempt of its tasks (context, observations), in order
      * @param customizers the application's builder customizers, in order
+     * @param checkpointStore the runs' default checkpoint store, or null
      */
     DefaultParallelizedFactory(ParallelizedProperties properties, boolean virtualThreads, SharedPool sharedPool,
                                Supplier<ProgressReporter> display, List<ProgressReporter> listeners,
                                UnaryOperator<Runnable> decorator, List<RunDecoration> decorations,
-                               List<ParallelizedBuilderCustomizer> customizers) {
+                               List<ParallelizedBuilderCustomizer> customizers, CheckpointStore checkpointStore) {
         this.properties = properties;
         this.virtualThreads = virtualThreads;
         this.sharedPool = sharedPool;
@@ -42,6 +46,7 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
         this.decorator = decorator;
         this.decorations = List.copyOf(decorations);
         this.customizers = List.copyOf(customizers);
+        this.checkpointStore = checkpointStore;
     }
 
     @Override
@@ -141,6 +146,9 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
         presetTaskOptions(builder, properties);
         listeners.forEach(builder::listener);
         builder.listener(followed);
+        if (checkpointStore != null) {
+            builder.checkpointStore(checkpointStore); // a run opts in by naming its checkpoint
+        }
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder;
     }

@@ -5,6 +5,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.function.UnaryOperator;
 
 
+import io.github.parallelized.CheckpointStore;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -143,13 +145,15 @@ public final class ParallelizedAutoConfiguration {
                                                        ObjectProvider<MetricsReporter> metrics,
                                                        ObjectProvider<TaskDecorator> taskDecorators,
                                                        ObjectProvider<RunDecoration> decorations,
-                                                       ObjectProvider<ParallelizedBuilderCustomizer> customizers) {
+                                                       ObjectProvider<ParallelizedBuilderCustomizer> customizers,
+                                                       ObjectProvider<CheckpointStore> checkpointStore) {
             boolean virtual = virtualThreads(properties, environment);
             ProgressWiring progress = ProgressWiring.of(properties, registry, metrics.getIfAvailable());
             SharedPool pool = sharedPool.getIfAvailable();
             return new DefaultParallelizedFactory(properties, virtual, pool, progress.display(), progress.listeners(),
                     decorator(taskDecorators.orderedStream().toList(), pool == null ? threads : null),
-                    decorations.orderedStream().toList(), customizers.orderedStream().toList());
+                    decorations.orderedStream().toList(), customizers.orderedStream().toList(),
+                    checkpointStore.getIfUnique());
         }
 
         /** The application's task decorators (MDC, security, tracing), and for threads of a run's own, tracking. */

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Import;
 
 import com.hazelcast.core.HazelcastInstance;
 
+import io.github.parallelized.CheckpointStore;
 import io.github.parallelized.hazelcast.ParallelizedCluster;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -65,10 +66,12 @@ public final class ParallelizedClusterAutoConfiguration {
                                                                      RunRegistry registry,
                                                                      ObjectProvider<MetricsReporter> metrics,
                                                                      ObjectProvider<ParallelizedBuilderCustomizer>
-                                                                             customizers) {
+                                                                             customizers,
+                                                                     ObjectProvider<CheckpointStore> checkpoints) {
             ProgressWiring progress = ProgressWiring.of(properties, registry, metrics.getIfAvailable());
+            CheckpointStore store = checkpoints.getIfUnique();
             return new DefaultParallelizedClusterFactory(cluster, properties, progress.display(), progress.listeners(),
-                    customizers.orderedStream().toList());
+                    customizers.orderedStream().toList(), store != null ? store : cluster.checkpointStore());
         }
     }
 

@@ -1,5 +1,9 @@
 package io.github.parallelized.spring;
 
+import java.util.List;
+
+import io.github.parallelized.CheckpointStore;
+
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -17,16 +21,45 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 @Endpoint(id = "parallelized", defaultAccess = Access.READ_ONLY)
 class ParallelizedEndpoint {
 
+    /** The most runs of the checkpoint store shown, and the most failed keys shown per run. */
+    static final int MAX_CHECKPOINTS = 50;
+    static final int MAX_FAILURES = 10;
+
     private final RunRegistry registry;
+    private final CheckpointStore checkpoints;
 
     ParallelizedEndpoint(RunRegistry registry) {
-        this.registry = registry;
+        this(registry, null);
     }
 
-    /** {@code GET /actuator/parallelized}: live runs in start order, then finished ones, the latest first. */
+    /**
+     * @param checkpoints the application's checkpoint store, or null
+     */
+    ParallelizedEndpoint(RunRegistry registry, CheckpointStore checkpoints) {
+        this.registry = registry;
+        this.checkpoints = checkpoints;
+    }
+
+    /**
+     * {@code GET /actuator/parallelized}: live runs in start order, then finished ones, the latest first; then, per
+     * checkpointed run of the application's store, its succeeded and failed counts and its first failed keys with
+     * their errors. A store that cannot answer (its database is down) shows as one entry with its error.
+     */
     @ReadOperation
     public RunsDescriptor runs() {
-        return new RunsDescriptor(registry.snapshots().stream().map(RunDescriptor::new).toList());
+        return new RunsDescriptor(registry.snapshots().stream().map(RunDescriptor::new).toList(), checkpoints());
+    }
+
+    private List<CheckpointDescriptor> checkpoints() {
+        if (checkpoints == null) {
+            return List.of();
+        }
+        try {
+            return checkpoints.runNames().stream().limit(MAX_CHECKPOINTS)
+                    .map(name -> CheckpointDescriptor.of(checkpoints, name, MAX_FAILURES)).toList();
+        } catch (RuntimeException e) {
+            return List.of(CheckpointDescriptor.unavailable(checkpoints, e));
+        }
     }
 
     /** {@code GET /actuator/parallelized/{id}}: one run, or null (404) for an unknown id. */

@@ -1,5 +1,7 @@
 package io.github.parallelized.spring;
 
+import io.github.parallelized.CheckpointStore;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,8 +31,8 @@ public final class ParallelizedEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(RunRegistry.class)
     @ConditionalOnAvailableEndpoint
-    ParallelizedEndpoint parallelizedEndpoint(RunRegistry registry) {
-        return new ParallelizedEndpoint(registry);
+    ParallelizedEndpoint parallelizedEndpoint(RunRegistry registry, ObjectProvider<CheckpointStore> checkpoints) {
+        return new ParallelizedEndpoint(registry, checkpoints.getIfUnique());
     }
 
     /** The {@code parallelized} health contributor, when Spring Boot's health support is on the class path. */

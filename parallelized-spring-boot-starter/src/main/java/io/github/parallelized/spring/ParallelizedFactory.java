@@ -27,6 +27,11 @@ import io.github.parallelized.TaskFunction;
  * combined with the shared pool (the engine refuses executor plus virtual threads at {@code start()}), so use
  * {@code parallelized.virtual-threads} or {@code parallelized.pool: per-run} for that.
  *
+ * <p>Resumable runs: when the application has a {@code DataSource} (or a
+ * {@link io.github.parallelized.CheckpointStore} bean), the builder's default checkpoint store is set, so that a run
+ * names just its checkpoint: {@code factory.of(this::importItem, items).checkpoint("nightly-import", Item::id)};
+ * started again under that name, it skips the items that succeeded (see {@code parallelized.checkpoint.*}).
+ *
  * <p>The starter auto-configures one; an application that defines its own bean of this type replaces it (and
  * then wires its runs itself). Implementations must be thread-safe: the auto-configured one is.
  */

@@ -13,7 +13,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 /**
  * One run as the {@code parallelized} actuator endpoint shows it. The JSON shape is a contract that dashboards
  * rely on: {@code id, desc, state, total, pending, running, succeeded, failed, cancelled, completed, fraction,
- * ratePerSecond, elapsedSeconds, etaSeconds, postfix, startTime}; {@code fraction} and {@code etaSeconds} are null
+ * ratePerSecond, elapsedSeconds, etaSeconds, postfix, startTime, skipped}; {@code fraction} and {@code etaSeconds} are null
  * while unknown, {@code total} is -1 while unknown. Plain getters only (no Jackson annotations), immutable.
  */
 final class RunDescriptor implements OperationResponseBody {
@@ -22,6 +22,11 @@ final class RunDescriptor implements OperationResponseBody {
 
     RunDescriptor(ProgressSnapshot snapshot) {
         this.snapshot = snapshot;
+    }
+
+    /** Inputs skipped by the run's checkpoint (a success was recorded for them before): counted in the fraction. */
+    public long getSkipped() {
+        return snapshot.skipped();
     }
 
     /** The run's id, unique in this JVM. */

@@ -36,7 +36,9 @@ class ArchitectureTests {
                         "RunObservationContext", "RunObservationConvention", "DefaultRunObservationConvention",
                         "TaskObservationContext", "TaskObservationConvention", "DefaultTaskObservationConvention",
                         "ClusterTask", "ParallelizedClusterFactory", "ParallelizedClusterAutoConfiguration",
-                        "ParallelizedLimits", "ParallelizedLimitsAutoConfiguration");
+                        "ParallelizedLimits", "ParallelizedLimitsAutoConfiguration",
+                        "ParallelizedCheckpointProperties", "ParallelizedCheckpointProperties$InitializeSchema",
+                        "ParallelizedCheckpointAutoConfiguration");
     }
 
     @Test
@@ -83,7 +85,8 @@ class ArchitectureTests {
                             ParallelizedEndpointAutoConfiguration.class.getName(),
                             ParallelizedObservationAutoConfiguration.class.getName(),
                             ParallelizedClusterAutoConfiguration.class.getName(),
-                            ParallelizedLimitsAutoConfiguration.class.getName());
+                            ParallelizedLimitsAutoConfiguration.class.getName(),
+                            ParallelizedCheckpointAutoConfiguration.class.getName());
         }
     }
 }

@@ -84,6 +84,23 @@ class ParallelizedClusterAutoConfigurationTests {
     }
 
     @Test
+    void aClusterRunNamedByItsCheckpointResumesThroughTheClustersMap() {
+        runner.run(context -> {
+            ParallelizedClusterFactory factory = context.getBean(ParallelizedClusterFactory.class);
+            context.getBean(ParallelizedCluster.class).checkpointStore().record("cluster-nightly",
+                    List.of(io.github.parallelized.CheckpointStore.Entry.success("0", 1)));
+            try (Parallelized<Integer, Integer> run = factory.<Integer, Integer>of("square",
+                    IntStream.range(0, 10).boxed()).checkpoint("cluster-nightly", String::valueOf).start()) {
+                run.forEach(outcome -> assertThat(outcome.isSuccess()).isTrue());
+                assertThat(run.summary().skipped()).isEqualTo(1);
+                assertThat(run.summary().succeeded()).isEqualTo(9);
+            }
+            assertThat(context.getBean(ParallelizedCluster.class).checkpointStore().succeeded("cluster-nightly"))
+                    .isEqualTo(10);
+        });
+    }
+
+    @Test
     void theApplicationsBuilderCustomizersApplyToClusterRunsToo() {
         runner.withBean(ParallelizedBuilderCustomizer.class, () -> builder -> builder.desc("customized"))
                 .run(context -> {

@@ -84,7 +84,7 @@ class ParallelizedWebTests {
         assertThat(json).isNotNull();
         assertThat(json.keySet()).map(Object::toString).containsExactlyInAnyOrder("id", "desc", "state", "total", "pending", "running",
                 "succeeded", "failed", "cancelled", "completed", "fraction", "ratePerSecond", "elapsedSeconds",
-                "etaSeconds", "postfix", "startTime");
+                "etaSeconds", "postfix", "startTime", "skipped");
 
         gate.open();
         List<Outcome<Integer, Integer>> outcomes = Gate.drain(run);

@@ -39,6 +39,13 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         return problem;
     }
 
+    @ExceptionHandler
+    ProblemDetail nothingToRunAgain(NothingToRunAgainException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setTitle("Nothing to run again");
+        return problem;
+    }
+
     /** 429 with {@code Retry-After}: runs of the sample take seconds, so a client may try again soon. */
     @ExceptionHandler
     ResponseEntity<ProblemDetail> tooManyRuns(TooManyRunsException e) {

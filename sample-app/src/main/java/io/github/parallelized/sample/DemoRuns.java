@@ -1,5 +1,8 @@
 package io.github.parallelized.sample;
 
+import io.github.parallelized.CheckpointStore;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -8,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Launches the runs of {@code sample.demo.runs} once the service is ready, so that a new user sees progress on
- * the dashboard and in Actuator at once. {@code sample.demo.enabled=false} turns it off.
+ * the dashboard and in Actuator at once. {@code sample.demo.enabled=false} turns it off. Each demo run is
+ * checkpointed in the service's database, so that a service restarted in the middle of one resumes it.
  */
 @Component
 class DemoRuns {
@@ -17,10 +21,12 @@ class DemoRuns {
 
     private final RunService service;
     private final SampleProperties properties;
+    private final CheckpointStore checkpoints;
 
-    DemoRuns(RunService service, SampleProperties properties) {
+    DemoRuns(RunService service, SampleProperties properties, ObjectProvider<CheckpointStore> checkpoints) {
         this.service = service;
         this.properties = properties;
+        this.checkpoints = checkpoints.getIfUnique();
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -28,9 +34,11 @@ class DemoRuns {
         if (!properties.demo().enabled()) {
             return;
         }
-        for (RunRequest request : properties.demo().runs()) {
+        List<RunRequest> runs = properties.demo().runs();
+        for (int i = 0; i < runs.size(); i++) {
+            RunRequest request = runs.get(i);
             try {
-                RunView run = service.start(request);
+                RunView run = service.start(request, checkpoint(i, request));
                 log.info("Demo run {} '{}' started: watch it at / or /actuator/parallelized/{}", run.id(),
                         run.desc(), run.id());
             } catch (RuntimeException e) {
@@ -38,5 +46,30 @@ class DemoRuns {
                 log.warn("Demo run {} not started: {}", request, e.getMessage());
             }
         }
+    }
+
+    /**
+     * The demo run's checkpoint, {@code demo-<index>}: a service stopped in the middle of a demo run resumes it when
+     * it starts again (the inputs that succeeded are skipped, and the dashboard's bar starts at their count); a
+     * demo run that had finished starts anew. Null without a checkpoint store.
+     */
+    private String checkpoint(int index, RunRequest request) {
+        if (checkpoints == null) {
+            return null;
+        }
+        String name = "demo-" + index;
+        try {
+            long done = checkpoints.succeeded(name);
+            if (request.count() != null && done >= request.count()) {
+                checkpoints.clear(name);
+            } else if (done > 0) {
+                log.info("Demo run '{}' resumes: {} of {} inputs succeeded before the service stopped",
+                        request.desc(), done, request.count());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Demo run '{}': the checkpoint store did not answer ({}); the run will say more",
+                    request.desc(), e.getMessage());
+        }
+        return name;
     }
 }

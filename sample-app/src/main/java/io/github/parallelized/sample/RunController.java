@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The REST API: {@code POST /api/runs} starts a run, {@code GET /api/runs[/{id}]} shows runs with their recent
- * failures, {@code DELETE /api/runs/{id}} cancels one. Errors answer a {@code ProblemDetail} (RFC 9457).
+ * failures, {@code DELETE /api/runs/{id}} cancels one, {@code POST /api/runs/{id}/failed-again} runs the failed inputs of
+ * a finished one again. Errors answer a {@code ProblemDetail} (RFC 9457).
  */
 @RestController
 @RequestMapping("/api/runs")
@@ -62,6 +63,21 @@ public class RunController {
     @GetMapping("/{id}")
     public RunView get(@PathVariable String id) {
         return service.find(id).orElseThrow(() -> new UnknownRunException(id));
+    }
+
+    /**
+     * Runs the failed inputs of a finished run again, and only those: a new run under the same checkpoint, which
+     * skips what succeeded.
+     *
+     * @param id the finished run's id
+     * @return 201 with the new run and its {@code Location}
+     * @throws UnknownRunException (404) if there is no such run
+     * @throws NothingToRunAgainException (409) if it is still going on or nothing failed
+     */
+    @PostMapping("/{id}/failed-again")
+    public ResponseEntity<RunView> runFailedAgain(@PathVariable String id) {
+        RunView run = service.runFailedAgain(id).orElseThrow(() -> new UnknownRunException(id));
+        return ResponseEntity.created(URI.create("/api/runs/" + run.id())).body(run);
     }
 
     /**

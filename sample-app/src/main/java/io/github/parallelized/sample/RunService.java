@@ -1,5 +1,6 @@
 package io.github.parallelized.sample;
 
+import io.github.parallelized.CheckpointStore;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressSnapshot;
 import io.github.parallelized.RetryPolicy;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +25,7 @@ import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -59,22 +62,26 @@ public class RunService implements DisposableBean {
     private final Map<String, TrackedRun> seen = new ConcurrentHashMap<>();
     private final ExecutorService consumers;
     private volatile ExecutorService ioPool;
+    /** Whether the application has a checkpoint store (the starter's, on the H2 database of application.yml). */
+    private final boolean checkpoints;
 
     /**
      * Creates the service.
      *
-     * @param factory    the starter's factory, preset from {@code parallelized.*}
-     * @param runs       the starter's registry of runs
-     * @param properties the sample's settings
-     * @param limits     the starter's named limits ({@code parallelized.limits.*})
+     * @param factory     the starter's factory, preset from {@code parallelized.*}
+     * @param runs        the starter's registry of runs
+     * @param properties  the sample's settings
+     * @param limits      the starter's named limits ({@code parallelized.limits.*})
+     * @param checkpoints the application's checkpoint store, if it has one
      */
     public RunService(ParallelizedFactory factory, ParallelizedRuns runs, SampleProperties properties,
-                      ParallelizedLimits limits) {
+                      ParallelizedLimits limits, ObjectProvider<CheckpointStore> checkpoints) {
         this.factory = factory;
         this.runs = runs;
         this.properties = properties;
         this.limits = limits;
         this.api = new SimulatedApi(properties.apiRate(), API_LATENCY_MS);
+        this.checkpoints = checkpoints.getIfUnique() != null;
         this.consumers = Executors.newCachedThreadPool(IoExecutors.daemons("sample-consumer-"));
     }
 
@@ -87,7 +94,49 @@ public class RunService implements DisposableBean {
      * @throws TooManyRunsException       if {@code sample.max-active-runs} runs are going on
      */
     public RunView start(RunRequest request) {
-        RunSpec spec = request.validate(properties.maxCount());
+        return start(request.validate(properties.maxCount()), null);
+    }
+
+    /**
+     * Starts a run under a checkpoint: inputs with a success recorded under it are skipped, the others run and are
+     * recorded. The demo runs use one of their own, so that a restarted service resumes them.
+     *
+     * @param request    the request
+     * @param checkpoint the checkpoint's name, or null for a new one of this run's own
+     * @return the run as it is just after its start
+     */
+    public RunView start(RunRequest request, String checkpoint) {
+        return start(request.validate(properties.maxCount()), checkpoint);
+    }
+
+    /**
+     * Runs the inputs of a finished run that failed again, and only those: a new run with the same parameters under
+     * the same checkpoint, which skips every input that succeeded.
+     *
+     * @param id the finished run's id
+     * @return the new run, or empty if the run is unknown
+     * @throws NothingToRunAgainException (409) if the run is still going on, has no failures, or has no checkpoint
+     */
+    public Optional<RunView> runFailedAgain(String id) {
+        TrackedRun tracked = seen.get(id);
+        if (tracked == null) {
+            return Optional.empty();
+        }
+        if (!tracked.isFinished()) {
+            throw new NothingToRunAgainException("run " + id + " is still going on: wait for its end or cancel it");
+        }
+        if (tracked.checkpoint() == null) {
+            throw new NothingToRunAgainException("run " + id + " has no checkpoint: the service has no database");
+        }
+        if (tracked.run().summary().failed() == 0) {
+            throw new NothingToRunAgainException("run " + id + " has no failed inputs");
+        }
+        return Optional.of(start(tracked.spec(), tracked.checkpoint()));
+    }
+
+    private RunView start(RunSpec spec, String checkpointOrNull) {
+        String checkpoint = !checkpoints ? null
+                : checkpointOrNull != null ? checkpointOrNull : "sample-run-" + UUID.randomUUID();
         TrackedRun tracked;
         // one start at a time, so that two requests cannot both take the last free place
         synchronized (this) {
@@ -96,7 +145,7 @@ public class RunService implements DisposableBean {
             }
             forgetRunsTheRegistryLetGo();
             boolean limited = spec.kind() == RunKind.API;
-            tracked = new TrackedRun(launchChecked(spec), spec, properties.keepFailures(),
+            tracked = new TrackedRun(launchChecked(spec, checkpoint), spec, properties.keepFailures(), checkpoint,
                     limited ? API_LIMIT : null, limited ? apiLimit() : null);
             seen.put(tracked.id(), tracked);
         }
@@ -160,9 +209,9 @@ public class RunService implements DisposableBean {
      * Starts the run; a {@code threads} above the shared pool's limit is refused by the starter at
      * {@code start()} (nothing runs), and answered as a bad request naming the field.
      */
-    private Parallelized<Integer, String> launchChecked(RunSpec spec) {
+    private Parallelized<Integer, String> launchChecked(RunSpec spec, String checkpoint) {
         try {
-            return launch(spec);
+            return launch(spec, checkpoint);
         } catch (IllegalArgumentException e) {
             if (spec.threads() == null) {
                 throw e;
@@ -172,15 +221,15 @@ public class RunService implements DisposableBean {
         }
     }
 
-    private Parallelized<Integer, String> launch(RunSpec spec) {
+    private Parallelized<Integer, String> launch(RunSpec spec, String checkpoint) {
         return switch (spec.kind()) {
-            case CPU -> builder(Workloads.cpu(spec.iterations()), spec).start();
-            case IO -> startIo(spec);
+            case CPU -> builder(Workloads.cpu(spec.iterations()), spec, checkpoint).start();
+            case IO -> startIo(spec, checkpoint);
             case FLAKY -> builder(Workloads.flaky(spec.failureRate(), FLAKY_LATENCY_MS,
-                    () -> ThreadLocalRandom.current().nextDouble()), spec)
+                    () -> ThreadLocalRandom.current().nextDouble()), spec, checkpoint)
                     .retry(spec.maxAttempts(), properties.flakyBackoff(), IOException.class::isInstance)
                     .start();
-            case API -> builder(api::call, spec).limit(apiLimit()).retry(API_RETRY).start();
+            case API -> builder(api::call, spec, checkpoint).limit(apiLimit()).retry(API_RETRY).start();
         };
     }
 
@@ -194,17 +243,22 @@ public class RunService implements DisposableBean {
      * 21+, else a dedicated pool of platform threads. This also keeps them off the shared CPU pool that
      * {@code parallelized.num-threads} sizes (the preset shared pool is replaced, as any preset is).
      */
-    private Parallelized<Integer, String> startIo(RunSpec spec) {
+    private Parallelized<Integer, String> startIo(RunSpec spec, String checkpoint) {
         int threads = spec.threads() != null ? spec.threads() : DEFAULT_IO_THREADS;
-        Parallelized.Builder<Integer, String> builder = builder(Workloads.io(spec.latencyMs()), spec)
+        Parallelized.Builder<Integer, String> builder = builder(Workloads.io(spec.latencyMs()), spec, checkpoint)
                 .numThreads(threads);
         return (IoExecutors.virtualThreadsAvailable() ? builder.virtualThreads() : builder.executor(ioPool()))
                 .start();
     }
 
-    private Parallelized.Builder<Integer, String> builder(TaskFunction<Integer, String> work, RunSpec spec) {
+    private Parallelized.Builder<Integer, String> builder(TaskFunction<Integer, String> work, RunSpec spec,
+                                                          String checkpoint) {
         Parallelized.Builder<Integer, String> builder = factory.of(work, IntStream.range(0, spec.count()).boxed());
         builder.desc(spec.desc()).total(spec.count());
+        if (checkpoint != null) {
+            // the factory's default store: the starter's, on the application's DataSource
+            builder.checkpoint(checkpoint, String::valueOf);
+        }
         if (spec.threads() != null) {
             builder.numThreads(spec.threads());
         }

@@ -33,20 +33,23 @@ import java.util.Map;
  * @param error          why the run ended abnormally (its task source or executor failed), else null
  * @param waitingForLimit for a run under a named limit: the tasks waiting for that limit now (of every run that
  *                        shares it), else null
+ * @param skipped        inputs skipped because a success was recorded for them under the run's checkpoint
+ * @param checkpoint     the checkpoint the run records its outcomes under ({@code POST /api/runs/{id}/failed-again}
+ *                       starts a run under it), or null
  */
 public record RunView(String id, String kind, String desc, String state, long total, long pending, long running,
                       long succeeded, long failed, long cancelled, long completed, Double fraction,
                       double ratePerSecond, double elapsedSeconds, Double etaSeconds, Map<String, Object> postfix,
                       String startTime, Map<String, Object> parameters, long failureCount, List<Failure> failures,
-                      String summary, String error, Integer waitingForLimit) {
+                      String summary, String error, Integer waitingForLimit, long skipped, String checkpoint) {
 
     static RunView of(ProgressSnapshot s, RunSpec spec, long failureCount, List<Failure> failures,
-                      String summary, String error, Integer waitingForLimit) {
+                      String summary, String error, Integer waitingForLimit, String checkpoint) {
         return new RunView(s.id(), spec.kind().label(), s.description(), s.state().name(), s.total(), s.pending(),
                 s.running(), s.succeeded(), s.failed(), s.cancelled(), s.completed(), s.fraction().orElse(null),
                 s.ratePerSecond(), seconds(s.elapsed()), s.eta().map(RunView::seconds).orElse(null), s.postfix(),
                 s.startedAt().toString(), spec.parameters(), failureCount, failures, summary, error,
-                waitingForLimit);
+                waitingForLimit, s.skipped(), checkpoint);
     }
 
     private static double seconds(Duration d) {

@@ -31,12 +31,16 @@ final class TrackedRun {
     private final AtomicLong retried = new AtomicLong();
     private volatile Summary summary;
     private volatile String consumerError;
+    /** The checkpoint the run records its outcomes under, or null: a run under it skips what succeeded. */
+    private final String checkpoint;
 
     /**
-     * @param limitName the name of the limit the run obeys ({@code parallelized.limits.<name>}), or null; the
-     *                  postfix carries it, so that the dashboard shows the limit's meter on the run's card
+     * @param checkpoint the checkpoint the run records its outcomes under, or null
+     * @param limitName  the name of the limit the run obeys ({@code parallelized.limits.<name>}), or null; the
+     *                   postfix carries it, so that the dashboard shows the limit's meter on the run's card
+     * @param limit      that limit, or null
      */
-    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures, String limitName,
+    TrackedRun(Parallelized<Integer, String> run, RunSpec spec, int keepFailures, String checkpoint, String limitName,
                TaskLimit limit) {
         this.run = run;
         this.limitName = limitName;
@@ -46,6 +50,11 @@ final class TrackedRun {
         }
         this.spec = spec;
         this.keepFailures = keepFailures;
+        this.checkpoint = checkpoint;
+    }
+
+    String checkpoint() {
+        return checkpoint;
     }
 
     String id() {
@@ -117,6 +126,7 @@ final class TrackedRun {
         }
         Summary done = summary;
         return RunView.of(snapshot, spec, failureCount.get(), recent,
-                done == null ? null : done.toString(), consumerError, limit == null ? null : limit.waiting());
+                done == null ? null : done.toString(), consumerError, limit == null ? null : limit.waiting(),
+                checkpoint);
     }
 }
