@@ -65,7 +65,7 @@ final class Reporters {
     /** The hot path: called by workers for every outcome. */
     void outcome(Outcome<?, ?> outcome) {
         for (int i : outcomeListeners) {
-            if (!broken[i]) {
+            if (!isBroken(i)) {
                 try {
                     all[i].onOutcome(runId, outcome);
                 } catch (Throwable e) {
@@ -92,7 +92,7 @@ final class Reporters {
     }
 
     private void call(int index, String callbackName, Consumer<ProgressReporter> callback) {
-        if (broken[index]) {
+        if (isBroken(index)) {
             return;
         }
         try {
@@ -103,9 +103,20 @@ final class Reporters {
     }
 
     /** Synchronized so that two threads failing at once warn once; reached only on a reporter's failure. */
+    /**
+     * Whether the reporter was left out: read with acquire semantics, as outcomes come on many threads (a call that
+     * another thread began before the reporter threw still runs to its end: it is not called again after that).
+     */
+    private boolean isBroken(int index) {
+        return (boolean) BROKEN.getAcquire(broken, index);
+    }
+
+    private static final java.lang.invoke.VarHandle BROKEN =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(boolean[].class);
+
     private synchronized void disable(int index, String where, Throwable error) {
         if (!broken[index]) {
-            broken[index] = true;
+            BROKEN.setRelease(broken, index, true);
             LOG.warn("progress reporter {} failed in {} of run {} and is ignored for the rest of the run: {}",
                     all[index].getClass().getName(), where, runId, Errors.describe(error, false), error);
         }

@@ -580,7 +580,8 @@ class AsyncHostileTest extends AsyncTestSupport {
                 List<Outcome<Integer, Integer>> outcomes = run.stream().collect(Collectors.toList());
                 assertAccountedOnce(outcomes, List.of(), 400);
                 assertCountsMatch(run, outcomes);
-                assertThat(calls.get()).isEqualTo(1); // disabled after its first throw
+                // disabled after its first throw: only calls that other threads had begun meanwhile still ran
+                assertThat(calls.get()).isBetween(1, 16);
             }
         });
     }

@@ -44,7 +44,7 @@ class ArchitectureTests {
     @Test
     void autoConfigurationsArePublicFinal() {
         assertThat(classes.stream().filter(type -> type.getSimpleName().endsWith("AutoConfiguration")))
-                .hasSize(6)
+                .hasSize(7)
                 .allMatch(type -> type.getModifiers().contains(JavaModifier.FINAL));
     }
 
