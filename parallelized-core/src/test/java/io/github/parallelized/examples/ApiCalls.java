@@ -62,10 +62,11 @@ final class ApiCalls {
             return response.body();
         };
 
+        // tag::api-429-limits[]
         TaskLimit perKey = TaskLimit.concurrency(8).and(TaskLimit.rate(20, Duration.ofSeconds(1)));
-        RetryPolicy policy = RetryPolicy.exponential(6, Duration.ofMillis(250), Duration.ofSeconds(8))
-                .withJitter(0.2)
+        RetryPolicy policy = RetryPolicy.exponential(6, Duration.ofMillis(250), Duration.ofSeconds(8)).withJitter(0.2)
                 .retryOn(error -> error instanceof TooManyRequests || error instanceof ConnectException);
+        // end::api-429-limits[]
 
         List<String> bodies = new ArrayList<>();
         try (Parallelized<Job, String> par = Parallelized.of(call, jobs)

@@ -11,9 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.github.parallelized.CheckpointStore;
+import io.github.parallelized.Summary;
 import io.github.parallelized.TaskLimit;
 import io.github.parallelized.spring.ClusterTask;
 import io.github.parallelized.spring.ParallelizedAutoConfiguration;
+import io.github.parallelized.spring.ParallelizedCheckpointAutoConfiguration;
+import io.github.parallelized.spring.ParallelizedCheckpointProperties;
 import io.github.parallelized.spring.ParallelizedLimits;
 import io.github.parallelized.spring.ParallelizedLimitsAutoConfiguration;
 import io.github.parallelized.spring.ParallelizedProperties;
@@ -23,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.BeanFactoryAnnotationUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ClassPathResource;
 
@@ -102,5 +108,53 @@ class SpringExamplesTests {
                             .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
                     assertThat(openai.inUse()).isZero();
                 });
+    }
+
+    @Test
+    void theResumeGuidesRunSkipsWhatSucceededWhenTheServiceStartsAgain(@TempDir Path dir) throws Exception {
+        List<PropertySource<?>> yaml = new YamlPropertySourceLoader()
+                .load("resume", new ClassPathResource("examples/application.yml"));
+        PropertySource<?> resume = yaml.stream().filter(s -> s.containsProperty("parallelized.checkpoint.enabled"))
+                .findFirst().orElseThrow();
+        assertThat(resume.getProperty("spring.datasource.url"))
+                .isEqualTo("jdbc:h2:file:./data/checkpoints;WRITE_DELAY=0");
+        String url = "jdbc:h2:file:" + dir.resolve("checkpoints") + ";WRITE_DELAY=0";   // the same, in a temp dir
+        ApplicationContextRunner service = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        ParallelizedCheckpointAutoConfiguration.class, ParallelizedAutoConfiguration.class))
+                .withPropertyValues("parallelized.progress=none")
+                .withInitializer(context -> {
+                    yaml.forEach(context.getEnvironment().getPropertySources()::addFirst);
+                    context.getEnvironment().getPropertySources()
+                            .addFirst(new MapPropertySource("temp-dir", Map.of("spring.datasource.url", url)));
+                })
+                .withBean(NightlyImport.class);
+        List<NightlyImport.Item> items = IntStream.range(0, 10).mapToObj(i -> new NightlyImport.Item("item-" + i))
+                .collect(Collectors.toList());
+
+        service.run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(CheckpointStore.class);
+            ParallelizedCheckpointProperties properties = context.getBean(ParallelizedCheckpointProperties.class);
+            assertThat(properties.isEnabled()).isTrue();
+            assertThat(properties.getInitializeSchema())
+                    .isEqualTo(ParallelizedCheckpointProperties.InitializeSchema.ALWAYS);
+            NightlyImport nightly = context.getBean(NightlyImport.class);
+            nightly.broken.put("item-3", true);
+            Summary first = nightly.importAll(items);
+            assertThat(first.succeeded()).isEqualTo(9);
+            assertThat(first.failed()).isEqualTo(1);
+            assertThat(first.skipped()).isZero();
+        });
+        service.run(context -> {                           // the service started again, on the same database
+            NightlyImport nightly = context.getBean(NightlyImport.class);
+            Summary again = nightly.importAll(items);
+            assertThat(again.skipped()).isEqualTo(9);
+            assertThat(again.succeeded()).isEqualTo(1);
+            assertThat(again.failed()).isZero();
+            assertThat(nightly.calls).containsOnlyKeys("item-3");
+            CheckpointStore store = context.getBean(CheckpointStore.class);
+            assertThat(store.succeeded("nightly-import")).isEqualTo(10);
+            assertThat(store.failedCount("nightly-import")).isZero();
+        });
     }
 }
