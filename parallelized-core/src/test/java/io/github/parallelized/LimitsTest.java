@@ -271,4 +271,79 @@ class LimitsTest extends AsyncTestSupport {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void orderedRunsWithLimitsAndRetriesKeepSubmissionOrder() {
+        java.util.Map<Integer, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
+            if (i % 7 == 0 && calls.computeIfAbsent(i, k -> new AtomicInteger()).incrementAndGet() == 1) {
+                throw new IOException("retry me " + i);
+            }
+            return i;
+        }, inputs(300)).ordered().numThreads(4).limitPerKey(i -> i % 3, TaskLimit.concurrency(1))
+                .retry(RetryPolicy.fixed(3, Duration.ofMillis(2))));
+        assertThat(outcomes).extracting(Outcome::input).containsExactlyElementsOf(inputs(300));
+        assertThat(outcomes).allMatch(Outcome::isSuccess);
+    }
+
+    @Test
+    void aTimedOutAttemptGivesItsPermitBackAtItsDeadline() {
+        TaskLimit one = TaskLimit.concurrency(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
+                if (i == 0) {
+                    release.await(Bounded.SECONDS, java.util.concurrent.TimeUnit.SECONDS); // ignores the deadline
+                }
+                return i;
+            }, inputs(5)).numThreads(2).limit(one).timeout(Duration.ofMillis(50)));
+            assertThat(outcomes).hasSize(5);
+            assertThat(outcomes).filteredOn(o -> o.input() == 0).singleElement()
+                    .matches(o -> o.error() instanceof java.util.concurrent.TimeoutException);
+            assertThat(outcomes).filteredOn(o -> o.input() != 0).allMatch(Outcome::isSuccess);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void virtualThreadsObeyALimitToo() {
+        if (!VirtualThreads.available()) {
+            return; // Java 17: virtualThreads() refuses at once (EngineEdgesTest)
+        }
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(2);
+                return i;
+            } finally {
+                running.decrementAndGet();
+            }
+        }, inputs(500)).virtualThreads().numThreads(500).limit(TaskLimit.concurrency(5)));
+        assertThat(outcomes).hasSize(500).allMatch(Outcome::isSuccess);
+        assertThat(most.get()).isBetween(1, 5);
+    }
+
+    @Test
+    void anAsynchronousRunRetriesWhatARetryAfterAsksUnderARate() {
+        class Busy extends IOException implements RetryAfter {
+            Busy() {
+                super("busy");
+            }
+
+            @Override
+            public Duration retryAfter() {
+                return Duration.ofMillis(20);
+            }
+        }
+        java.util.Map<Integer, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.ofAsync((Integer i) -> {
+            int call = calls.computeIfAbsent(i, k -> new AtomicInteger()).incrementAndGet();
+            return call == 1 ? CompletableFuture.failedFuture(new Busy()) : later(() -> i);
+        }, inputs(40)).numThreads(16).limit(TaskLimit.rate(50, Duration.ofMillis(100)))
+                .retry(RetryPolicy.exponential(3, Duration.ofMillis(1), Duration.ofMillis(10))));
+        assertThat(outcomes).hasSize(40).allMatch(Outcome::isSuccess).allMatch(o -> o.attempts() == 2);
+    }
 }
