@@ -44,6 +44,20 @@ class LimitsTest extends AsyncTestSupport {
         return input.substring(0, input.indexOf('-'));
     }
 
+    /** A task that sleeps a little and keeps in {@code most} the most tasks that ran at once. */
+    private static TaskFunction<Integer, Integer> countingAtOnce(AtomicInteger most, long sleepMillis) {
+        AtomicInteger running = new AtomicInteger();
+        return i -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(sleepMillis);
+                return i;
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+    }
+
     @Test
     void otherKeysRunWhileAHotKeyIsThrottled() {
         List<Outcome<String, String>> outcomes = runAll(Parallelized.of((String s) -> {
@@ -66,17 +80,8 @@ class LimitsTest extends AsyncTestSupport {
     @Test
     void aConcurrencyLimitSharedByTwoRunsHoldsAcrossThem() throws Exception {
         TaskLimit shared = TaskLimit.concurrency(3);
-        AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        TaskFunction<Integer, Integer> task = i -> {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(2);
-                return i;
-            } finally {
-                running.decrementAndGet();
-            }
-        };
+        TaskFunction<Integer, Integer> task = countingAtOnce(most, 2);
         Thread other = new Thread(() -> runAll(Parallelized.of(task, inputs(200)).numThreads(8).limit(shared)));
         other.start();
         List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of(task, inputs(200)).numThreads(8)
@@ -254,17 +259,9 @@ class LimitsTest extends AsyncTestSupport {
     void aLimitHoldsOnASuppliedExecutor() {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
         try {
-            AtomicInteger running = new AtomicInteger();
             AtomicInteger most = new AtomicInteger();
-            List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
-                most.accumulateAndGet(running.incrementAndGet(), Math::max);
-                try {
-                    Thread.sleep(1);
-                    return i;
-                } finally {
-                    running.decrementAndGet();
-                }
-            }, inputs(100)).numThreads(8).executor(pool).limit(TaskLimit.concurrency(2)));
+            List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of(countingAtOnce(most, 1), inputs(100))
+                    .numThreads(8).executor(pool).limit(TaskLimit.concurrency(2)));
             assertThat(outcomes).hasSize(100).allMatch(Outcome::isSuccess);
             assertThat(most.get()).isBetween(1, 2);
         } finally {
@@ -311,17 +308,9 @@ class LimitsTest extends AsyncTestSupport {
         if (!VirtualThreads.available()) {
             return; // Java 17: virtualThreads() refuses at once (EngineEdgesTest)
         }
-        AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of((Integer i) -> {
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(2);
-                return i;
-            } finally {
-                running.decrementAndGet();
-            }
-        }, inputs(500)).virtualThreads().numThreads(500).limit(TaskLimit.concurrency(5)));
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.of(countingAtOnce(most, 2), inputs(500))
+                .virtualThreads().numThreads(500).limit(TaskLimit.concurrency(5)));
         assertThat(outcomes).hasSize(500).allMatch(Outcome::isSuccess);
         assertThat(most.get()).isBetween(1, 5);
     }
