@@ -322,8 +322,13 @@ final class AsyncTasks<I, R> {
                 if (attempt.state != WAITING) {
                     return; // a stop ended it while it was parked
                 }
-                long seen = attempt.slot.limit().releases();
-                long wait = attempt.slot.tryAcquire(System.nanoTime());
+                TaskLimit limit = attempt.slot.limit();
+                long wait = attempt.slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
+                long seen = 0;
+                if (wait == TaskLimit.ON_RELEASE) {
+                    seen = limit.releases(); // read only when refused, then one more try (see Tasks.attempts)
+                    wait = attempt.slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
+                }
                 if (wait == TaskLimit.ON_RELEASE) {
                     throttled.parkForRelease(attempt, attempt.slot.limit(), seen);
                     return;

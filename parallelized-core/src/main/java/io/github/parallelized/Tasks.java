@@ -136,7 +136,7 @@ final class Tasks<I, R> {
 
     /** On a worker loop, before it takes a new input: runs a parked input that is ready, if any. */
     int runParked(Worker<I, R> worker) {
-        if (parked == null) {
+        if (parked == null || parked.isEmpty()) {
             return NONE_READY;
         }
         Parked<I> ready = parked.poll(System.nanoTime());
@@ -279,8 +279,14 @@ final class Tasks<I, R> {
             retryDecided = false;
             if (slot != null) {
                 TaskLimit limit = slot.limit();
-                long seen = limit.releases();
                 long wait = slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
+                long seen = 0;
+                if (wait == TaskLimit.ON_RELEASE) {
+                    // the releases are read only now (a contended line): one more try catches a release that came
+                    // between the refusal and this read; a later one changes the count the park compares with
+                    seen = limit.releases();
+                    wait = slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
+                }
                 if (wait != 0) {
                     Parked<I> waiting = new Parked<>(input, seq, slot, attempts, begin, error);
                     if (wait == TaskLimit.ON_RELEASE) {
