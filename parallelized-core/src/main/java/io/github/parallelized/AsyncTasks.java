@@ -51,6 +51,13 @@ final class AsyncTasks<I, R> {
     private final int limit;
     /** Inputs that hold a place among the tasks in flight: from before their first attempt to their outcome. */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Inputs parked for their limit's permits without a place (they gave it back, so that other keys' inputs run
+     * meanwhile); counted with the places wherever a loop or the consumer asks whether tasks are outstanding.
+     */
+    private final AtomicInteger placeless = new AtomicInteger();
+    /** Parked inputs that are ready and wait for a place: they get the next place before any new input. */
+    private final ConcurrentLinkedQueue<Attempt<I, R>> awaitingPlace = new ConcurrentLinkedQueue<>();
     private final Set<Attempt<I, R>> pending = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Attempt<I, R>> retries = new ConcurrentLinkedQueue<>();
     /** Worker loops parked until a task ends or a retry is due: the one who frees a place unparks one. */
@@ -100,6 +107,8 @@ final class AsyncTasks<I, R> {
         int attempts;
         /** The error of the last attempt, while a retry waits. */
         Throwable lastError;
+        /** Parked for its permits without a place among the tasks in flight; under this attempt's monitor. */
+        boolean placeless;
         /**
          * Its limits' permits, or null: taken before each attempt, given back when the attempt ends, closed with the
          * outcome; used under this attempt's monitor (a stop may end it while a loop starts it).
@@ -147,7 +156,7 @@ final class AsyncTasks<I, R> {
 
     /** Inputs that hold a place among the tasks in flight (the consumer's end check). */
     int inFlight() {
-        return inFlight.get();
+        return inFlight.get() + placeless.get();
     }
 
     /**
@@ -213,12 +222,13 @@ final class AsyncTasks<I, R> {
      * when the loop gave its thread back meanwhile (see {@link #reserve}): this thread then leaves at once.
      */
     boolean awaitInFlight(Worker<I, R> worker) {
-        while (inFlight.get() > 0) {
+        while (inFlight.get() > 0 || placeless.get() > 0) {
             if (!run.lifecycle.isRunning()) {
                 cancelAll();
             }
             startRetries();
-            java.util.function.BooleanSupplier ready = () -> inFlight.get() == 0 || !retries.isEmpty();
+            java.util.function.BooleanSupplier ready = () -> inFlight.get() == 0 && placeless.get() == 0
+                    || !retries.isEmpty() || !awaitingPlace.isEmpty();
             if (goneAway(worker, ready)) {
                 return true;
             }
@@ -302,7 +312,17 @@ final class AsyncTasks<I, R> {
     private void startRetries() {
         if (throttled != null) {
             for (Attempt<I, R> ready; (ready = throttled.poll(System.nanoTime())) != null; ) {
-                retries.add(ready);
+                awaitingPlace.add(ready);
+            }
+            for (Attempt<I, R> ready; (ready = awaitingPlace.peek()) != null; ) {
+                int placed = placeFor(ready);
+                if (placed == NO_PLACE) {
+                    break; // the next end frees one (and wakes a loop)
+                }
+                awaitingPlace.remove(ready);
+                if (placed == PLACED) {
+                    retries.add(ready);
+                }
             }
         }
         for (Attempt<I, R> retry; (retry = retries.poll()) != null; ) {
@@ -311,6 +331,37 @@ final class AsyncTasks<I, R> {
             } else if (retry.move(WAITING, ENDING)) {
                 finish(retry, retry.attempts, null, stoppedBetweenAttempts(retry));
             }
+        }
+    }
+
+    private static final int PLACED = 0;
+    private static final int NO_PLACE = 1;
+    private static final int GONE = 2;
+
+    /**
+     * A ready parked input takes a place among the tasks in flight again (one that kept its place, a retry's, needs
+     * none): {@link #PLACED}, {@link #NO_PLACE} (all taken: it waits for the next), or {@link #GONE} (a stop ended it).
+     */
+    private int placeFor(Attempt<I, R> attempt) {
+        synchronized (attempt) {
+            if (!attempt.placeless) {
+                return attempt.state == WAITING ? PLACED : GONE;
+            }
+            if (attempt.state != WAITING) {
+                return GONE; // ended by a stop: its end counted it out of the placeless ones
+            }
+            while (true) {
+                int now = inFlight.get();
+                if (now >= limit) {
+                    return NO_PLACE;
+                }
+                if (inFlight.compareAndSet(now, now + 1)) {
+                    break;
+                }
+            }
+            attempt.placeless = false;
+            placeless.decrementAndGet(); // after the place was taken: the outstanding count never reads 0 meanwhile
+            return PLACED;
         }
     }
 
@@ -329,12 +380,17 @@ final class AsyncTasks<I, R> {
                     seen = limit.releases(); // read only when refused, then one more try (see Tasks.attempts)
                     wait = attempt.slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
                 }
-                if (wait == TaskLimit.ON_RELEASE) {
-                    throttled.parkForRelease(attempt, attempt.slot.limit(), seen);
-                    return;
-                }
                 if (wait != 0) {
-                    throttled.parkUntil(attempt, System.nanoTime() + wait);
+                    // parked without its place, so that another key's input runs meanwhile: counted placeless
+                    // first, so that the outstanding count never reads 0 in between
+                    attempt.placeless = true;
+                    placeless.incrementAndGet();
+                    freePlace();
+                    if (wait == TaskLimit.ON_RELEASE) {
+                        throttled.parkForRelease(attempt, attempt.slot.limit(), seen);
+                    } else {
+                        throttled.parkUntil(attempt, System.nanoTime() + wait);
+                    }
                     return;
                 }
                 if (!attempt.move(WAITING, number)) {
@@ -543,11 +599,27 @@ final class AsyncTasks<I, R> {
         try {
             tasks.deliver(null, attempt.seq, outcome);
         } finally {
-            if (inFlight.decrementAndGet() == 0) {
-                wakeAll(); // the loops waiting for the last tasks leave now, not at their next look
-            } else {
-                wakeOne();
+            boolean hadNoPlace;
+            synchronized (attempt) {
+                hadNoPlace = attempt.placeless;
+                attempt.placeless = false;
             }
+            if (hadNoPlace) {
+                if (placeless.decrementAndGet() == 0 && inFlight.get() == 0) {
+                    wakeAll();
+                }
+            } else {
+                freePlace();
+            }
+        }
+    }
+
+    /** Gives a place among the tasks in flight back, and wakes a loop to use it (all of them after the last). */
+    private void freePlace() {
+        if (inFlight.decrementAndGet() == 0) {
+            wakeAll(); // the loops waiting for the last tasks leave now, not at their next look
+        } else {
+            wakeOne();
         }
     }
 
