@@ -57,7 +57,8 @@ final class AsyncTasks<I, R> {
      */
     private final AtomicInteger placeless = new AtomicInteger();
     /** Parked inputs that are ready and wait for a place: they get the next place before any new input. */
-    private final ConcurrentLinkedQueue<Attempt<I, R>> awaitingPlace = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedDeque<Attempt<I, R>> awaitingPlace =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final Set<Attempt<I, R>> pending = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<Attempt<I, R>> retries = new ConcurrentLinkedQueue<>();
     /** Worker loops parked until a task ends or a retry is due: the one who frees a place unparks one. */
@@ -314,12 +315,13 @@ final class AsyncTasks<I, R> {
             for (Attempt<I, R> ready; (ready = throttled.poll(System.nanoTime())) != null; ) {
                 awaitingPlace.add(ready);
             }
-            for (Attempt<I, R> ready; (ready = awaitingPlace.peek()) != null; ) {
+            // taken off the deque before it is placed: two loops never place (and start) one attempt twice
+            for (Attempt<I, R> ready; (ready = awaitingPlace.pollFirst()) != null; ) {
                 int placed = placeFor(ready);
                 if (placed == NO_PLACE) {
-                    break; // the next end frees one (and wakes a loop)
+                    awaitingPlace.addFirst(ready); // the next end frees a place (and wakes a loop)
+                    break;
                 }
-                awaitingPlace.remove(ready);
                 if (placed == PLACED) {
                     retries.add(ready);
                 }
@@ -345,7 +347,7 @@ final class AsyncTasks<I, R> {
     private int placeFor(Attempt<I, R> attempt) {
         synchronized (attempt) {
             if (!attempt.placeless) {
-                return attempt.state == WAITING ? PLACED : GONE;
+                return GONE; // placed already, by the loop that started it
             }
             if (attempt.state != WAITING) {
                 return GONE; // ended by a stop: its end counted it out of the placeless ones
@@ -383,9 +385,11 @@ final class AsyncTasks<I, R> {
                 if (wait != 0) {
                     // parked without its place, so that another key's input runs meanwhile: counted placeless
                     // first, so that the outstanding count never reads 0 in between
-                    attempt.placeless = true;
-                    placeless.incrementAndGet();
-                    freePlace();
+                    if (!attempt.placeless) { // it holds a place (a parked one was placed before it got here)
+                        attempt.placeless = true;
+                        placeless.incrementAndGet();
+                        freePlace();
+                    }
                     if (wait == TaskLimit.ON_RELEASE) {
                         throttled.parkForRelease(attempt, attempt.slot.limit(), seen);
                     } else {

@@ -29,6 +29,13 @@ class LimitsTest extends AsyncTestSupport {
         super(4);
     }
 
+    /** After each run: no loop of it is left (a miscounted parked input once kept them waiting for ever). */
+    @org.junit.jupiter.api.AfterEach
+    void noLoopOfTheRunIsLeft(org.junit.jupiter.api.TestInfo info) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).alias("loops left after " + info.getDisplayName())
+                .until(() -> Threads.named("parallelized-").stream().noneMatch(t -> t.getName().matches("parallelized-\\d+-.*")));
+    }
+
     /** A key of the example: 100 inputs of a hot key, then one input each of seven other keys. */
     private static List<String> hotKeyThenSeven() {
         List<String> inputs = new ArrayList<>();
