@@ -228,8 +228,9 @@ final class AsyncTasks<I, R> {
                 cancelAll();
             }
             startRetries();
+            // a ready parked input counts only with a free place for it: else this loop would spin until one frees
             java.util.function.BooleanSupplier ready = () -> inFlight.get() == 0 && placeless.get() == 0
-                    || !retries.isEmpty() || !awaitingPlace.isEmpty();
+                    || !retries.isEmpty() || !awaitingPlace.isEmpty() && inFlight.get() < limit;
             if (goneAway(worker, ready)) {
                 return true;
             }
