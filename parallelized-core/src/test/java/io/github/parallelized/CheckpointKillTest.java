@@ -1,6 +1,7 @@
 package io.github.parallelized;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +36,11 @@ class CheckpointKillTest {
         Files.createFile(log);
 
         Process first = child(url, log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (lines(log).size() < INPUTS * 4 / 10) {
-            assertThat(first.isAlive()).as("the first JVM ended before 40 %%: %s", output(first)).isTrue();
-            assertThat(System.nanoTime() - deadline).as("40 %% within 60 s").isNegative();
-            Thread.sleep(10);
-        }
+        await("the first JVM reaches 40 %").atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(10)).until(() -> {
+                    assertThat(first.isAlive()).as("the first JVM ended before 40 %%: %s", output(first)).isTrue();
+                    return lines(log).size() >= INPUTS * 4 / 10;
+                });
         first.destroyForcibly();
         assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
         int beforeKill = lines(log).size();

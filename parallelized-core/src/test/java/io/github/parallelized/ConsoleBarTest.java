@@ -3,6 +3,7 @@ package io.github.parallelized;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -296,7 +297,7 @@ class ConsoleBarTest {
             return i;
         }, List.of(1, 2, 3)).numThreads(3).desc("Later").progress(console).start()) {
             assertThat(terminal.toString(StandardCharsets.UTF_8)).as("nothing drawn by start()").isEmpty();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(terminal.toString(StandardCharsets.UTF_8)).contains("Later:   0%|"));
             gate.countDown();
             par.forEach(o -> assertThat(o.isSuccess()).isTrue());

@@ -3,6 +3,7 @@ package io.github.parallelized;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -288,7 +289,7 @@ class EngineEdgesTest extends AsyncTestSupport {
         Thread consumer = new Thread(() -> run.forEach(o -> received.incrementAndGet()));
         consumer.start();
         try {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(Bounded.SECONDS))
+            await().atMost(Duration.ofSeconds(Bounded.SECONDS))
                     .untilAsserted(() -> assertThat(received.get()).as("outcomes while the source blocks")
                             .isEqualTo(quick));
             assertTimeoutPreemptively(BOUND, run::cancel, "cancel() while a read blocks");

@@ -2,6 +2,7 @@ package io.github.parallelized;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class LimitsTest extends AsyncTestSupport {
     /** After each run: no loop of it is left (a miscounted parked input once kept them waiting for ever). */
     @org.junit.jupiter.api.AfterEach
     void noLoopOfTheRunIsLeft(org.junit.jupiter.api.TestInfo info) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).alias("loops left after " + info.getDisplayName())
+        await().atMost(Duration.ofSeconds(10)).alias("loops left after " + info.getDisplayName())
                 .until(() -> Threads.named("parallelized-").stream().noneMatch(t -> t.getName().matches("parallelized-\\d+-.*")));
     }
 
@@ -192,7 +193,7 @@ class LimitsTest extends AsyncTestSupport {
         }
         try (Parallelized<Integer, Integer> run = builder.limit(limit).progress(ProgressReporter.none()).start()) {
             Bounded.await(firstRunning);
-            org.awaitility.Awaitility.await().atMost(BOUND).until(() -> limit.waiting() > 0);
+            await().atMost(BOUND).until(() -> limit.waiting() > 0);
             cancelled.set(true);
             run.cancel();
             release.countDown();
@@ -396,7 +397,7 @@ class LimitsTest extends AsyncTestSupport {
             }
         });
         consumer.start();
-        org.awaitility.Awaitility.await().atMost(BOUND).until(() -> seen.size() >= stopAfter || !consumer.isAlive());
+        await().atMost(BOUND).until(() -> seen.size() >= stopAfter || !consumer.isAlive());
         Thread canceller = new Thread(run::cancel);
         canceller.start();
         boolean closeRaces = random.nextBoolean();
@@ -419,7 +420,7 @@ class LimitsTest extends AsyncTestSupport {
         } else {
             assertThat(seen.size() + unread + rest.size()).as("every input accounted once").isEqualTo(n);
         }
-        org.awaitility.Awaitility.await().atMost(BOUND).untilAsserted(() -> {
+        await().atMost(BOUND).untilAsserted(() -> {
             assertThat(limit.inUse()).as("no permit left held").isZero();
         });
     }

@@ -161,7 +161,7 @@ class ProgressTest {
             return i;
         }, List.of(0, 1, 2)).numThreads(1).desc("Snap").progress(ProgressReporter.none()).start()) {
             par.pbar().setPostfix(Map.of("phase", "one"));
-            await().until(() -> par.progress().snapshot().running() == 1);
+            await().atMost(Duration.ofSeconds(Bounded.SECONDS)).until(() -> par.progress().snapshot().running() == 1);
             ProgressSnapshot s = par.progress().snapshot();
             assertThat(s.description()).isEqualTo("Snap");
             assertThat(s.state()).isEqualTo(RunState.RUNNING);
@@ -194,7 +194,7 @@ class ProgressTest {
             runId[0] = par.id();
             for (Outcome<Integer, Integer> o : par) {
                 if (o.input() == 49) { // 50 done, the next one waits
-                    await().untilAsserted(() -> assertThat(log.messages())
+                    await().atMost(Duration.ofSeconds(Bounded.SECONDS)).untilAsserted(() -> assertThat(log.messages())
                             .anyMatch(m -> m.startsWith("[run " + par.id() + "] Logged: 50% (50/100)")));
                     par.pbar().write("a note");
                     halfway.countDown();

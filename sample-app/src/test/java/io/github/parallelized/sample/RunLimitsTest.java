@@ -39,7 +39,8 @@ class RunLimitsTest {
                         detail -> assertThat(detail).contains("sample.max-active-runs").contains("try again in 5 s"));
 
         service.cancel(first.id());
-        await().until(() -> service.find(first.id()).orElseThrow().summary() != null);
+        await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> service.find(first.id()).orElseThrow().summary() != null);
         assertThat(service.start(RunRequest.of("cpu", 1)).id()).isNotEqualTo(first.id());
     }
 }
