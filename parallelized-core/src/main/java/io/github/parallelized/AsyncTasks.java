@@ -376,13 +376,7 @@ final class AsyncTasks<I, R> {
                 if (attempt.state != WAITING) {
                     return; // a stop ended it while it was parked
                 }
-                TaskLimit limit = attempt.slot.limit();
-                long wait = attempt.slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
-                long seen = 0;
-                if (wait == TaskLimit.ON_RELEASE) {
-                    seen = limit.releases(); // read only when refused, then one more try (see Tasks.attempts)
-                    wait = attempt.slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
-                }
+                long wait = attempt.slot.acquire();
                 if (wait != 0) {
                     // parked without its place, so that another key's input runs meanwhile: counted placeless
                     // first, so that the outstanding count never reads 0 in between
@@ -392,7 +386,7 @@ final class AsyncTasks<I, R> {
                         freePlace();
                     }
                     if (wait == TaskLimit.ON_RELEASE) {
-                        throttled.parkForRelease(attempt, attempt.slot.limit(), seen);
+                        throttled.parkForRelease(attempt, attempt.slot.limit(), attempt.slot.seenReleases());
                     } else {
                         throttled.parkUntil(attempt, System.nanoTime() + wait);
                     }

@@ -66,6 +66,8 @@ final class RunLimits<I> {
         private boolean holding;
         private boolean waiting;
         private boolean closed;
+        /** The limit's releases read at the last refusal by {@link TaskLimit#ON_RELEASE}: what a park compares with. */
+        private long seenReleases;
 
         private Slot(TaskLimit combined, KeyedLimits.Entry entry, ParallelizedException error) {
             this.combined = combined;
@@ -100,6 +102,27 @@ final class RunLimits<I> {
                 waiting(true);
             }
             return wait;
+        }
+
+        /**
+         * The engine's one way to take an attempt's permits: 0 when taken; else the wait to park with, and for
+         * {@link TaskLimit#ON_RELEASE} the releases to park against ({@link #seenReleases()}). The releases (a line
+         * that runs contend for) are read only after a refusal, then the permits are tried once more: a release that
+         * came between the two is caught by the second try, a later one changes the count the park compares with.
+         */
+        long acquire() {
+            TaskLimit limit = combined;
+            long wait = tryAcquire(limit.timed() ? System.nanoTime() : 0);
+            if (wait == TaskLimit.ON_RELEASE) {
+                seenReleases = limit.releases();
+                wait = tryAcquire(limit.timed() ? System.nanoTime() : 0);
+            }
+            return wait;
+        }
+
+        /** The releases read at the last refusal of {@link #acquire()}. */
+        long seenReleases() {
+            return seenReleases;
         }
 
         /** The attempt ended: gives its permits back (nothing if none held). */

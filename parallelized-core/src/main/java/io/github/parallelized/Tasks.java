@@ -278,19 +278,11 @@ final class Tasks<I, R> {
             }
             retryDecided = false;
             if (slot != null) {
-                TaskLimit limit = slot.limit();
-                long wait = slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
-                long seen = 0;
-                if (wait == TaskLimit.ON_RELEASE) {
-                    // the releases are read only now (a contended line): one more try catches a release that came
-                    // between the refusal and this read; a later one changes the count the park compares with
-                    seen = limit.releases();
-                    wait = slot.tryAcquire(limit.timed() ? System.nanoTime() : 0);
-                }
+                long wait = slot.acquire();
                 if (wait != 0) {
                     Parked<I> waiting = new Parked<>(input, seq, slot, attempts, begin, error);
                     if (wait == TaskLimit.ON_RELEASE) {
-                        parked.parkForRelease(waiting, slot.limit(), seen);
+                        parked.parkForRelease(waiting, slot.limit(), slot.seenReleases());
                     } else {
                         parked.parkUntil(waiting, System.nanoTime() + wait);
                     }

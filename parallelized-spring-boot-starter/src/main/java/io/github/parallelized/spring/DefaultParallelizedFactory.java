@@ -73,21 +73,23 @@ final class DefaultParallelizedFactory implements ParallelizedFactory {
     @Override
     public <I, R> Parallelized.Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
                                                      Iterable<? extends I> tasks) {
-        java.util.Objects.requireNonNull(function, "function");
-        FollowedRun<I, R> followed = followed((I input) -> {
-            throw new IllegalStateException("an asynchronous run calls its asynchronous function");
-        });
+        FollowedRun<I, R> followed = followedAsync(function);
         return presetAsync(Parallelized.ofAsync(FollowedRun.async(followed, function), tasks), followed);
     }
 
     @Override
     public <I, R> Parallelized.Builder<I, R> ofAsync(AsyncTaskFunction<? super I, ? extends R> function,
                                                      Stream<? extends I> tasks) {
+        FollowedRun<I, R> followed = followedAsync(function);
+        return presetAsync(Parallelized.ofAsync(FollowedRun.async(followed, function), tasks), followed);
+    }
+
+    /** The followed run of an asynchronous function (its blocking side is never called). */
+    private <I, R> FollowedRun<I, R> followedAsync(AsyncTaskFunction<? super I, ? extends R> function) {
         java.util.Objects.requireNonNull(function, "function");
-        FollowedRun<I, R> followed = followed((I input) -> {
+        return followed((I input) -> {
             throw new IllegalStateException("an asynchronous run calls its asynchronous function");
         });
-        return presetAsync(Parallelized.ofAsync(FollowedRun.async(followed, function), tasks), followed);
     }
 
     /** An asynchronous run's presets: no pool and no thread count (its tasks in flight hold no thread). */
