@@ -97,36 +97,30 @@ final class MapCheckpointStore implements CheckpointStore {
             return succeeded;
         }
 
-        State with(Entry entry) {
-            int total = (int) Math.min(Integer.MAX_VALUE, (long) attempts + entry.attempts());
-            if (succeeded || entry.succeeded()) {
+        /** The state after {@code outcome} (one outcome's own state): a success is final, attempts add up. */
+        State merge(State outcome) {
+            int total = (int) Math.min(Integer.MAX_VALUE, (long) attempts + outcome.attempts);
+            if (succeeded || outcome.succeeded) {
                 return new State(true, total, errorType, message);
             }
-            return new State(false, total, entry.errorType(), entry.message());
+            return new State(false, total, outcome.errorType, outcome.message);
         }
     }
 
-    /** Applies one outcome on the member that owns the key. */
+    /** Applies one outcome on the member that owns the key: the outcome travels as a state of its own. */
     static final class Apply implements EntryProcessor<Key, State, Void> {
         @Serial
         private static final long serialVersionUID = 1L;
-        private final boolean succeeded;
-        private final int attempts;
-        private final String errorType;
-        private final String message;
+        private final State outcome;
 
         Apply(Entry entry) {
-            this.succeeded = entry.succeeded();
-            this.attempts = entry.attempts();
-            this.errorType = entry.errorType();
-            this.message = entry.message();
+            this.outcome = new State(entry.succeeded(), entry.attempts(), entry.errorType(), entry.message());
         }
 
         @Override
         public Void process(Map.Entry<Key, State> entry) {
             State before = entry.getValue();
-            Entry outcome = new Entry(entry.getKey().key, succeeded, attempts, errorType, message);
-            entry.setValue((before == null ? new State(false, 0, null, null) : before).with(outcome));
+            entry.setValue(before == null ? outcome : before.merge(outcome));
             return null;
         }
     }
