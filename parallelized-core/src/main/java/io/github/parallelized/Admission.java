@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * The source and the admission window: the first stop of an input. Workers read inputs under the read lock in
- * claims (one input, or several when tasks are trivial: see {@link Worker#nextClaimSize}), only while fewer than
+ * claims (one input, or several when tasks are trivial: see {@link Pace#nextClaimSize}), only while fewer than
  * {@code window} are admitted and not yet consumed; an idle worker steals from another's claim. Each admitted
  * input gets its sequence number and must become exactly one outcome, unless a stop gives it back unstarted.
  * Admission closes when the source is drained or has failed, or when the run stops; an input read after that goes
@@ -115,7 +115,7 @@ final class Admission<I> {
             if (maxClaim > 1 && stealFromStalled(worker, now)) {
                 return true;
             }
-            int wanted = worker.nextClaimSize(now, maxClaim);
+            int wanted = worker.pace.nextClaimSize(now, maxClaim);
             if (!lockOrSteal(worker)) {
                 return true; // took an input that another worker published while it held the lock
             }
@@ -126,7 +126,7 @@ final class Admission<I> {
                 reading.unlock();
             }
             if (admitted == ADMITTED || admitted == TAKEN_BY_OTHERS) {
-                worker.claimed(wanted, Math.max(1, worker.claim.size()), now);
+                worker.pace.claimed(wanted, Math.max(1, worker.claim.size()), now);
                 if (admitted == ADMITTED) {
                     return true;
                 }
@@ -217,13 +217,13 @@ final class Admission<I> {
      * had not been claimed.
      */
     private boolean stealFromStalled(Worker<I, ?> thief, long now) {
-        if (now - thief.nextProbe < 0) {
+        if (now - thief.pace.nextProbe < 0) {
             return false; // at most one look per half stall time: the other's fields are a cache miss each
         }
-        thief.nextProbe = now + Worker.STALLED_NANOS / 2;
+        thief.pace.nextProbe = now + Worker.STALLED_NANOS / 2;
         Worker<I, ?>[] all = workers;
-        int probe = thief.probe + 1 >= all.length ? 0 : thief.probe + 1;
-        thief.probe = probe;
+        int probe = thief.pace.probe + 1 >= all.length ? 0 : thief.pace.probe + 1;
+        thief.pace.probe = probe;
         Worker<I, ?> victim = all[probe];
         return victim != null && victim != thief && victim.claim.unstarted() > 0 && victim.stalled(now)
                 && victim.claim.takeInto(thief);
@@ -331,7 +331,7 @@ final class Admission<I> {
     private void awaitRoom(Worker<I, ?> worker) throws InterruptedException {
         // first a short adaptive spin, as the consumer does: while it takes outcomes, room comes within
         // microseconds, and sleeping on the monitor would cost a wake-up (a system call each side) per claim
-        int budget = worker.roomSpins;
+        int budget = worker.pace.roomSpins;
         int seen = nudges;
         for (int spin = 0; spin < budget; spin++) {
             Thread.yield();
@@ -340,11 +340,11 @@ final class Admission<I> {
                 return; // a retry fell due, or a parked input is ready: the worker looks again now, not after the spin
             }
             if ((count & CLOSED) != 0 || count < consumed.value + window) {
-                worker.roomSpins = Math.min(Handoff.MAX_SPINS, budget * 2);
+                worker.pace.roomSpins = Math.min(Handoff.MAX_SPINS, budget * 2);
                 return;
             }
         }
-        worker.roomSpins = Math.max(Handoff.MIN_SPINS, budget / 2);
+        worker.pace.roomSpins = Math.max(Handoff.MIN_SPINS, budget / 2);
         synchronized (room) {
             // announce the wait before looking again, so that the consumer cannot miss it (both are volatile)
             consumed.waitingForRoom++;

@@ -45,8 +45,10 @@ final class AsyncTasks<I, R> {
 
     private final AsyncTaskFunction<? super I, ? extends R> function;
     private final RunConfig config;
-    private final Run<I, R> run;
-    private final Tasks<I, R> tasks;
+    private final Admission<I> admission;
+    private final Lifecycle lifecycle;
+    private final Counters counters;
+    private final Delivery<I, R> delivery;
     private final AttemptPolicy policy;
     private final int limit;
     /** Inputs that hold a place among the tasks in flight: from before their first attempt to their outcome. */
@@ -78,20 +80,24 @@ final class AsyncTasks<I, R> {
     static final int STOPPED = 1;
     static final int AWAY = 2;
 
-    AsyncTasks(AsyncTaskFunction<? super I, ? extends R> function, RunConfig config, Run<I, R> run, Tasks<I, R> tasks) {
+    AsyncTasks(AsyncTaskFunction<? super I, ? extends R> function, RunConfig config, AttemptPolicy policy,
+               RunLimits<I> limits, Admission<I> admission, Lifecycle lifecycle, Counters counters,
+               Delivery<I, R> delivery) {
         this.function = function;
         this.config = config;
-        this.run = run;
-        this.tasks = tasks;
-        this.policy = tasks.policy();
+        this.admission = admission;
+        this.lifecycle = lifecycle;
+        this.counters = counters;
+        this.delivery = delivery;
+        this.policy = policy;
         this.limit = config.asyncInFlight();
         this.shared = config.executor() != null;
-        this.limits = tasks.limits;
+        this.limits = limits;
         this.throttled = limits == null ? null : new Throttled<>(() -> {
             wakeOne();
-            run.admission.wakeRoomWaiters();
+            admission.wakeRoomWaiters();
         });
-        run.admission.beforeRoomWait(this::startRetries);
+        admission.beforeRoomWait(this::startRetries);
     }
 
     /** One input of an asynchronous run, from its admission to its outcome. */
@@ -191,7 +197,7 @@ final class AsyncTasks<I, R> {
         if (worker.reservedPlace) {
             worker.reservedPlace = false;
         } else if (awaitRoom(null) != RESERVED) {
-            tasks.deliver(worker.outbox, seq, run.counters.cancelledBeforeStart(input));
+            delivery.deliver(worker.outbox, seq, counters.cancelledBeforeStart(input));
             return;
         }
         Attempt<I, R> attempt = new Attempt<>(input, seq, System.nanoTime());
@@ -199,7 +205,7 @@ final class AsyncTasks<I, R> {
             RunLimits<I>.Slot slot = limits.slot(input);
             if (slot.error() != null) {
                 slot.close();
-                run.counters.failedOutsideTask();
+                counters.failedOutsideTask();
                 attempt.state = ENDED;
                 pending.remove(attempt);
                 endUnregistered(attempt, new Outcome<>(input, null, slot.error(), 0, Duration.ZERO));
@@ -208,10 +214,10 @@ final class AsyncTasks<I, R> {
             attempt.slot = slot;
         }
         pending.add(attempt);
-        if (!run.lifecycle.isRunning()) {
+        if (!lifecycle.isRunning()) {
             // the stop may have read the registry before this attempt was in it: whoever moves it first ends it
             if (attempt.move(WAITING, ENDING)) {
-                end(attempt, run.counters.cancelledBeforeStart(input));
+                end(attempt, counters.cancelledBeforeStart(input));
             }
             return;
         }
@@ -224,7 +230,7 @@ final class AsyncTasks<I, R> {
      */
     boolean awaitInFlight(Worker<I, R> worker) {
         while (inFlight.get() > 0 || placeless.get() > 0) {
-            if (!run.lifecycle.isRunning()) {
+            if (!lifecycle.isRunning()) {
                 cancelAll();
             }
             startRetries();
@@ -245,7 +251,7 @@ final class AsyncTasks<I, R> {
             startRetries();
             // first: between the run's stop and its admission's, a loop would otherwise take inputs only to
             // cancel them
-            if (!run.lifecycle.isRunning()) {
+            if (!lifecycle.isRunning()) {
                 return STOPPED;
             }
             int now = inFlight.get();
@@ -256,7 +262,7 @@ final class AsyncTasks<I, R> {
                 continue;
             }
             java.util.function.BooleanSupplier ready =
-                    () -> inFlight.get() < limit || !retries.isEmpty() || !run.lifecycle.isRunning();
+                    () -> inFlight.get() < limit || !retries.isEmpty() || !lifecycle.isRunning();
             if (goneAway(worker, ready)) {
                 return AWAY;
             }
@@ -298,7 +304,7 @@ final class AsyncTasks<I, R> {
         }
         Worker<I, R> gone = away.poll();
         if (gone != null) {
-            run.crew.relaunch(gone);
+            gone.loops.relaunch(gone);
         }
     }
 
@@ -307,7 +313,7 @@ final class AsyncTasks<I, R> {
             LockSupport.unpark(waiter);
         }
         for (Worker<I, R> gone; (gone = away.poll()) != null; ) {
-            run.crew.relaunch(gone);
+            gone.loops.relaunch(gone);
         }
     }
 
@@ -329,7 +335,7 @@ final class AsyncTasks<I, R> {
             }
         }
         for (Attempt<I, R> retry; (retry = retries.poll()) != null; ) {
-            if (run.lifecycle.isRunning()) {
+            if (lifecycle.isRunning()) {
                 launch(retry);
             } else if (retry.move(WAITING, ENDING)) {
                 finish(retry, retry.attempts, null, stoppedBetweenAttempts(retry));
@@ -402,7 +408,7 @@ final class AsyncTasks<I, R> {
         }
         attempt.attempts = number;
         if (number == 1) {
-            run.counters.count(WorkerCounts.STARTED, 1);
+            counters.count(WorkerCounts.STARTED, 1);
         }
         CompletionStage<? extends R> stage;
         Attempt<?, ?> outer = STARTING.get();
@@ -470,14 +476,14 @@ final class AsyncTasks<I, R> {
             finish(attempt, number, value, null);
             return;
         }
-        Throwable end = policy.endsWith(number, error, run.lifecycle.isRunning());
+        Throwable end = policy.endsWith(number, error, lifecycle.isRunning());
         if (end != null) {
             finish(attempt, number, null, end);
             return;
         }
         attempt.lastError = error;
         attempt.move(ENDING, WAITING);
-        if (!run.lifecycle.isRunning()) {
+        if (!lifecycle.isRunning()) {
             // a stop that came meanwhile may have passed this attempt while it was ENDING: end it here (Dekker: the
             // stop changes the state first, then reads the attempts)
             if (attempt.move(WAITING, ENDING)) {
@@ -501,7 +507,7 @@ final class AsyncTasks<I, R> {
     private void queueRetry(Attempt<I, R> attempt) {
         retries.add(attempt);
         wakeOne();
-        run.admission.wakeRoomWaiters();
+        admission.wakeRoomWaiters();
     }
 
     /** The run stopped: every attempt not ended comes out now, cancelled, and its stage is cancelled. */
@@ -522,7 +528,7 @@ final class AsyncTasks<I, R> {
                     // in flight, the state is the attempt's number (its loop may not have written the field yet)
                     int attempts = state > 0 ? state : attempt.attempts;
                     if (attempts == 0) {
-                        end(attempt, run.counters.cancelledBeforeStart(attempt.input));
+                        end(attempt, counters.cancelledBeforeStart(attempt.input));
                     } else {
                         finish(attempt, attempts, null, state == WAITING ? stoppedBetweenAttempts(attempt)
                                 : new CancellationException("cancelled while running"));
@@ -549,12 +555,12 @@ final class AsyncTasks<I, R> {
     /** The input's outcome after {@code attempts}, by the thread that moved its attempt to {@link #ENDING}. */
     private void finish(Attempt<I, R> attempt, int attempts, Object value, Throwable failure) {
         long nanos = System.nanoTime() - attempt.begin;
-        TaskTimes stripe = tasks.sharedTimes[System.identityHashCode(Thread.currentThread()) % tasks.sharedTimes.length];
+        TaskTimes stripe = counters.stripeOfThisThread();
         synchronized (stripe) {
             stripe.record(nanos);
         }
         Throwable error = failure;
-        if (error != null && !run.lifecycle.isRunning() && !(error instanceof CancellationException)) {
+        if (error != null && !lifecycle.isRunning() && !(error instanceof CancellationException)) {
             CancellationException cancelled = new CancellationException("cancelled while running");
             cancelled.initCause(error);
             error = cancelled;
@@ -562,9 +568,9 @@ final class AsyncTasks<I, R> {
         int resubmitted = attempt.resubmitted;
         attempt.state = ENDED;
         if (resubmitted != 0) {
-            run.counters.count(WorkerCounts.RESUBMITTED, resubmitted);
+            counters.count(WorkerCounts.RESUBMITTED, resubmitted);
         }
-        run.counters.count(error == null ? WorkerCounts.SUCCEEDED
+        counters.count(error == null ? WorkerCounts.SUCCEEDED
                 : error instanceof CancellationException ? WorkerCounts.CANCELLED : WorkerCounts.FAILED, 1);
         @SuppressWarnings("unchecked")
         R result = error == null ? (R) value : null;
@@ -596,7 +602,7 @@ final class AsyncTasks<I, R> {
     /** Hands the outcome over, then frees the input's place (for an attempt that is in no registry). */
     private void endUnregistered(Attempt<I, R> attempt, Outcome<I, R> outcome) {
         try {
-            tasks.deliver(null, attempt.seq, outcome);
+            delivery.deliver(null, attempt.seq, outcome);
         } finally {
             boolean hadNoPlace;
             synchronized (attempt) {

@@ -11,19 +11,46 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Counters {
 
-    private final Worker<?, ?>[] workers;
+    /** How many workers keep task times of their own; the others share {@link #SHARED_TIMES} striped ones. */
+    static final int OWN_TIMES = 64;
+    static final int SHARED_TIMES = 16;
+
+    /** The run's workers, set once by the crew before any loop starts; an entry may be null (virtual threads). */
+    private Worker<?, ?>[] workers = new Worker<?, ?>[0];
+    /**
+     * The task times of the workers past the first {@link #OWN_TIMES}, and of an asynchronous function's tasks
+     * (they end on any thread), striped: a histogram is 4 KB, and a run on 10,000 virtual threads must not
+     * allocate 40 MB of them.
+     */
     private final TaskTimes[] sharedTimes;
     private final LongAdder cancelledBeforeStart = new LongAdder();
     private final LongAdder failedOutside = new LongAdder();
     /** The {@link WorkerCounts} slots counted by any thread (asynchronous tasks), from {@link WorkerCounts#STARTED}. */
     private final LongAdder[] anyThread = new LongAdder[WorkerCounts.RESUBMITTED - WorkerCounts.STARTED + 1];
 
-    Counters(Worker<?, ?>[] workers, TaskTimes[] sharedTimes) {
-        this.workers = workers;
-        this.sharedTimes = sharedTimes;
+    Counters(RunConfig config) {
+        this.sharedTimes = new TaskTimes[config.loops() > OWN_TIMES || config.async() ? SHARED_TIMES : 0];
+        for (int i = 0; i < sharedTimes.length; i++) {
+            sharedTimes[i] = new TaskTimes();
+        }
         for (int i = 0; i < anyThread.length; i++) {
             anyThread[i] = new LongAdder();
         }
+    }
+
+    /** Set once by the crew, before any loop starts (its start publishes it to them and to the reporters). */
+    void workers(Worker<?, ?>[] all) {
+        this.workers = all;
+    }
+
+    /** The task times worker {@code i} records in: its own, or a shared stripe (used under its lock). */
+    TaskTimes timesFor(int worker) {
+        return worker < OWN_TIMES ? new TaskTimes() : sharedTimes[worker % SHARED_TIMES];
+    }
+
+    /** The shared stripe the current thread records in (an asynchronous task's end; used under its lock). */
+    TaskTimes stripeOfThisThread() {
+        return sharedTimes[System.identityHashCode(Thread.currentThread()) % sharedTimes.length];
     }
 
     /** An admitted input that never started because the run stopped: its cancelled outcome. */
@@ -88,7 +115,7 @@ final class Counters {
     /** Every worker's task times, added up. */
     TaskTimes times() {
         TaskTimes times = new TaskTimes();
-        for (int i = 0; i < Math.min(workers.length, Tasks.OWN_TIMES); i++) {
+        for (int i = 0; i < Math.min(workers.length, OWN_TIMES); i++) {
             if (workers[i] != null) {
                 workers[i].times.addTo(times);
             }

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * the consumer runs its run's tasks itself, so nested runs on the same bounded pool complete; loops that an
  * executor dropped (it terminated with them queued) fail the run.
  */
-final class Crew<I, R> {
+final class Crew<I, R> implements Loops<I, R> {
 
     /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -33,7 +33,9 @@ final class Crew<I, R> {
     final boolean shared;
     /** The workers; on a supplied executor the last one is the consumer's, used when it helps. */
     final Worker<I, R>[] workers;
-    private final Run<I, R> run;
+    private final Handoff handoff;
+    private final Lifecycle lifecycle;
+    private final Counters counters;
     private final ExecutorService executor;
     private final ThreadFactory factory;
     /** A queue, not a copy-on-write list: 10,000 virtual threads added one by one copied 50 million references. */
@@ -50,8 +52,8 @@ final class Crew<I, R> {
 
     /** The lazily started loops of a run on virtual threads: how many were created, and their one decorated body. */
     private static final class Growth {
-        /** The worker a lazily started thread runs: the shared decorated body finds it here. */
-        static final ThreadLocal<Worker<?, ?>> LAUNCHING = new ThreadLocal<>();
+        /** The loop a lazily started thread runs: the shared decorated body finds it here. */
+        static final ThreadLocal<Loop<?, ?>> LAUNCHING = new ThreadLocal<>();
         static final Runnable BODY = () -> LAUNCHING.get().run();
 
         final AtomicInteger created = new AtomicInteger();
@@ -63,8 +65,11 @@ final class Crew<I, R> {
     }
 
     @SuppressWarnings("unchecked")
-    Crew(Run<I, R> run, RunConfig config, Admission<I> admission, Tasks<I, R> tasks, String id) {
-        this.run = run;
+    Crew(RunConfig config, Admission<I> admission, Tasks<I, R> tasks, Handoff handoff, Lifecycle lifecycle,
+         Counters counters, String id) {
+        this.handoff = handoff;
+        this.lifecycle = lifecycle;
+        this.counters = counters;
         this.admission = admission;
         this.tasks = tasks;
         this.executor = config.executor();
@@ -75,6 +80,7 @@ final class Crew<I, R> {
         int count = config.loops();
         this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
         admission.workers(workers);
+        counters.workers(workers);
         if (config.virtualThreads() && !shared) {
             // the decorator is called once, here on the starting thread (it may capture its context), for a body
             // that every lazily started loop runs
@@ -91,7 +97,7 @@ final class Crew<I, R> {
             create(i);
         }
         for (Worker<I, R> worker : workers) {
-            Runnable decorated = decorate(config, worker);
+            Runnable decorated = decorate(config, new Loop<>(this, worker, admission, tasks));
             worker.launch = () -> launch(worker, decorated);
         }
     }
@@ -106,10 +112,11 @@ final class Crew<I, R> {
 
     /** Creates worker {@code i}; a lazily started one gets its launch here (the others' after the decorator). */
     private Worker<I, R> create(int i) {
-        Worker<I, R> worker = new Worker<>(this, tasks.timesFor(i), i >= Tasks.OWN_TIMES, run.handoff.outbox(i));
+        Worker<I, R> worker = new Worker<>(this, counters.timesFor(i), i >= Counters.OWN_TIMES, handoff.outbox(i));
         if (growth != null) {
+            Loop<I, R> loop = new Loop<>(this, worker, admission, tasks);
             worker.launch = () -> {
-                Growth.LAUNCHING.set(worker);
+                Growth.LAUNCHING.set(loop);
                 try {
                     launch(worker, growth.decorated);
                 } finally {
@@ -148,14 +155,14 @@ final class Crew<I, R> {
 
     /** Runs the decorated loop, and counts it as gone when the decorator did not let it begin. */
     private void launch(Worker<I, R> worker, Runnable decorated) {
-        long before = worker.entries();
+        long before = worker.thread.entries();
         Throwable error = null;
         try {
             decorated.run();
         } catch (Throwable e) {
             error = e;
         }
-        if (worker.entries() == before) {
+        if (worker.thread.entries() == before) {
             lostBecause = error != null ? error
                     : new IllegalStateException("the decorator returned without running the worker loop");
             if (shared) {
@@ -210,7 +217,8 @@ final class Crew<I, R> {
     }
 
     /** Launches the loop of an abandoned worker again; false when it cannot (the caller then covers for it). */
-    boolean replace(Worker<I, R> worker) {
+    @Override
+    public boolean replace(Worker<I, R> worker) {
         if (shared && worker == workers[workers.length - 1]) {
             live.incrementAndGet(); // the consumer's worker becomes a loop of its own
         }
@@ -240,7 +248,8 @@ final class Crew<I, R> {
      * AsyncTasks#reserve}); a busy executor's refusal is submitted again while the consumer waits, a shut down
      * executor loses the loop (the consumer then finds the run without workers, and why).
      */
-    void relaunch(Worker<I, R> worker) {
+    @Override
+    public void relaunch(Worker<I, R> worker) {
         pending.incrementAndGet();
         try {
             if (!submit(worker)) {
@@ -254,7 +263,7 @@ final class Crew<I, R> {
     }
 
     /** A loop began on the executor: returns what {@link #LOOP_EXECUTOR} was, for {@link #left}. */
-    ExecutorService entered(Worker<I, R> worker) {
+    ExecutorService entered() {
         if (!shared) {
             return null;
         }
@@ -274,9 +283,10 @@ final class Crew<I, R> {
         }
     }
 
-    void exited(Worker<I, R> worker) {
+    @Override
+    public void exited(Worker<I, R> worker) {
         if (live.decrementAndGet() == 0) {
-            run.handoff.wake();
+            handoff.wake();
         }
     }
 
@@ -291,7 +301,7 @@ final class Crew<I, R> {
     void interruptAll() {
         for (Worker<I, R> worker : workers) {
             if (worker != null) { // a run on virtual threads creates its workers as inputs come
-                worker.interrupt();
+                worker.thread.interrupt();
             }
         }
     }
@@ -308,7 +318,7 @@ final class Crew<I, R> {
         if (executor.isShutdown()) {
             // queued loops still run after shutdown(), not after shutdownNow(): termination tells them apart
             if (executor.isTerminated() && pending.get() > 0) {
-                run.fail(new ParallelizedException("the executor terminated with " + pending.get()
+                lifecycle.fail(new ParallelizedException("the executor terminated with " + pending.get()
                         + " worker loop(s) of this run that never began (shutdownNow drops queued work)", null));
             }
             return false;
@@ -321,7 +331,7 @@ final class Crew<I, R> {
                 }
             }
         } catch (ParallelizedException e) {
-            run.fail(e);
+            lifecycle.fail(e);
             return false;
         }
         // only a consumer that is itself a worker loop on this executor (a nested run), and only while no loop of
@@ -331,7 +341,7 @@ final class Crew<I, R> {
             return false;
         }
         Worker<I, R> helper = workers[workers.length - 1];
-        if (!helper.claimFor(consumer)) {
+        if (!helper.thread.claimFor(consumer)) {
             return false;
         }
         Worker<?, ?> enclosing = helper.enter();
@@ -339,8 +349,8 @@ final class Crew<I, R> {
             return admission.pullWithoutWaiting(helper) && tasks.process(helper, helper.input, helper.seq);
         } finally {
             Worker.leave(enclosing);
-            helper.release(consumer);
-            if (!run.lifecycle.isRunning()) {
+            helper.thread.release(consumer);
+            if (!lifecycle.isRunning()) {
                 Thread.interrupted(); // the run interrupted its helper: not the consumer's own interrupt
             }
         }

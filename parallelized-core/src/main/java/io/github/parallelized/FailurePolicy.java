@@ -13,13 +13,15 @@ import java.util.concurrent.atomic.LongAdder;
 final class FailurePolicy {
 
     private final RunConfig config;
-    private final Run<?, ?> run;
+    private final Counters counters;
+    private final Lifecycle lifecycle;
     private final AtomicLong failures = new AtomicLong();
     private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
 
-    FailurePolicy(RunConfig config, Run<?, ?> run) {
+    FailurePolicy(RunConfig config, Counters counters, Lifecycle lifecycle) {
         this.config = config;
-        this.run = run;
+        this.counters = counters;
+        this.lifecycle = lifecycle;
     }
 
     /** An input failed after its last attempt. */
@@ -27,11 +29,11 @@ final class FailurePolicy {
         byType.computeIfAbsent(error.getClass().getName(), k -> new LongAdder()).increment();
         long failed = failures.incrementAndGet();
         if (failed >= config.maxFailures()) {
-            run.stop(RunState.FAILED);
+            lifecycle.stop(RunState.FAILED);
         } else if (!Double.isNaN(config.maxFailureRate())) {
-            long ended = run.counters.ended();
+            long ended = counters.ended();
             if (ended >= config.minTasksForRate() && (double) failed / ended > config.maxFailureRate()) {
-                run.stop(RunState.FAILED);
+                lifecycle.stop(RunState.FAILED);
             }
         }
     }

@@ -46,10 +46,33 @@ final class Lifecycle {
         return (state.get() & PHASE) == CLOSED;
     }
 
-    /** RUNNING -&gt; STOPPING; true for the one caller that made the move. */
+    /**
+     * What a stop does besides moving the state: set once by the run that holds this life cycle, before its loops
+     * start (the start publishes it to them). The parts that stop a run know this life cycle, not the run.
+     */
+    private Runnable stopActions = () -> { };
+
+    void onStop(Runnable actions) {
+        this.stopActions = actions;
+    }
+
+    /**
+     * RUNNING -&gt; STOPPING; the one caller that made the move runs the stop's actions (see {@link #onStop}) and
+     * gets true. Takes no lock of a callback.
+     */
     boolean stop(RunState reason) {
         int bits = STOPPING | (reason == RunState.FAILED ? FAILED : CANCELLED);
-        return state.get() == RUNNING && state.compareAndSet(RUNNING, bits);
+        if (state.get() == RUNNING && state.compareAndSet(RUNNING, bits)) {
+            stopActions.run();
+            return true;
+        }
+        return false;
+    }
+
+    /** The run as a whole failed: the consumer's loop ends with this error after the outcomes in flight. */
+    void fail(ParallelizedException error) {
+        recordFailure(error);
+        stop(RunState.FAILED);
     }
 
     /** Keeps the first failure, whatever state the run is in. */

@@ -12,7 +12,14 @@ import java.util.concurrent.CancellationException;
  */
 final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
 
-    private final Run<I, R> run;
+    private final Handoff handoff;
+    private final Admission<I> admission;
+    private final Crew<I, R> crew;
+    /** An asynchronous function's tasks, or null. */
+    private final AsyncTasks<I, R> async;
+    private final Lifecycle lifecycle;
+    /** The consumer took the last outcome: the run finishes (and throws its failure, if any). */
+    private final Runnable atEnd;
     private final boolean ordered;
     /** Submission order: outcomes that finished early wait (inside the admission window) for those before them. */
     private final InOrder inOrder;
@@ -23,8 +30,14 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
     private Object next;
     private boolean done;
 
-    Outcomes(Run<I, R> run, boolean ordered, int window) {
-        this.run = run;
+    Outcomes(Handoff handoff, Admission<I> admission, Crew<I, R> crew, AsyncTasks<I, R> async, Lifecycle lifecycle,
+             Runnable atEnd, boolean ordered, int window) {
+        this.handoff = handoff;
+        this.admission = admission;
+        this.crew = crew;
+        this.async = async;
+        this.lifecycle = lifecycle;
+        this.atEnd = atEnd;
         this.ordered = ordered;
         this.inOrder = ordered ? new InOrder(window) : null;
     }
@@ -40,7 +53,7 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         next = ordered ? nextInOrder() : take();
         if (next == null) {
             done = true;
-            run.finishIteration();
+            atEnd.run();
             return false;
         }
         return true;
@@ -54,14 +67,14 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         }
         Object outcome = next;
         next = null;
-        run.admission.consumedOne();
+        admission.consumedOne();
         return (Outcome<I, R>) outcome;
     }
 
     private Object nextInOrder() {
         Object ready = inOrder.ready();
         while (ready == null) {
-            Tasks.Sequenced taken = (Tasks.Sequenced) take();
+            Delivery.Sequenced taken = (Delivery.Sequenced) take();
             if (taken == null) {
                 return inOrder.skipToNext();
             }
@@ -76,18 +89,17 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
      */
     private Object take() {
         Thread current = Thread.currentThread();
-        run.handoff.consumeOn(current);
+        handoff.consumeOn(current);
         if (current.isInterrupted()) {
             throw interrupted();
         }
-        Handoff handoff = run.handoff;
         while (true) {
             Object next = handoff.poll();
             if (next == null && !ended()) {
-                run.admission.consumerWaits();
+                admission.consumerWaits();
                 next = handoff.spin(spins);
                 spins = next != null ? Math.min(Handoff.MAX_SPINS, spins * 2) : Math.max(Handoff.MIN_SPINS, spins / 2);
-                if (next == null && !ended() && !run.crew.help(current)) {
+                if (next == null && !ended() && !crew.help(current)) {
                     next = handoff.park(this);
                     if (next == null && current.isInterrupted()) {
                         throw interrupted();
@@ -109,45 +121,44 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
      * was closed; or no worker loop is left (then the run fails, and outcomes that can never come are reported).
      */
     private boolean ended() {
-        long admitted = run.admission.finalCount();
-        if (admitted < 0 && !run.lifecycle.isRunning()) {
-            admitted = run.admission.close(); // a stop closes it too; closing here makes the count final for this thread
+        long admitted = admission.finalCount();
+        if (admitted < 0 && !lifecycle.isRunning()) {
+            admitted = admission.close(); // a stop closes it too; closing here makes the count final for this thread
         }
         if (admitted >= 0 && received >= admitted) {
             return true;
         }
-        if (run.lifecycle.isClosed()) {
+        if (lifecycle.isClosed()) {
             return true;
         }
-        AsyncTasks<I, R> async = run.tasks.async();
-        if (run.crew.live() > 0 || !run.handoff.isEmpty() || async != null && async.inFlight() > 0) {
+        if (crew.live() > 0 || !handoff.isEmpty() || async != null && async.inFlight() > 0) {
             return false;
         }
         // The last loop may have drained the source, closed admission and left after the count was read above:
         // read it again now that no loop is live, so a normal end is not taken for lost workers.
-        admitted = run.admission.finalCount();
+        admitted = admission.finalCount();
         if (admitted >= 0 && received >= admitted) {
             return true;
         }
-        if (!run.handoff.isEmpty()) {
+        if (!handoff.isEmpty()) {
             return false;
         }
-        if (!run.lifecycle.isRunning()) {
-            if (!run.admission.stopSettled()) {
+        if (!lifecycle.isRunning()) {
+            if (!admission.stopSettled()) {
                 return false; // a stop is giving back claimed inputs: the count may still go down (it wakes us)
             }
             // the stop may have settled since the count was read above (it may even have been -1 then): read it
             // again, now final
-            admitted = run.admission.finalCount();
+            admitted = admission.finalCount();
             if (admitted >= 0 && received >= admitted) {
                 return true;
             }
-            if (!run.handoff.isEmpty()) {
+            if (!handoff.isEmpty()) {
                 return false;
             }
         }
-        Throwable cause = run.crew.lostBecause();
-        run.fail(new ParallelizedException("no worker of the run is left" + (admitted > received
+        Throwable cause = crew.lostBecause();
+        lifecycle.fail(new ParallelizedException("no worker of the run is left" + (admitted > received
                 ? ", and " + (admitted - received) + " admitted input(s) never came out" : "")
                 + (cause != null ? ": " + Errors.describe(cause, false) : ""), cause));
         return true;
@@ -155,7 +166,7 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
 
     /** The consumer was interrupted: the run is cancelled and the caller hears of it, its flag kept. */
     private CancellationException interrupted() {
-        run.cancel();
+        lifecycle.stop(RunState.CANCELLED);
         return new CancellationException("the consuming thread was interrupted: the run was cancelled");
     }
 }

@@ -9,10 +9,12 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * One run: the façade over its parts, in the order an input meets them: {@link Admission} (the source and the
- * window), {@link Crew} and {@link Worker} (the loops), {@link Tasks} (attempts, retry, timeout, outcome),
- * {@link FailurePolicy}, {@link Handoff} (to the consumer), {@link Outcomes} (the consumer's order and end),
- * {@link Counters} and {@link RunProgress}, and the {@link Lifecycle} that ties stopping and closing together.
+ * One run: the façade that makes its parts and wires them, in the order an input meets them: {@link Admission}
+ * (the source and the window), {@link Crew} and {@link Worker} (the loops), {@link Tasks} (attempts, retry, timeout,
+ * outcome), {@link Delivery} ({@code onOutcome}, the {@link FailurePolicy}, the {@link Handoff} to the consumer),
+ * {@link Outcomes} (the consumer's order and end), {@link Counters} and {@link RunProgress}, and the {@link
+ * Lifecycle} that ties stopping and closing together. Each part gets the few parts it uses, never the run: no part
+ * knows this class.
  */
 final class Run<I, R> implements Parallelized<I, R> {
 
@@ -22,15 +24,13 @@ final class Run<I, R> implements Parallelized<I, R> {
     private final RunConfig config;
     private final TaskSource<I> source;
     private final AtomicBoolean iterated = new AtomicBoolean();
-    final Lifecycle lifecycle = new Lifecycle();
-    final Handoff handoff;
-    final Admission<I> admission;
-    final Tasks<I, R> tasks;
-    final Crew<I, R> crew;
-    final Counters counters;
-    final FailurePolicy failurePolicy;
-    final Reporters reporters;
-    final RunProgress progress;
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final Handoff handoff;
+    private final Admission<I> admission;
+    private final Tasks<I, R> tasks;
+    private final Crew<I, R> crew;
+    private final Reporters reporters;
+    private final RunProgress progress;
 
     private Run(TaskFunction<? super I, ? extends R> function, AsyncTaskFunction<? super I, ? extends R> asyncFunction,
                 TaskSource<I> source, RunConfig config) {
@@ -38,15 +38,26 @@ final class Run<I, R> implements Parallelized<I, R> {
         this.source = source;
         this.handoff = new Handoff(config.loops());
         this.admission = new Admission<>(source, config.window(), config.threads(),
-                error -> fail(new ParallelizedException("the task source failed: " + Errors.describe(error, false),
-                        error)), handoff::wake);
-        this.tasks = new Tasks<>(function, asyncFunction, config, this);
-        this.crew = new Crew<>(this, config, admission, tasks, id);
-        this.counters = new Counters(crew.workers, tasks.sharedTimes);
-        this.failurePolicy = new FailurePolicy(config, this);
-        this.progress = new RunProgress(this, config.desc(), config.total() >= 0 ? config.total() : source.size(),
-                source::skipped);
+                error -> lifecycle.fail(new ParallelizedException("the task source failed: "
+                        + Errors.describe(error, false), error)), handoff::wake);
+        Counters counters = new Counters(config);
+        FailurePolicy failurePolicy = new FailurePolicy(config, counters, lifecycle);
         this.reporters = new Reporters(id, config.display(), config.listeners());
+        Delivery<I, R> delivery = new Delivery<>(reporters, failurePolicy, handoff, config.ordered());
+        this.tasks = new Tasks<>(function, asyncFunction, config, admission, lifecycle, counters, delivery);
+        this.crew = new Crew<>(config, admission, tasks, handoff, lifecycle, counters, id);
+        this.progress = new RunProgress(id, config, config.total() >= 0 ? config.total() : source.size(),
+                source::skipped, counters, lifecycle, reporters, failurePolicy);
+        AsyncTasks<I, R> async = tasks.async();
+        // what a stop does, whoever stops the run (cancel(), the failure policy, a failing source, a lost loop)
+        lifecycle.onStop(() -> {
+            admission.stop();
+            crew.interruptAll();
+            if (async != null) {
+                async.cancelAll();
+            }
+            handoff.wake();
+        });
     }
 
     /**
@@ -61,7 +72,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         try {
             run.crew.start();
         } catch (Throwable e) {
-            run.fail(e instanceof ParallelizedException p ? p
+            run.lifecycle.fail(e instanceof ParallelizedException p ? p
                     : new ParallelizedException("the run could not start: " + Errors.describe(e, false), e));
             run.close();
             throw run.lifecycle.failure();
@@ -73,34 +84,14 @@ final class Run<I, R> implements Parallelized<I, R> {
      * Stops admitting and interrupts running tasks (an asynchronous function's tasks in flight end at once, as
      * cancelled); the first reason to stop wins. Takes no lock of a callback.
      */
-    void stop(RunState reason) {
-        if (lifecycle.stop(reason)) {
-            admission.stop();
-            crew.interruptAll();
-            if (tasks.async() != null) {
-                tasks.async().cancelAll();
-            }
-            handoff.wake();
-        }
-    }
-
-    /**
-     * The most tasks that can run at once: the tasks in flight of an asynchronous function, else the worker loops
-     * (plus the consumer's, which helps a nested run on a supplied executor).
-     */
-    long maxRunning() {
-        return config.async() ? config.asyncInFlight() : config.loops();
-    }
-
-    /** The run as a whole failed: the consumer's loop ends with this error after the outcomes in flight. */
-    void fail(ParallelizedException error) {
-        lifecycle.recordFailure(error);
-        stop(RunState.FAILED);
-    }
-
     @Override
     public void cancel() {
-        stop(RunState.CANCELLED);
+        lifecycle.stop(RunState.CANCELLED);
+    }
+
+    /** The run as a whole failed, as a wrapper around it saw (the checkpoint's store): see {@link Lifecycle#fail}. */
+    void fail(ParallelizedException error) {
+        lifecycle.fail(error);
     }
 
     @Override
@@ -116,7 +107,8 @@ final class Run<I, R> implements Parallelized<I, R> {
         if (!iterated.compareAndSet(false, true)) {
             throw new IllegalStateException("the outcomes of a run can be iterated only once");
         }
-        return new Outcomes<>(this, config.ordered(), config.window());
+        return new Outcomes<>(handoff, admission, crew, tasks.async(), lifecycle, this::finishIteration,
+                config.ordered(), config.window());
     }
 
     @Override
@@ -127,7 +119,7 @@ final class Run<I, R> implements Parallelized<I, R> {
     }
 
     /** The consumer took the last outcome: the run is over for its reporters, even if never closed. */
-    void finishIteration() {
+    private void finishIteration() {
         finish();
         ParallelizedException error = lifecycle.failure();
         if (error != null) {
@@ -172,7 +164,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         if (lifecycle.isClosed()) {
             return;
         }
-        stop(RunState.CANCELLED);
+        lifecycle.stop(RunState.CANCELLED);
         crew.awaitExit();
         finish();
         if (!lifecycle.close()) {

@@ -46,4 +46,12 @@ record RunConfig(int threads, boolean virtualThreads, ExecutorService executor, 
     int loops() {
         return threads + (executor != null ? 1 : 0);
     }
+
+    /**
+     * The most tasks that can run at once: the tasks in flight of an asynchronous function, else the worker loops
+     * (plus the consumer's, which helps a nested run on a supplied executor).
+     */
+    long maxRunning() {
+        return async() ? asyncInFlight : loops();
+    }
 }

@@ -8,17 +8,29 @@ import java.util.function.LongSupplier;
 /** The {@link Progress} of one run: its name and postfix as the user sets them, and its counts as they are. */
 final class RunProgress implements Progress {
 
-    private final Run<?, ?> run;
+    private final String id;
+    private final Counters counters;
+    private final Lifecycle lifecycle;
+    private final Reporters reporters;
+    private final FailurePolicy failurePolicy;
+    /** The most tasks that can run at once (see {@link RunConfig#maxRunning()}). */
+    private final long maxRunning;
     private final long total;
     private final LongSupplier skipped;
     private final Instant startedAt = Instant.now();
     private volatile String description;
     private volatile Map<String, Object> postfix = Map.of();
 
-    RunProgress(Run<?, ?> run, String description, long total, LongSupplier skipped) {
-        this.run = run;
+    RunProgress(String id, RunConfig config, long total, LongSupplier skipped, Counters counters,
+                Lifecycle lifecycle, Reporters reporters, FailurePolicy failurePolicy) {
+        this.id = id;
+        this.counters = counters;
+        this.lifecycle = lifecycle;
+        this.reporters = reporters;
+        this.failurePolicy = failurePolicy;
+        this.maxRunning = config.maxRunning();
         this.skipped = skipped;
-        this.description = description;
+        this.description = config.desc();
         this.total = total;
     }
 
@@ -38,7 +50,7 @@ final class RunProgress implements Progress {
 
     @Override
     public void write(String line) {
-        run.reporters.write(Objects.requireNonNull(line, "line"));
+        reporters.write(Objects.requireNonNull(line, "line"));
     }
 
     @Override
@@ -48,35 +60,35 @@ final class RunProgress implements Progress {
 
     @Override
     public long completed() {
-        return run.counters.completed();
+        return counters.completed();
     }
 
     @Override
     public long failed() {
-        return run.counters.failed();
+        return counters.failed();
     }
 
     @Override
     public ProgressSnapshot snapshot() {
-        long[] counts = run.counters.snapshot();
+        long[] counts = counters.snapshot();
         long started = counts[0];
         long cancelledEarly = counts[5];
         long left = skipped.getAsLong();
         // once stopped, nothing waits to start: the unread inputs are handed back by remaining()
-        long pending = total < 0 || !run.lifecycle.isRunning() ? 0
+        long pending = total < 0 || !lifecycle.isRunning() ? 0
                 : Math.max(0, total - started - cancelledEarly - left);
         // the counts are read one after another, outcomes first (so that running is never negative): tasks that
         // started and ended in between would show as running, beyond what can run at once
-        long running = Math.min(counts[1], run.maxRunning());
-        return new ProgressSnapshot(run.id(), description, run.lifecycle.state(), total, pending, running,
-                counts[2], counts[3], counts[4], startedAt, run.lifecycle.elapsed(), postfix, left);
+        long running = Math.min(counts[1], maxRunning);
+        return new ProgressSnapshot(id, description, lifecycle.state(), total, pending, running,
+                counts[2], counts[3], counts[4], startedAt, lifecycle.elapsed(), postfix, left);
     }
 
     Summary summary() {
-        TaskTimes times = run.counters.times();
+        TaskTimes times = counters.times();
         ProgressSnapshot now = snapshot();
         return new Summary(now.description(), now.state(), now.succeeded(), now.failed(), now.cancelled(),
-                run.failurePolicy.byType(), times.percentile(0.50), times.percentile(0.95), times.max(),
-                now.elapsed(), run.counters.resubmitted(), now.skipped());
+                failurePolicy.byType(), times.percentile(0.50), times.percentile(0.95), times.max(),
+                now.elapsed(), counters.resubmitted(), now.skipped());
     }
 }

@@ -19,9 +19,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class Tasks<I, R> {
 
-    /** How many workers keep task times of their own; the others share {@link #SHARED_TIMES} striped ones. */
-    static final int OWN_TIMES = 64;
-    static final int SHARED_TIMES = 16;
     /** The longest a worker with only parked inputs to wait for sleeps before it looks again by itself. */
     private static final long PARKED_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -29,50 +26,38 @@ final class Tasks<I, R> {
     /** For an {@link AsyncTaskFunction}: its tasks; null for a blocking function. */
     private final AsyncTasks<I, R> async;
     private final RunConfig config;
-    private final Run<I, R> run;
+    private final Admission<I> admission;
+    private final Lifecycle lifecycle;
+    private final Counters counters;
+    private final Delivery<I, R> delivery;
     private final AttemptPolicy policy;
     /** The run's limits, or null. */
-    final RunLimits<I> limits;
+    private final RunLimits<I> limits;
     /** Inputs of a blocking run that wait for permits or a retry's time; null when none can wait. */
     private final Throttled<Parked<I>> parked;
-    /**
-     * The task times of the workers past the first {@link #OWN_TIMES}, striped: a histogram is 4 KB, and a run on
-     * 10,000 virtual threads must not allocate 40 MB of them.
-     */
-    final TaskTimes[] sharedTimes;
 
     @SuppressWarnings("unchecked")
     Tasks(TaskFunction<? super I, ? extends R> function, AsyncTaskFunction<? super I, ? extends R> asyncFunction,
-          RunConfig config, Run<I, R> run) {
+          RunConfig config, Admission<I> admission, Lifecycle lifecycle, Counters counters, Delivery<I, R> delivery) {
         this.function = function;
         this.config = config;
-        this.run = run;
+        this.admission = admission;
+        this.lifecycle = lifecycle;
+        this.counters = counters;
+        this.delivery = delivery;
         this.policy = new AttemptPolicy(config.retry());
         this.limits = (RunLimits<I>) config.limits();
         this.parked = asyncFunction == null && (limits != null || policy.mayWait())
-                ? new Throttled<>(run.admission::wakeRoomWaiters) : null;
+                ? new Throttled<>(admission::wakeRoomWaiters) : null;
         if (parked != null) {
-            run.admission.readyElsewhere(() -> parked.nanosUntilNext(System.nanoTime()) == 0);
+            admission.readyElsewhere(() -> parked.nanosUntilNext(System.nanoTime()) == 0);
         }
-        this.async = asyncFunction != null ? new AsyncTasks<>(asyncFunction, config, run, this) : null;
-        // an asynchronous function's tasks end on any thread: they record their times in the stripes
-        this.sharedTimes = new TaskTimes[config.loops() > OWN_TIMES || async != null ? SHARED_TIMES : 0];
-        for (int i = 0; i < sharedTimes.length; i++) {
-            sharedTimes[i] = new TaskTimes();
-        }
+        this.async = asyncFunction != null
+                ? new AsyncTasks<>(asyncFunction, config, policy, limits, admission, lifecycle, counters, delivery) : null;
     }
 
     /** An input parked off the workers: what its next attempt needs. */
     record Parked<I>(I input, long seq, RunLimits<I>.Slot slot, int attempts, long begin, Throwable lastError) {
-    }
-
-    TaskTimes timesFor(int worker) {
-        return worker < OWN_TIMES ? new TaskTimes() : sharedTimes[worker % SHARED_TIMES];
-    }
-
-    /** The one retry decision (see {@link AttemptPolicy}). */
-    AttemptPolicy policy() {
-        return policy;
     }
 
     /**
@@ -85,8 +70,8 @@ final class Tasks<I, R> {
             return true;
         }
         return complete(worker, input, seq, 0, () -> {
-            if (!run.lifecycle.isRunning()) {
-                return run.counters.cancelledBeforeStart(input);
+            if (!lifecycle.isRunning()) {
+                return counters.cancelledBeforeStart(input);
             }
             RunLimits<I>.Slot slot = limits == null ? null : limits.slot(input);
             if (slot != null && slot.error() != null) {
@@ -115,17 +100,17 @@ final class Tasks<I, R> {
             }
         } catch (Throwable e) {
             outcome = new Outcome<>(input, null, e, attempts, Duration.ZERO);
-            run.counters.failedOutsideTask();
+            counters.failedOutsideTask();
         }
         if (outcome != PARKED) {
-            deliver(worker.outbox, seq, outcome);
+            delivery.deliver(worker.outbox, seq, outcome);
         }
         return true;
     }
 
     /** An input that failed before any attempt (its limit's key could not be computed). */
     private Outcome<I, R> failedUnstarted(I input, Throwable error) {
-        run.counters.failedOutsideTask();
+        counters.failedOutsideTask();
         return new Outcome<>(input, null, error, 0, Duration.ZERO);
     }
 
@@ -144,7 +129,7 @@ final class Tasks<I, R> {
             return NONE_READY;
         }
         worker.begins(System.nanoTime());
-        boolean kept = complete(worker, ready.input(), ready.seq(), ready.attempts(), () -> run.lifecycle.isRunning()
+        boolean kept = complete(worker, ready.input(), ready.seq(), ready.attempts(), () -> lifecycle.isRunning()
                 ? attempts(worker, ready.input(), ready.seq(), ready.attempts(), ready.begin(), ready.lastError(),
                 ready.slot(), true)
                 : stopped(worker, ready));
@@ -159,10 +144,10 @@ final class Tasks<I, R> {
      * and must not leave), false when it may leave.
      */
     boolean awaitParked() {
-        if (parked == null || !run.lifecycle.isRunning()) {
+        if (parked == null || !lifecycle.isRunning()) {
             return false;
         }
-        if (parked.size() == 0 && run.admission.isClosed()) {
+        if (parked.size() == 0 && admission.isClosed()) {
             return false;
         }
         parked.awaitReady(System.nanoTime(), PARKED_RECHECK_NANOS);
@@ -171,7 +156,7 @@ final class Tasks<I, R> {
 
     /** On a worker leaving a stopped run: the parked inputs come out cancelled, with the attempts that ran. */
     void drainParked(Worker<I, R> worker) {
-        if (parked == null || run.lifecycle.isRunning()) {
+        if (parked == null || lifecycle.isRunning()) {
             return;
         }
         for (Parked<I> left : parked.drain()) {
@@ -180,9 +165,9 @@ final class Tasks<I, R> {
                 outcome = stopped(worker, left);
             } catch (Throwable e) {
                 outcome = new Outcome<>(left.input(), null, e, left.attempts(), Duration.ZERO);
-                run.counters.failedOutsideTask();
+                counters.failedOutsideTask();
             }
-            deliver(worker.outbox, left.seq(), outcome);
+            delivery.deliver(worker.outbox, left.seq(), outcome);
         }
     }
 
@@ -192,7 +177,7 @@ final class Tasks<I, R> {
             left.slot().close();
         }
         if (left.attempts() == 0) {
-            return run.counters.cancelledBeforeStart(left.input());
+            return counters.cancelledBeforeStart(left.input());
         }
         CancellationException cancelled = new CancellationException("cancelled while running");
         if (left.lastError() != null) {
@@ -204,7 +189,7 @@ final class Tasks<I, R> {
     }
 
     /** The replacement of an abandoned worker takes over its timed-out input; false if abandoned again. */
-    boolean resume(Worker<I, R> worker, Worker.Handover<I> from) {
+    boolean resume(Worker<I, R> worker, WorkerThread.Handover<I> from) {
         return complete(worker, from.input(), from.seq(), from.attempts(), () -> {
             @SuppressWarnings("unchecked")
             RunLimits<I>.Slot slot = (RunLimits<I>.Slot) from.slot();
@@ -217,28 +202,19 @@ final class Tasks<I, R> {
     }
 
     /** The timeout could not be handed to a replacement: its outcome is delivered from the timeout thread. */
-    void deliverOrphan(Worker.Handover<I> timedOut) {
+    void deliverOrphan(WorkerThread.Handover<I> timedOut) {
         if (timedOut.slot() != null) {
             ((RunLimits<?>.Slot) timedOut.slot()).close();
         }
         Outcome<I, R> outcome = new Outcome<>(timedOut.input(), null, timedOut.error(), timedOut.attempts(),
                 Duration.ofNanos(System.nanoTime() - timedOut.beginNanos()));
-        run.counters.failedOutsideTask();
-        deliver(null, timedOut.seq(), outcome);
+        counters.failedOutsideTask();
+        delivery.deliver(null, timedOut.seq(), outcome);
     }
 
     /** An asynchronous function's tasks, or null. */
     AsyncTasks<I, R> async() {
         return async;
-    }
-
-    /** Hands the outcome over through the outbox of the worker whose thread delivers it (null: the shared queue). */
-    void deliver(Handoff.Outbox outbox, long seq, Outcome<I, R> outcome) {
-        run.reporters.outcome(outcome);
-        if (!outcome.isSuccess() && !outcome.isCancelled()) {
-            run.failurePolicy.failed(outcome.error());
-        }
-        run.handoff.publish(outbox, config.ordered() ? new Sequenced(seq, outcome) : outcome);
     }
 
     /** Marks an input parked off the workers: no outcome yet. Compared by identity. */
@@ -259,7 +235,7 @@ final class Tasks<I, R> {
         boolean retryDecided = decided;
         while (true) {
             if (error != null && !retryDecided) {
-                Throwable end = policy.endsWith(attempts, error, run.lifecycle.isRunning());
+                Throwable end = policy.endsWith(attempts, error, lifecycle.isRunning());
                 if (end != null) {
                     error = end;
                     break;
@@ -320,7 +296,7 @@ final class Tasks<I, R> {
         } else {
             worker.times.record(nanos);
         }
-        if (error != null && !run.lifecycle.isRunning() && !(error instanceof CancellationException)) {
+        if (error != null && !lifecycle.isRunning() && !(error instanceof CancellationException)) {
             CancellationException cancelled = new CancellationException("cancelled while running");
             cancelled.initCause(error);
             error = cancelled;
@@ -361,7 +337,7 @@ final class Tasks<I, R> {
                 return new Failure(e);
             }
         }
-        long id = worker.beginAttempt(input, seq, number, begin, slot);
+        long id = worker.thread.beginAttempt(input, seq, number, begin, slot);
         ScheduledFuture<?> timer = Timer.timeout(() -> timedOut(worker, id), config.timeout());
         Object result;
         try {
@@ -370,20 +346,16 @@ final class Tasks<I, R> {
             result = new Failure(e);
         }
         timer.cancel(false);
-        return worker.endAttempt(id) ? result : ABANDONED;
+        return worker.thread.endAttempt(id) ? result : ABANDONED;
     }
 
     /** On the timeout thread: the attempt's outcome goes on at the deadline, without its thread. */
     private void timedOut(Worker<I, R> worker, long id) {
-        Worker.Handover<I> handover = worker.abandon(id,
+        WorkerThread.Handover<I> handover = worker.thread.abandon(id,
                 new TimeoutException("task timed out after " + Durations.format(config.timeout())));
-        if (handover != null && !worker.crew.replace(worker) && worker.withdraw(handover)) {
+        if (handover != null && !worker.loops.replace(worker) && worker.thread.withdraw(handover)) {
             deliverOrphan(handover);
-            worker.crew.exited(worker);
+            worker.loops.exited(worker);
         }
-    }
-
-    /** An outcome with its place in the source, for {@link Parallelized.Builder#ordered()}. */
-    record Sequenced(long seq, Outcome<?, ?> outcome) {
     }
 }

@@ -26,7 +26,7 @@ class ClaimsTest {
 
     @Test
     void aClaimGrowsWhileItsTasksAreTrivialAndShrinksToOneForSlowOnes() {
-        Worker<Integer, Integer> worker = new Worker<>(null, new TaskTimes(), false, null);
+        Pace worker = new Pace();
         long now = 0;
         assertThat(worker.nextClaimSize(now, 16)).as("the first claim").isEqualTo(1);
         int size = 1;

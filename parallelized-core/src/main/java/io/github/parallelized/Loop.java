@@ -1,0 +1,109 @@
+package io.github.parallelized;
+
+import java.util.concurrent.ExecutorService;
+
+/**
+ * One worker loop: admit an input, run it (through {@link Tasks}), hand its outcome over, again, until admission
+ * closes. Inputs parked for a limit or a retry's time come first; an asynchronous run's loop takes a place among
+ * the tasks in flight before it takes an input. On a supplied executor it gives its thread back after a time
+ * slice, so that runs sharing a pool take turns. When its attempt times out the loop is abandoned: its thread
+ * leaves without touching the worker, which a replacement loop resumes.
+ */
+final class Loop<I, R> implements Runnable {
+
+    private final Crew<I, R> crew;
+    private final Worker<I, R> worker;
+    private final Admission<I> admission;
+    private final Tasks<I, R> tasks;
+
+    Loop(Crew<I, R> crew, Worker<I, R> worker, Admission<I> admission, Tasks<I, R> tasks) {
+        this.crew = crew;
+        this.worker = worker;
+        this.admission = admission;
+        this.tasks = tasks;
+    }
+
+    @Override
+    public void run() {
+        Thread current = Thread.currentThread();
+        WorkerThread.Handover<I> resumed = worker.thread.enter(current);
+        ExecutorService outer = crew.entered();
+        Worker<?, ?> enclosing = worker.enter();
+        boolean leaves = true;
+        AsyncTasks<I, R> async = tasks.async();
+        // an asynchronous run's loop that leaves for good (its source drained, or interrupted: a stop, an executor's
+        // shutdownNow()) first starts the retries of the tasks still in flight: they need a loop
+        boolean awaitInFlight = false;
+        // an asynchronous run's loop on a supplied executor that gave its thread back: launched again by a wake-up
+        boolean away = false;
+        try {
+            if (resumed != null && !tasks.resume(worker, resumed)) {
+                return;
+            }
+            long sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
+            while (true) {
+                // an asynchronous run's loop takes a place among the tasks in flight before it takes an input
+                int place = async == null ? AsyncTasks.RESERVED : async.reserve(worker);
+                if (place == AsyncTasks.AWAY) {
+                    away = true;
+                    leaves = false;
+                    break;
+                }
+                if (place == AsyncTasks.STOPPED) {
+                    break;
+                }
+                // inputs parked for a limit or a retry's time come first: they are older than the source's
+                int parked = tasks.runParked(worker);
+                if (parked == Tasks.ABANDONED_WORKER) {
+                    return; // abandoned after a timeout: the replacement owns this worker now
+                }
+                if (parked == Tasks.RAN) {
+                    continue;
+                }
+                if (!admission.pull(worker)) {
+                    if (tasks.awaitParked()) {
+                        continue; // inputs still wait for their limits: this loop stays for them
+                    }
+                    break;
+                }
+                crew.grow();
+                I next = worker.input;
+                worker.input = null;
+                if (!tasks.process(worker, next, worker.seq)) {
+                    return; // abandoned after a timeout: the replacement owns this worker now
+                }
+                if (crew.shared && System.nanoTime() - sliceEnd > 0) {
+                    if (crew.resubmit(worker)) {
+                        leaves = false;
+                        break;
+                    }
+                    sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
+                }
+            }
+            awaitInFlight = leaves;
+        } catch (InterruptedException e) {
+            // stopped while waiting for the source or for room: leave
+            awaitInFlight = leaves;
+        } finally {
+            if (leaves) {
+                tasks.drainParked(worker); // a stopped run's parked inputs come out cancelled
+            }
+            if (async != null && !away) {
+                async.unreserve(worker);
+                if (awaitInFlight && async.awaitInFlight(worker)) {
+                    leaves = false; // gave its thread back: its next launch waits on
+                }
+            }
+            if (!worker.thread.exit(current)) {
+                leaves = false; // abandoned: not this thread's exit to count
+            }
+            // the run may have interrupted this thread; a pooled thread must not carry that to its next job
+            Thread.interrupted();
+            Worker.leave(enclosing);
+            crew.left(outer);
+        }
+        if (leaves) {
+            crew.exited(worker);
+        }
+    }
+}
