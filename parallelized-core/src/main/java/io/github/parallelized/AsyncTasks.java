@@ -45,7 +45,7 @@ final class AsyncTasks<I, R> {
 
     private final AsyncTaskFunction<? super I, ? extends R> function;
     private final RunConfig config;
-    private final Admission<I> admission;
+    private final Room room;
     private final Lifecycle lifecycle;
     private final Counters counters;
     private final Delivery<I, R> delivery;
@@ -81,11 +81,11 @@ final class AsyncTasks<I, R> {
     static final int AWAY = 2;
 
     AsyncTasks(AsyncTaskFunction<? super I, ? extends R> function, RunConfig config, AttemptPolicy policy,
-               RunLimits<I> limits, Admission<I> admission, Lifecycle lifecycle, Counters counters,
+               RunLimits<I> limits, Room room, Lifecycle lifecycle, Counters counters,
                Delivery<I, R> delivery) {
         this.function = function;
         this.config = config;
-        this.admission = admission;
+        this.room = room;
         this.lifecycle = lifecycle;
         this.counters = counters;
         this.delivery = delivery;
@@ -95,9 +95,9 @@ final class AsyncTasks<I, R> {
         this.limits = limits;
         this.throttled = limits == null ? null : new Throttled<>(() -> {
             wakeOne();
-            admission.wakeRoomWaiters();
+            room.nudge();
         });
-        admission.beforeRoomWait(this::startRetries);
+        room.beforeWait(this::startRetries);
     }
 
     /** One input of an asynchronous run, from its admission to its outcome. */
@@ -507,7 +507,7 @@ final class AsyncTasks<I, R> {
     private void queueRetry(Attempt<I, R> attempt) {
         retries.add(attempt);
         wakeOne();
-        admission.wakeRoomWaiters();
+        room.nudge();
     }
 
     /** The run stopped: every attempt not ended comes out now, cancelled, and its stage is cancelled. */

@@ -1,9 +1,6 @@
 package io.github.parallelized;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -11,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The workers of one run and where their loops run: threads of the run's own, or a supplied executor. Keeps
  * count of the loops that can still make progress ({@link #live}: launched and not gone) and of those launched
- * on the executor but not yet begun ({@link #pending}), so that the consumer can tell a run that waits from a run
+ * on the executor but not yet begun ({@link Submissions#pending()}), so that the consumer can tell a run that waits from a run
  * that can no longer progress.
  *
  * <p>A supplied executor may refuse, delay or drop the loops: a refused one (a busy bounded queue) is submitted
@@ -23,46 +20,28 @@ final class Crew<I, R> implements Loops<I, R> {
 
     /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** The executor whose worker loop the current thread is in, if any: tells a nested run's consumer. */
-    static final ThreadLocal<ExecutorService> LOOP_EXECUTOR = new ThreadLocal<>();
     /** How long close() lets interrupted workers leave before it stops waiting for stragglers. */
     static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    final Admission<I> admission;
-    final Tasks<I, R> tasks;
+    private final Admission<I> admission;
+    private final Tasks<I, R> tasks;
     final boolean shared;
     /** The workers; on a supplied executor the last one is the consumer's, used when it helps. */
     final Worker<I, R>[] workers;
     private final Handoff handoff;
     private final Lifecycle lifecycle;
     private final Counters counters;
-    private final ExecutorService executor;
-    private final ThreadFactory factory;
-    /** A queue, not a copy-on-write list: 10,000 virtual threads added one by one copied 50 million references. */
-    private final ConcurrentLinkedQueue<Thread> ownThreads = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Worker<I, R>> unsubmitted = new ConcurrentLinkedQueue<>();
+    /** The loops on a supplied executor, or null for threads of the run's own. */
+    private final Submissions<I, R> submissions;
+    /** The threads of the run's own, or null on a supplied executor. */
+    private final OwnThreads threads;
     private final AtomicInteger live = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
     private volatile Throwable lostBecause;
     /**
      * Virtual threads start as inputs come, not all at start(): a loop that admitted an input launches the next
      * while inputs may remain, so numThreads(1_000_000) over a hundred inputs starts about a hundred. Null otherwise.
      */
     private final Growth growth;
-
-    /** The lazily started loops of a run on virtual threads: how many were created, and their one decorated body. */
-    private static final class Growth {
-        /** The loop a lazily started thread runs: the shared decorated body finds it here. */
-        static final ThreadLocal<Loop<?, ?>> LAUNCHING = new ThreadLocal<>();
-        static final Runnable BODY = () -> LAUNCHING.get().run();
-
-        final AtomicInteger created = new AtomicInteger();
-        final Runnable decorated;
-
-        Growth(Runnable decorated) {
-            this.decorated = decorated;
-        }
-    }
 
     @SuppressWarnings("unchecked")
     Crew(RunConfig config, Admission<I> admission, Tasks<I, R> tasks, Handoff handoff, Lifecycle lifecycle,
@@ -72,11 +51,9 @@ final class Crew<I, R> implements Loops<I, R> {
         this.counters = counters;
         this.admission = admission;
         this.tasks = tasks;
-        this.executor = config.executor();
-        this.shared = executor != null;
-        this.factory = shared ? null : config.virtualThreads()
-                ? VirtualThreads.factory(config.threadNamePrefix() + id + "-")
-                : new DaemonThreads(config.threadNamePrefix() + id + "-");
+        this.shared = config.executor() != null;
+        this.submissions = shared ? new Submissions<>(config.executor()) : null;
+        this.threads = shared ? null : new OwnThreads(config, id);
         int count = config.loops();
         this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
         admission.workers(workers);
@@ -144,9 +121,7 @@ final class Crew<I, R> implements Loops<I, R> {
         Worker<I, R> worker = create(created);
         live.incrementAndGet();
         try {
-            Thread thread = factory.newThread(worker.launch);
-            ownThreads.add(thread);
-            thread.start();
+            threads.start(worker.launch);
         } catch (Throwable e) {
             lostBecause = e; // no thread to be had: the run goes on with the loops it has
             exited(worker);
@@ -166,7 +141,7 @@ final class Crew<I, R> implements Loops<I, R> {
             lostBecause = error != null ? error
                     : new IllegalStateException("the decorator returned without running the worker loop");
             if (shared) {
-                pending.decrementAndGet();
+                submissions.began();
             }
             exited(worker);
         }
@@ -178,42 +153,18 @@ final class Crew<I, R> implements Loops<I, R> {
         live.set(loops);
         if (!shared) {
             for (int i = 0; i < loops; i++) {
-                Thread thread = factory.newThread(workers[i].launch);
-                ownThreads.add(thread);
-                thread.start();
+                threads.start(workers[i].launch);
             }
             return;
         }
         for (int i = 0; i < loops; i++) {
-            pending.incrementAndGet();
-            if (!submit(workers[i])) {
-                unsubmitted.add(workers[i]);
-            }
-        }
-    }
-
-    private boolean submit(Worker<I, R> worker) {
-        try {
-            executor.execute(worker.launch);
-            return true;
-        } catch (RejectedExecutionException e) {
-            if (executor.isShutdown()) {
-                throw new ParallelizedException("the executor was shut down: it refused the run's worker loops", e);
-            }
-            return false; // a busy bounded queue: submitted again while the consumer waits
+            submissions.launch(workers[i]);
         }
     }
 
     /** At the end of a slice: true when the loop goes on in a new submission, false to keep this thread. */
     boolean resubmit(Worker<I, R> worker) {
-        pending.incrementAndGet();
-        try {
-            executor.execute(worker.launch);
-            return true;
-        } catch (RuntimeException e) {
-            pending.decrementAndGet();
-            return false;
-        }
+        return submissions.resubmit(worker);
     }
 
     /** Launches the loop of an abandoned worker again; false when it cannot (the caller then covers for it). */
@@ -224,20 +175,12 @@ final class Crew<I, R> implements Loops<I, R> {
         }
         try {
             if (shared) {
-                pending.incrementAndGet();
-                if (!submit(worker)) {
-                    unsubmitted.add(worker);
-                }
+                submissions.launch(worker);
             } else {
-                Thread thread = factory.newThread(worker.launch);
-                ownThreads.add(thread);
-                thread.start();
+                threads.start(worker.launch);
             }
             return true;
         } catch (Throwable e) {
-            if (shared) {
-                pending.decrementAndGet();
-            }
             lostBecause = e;
             return false;
         }
@@ -250,36 +193,22 @@ final class Crew<I, R> implements Loops<I, R> {
      */
     @Override
     public void relaunch(Worker<I, R> worker) {
-        pending.incrementAndGet();
         try {
-            if (!submit(worker)) {
-                unsubmitted.add(worker);
-            }
-        } catch (ParallelizedException e) {
-            pending.decrementAndGet();
+            submissions.launch(worker);
+        } catch (RuntimeException e) {
             lostBecause = e;
             exited(worker);
         }
     }
 
-    /** A loop began on the executor: returns what {@link #LOOP_EXECUTOR} was, for {@link #left}. */
+    /** A loop began: on a supplied executor, returns what marked the thread before, for {@link #left}. */
     ExecutorService entered() {
-        if (!shared) {
-            return null;
-        }
-        pending.decrementAndGet();
-        ExecutorService outer = LOOP_EXECUTOR.get();
-        LOOP_EXECUTOR.set(executor);
-        return outer;
+        return shared ? submissions.entered() : null;
     }
 
     void left(ExecutorService outer) {
         if (shared) {
-            if (outer == null) {
-                LOOP_EXECUTOR.remove();
-            } else {
-                LOOP_EXECUTOR.set(outer);
-            }
+            submissions.left(outer);
         }
     }
 
@@ -312,23 +241,12 @@ final class Crew<I, R> implements Loops<I, R> {
      * run on the consumer's thread. True when it ran one.
      */
     boolean help(Thread consumer) {
-        if (!shared || pending.get() == 0) {
-            return false;
-        }
-        if (executor.isShutdown()) {
-            // queued loops still run after shutdown(), not after shutdownNow(): termination tells them apart
-            if (executor.isTerminated() && pending.get() > 0) {
-                lifecycle.fail(new ParallelizedException("the executor terminated with " + pending.get()
-                        + " worker loop(s) of this run that never began (shutdownNow drops queued work)", null));
-            }
+        if (!shared || submissions.pending() == 0) {
             return false;
         }
         try {
-            for (Worker<I, R> worker; (worker = unsubmitted.poll()) != null; ) {
-                if (!submit(worker)) {
-                    unsubmitted.add(worker);
-                    break;
-                }
+            if (!submissions.submitRefused()) {
+                return false;
             }
         } catch (ParallelizedException e) {
             lifecycle.fail(e);
@@ -337,7 +255,7 @@ final class Crew<I, R> implements Loops<I, R> {
         // only a consumer that is itself a worker loop on this executor (a nested run), and only while no loop of
         // its run has begun: then the run cannot progress without it; anyone else waits, so that the pool's size
         // stays the most tasks that run at once
-        if (live.get() > pending.get() || LOOP_EXECUTOR.get() != executor) {
+        if (live.get() > submissions.pending() || !submissions.onThisExecutor()) {
             return false;
         }
         Worker<I, R> helper = workers[workers.length - 1];
@@ -362,19 +280,10 @@ final class Crew<I, R> implements Loops<I, R> {
      */
     void awaitExit() {
         long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
-        for (Thread thread : ownThreads) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedJoin(thread, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        if (!shared && !threads.join(deadline)) {
+            return;
         }
-        while (shared && live.get() > pending.get() && deadline - System.nanoTime() > 0) {
+        while (shared && live.get() > submissions.pending() && deadline - System.nanoTime() > 0) {
             LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(200));
             if (Thread.currentThread().isInterrupted()) {
                 return;

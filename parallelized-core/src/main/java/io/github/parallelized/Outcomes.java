@@ -14,6 +14,7 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
 
     private final Handoff handoff;
     private final Admission<I> admission;
+    private final Room room;
     private final Crew<I, R> crew;
     /** An asynchronous function's tasks, or null. */
     private final AsyncTasks<I, R> async;
@@ -30,10 +31,11 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
     private Object next;
     private boolean done;
 
-    Outcomes(Handoff handoff, Admission<I> admission, Crew<I, R> crew, AsyncTasks<I, R> async, Lifecycle lifecycle,
+    Outcomes(Handoff handoff, Admission<I> admission, Room room, Crew<I, R> crew, AsyncTasks<I, R> async, Lifecycle lifecycle,
              Runnable atEnd, boolean ordered, int window) {
         this.handoff = handoff;
         this.admission = admission;
+        this.room = room;
         this.crew = crew;
         this.async = async;
         this.lifecycle = lifecycle;
@@ -67,7 +69,7 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         }
         Object outcome = next;
         next = null;
-        admission.consumedOne();
+        room.consumedOne();
         return (Outcome<I, R>) outcome;
     }
 
@@ -96,7 +98,7 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         while (true) {
             Object next = handoff.poll();
             if (next == null && !ended()) {
-                admission.consumerWaits();
+                room.consumerWaits();
                 next = handoff.spin(spins);
                 spins = next != null ? Math.min(Handoff.MAX_SPINS, spins * 2) : Math.max(Handoff.MIN_SPINS, spins / 2);
                 if (next == null && !ended() && !crew.help(current)) {

@@ -27,6 +27,7 @@ final class Run<I, R> implements Parallelized<I, R> {
     private final Lifecycle lifecycle = new Lifecycle();
     private final Handoff handoff;
     private final Admission<I> admission;
+    private final Room room;
     private final Tasks<I, R> tasks;
     private final Crew<I, R> crew;
     private final Reporters reporters;
@@ -37,15 +38,17 @@ final class Run<I, R> implements Parallelized<I, R> {
         this.config = config;
         this.source = source;
         this.handoff = new Handoff(config.loops());
-        this.admission = new Admission<>(source, config.window(), config.threads(),
+        Room room = new Room(config.window());
+        this.admission = new Admission<>(source, room, config.window(), config.threads(),
                 error -> lifecycle.fail(new ParallelizedException("the task source failed: "
                         + Errors.describe(error, false), error)), handoff::wake);
         Counters counters = new Counters(config);
         FailurePolicy failurePolicy = new FailurePolicy(config, counters, lifecycle);
         this.reporters = new Reporters(id, config.display(), config.listeners());
         Delivery<I, R> delivery = new Delivery<>(reporters, failurePolicy, handoff, config.ordered());
-        this.tasks = new Tasks<>(function, asyncFunction, config, admission, lifecycle, counters, delivery);
+        this.tasks = new Tasks<>(function, asyncFunction, config, admission, room, lifecycle, counters, delivery);
         this.crew = new Crew<>(config, admission, tasks, handoff, lifecycle, counters, id);
+        this.room = room;
         this.progress = new RunProgress(id, config, config.total() >= 0 ? config.total() : source.size(),
                 source::skipped, counters, lifecycle, reporters, failurePolicy);
         AsyncTasks<I, R> async = tasks.async();
@@ -107,7 +110,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         if (!iterated.compareAndSet(false, true)) {
             throw new IllegalStateException("the outcomes of a run can be iterated only once");
         }
-        return new Outcomes<>(handoff, admission, crew, tasks.async(), lifecycle, this::finishIteration,
+        return new Outcomes<>(handoff, admission, room, crew, tasks.async(), lifecycle, this::finishIteration,
                 config.ordered(), config.window());
     }
 

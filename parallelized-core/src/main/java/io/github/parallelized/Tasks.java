@@ -38,7 +38,8 @@ final class Tasks<I, R> {
 
     @SuppressWarnings("unchecked")
     Tasks(TaskFunction<? super I, ? extends R> function, AsyncTaskFunction<? super I, ? extends R> asyncFunction,
-          RunConfig config, Admission<I> admission, Lifecycle lifecycle, Counters counters, Delivery<I, R> delivery) {
+          RunConfig config, Admission<I> admission, Room room, Lifecycle lifecycle, Counters counters,
+          Delivery<I, R> delivery) {
         this.function = function;
         this.config = config;
         this.admission = admission;
@@ -48,12 +49,12 @@ final class Tasks<I, R> {
         this.policy = new AttemptPolicy(config.retry());
         this.limits = (RunLimits<I>) config.limits();
         this.parked = asyncFunction == null && (limits != null || policy.mayWait())
-                ? new Throttled<>(admission::wakeRoomWaiters) : null;
+                ? new Throttled<>(room::nudge) : null;
         if (parked != null) {
-            admission.readyElsewhere(() -> parked.nanosUntilNext(System.nanoTime()) == 0);
+            room.readyElsewhere(() -> parked.nanosUntilNext(System.nanoTime()) == 0);
         }
         this.async = asyncFunction != null
-                ? new AsyncTasks<>(asyncFunction, config, policy, limits, admission, lifecycle, counters, delivery) : null;
+                ? new AsyncTasks<>(asyncFunction, config, policy, limits, room, lifecycle, counters, delivery) : null;
     }
 
     /** An input parked off the workers: what its next attempt needs. */

@@ -959,7 +959,7 @@ class AsyncHostileTest extends AsyncTestSupport {
     }
 
     // Was a bug, fixed after the review: shutdownNow of a supplied executor while the loops wait for room in the window, with a retry due:
-    // the loops leave (InterruptedException out of Admission.pull skips AsyncTasks.awaitInFlight), nobody starts
+    // the loops leave (InterruptedException out of Admission.pull, waiting in Room.await, skipped AsyncTasks.awaitInFlight), nobody starts
     // the retry, and the consumer waits forever (Outcomes.ended sees inFlight > 0).
     @Test
     void shutdownNowOfTheSuppliedExecutorWithARetryDueDoesNotHangTheConsumer() throws Exception {
@@ -978,8 +978,8 @@ class AsyncHostileTest extends AsyncTestSupport {
                 assertTimeoutPreemptively(BOUND, () -> {
                     while (Thread.getAllStackTraces().entrySet().stream()
                             .filter(e -> e.getKey().getName().equals("hostile-pool"))
-                            .filter(e -> Stream.of(e.getValue()).anyMatch(f -> f.getClassName().endsWith("Admission")
-                                    && f.getMethodName().equals("awaitRoom")))
+                            .filter(e -> Stream.of(e.getValue()).anyMatch(f -> f.getClassName().endsWith(".Room")
+                                    && f.getMethodName().equals("await")))
                             .count() < loops) {
                         Thread.sleep(1);
                     }

@@ -1,0 +1,124 @@
+package io.github.parallelized;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A run's loops on a supplied executor: submitted, refused (a busy bounded queue: submitted again while the
+ * consumer waits), or launched and not yet begun ({@link #pending()}), which tells a run that waits for the pool from
+ * a run whose loops the executor dropped (it terminated with them queued). Also marks the threads that run a loop
+ * of this executor ({@link #LOOP_EXECUTOR}), so that a nested run's consumer can tell it is one of them.
+ */
+final class Submissions<I, R> {
+
+    /** The executor whose worker loop the current thread is in, if any: tells a nested run's consumer. */
+    static final ThreadLocal<ExecutorService> LOOP_EXECUTOR = new ThreadLocal<>();
+
+    private final ExecutorService executor;
+    private final ConcurrentLinkedQueue<Worker<I, R>> refused = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+
+    Submissions(ExecutorService executor) {
+        this.executor = executor;
+    }
+
+    /**
+     * Launches the worker's loop: submitted now, or again later when a busy executor refuses it.
+     *
+     * @throws ParallelizedException when the executor was shut down; whatever else the executor throws passes on
+     *                               (either way the loop is not pending then)
+     */
+    void launch(Worker<I, R> worker) {
+        pending.incrementAndGet();
+        try {
+            if (!submit(worker)) {
+                refused.add(worker);
+            }
+        } catch (RuntimeException | Error e) {
+            pending.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** At the end of a time slice: true when the loop goes on in a new submission, false to keep this thread. */
+    boolean resubmit(Worker<I, R> worker) {
+        pending.incrementAndGet();
+        try {
+            executor.execute(worker.launch);
+            return true;
+        } catch (RuntimeException e) {
+            pending.decrementAndGet();
+            return false;
+        }
+    }
+
+    private boolean submit(Worker<I, R> worker) {
+        try {
+            executor.execute(worker.launch);
+            return true;
+        } catch (RejectedExecutionException e) {
+            if (executor.isShutdown()) {
+                throw new ParallelizedException("the executor was shut down: it refused the run's worker loops", e);
+            }
+            return false; // a busy bounded queue: submitted again while the consumer waits
+        }
+    }
+
+    /** A launched loop began, or will never begin (its decorator did not run it). */
+    void began() {
+        pending.decrementAndGet();
+    }
+
+    /** Loops launched and not yet begun. */
+    int pending() {
+        return pending.get();
+    }
+
+    /**
+     * While the consumer waits: submits again what a busy executor refused. False when the executor is shut down
+     * (then nothing is submitted).
+     *
+     * @throws ParallelizedException when the executor terminated with loops of this run that never began, or was
+     *                               shut down while they were submitted again
+     */
+    boolean submitRefused() {
+        if (executor.isShutdown()) {
+            // queued loops still run after shutdown(), not after shutdownNow(): termination tells them apart
+            if (executor.isTerminated() && pending.get() > 0) {
+                throw new ParallelizedException("the executor terminated with " + pending.get()
+                        + " worker loop(s) of this run that never began (shutdownNow drops queued work)", null);
+            }
+            return false;
+        }
+        for (Worker<I, R> worker; (worker = refused.poll()) != null; ) {
+            if (!submit(worker)) {
+                refused.add(worker);
+                break;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the current thread runs a loop of this executor (a nested run's consumer, when it helps). */
+    boolean onThisExecutor() {
+        return LOOP_EXECUTOR.get() == executor;
+    }
+
+    /** A loop began on the executor: returns what {@link #LOOP_EXECUTOR} was, for {@link #left}. */
+    ExecutorService entered() {
+        pending.decrementAndGet();
+        ExecutorService outer = LOOP_EXECUTOR.get();
+        LOOP_EXECUTOR.set(executor);
+        return outer;
+    }
+
+    void left(ExecutorService outer) {
+        if (outer == null) {
+            LOOP_EXECUTOR.remove();
+        } else {
+            LOOP_EXECUTOR.set(outer);
+        }
+    }
+}
