@@ -559,19 +559,13 @@ final class AsyncTasks<I, R> {
         synchronized (stripe) {
             stripe.record(nanos);
         }
-        Throwable error = failure;
-        if (error != null && !lifecycle.isRunning() && !(error instanceof CancellationException)) {
-            CancellationException cancelled = new CancellationException("cancelled while running");
-            cancelled.initCause(error);
-            error = cancelled;
-        }
+        Throwable error = AttemptPolicy.endError(failure, lifecycle.isRunning());
         int resubmitted = attempt.resubmitted;
         attempt.state = ENDED;
         if (resubmitted != 0) {
             counters.count(WorkerCounts.RESUBMITTED, resubmitted);
         }
-        counters.count(error == null ? WorkerCounts.SUCCEEDED
-                : error instanceof CancellationException ? WorkerCounts.CANCELLED : WorkerCounts.FAILED, 1);
+        counters.count(AttemptPolicy.countOf(error), 1);
         @SuppressWarnings("unchecked")
         R result = error == null ? (R) value : null;
         end(attempt, new Outcome<>(attempt.input, result, error, attempts + resubmitted,

@@ -52,6 +52,25 @@ final class AttemptPolicy {
         return policy.maxAttempts() > 1;
     }
 
+    /**
+     * The error an input ends with: a failure seen once the run stopped ends it as cancelled, its cause kept (the
+     * stop's interrupt may be what made it fail).
+     */
+    static Throwable endError(Throwable error, boolean running) {
+        if (error == null || running || error instanceof CancellationException) {
+            return error;
+        }
+        CancellationException cancelled = new CancellationException("cancelled while running");
+        cancelled.initCause(error);
+        return cancelled;
+    }
+
+    /** The {@link WorkerCounts} slot of an input that ended with this error (null: it succeeded). */
+    static int countOf(Throwable error) {
+        return error == null ? WorkerCounts.SUCCEEDED
+                : error instanceof CancellationException ? WorkerCounts.CANCELLED : WorkerCounts.FAILED;
+    }
+
     static ParallelizedException predicateFailed(Throwable taskError, Throwable predicateError) {
         ParallelizedException failed = new ParallelizedException("the retryOn predicate threw on "
                 + Errors.describe(taskError, false) + ": " + Errors.describe(predicateError, false), predicateError);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One input, from admission to its outcome: the attempts with retry and timeout, the run's limits, cancellation,
@@ -12,29 +11,28 @@ import java.util.concurrent.TimeoutException;
  * (by the task, a predicate, a reporter, the JVM) becomes that input's failure outcome: a worker never dies with an
  * input in its hands.
  *
- * <p>An input that must wait (for its limit's permits, or out a retry's delay) is parked in {@link #parked}, off
+ * <p>An input that must wait (for its limit's permits, or out a retry's delay) is parked in {@link Parking}, off
  * the workers: the worker goes on with other inputs, and takes the parked one back once it is ready ({@link
  * #runParked}). Workers do not leave while inputs are parked; at a stop the parked inputs come out cancelled, with
  * the attempts that ran ({@link #drainParked}).
  */
 final class Tasks<I, R> {
 
-    /** The longest a worker with only parked inputs to wait for sleeps before it looks again by itself. */
-    private static final long PARKED_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final TaskFunction<? super I, ? extends R> function;
     /** For an {@link AsyncTaskFunction}: its tasks; null for a blocking function. */
     private final AsyncTasks<I, R> async;
     private final RunConfig config;
-    private final Admission<I> admission;
     private final Lifecycle lifecycle;
     private final Counters counters;
     private final Delivery<I, R> delivery;
+    /** What the timeout thread does when an attempt's time is up, or null without a timeout. */
+    private final Timeouts<I, R> timeouts;
     private final AttemptPolicy policy;
     /** The run's limits, or null. */
     private final RunLimits<I> limits;
     /** Inputs of a blocking run that wait for permits or a retry's time; null when none can wait. */
-    private final Throttled<Parked<I>> parked;
+    private final Parking<I> parked;
 
     @SuppressWarnings("unchecked")
     Tasks(TaskFunction<? super I, ? extends R> function, AsyncTaskFunction<? super I, ? extends R> asyncFunction,
@@ -42,23 +40,16 @@ final class Tasks<I, R> {
           Delivery<I, R> delivery) {
         this.function = function;
         this.config = config;
-        this.admission = admission;
         this.lifecycle = lifecycle;
         this.counters = counters;
         this.delivery = delivery;
+        this.timeouts = config.timeout() == null ? null : new Timeouts<>(config.timeout(), counters, delivery);
         this.policy = new AttemptPolicy(config.retry());
         this.limits = (RunLimits<I>) config.limits();
         this.parked = asyncFunction == null && (limits != null || policy.mayWait())
-                ? new Throttled<>(room::nudge) : null;
-        if (parked != null) {
-            room.readyElsewhere(() -> parked.nanosUntilNext(System.nanoTime()) == 0);
-        }
+                ? new Parking<>(room, admission, lifecycle, counters) : null;
         this.async = asyncFunction != null
                 ? new AsyncTasks<>(asyncFunction, config, policy, limits, room, lifecycle, counters, delivery) : null;
-    }
-
-    /** An input parked off the workers: what its next attempt needs. */
-    record Parked<I>(I input, long seq, RunLimits<I>.Slot slot, int attempts, long begin, Throwable lastError) {
     }
 
     /**
@@ -122,10 +113,7 @@ final class Tasks<I, R> {
 
     /** On a worker loop, before it takes a new input: runs a parked input that is ready, if any. */
     int runParked(Worker<I, R> worker) {
-        if (parked == null || parked.isEmpty()) {
-            return NONE_READY;
-        }
-        Parked<I> ready = parked.poll(System.nanoTime());
+        Parking.Parked<I> ready = parked == null ? null : parked.ready();
         if (ready == null) {
             return NONE_READY;
         }
@@ -133,7 +121,7 @@ final class Tasks<I, R> {
         boolean kept = complete(worker, ready.input(), ready.seq(), ready.attempts(), () -> lifecycle.isRunning()
                 ? attempts(worker, ready.input(), ready.seq(), ready.attempts(), ready.begin(), ready.lastError(),
                 ready.slot(), true)
-                : stopped(worker, ready));
+                : parked.stopped(worker, ready));
         if (!kept) {
             return ABANDONED_WORKER;
         }
@@ -145,48 +133,24 @@ final class Tasks<I, R> {
      * and must not leave), false when it may leave.
      */
     boolean awaitParked() {
-        if (parked == null || !lifecycle.isRunning()) {
-            return false;
-        }
-        if (parked.size() == 0 && admission.isClosed()) {
-            return false;
-        }
-        parked.awaitReady(System.nanoTime(), PARKED_RECHECK_NANOS);
-        return true;
+        return parked != null && parked.await();
     }
 
     /** On a worker leaving a stopped run: the parked inputs come out cancelled, with the attempts that ran. */
     void drainParked(Worker<I, R> worker) {
-        if (parked == null || lifecycle.isRunning()) {
+        if (parked == null) {
             return;
         }
-        for (Parked<I> left : parked.drain()) {
+        for (Parking.Parked<I> left : parked.drainIfStopped()) {
             Outcome<I, R> outcome;
             try {
-                outcome = stopped(worker, left);
+                outcome = parked.stopped(worker, left);
             } catch (Throwable e) {
                 outcome = new Outcome<>(left.input(), null, e, left.attempts(), Duration.ZERO);
                 counters.failedOutsideTask();
             }
             delivery.deliver(worker.outbox, left.seq(), outcome);
         }
-    }
-
-    /** A parked input of a stopped run: cancelled, with its attempts and its last error as the cause. */
-    private Outcome<I, R> stopped(Worker<I, R> worker, Parked<I> left) {
-        if (left.slot() != null) {
-            left.slot().close();
-        }
-        if (left.attempts() == 0) {
-            return counters.cancelledBeforeStart(left.input());
-        }
-        CancellationException cancelled = new CancellationException("cancelled while running");
-        if (left.lastError() != null) {
-            cancelled.initCause(left.lastError());
-        }
-        worker.counts.increment(WorkerCounts.CANCELLED);
-        return new Outcome<>(left.input(), null, cancelled, left.attempts(),
-                Duration.ofNanos(System.nanoTime() - left.begin()));
     }
 
     /** The replacement of an abandoned worker takes over its timed-out input; false if abandoned again. */
@@ -200,17 +164,6 @@ final class Tasks<I, R> {
             return attempts(worker, from.input(), from.seq(), from.attempts(), from.beginNanos(), from.error(), slot,
                     false);
         });
-    }
-
-    /** The timeout could not be handed to a replacement: its outcome is delivered from the timeout thread. */
-    void deliverOrphan(WorkerThread.Handover<I> timedOut) {
-        if (timedOut.slot() != null) {
-            ((RunLimits<?>.Slot) timedOut.slot()).close();
-        }
-        Outcome<I, R> outcome = new Outcome<>(timedOut.input(), null, timedOut.error(), timedOut.attempts(),
-                Duration.ofNanos(System.nanoTime() - timedOut.beginNanos()));
-        counters.failedOutsideTask();
-        delivery.deliver(null, timedOut.seq(), outcome);
     }
 
     /** An asynchronous function's tasks, or null. */
@@ -244,7 +197,7 @@ final class Tasks<I, R> {
                 long delay = policy.delayNanos(attempts, error);
                 if (delay > 0) {
                     if (parked != null) {
-                        parked.parkUntil(new Parked<>(input, seq, slot, attempts, begin, error),
+                        parked.until(new Parking.Parked<>(input, seq, slot, attempts, begin, error),
                                 System.nanoTime() + delay);
                         return PARKED;
                     }
@@ -257,11 +210,11 @@ final class Tasks<I, R> {
             if (slot != null) {
                 long wait = slot.acquire();
                 if (wait != 0) {
-                    Parked<I> waiting = new Parked<>(input, seq, slot, attempts, begin, error);
+                    Parking.Parked<I> waiting = new Parking.Parked<>(input, seq, slot, attempts, begin, error);
                     if (wait == TaskLimit.ON_RELEASE) {
-                        parked.parkForRelease(waiting, slot.limit(), slot.seenReleases());
+                        parked.forRelease(waiting, slot.limit(), slot.seenReleases());
                     } else {
-                        parked.parkUntil(waiting, System.nanoTime() + wait);
+                        parked.until(waiting, System.nanoTime() + wait);
                     }
                     return PARKED;
                 }
@@ -290,23 +243,12 @@ final class Tasks<I, R> {
             slot.close();
         }
         long nanos = System.nanoTime() - begin;
-        if (worker.sharedTimes) {
-            synchronized (worker.times) {
-                worker.times.record(nanos);
-            }
-        } else {
-            worker.times.record(nanos);
-        }
-        if (error != null && !lifecycle.isRunning() && !(error instanceof CancellationException)) {
-            CancellationException cancelled = new CancellationException("cancelled while running");
-            cancelled.initCause(error);
-            error = cancelled;
-        }
+        worker.recordTime(nanos);
+        error = AttemptPolicy.endError(error, lifecycle.isRunning());
         if (resubmitted != 0) {
             worker.counts.add(WorkerCounts.RESUBMITTED, resubmitted);
         }
-        worker.counts.increment(error == null ? WorkerCounts.SUCCEEDED
-                : error instanceof CancellationException ? WorkerCounts.CANCELLED : WorkerCounts.FAILED);
+        worker.counts.increment(AttemptPolicy.countOf(error));
         @SuppressWarnings("unchecked")
         R result = error == null ? (R) value : null;
         return new Outcome<>(input, result, error, attempts + resubmitted, Duration.ofNanos(nanos));
@@ -339,7 +281,7 @@ final class Tasks<I, R> {
             }
         }
         long id = worker.thread.beginAttempt(input, seq, number, begin, slot);
-        ScheduledFuture<?> timer = Timer.timeout(() -> timedOut(worker, id), config.timeout());
+        ScheduledFuture<?> timer = Timer.timeout(() -> timeouts.passed(worker, id), config.timeout());
         Object result;
         try {
             result = function.apply(input);
@@ -348,15 +290,5 @@ final class Tasks<I, R> {
         }
         timer.cancel(false);
         return worker.thread.endAttempt(id) ? result : ABANDONED;
-    }
-
-    /** On the timeout thread: the attempt's outcome goes on at the deadline, without its thread. */
-    private void timedOut(Worker<I, R> worker, long id) {
-        WorkerThread.Handover<I> handover = worker.thread.abandon(id,
-                new TimeoutException("task timed out after " + Durations.format(config.timeout())));
-        if (handover != null && !worker.loops.replace(worker) && worker.thread.withdraw(handover)) {
-            deliverOrphan(handover);
-            worker.loops.exited(worker);
-        }
     }
 }

@@ -60,6 +60,17 @@ final class Worker<I, R> {
         this.sharedTimes = sharedTimes;
     }
 
+    /** Records an input's time, from its first attempt's start to its outcome. */
+    void recordTime(long nanos) {
+        if (sharedTimes) {
+            synchronized (times) {
+                times.record(nanos);
+            }
+        } else {
+            times.record(nanos);
+        }
+    }
+
     /** This thread now runs this worker's tasks: returns the worker it ran before (a nested run's), for {@link #leave}. */
     Worker<?, ?> enter() {
         Worker<?, ?> enclosing = CURRENT.get();
