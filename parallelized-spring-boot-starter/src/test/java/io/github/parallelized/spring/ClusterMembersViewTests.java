@@ -178,9 +178,11 @@ class ClusterMembersViewTests {
         http.get().uri("/actuator/health/parallelized").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
                 .jsonPath("$.details.clusterDataMembers").isEqualTo(1);
-        // the run's consumer reads nothing yet: the run waits with inputs left, whatever its tasks meet
+        // the run's consumer reads nothing yet: past its window of 16 the run takes no input, so it waits with
+        // inputs left, whatever its tasks meet
         Parallelized<Integer, Integer> run = clusterFactory.<Integer, Integer>of("held",
-                IntStream.range(0, 1_000).boxed().toList()).numThreads(2).desc("stranded run").start();
+                IntStream.range(0, 1_000).boxed().toList()).numThreads(2).maxInFlight(16).desc("stranded run")
+                .start();
         try {
             await().atMost(WAIT).until(() -> run.progress().snapshot().running() == 2);
             dataMember.getLifecycleService().terminate();
