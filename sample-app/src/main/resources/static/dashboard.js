@@ -1,7 +1,7 @@
 // The live dashboard: polls /actuator/parallelized about once a second and draws one bar per run, local and
 // cluster runs alike, a cluster run with a table of its members; with the cluster profile it also shows the
-// cluster meters. Cancels through
-// DELETE /api/runs/{id} or /api/cluster-runs/{id} (the actuator endpoint is read-only); the form posts to /api/runs.
+// cluster meters. Cancels through DELETE /api/runs/{id} or /api/cluster-runs/{id} (the actuator endpoint is
+// read-only); the form posts to /api/runs.
 (function () {
   "use strict";
 
