@@ -1,6 +1,7 @@
 // The live dashboard: polls /actuator/parallelized about once a second and draws one bar per run, local and
-// cluster runs alike; with the cluster profile it also shows the cluster meters. Cancels through
-// DELETE /api/runs/{id} or /api/cluster-runs/{id} (the actuator endpoint is read-only); the form posts to /api/runs.
+// cluster runs alike, a cluster run with a table of its members; with the cluster profile it also shows the
+// cluster meters. Cancels through DELETE /api/runs/{id} or /api/cluster-runs/{id} (the actuator endpoint is
+// read-only); the form posts to /api/runs.
 (function () {
   "use strict";
 
@@ -100,7 +101,49 @@
       chip.textContent = k + "=" + v;
       return chip;
     }));
+    renderMembers(li, run.cluster);
     return li;
+  }
+
+  // a cluster run's members (the endpoint's "cluster" part): per member, its tasks of the run running (sent and not
+  // answered: on its threads or in its queue), done, and resubmitted to others after it was lost
+  function renderMembers(li, cluster) {
+    const table = li.querySelector(".members");
+    const members = cluster && Array.isArray(cluster.members) ? cluster.members : [];
+    table.hidden = !cluster;
+    li.dataset.dataMembers = cluster ? cluster.dataMembers : "";
+    table.querySelector("tbody").replaceChildren(...members.map(member => {
+      const row = document.createElement("tr");
+      row.dataset.uuid = member.uuid;
+      row.dataset.address = member.address;
+      row.dataset.running = member.running;
+      row.dataset.completed = member.completed;
+      row.dataset.resubmissions = member.resubmissions;
+      row.dataset.left = member.left;
+      row.classList.toggle("left", member.left);
+      const name = document.createElement("td");
+      name.className = "address";
+      name.textContent = member.address + (member.left ? " (left)" : "");
+      name.title = member.uuid;
+      row.append(name, cell("running", member.running), cell("completed", member.completed),
+          cell("resubmissions", member.resubmissions));
+      return row;
+    }));
+    if (cluster && members.length === 0) {
+      const row = document.createElement("tr");
+      const none = document.createElement("td");
+      none.colSpan = 4;
+      none.textContent = "no data member";
+      row.append(none);
+      table.querySelector("tbody").append(row);
+    }
+  }
+
+  function cell(name, value) {
+    const td = document.createElement("td");
+    td.className = name;
+    td.textContent = value;
+    return td;
   }
 
   function bold(text) {

@@ -1,6 +1,11 @@
 package io.github.parallelized.hazelcast;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -36,7 +41,7 @@ final class ClusterRun implements ProgressReporter {
     private final AtomicLong taskIds = new AtomicLong();
     private final LongAdder resubmissions = new LongAdder();
     /** Keyed by the member itself (its address is formatted for {@link #stats} only, not once per task). */
-    private final Map<Member, LongAdder> completedByMember = new ConcurrentHashMap<>();
+    private final Map<Member, PerMember> byMember = new ConcurrentHashMap<>();
     private final Set<UUID> announcedLosses = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean cancelSent = new AtomicBoolean();
     private volatile boolean finished;
@@ -82,16 +87,31 @@ final class ClusterRun implements ProgressReporter {
         return taskIds.getAndIncrement();
     }
 
-    void submitted() {
+    /** A task of this run is sent to {@code member}: it runs there until {@link #released}. */
+    void submitted(Member member) {
         submissions.increment();
+        perMember(member).running.increment();
+    }
+
+    /** A task sent to {@code member} is answered, failed to leave, or was taken back before it left. */
+    void released(Member member) {
+        perMember(member).running.decrement();
     }
 
     void completedOn(Member member) {
-        LongAdder count = completedByMember.get(member);
-        if (count == null) {
-            count = completedByMember.computeIfAbsent(member, m -> new LongAdder());
-        }
-        count.increment();
+        perMember(member).completed.increment();
+    }
+
+    /** What this run has on one member, counted as its tasks come and go. */
+    private static final class PerMember {
+        final LongAdder running = new LongAdder();
+        final LongAdder completed = new LongAdder();
+        final LongAdder resubmissions = new LongAdder();
+    }
+
+    private PerMember perMember(Member member) {
+        PerMember counts = byMember.get(member);
+        return counts != null ? counts : byMember.computeIfAbsent(member, m -> new PerMember());
     }
 
     /**
@@ -100,6 +120,7 @@ final class ClusterRun implements ProgressReporter {
      */
     void resubmitted(Member member, Throwable why) {
         resubmissions.increment();
+        perMember(member).resubmissions.increment();
         cluster.countResubmission();
         Parallelized<?, ?> started = run;
         if (started == null) {
@@ -155,10 +176,37 @@ final class ClusterRun implements ProgressReporter {
         }
     }
 
+    /**
+     * The figures now; per member, the data members now and those that had tasks of this run (a member that left
+     * is shown as such), by address.
+     */
     ClusterRunStats stats(String runId) {
         Map<String, Long> completed = new LinkedHashMap<>();
-        completedByMember.forEach((member, count) -> completed.merge(address(member), count.sum(), Long::sum));
-        return new ClusterRunStats(runId, function, submissions.sum(), resubmissions.sum(), completed);
+        Map<UUID, Member> present = new HashMap<>();
+        for (Member member : cluster.loads().members()) {
+            if (!member.isLiteMember()) {
+                present.put(member.getUuid(), member);
+            }
+        }
+        List<ClusterMemberStats> members = new ArrayList<>();
+        Set<UUID> counted = new HashSet<>();
+        byMember.forEach((member, counts) -> {
+            long done = counts.completed.sum();
+            if (done > 0) {
+                completed.merge(address(member), done, Long::sum);
+            }
+            counted.add(member.getUuid());
+            members.add(new ClusterMemberStats(member.getUuid(), address(member), Math.max(0, counts.running.sum()),
+                    done, counts.resubmissions.sum(), !present.containsKey(member.getUuid())));
+        });
+        present.forEach((uuid, member) -> {
+            if (!counted.contains(uuid)) {
+                members.add(new ClusterMemberStats(uuid, address(member), 0, 0, 0, false));
+            }
+        });
+        members.sort(Comparator.comparing(ClusterMemberStats::address)
+                .thenComparing(m -> m.uuid().toString()));
+        return new ClusterRunStats(runId, function, submissions.sum(), resubmissions.sum(), completed, members);
     }
 
     private static String address(Member member) {

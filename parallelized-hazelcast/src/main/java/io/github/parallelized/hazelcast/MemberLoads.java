@@ -36,6 +36,11 @@ final class MemberLoads {
         members = cluster.getMembers().toArray(new Member[0]);
     }
 
+    /** The cluster's members at the last membership event, lite ones included: for the runs' figures. */
+    Member[] members() {
+        return members;
+    }
+
     static final class Load {
         final AtomicInteger inFlight = new AtomicInteger();
         volatile int poolSize = DEFAULT_POOL_SIZE;

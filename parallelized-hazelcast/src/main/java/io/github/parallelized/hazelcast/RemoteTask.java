@@ -77,12 +77,13 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                         + " task '" + run.function + "' on", null));
                 return;
             }
-            run.submitted();
+            run.submitted(member);
             Lanes.Pending pending;
             try {
                 pending = cluster.lanes().send(member, task, run.times);
             } catch (RuntimeException e) {
                 cluster.loads().release(member);
+                run.released(member);
                 failedOn(member, e, false);
                 return;
             }
@@ -96,6 +97,7 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         /** On the thread that completed the answer (a Hazelcast one): no remote call from here. */
         private void answered(Member member, Lanes.Pending pending, TaskResult answer, Throwable error) {
             cluster.loads().release(member);
+            run.released(member);
             if (!current.compareAndSet(pending, null) || result.isDone()) {
                 return; // cancelled meanwhile: the run no longer waits for it
             }
@@ -156,6 +158,7 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             }
             if (cluster.lanes().withdraw(pending)) {
                 cluster.loads().release(pending.member());
+                run.released(pending.member());
                 run.cancelled(null, task.task);
             } else {
                 run.cancelled(pending.member(), task.task);

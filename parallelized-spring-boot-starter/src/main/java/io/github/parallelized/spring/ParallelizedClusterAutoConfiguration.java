@@ -1,6 +1,9 @@
 package io.github.parallelized.spring;
 
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -14,6 +17,7 @@ import org.springframework.context.annotation.Import;
 import com.hazelcast.core.HazelcastInstance;
 
 import io.github.parallelized.CheckpointStore;
+import io.github.parallelized.ProgressReporter;
 import io.github.parallelized.hazelcast.ParallelizedCluster;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -59,18 +63,29 @@ public final class ParallelizedClusterAutoConfiguration {
             return cluster;
         }
 
+        /** The cluster runs' figures per member, for the actuator endpoint and the health contributor. */
+        @Bean
+        ClusterRunTracker parallelizedClusterRuns(ParallelizedCluster cluster, RunRegistry registry) {
+            return new ClusterRunTracker(cluster, registry);
+        }
+
         @Bean
         @ConditionalOnMissingBean(ParallelizedClusterFactory.class)
         DefaultParallelizedClusterFactory parallelizedClusterFactory(ParallelizedCluster cluster,
                                                                      ParallelizedProperties properties,
                                                                      RunRegistry registry,
+                                                                     ClusterRunTracker tracker,
                                                                      ObjectProvider<MetricsReporter> metrics,
                                                                      ObjectProvider<ParallelizedBuilderCustomizer>
                                                                              customizers,
                                                                      ObjectProvider<CheckpointStore> checkpoints) {
             ProgressWiring progress = ProgressWiring.of(properties, registry, metrics.getIfAvailable());
             CheckpointStore store = checkpoints.getIfUnique();
-            return new DefaultParallelizedClusterFactory(cluster, properties, progress.display(), progress.listeners(),
+            // the tracker first: it keeps a run's last figures before the registry may let the run go
+            List<ProgressReporter> listeners = new ArrayList<>();
+            listeners.add(tracker);
+            listeners.addAll(progress.listeners());
+            return new DefaultParallelizedClusterFactory(cluster, properties, progress.display(), listeners,
                     customizers.orderedStream().toList(), store != null ? store : cluster.checkpointStore());
         }
     }

@@ -3,6 +3,7 @@ package io.github.parallelized.spring;
 import java.util.List;
 
 import io.github.parallelized.CheckpointStore;
+import io.github.parallelized.ProgressSnapshot;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -27,27 +28,36 @@ class ParallelizedEndpoint {
 
     private final RunRegistry registry;
     private final CheckpointStore checkpoints;
+    private final ClusterRunsView clusterRuns;
 
     ParallelizedEndpoint(RunRegistry registry) {
-        this(registry, null);
+        this(registry, null, null);
     }
 
     /**
      * @param checkpoints the application's checkpoint store, or null
+     * @param clusterRuns the cluster runs' figures, or null without cluster runs
      */
-    ParallelizedEndpoint(RunRegistry registry, CheckpointStore checkpoints) {
+    ParallelizedEndpoint(RunRegistry registry, CheckpointStore checkpoints, ClusterRunsView clusterRuns) {
         this.registry = registry;
         this.checkpoints = checkpoints;
+        this.clusterRuns = clusterRuns;
+    }
+
+    /** A run's descriptor, with its {@code cluster} part when it is a cluster run. */
+    private RunDescriptor describe(ProgressSnapshot snapshot) {
+        return new RunDescriptor(snapshot, clusterRuns == null ? null : clusterRuns.describe(snapshot.id()));
     }
 
     /**
      * {@code GET /actuator/parallelized}: live runs in start order, then finished ones, the latest first; then, per
      * checkpointed run of the application's store, its succeeded and failed counts and its first failed keys with
-     * their errors. A store that cannot answer (its database is down) shows as one entry with its error.
+     * their errors. A store that cannot answer (its database is down) shows as one entry with its error. A cluster
+     * run also shows what each member runs and has done ({@link ClusterDescriptor}).
      */
     @ReadOperation
     public RunsDescriptor runs() {
-        return new RunsDescriptor(registry.snapshots().stream().map(RunDescriptor::new).toList(), checkpoints());
+        return new RunsDescriptor(registry.snapshots().stream().map(this::describe).toList(), checkpoints());
     }
 
     private List<CheckpointDescriptor> checkpoints() {
@@ -65,12 +75,12 @@ class ParallelizedEndpoint {
     /** {@code GET /actuator/parallelized/{id}}: one run, or null (404) for an unknown id. */
     @ReadOperation
     public RunDescriptor run(@Selector String id) {
-        return registry.snapshot(id).map(RunDescriptor::new).orElse(null);
+        return registry.snapshot(id).map(this::describe).orElse(null);
     }
 
     /** Cancels a live run (a finished one stays as it is) and answers it; null for an unknown id. */
     @DeleteOperation
     public RunDescriptor cancel(@Selector String id) {
-        return registry.cancel(id).map(RunDescriptor::new).orElse(null);
+        return registry.cancel(id).map(this::describe).orElse(null);
     }
 }

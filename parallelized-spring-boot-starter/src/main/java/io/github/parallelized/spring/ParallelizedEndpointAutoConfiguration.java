@@ -31,8 +31,9 @@ public final class ParallelizedEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(RunRegistry.class)
     @ConditionalOnAvailableEndpoint
-    ParallelizedEndpoint parallelizedEndpoint(RunRegistry registry, ObjectProvider<CheckpointStore> checkpoints) {
-        return new ParallelizedEndpoint(registry, checkpoints.getIfUnique());
+    ParallelizedEndpoint parallelizedEndpoint(RunRegistry registry, ObjectProvider<CheckpointStore> checkpoints,
+                                              ObjectProvider<ClusterRunsView> clusterRuns) {
+        return new ParallelizedEndpoint(registry, checkpoints.getIfUnique(), clusterRuns.getIfUnique());
     }
 
     /** The {@code parallelized} health contributor, when Spring Boot's health support is on the class path. */
@@ -53,8 +54,10 @@ public final class ParallelizedEndpointAutoConfiguration {
             @ConditionalOnBean(RunRegistry.class)
             ParallelizedHealthIndicator parallelizedHealthIndicator(RunRegistry registry,
                                                                     ObjectProvider<SharedPool> sharedPool,
-                                                                    RunShutdown shutdown) {
-                return new ParallelizedHealthIndicator(registry, sharedPool.getIfAvailable(), shutdown);
+                                                                    RunShutdown shutdown,
+                                                                    ObjectProvider<ClusterRunsView> clusterRuns) {
+                return new ParallelizedHealthIndicator(registry, sharedPool.getIfAvailable(), shutdown,
+                        clusterRuns.getIfUnique());
             }
         }
     }

@@ -14,14 +14,30 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * One run as the {@code parallelized} actuator endpoint shows it. The JSON shape is a contract that dashboards
  * rely on: {@code id, desc, state, total, pending, running, succeeded, failed, cancelled, completed, fraction,
  * ratePerSecond, elapsedSeconds, etaSeconds, postfix, startTime, skipped}; {@code fraction} and {@code etaSeconds} are null
- * while unknown, {@code total} is -1 while unknown. Plain getters only (no Jackson annotations), immutable.
+ * while unknown, {@code total} is -1 while unknown. A cluster run adds {@code cluster} ({@link ClusterDescriptor}),
+ * a local run has none. Plain getters only (no Jackson annotations), immutable.
  */
 final class RunDescriptor implements OperationResponseBody {
 
     private final ProgressSnapshot snapshot;
+    private final ClusterDescriptor cluster;
 
     RunDescriptor(ProgressSnapshot snapshot) {
+        this(snapshot, null);
+    }
+
+    /** @param cluster the cluster run's figures, null for a local run */
+    RunDescriptor(ProgressSnapshot snapshot, ClusterDescriptor cluster) {
         this.snapshot = snapshot;
+        this.cluster = cluster;
+    }
+
+    /**
+     * A cluster run's figures: its function, the data members, tasks sent and resubmitted, and per member the tasks
+     * it runs, has completed and lost; null (left out of the JSON) for a local run.
+     */
+    public ClusterDescriptor getCluster() {
+        return cluster;
     }
 
     /** Inputs skipped by the run's checkpoint (a success was recorded for them before): counted in the fraction. */

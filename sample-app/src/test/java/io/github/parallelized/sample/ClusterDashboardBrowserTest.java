@@ -34,7 +34,9 @@ import io.github.parallelized.spring.ParallelizedRuns;
  * The dashboard with the cluster profile, in Debian's headless Chromium: a cluster run over three members (the
  * service's and two more in this JVM) shows its progress with {@code members=3}; when one member dies mid-run the
  * run's card shows {@code members=2} and {@code resubmitted=n}, the run still completes every input, and the cluster
- * line shows the meters {@code parallelized.cluster.members} and {@code parallelized.cluster.resubmissions}. A cluster
+ * line shows the meters {@code parallelized.cluster.members} and {@code parallelized.cluster.resubmissions}; the run's
+ * table of members shows the three with tasks running, then the dead one as left with its resubmitted tasks and the
+ * others with every input done. A cluster
  * run's Cancel button cancels it. Saves {@code target/dashboard-cluster.png}. Skipped like {@link DashboardBrowserTest} where Chromium is missing.
  */
 @ClusterSampleTest
@@ -112,8 +114,16 @@ class ClusterDashboardBrowserTest {
             assertThat(run.findElement(By.className("desc")).getText()).isEqualTo("cluster render");
             assertThat(Long.parseLong(run.getDomAttribute("data-completed"))).isPositive();
             assertThat(postfix(run)).contains("members=3");
+            // the run's table of members: the three, each with tasks of the run on it, none left
+            List<WebElement> rows = members(run);
+            assertThat(rows).hasSize(3).allSatisfy(row -> {
+                assertThat(row.getDomAttribute("data-left")).isEqualTo("false");
+                assertThat(row.findElement(By.className("address")).getText()).startsWith("127.0.0.1:");
+            });
+            assertThat(rows.stream().mapToLong(row -> count(row, "running")).sum()).isPositive();
         });
         screenshot("dashboard-cluster-running.png");
+        String victimAddress = address(victim);
 
         ProgressSnapshot beforeLoss = runs.find(id).orElseThrow();
         assertThat(beforeLoss.state()).as("the run goes on when the member dies").isEqualTo(RunState.RUNNING);
@@ -132,6 +142,21 @@ class ClusterDashboardBrowserTest {
             assertThat(postfix).filteredOn(chip -> chip.startsWith("resubmitted=")).singleElement()
                     .satisfies(chip -> assertThat(Long.parseLong(chip.substring("resubmitted=".length())))
                             .isPositive());
+            // the table says which member left and how many of its tasks were sent to the others; the rest did
+            // every input, and nothing runs any more
+            long resubmitted = Long.parseLong(postfix.stream().filter(chip -> chip.startsWith("resubmitted="))
+                    .findFirst().orElseThrow().substring("resubmitted=".length()));
+            List<WebElement> rows = members(run);
+            assertThat(rows).hasSize(3);
+            assertThat(rows).filteredOn(row -> "true".equals(row.getDomAttribute("data-left"))).singleElement()
+                    .satisfies(left -> {
+                        assertThat(left.getDomAttribute("data-address")).isEqualTo(victimAddress);
+                        assertThat(left.findElement(By.className("address")).getText())
+                                .isEqualTo(victimAddress + " (left)");
+                        assertThat(count(left, "resubmissions")).isEqualTo(resubmitted);
+                    });
+            assertThat(rows.stream().mapToLong(row -> count(row, "completed")).sum()).isEqualTo(COUNT);
+            assertThat(rows).allSatisfy(row -> assertThat(count(row, "running")).isZero());
             assertThat(clusterLine.getDomAttribute("data-members")).isEqualTo("2");
             assertThat(Math.round(Double.parseDouble(clusterLine.getDomAttribute("data-resubmissions"))))
                     .isGreaterThan(resubmittedBefore);
@@ -162,6 +187,22 @@ class ClusterDashboardBrowserTest {
         return String.valueOf(client.post().uri("/api/cluster-runs?count=" + count + "&millis=" + millis).exchange()
                 .expectStatus().isCreated().returnResult(new ParameterizedTypeReference<Map<String, Object>>() {
                 }).getResponseBody().get("id"));
+    }
+
+    /** The rows of a run's table of members. */
+    private static List<WebElement> members(WebElement run) {
+        WebElement table = run.findElement(By.className("members"));
+        assertThat(table.isDisplayed()).as("a cluster run shows its members").isTrue();
+        return table.findElements(By.cssSelector("tbody tr"));
+    }
+
+    private static long count(WebElement row, String column) {
+        return Long.parseLong(row.findElement(By.className(column)).getText());
+    }
+
+    private static String address(HazelcastInstance member) {
+        return member.getCluster().getLocalMember().getAddress().getHost() + ":"
+                + member.getCluster().getLocalMember().getAddress().getPort();
     }
 
     private static List<String> postfix(WebElement run) {

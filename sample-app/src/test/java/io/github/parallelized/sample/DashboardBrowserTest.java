@@ -88,6 +88,8 @@ class DashboardBrowserTest {
         assertThat(run.findElement(By.className("desc")).getText()).isEqualTo("price lookups");
         assertThat(run.findElement(By.className("state")).getText()).isEqualTo("RUNNING");
         assertThat(run.findElement(By.className("percent")).getText()).endsWith("%");
+        // a local run has no cluster members to show
+        assertThat(run.findElement(By.className("members")).isDisplayed()).isFalse();
         screenshot("dashboard-running.png");
 
         run.findElement(By.className("cancel")).click();
