@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -76,7 +77,7 @@ final class NamedRuns {
         RunRecord.Answer answer = map.executeOnKey(name,
                 new RunRecord.Claim(function, id, self, member, submitter, lease, members()));
         if (answer.granted) {
-            return new Lease(this, name, id, answer.record, lease);
+            return new Lease(this, name, id, answer, lease);
         }
         if (answer.record == null) {
             throw new IllegalArgumentException("runName '" + name + "': no such named run in the cluster "
@@ -184,16 +185,19 @@ final class NamedRuns {
         private final String name;
         private final UUID id;
         private final RunRecord claimed;
+        /** What the claim found: the run's state before it and its submitter then (nulls for a new run). */
+        private final RunRecord.Answer claim;
         private final long leaseMillis;
         private final AtomicBoolean ended = new AtomicBoolean();
         private volatile Parallelized<?, ?> run;
         private volatile ScheduledFuture<?> beating;
 
-        Lease(NamedRuns runs, String name, UUID id, RunRecord claimed, long leaseMillis) {
+        Lease(NamedRuns runs, String name, UUID id, RunRecord.Answer claim, long leaseMillis) {
             this.runs = runs;
             this.name = name;
             this.id = id;
-            this.claimed = claimed;
+            this.claim = claim;
+            this.claimed = claim.record;
             this.leaseMillis = leaseMillis;
         }
 
@@ -205,9 +209,10 @@ final class NamedRuns {
         @Override
         public void onStart(Parallelized<?, ?> started) {
             this.run = started;
-            if (claimed.takeovers > 0) {
-                started.progress().write("Run '" + name + "' resumed by " + claimed.submitter + " (takeover "
-                        + claimed.takeovers + "): inputs recorded as succeeded are skipped");
+            if (claim.before != null) {
+                started.progress().write("Run '" + name + "' (" + claim.before.name().toLowerCase(Locale.ROOT)
+                        + ", last run by " + claim.previousSubmitter + ") resumed by " + claimed.submitter
+                        + ": inputs recorded as succeeded are skipped");
             }
             beating = runs.beat(this);
         }

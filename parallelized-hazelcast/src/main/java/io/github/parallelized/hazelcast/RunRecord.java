@@ -75,11 +75,21 @@ final class RunRecord implements Serializable {
         final boolean granted;
         final RunRecord record;
         final long now;
+        /** For a granted claim: the run's state before it (null for a new run). */
+        final NamedRun.State before;
+        /** For a granted claim: who held the run before (null for a new run). */
+        final String previousSubmitter;
 
         Answer(boolean granted, RunRecord record, long now) {
+            this(granted, record, now, null, null);
+        }
+
+        Answer(boolean granted, RunRecord record, long now, NamedRun.State before, String previousSubmitter) {
             this.granted = granted;
             this.record = record;
             this.now = now;
+            this.before = before;
+            this.previousSubmitter = previousSubmitter;
         }
     }
 
@@ -120,12 +130,12 @@ final class RunRecord implements Serializable {
                     || function != null && !function.equals(before.function))) {
                 return new Answer(false, before, now);
             }
-            int takeovers = before == null ? 0 : before.takeovers
-                    + (before.stateAt(now, members) == NamedRun.State.FINISHED ? 0 : 1);
+            NamedRun.State was = before == null ? null : before.stateAt(now, members);
+            int takeovers = before == null ? 0 : before.takeovers + (was == NamedRun.State.FINISHED ? 0 : 1);
             RunRecord claimed = new RunRecord(before == null ? function : before.function, lease, owner,
                     ownerIsMember, submitter, leaseMillis, RUNNING, now, now, takeovers);
             entry.setValue(claimed);
-            return new Answer(true, claimed, now);
+            return new Answer(true, claimed, now, was, before == null ? null : before.submitter);
         }
     }
 
