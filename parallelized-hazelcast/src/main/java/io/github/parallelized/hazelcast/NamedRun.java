@@ -1,7 +1,5 @@
 package io.github.parallelized.hazelcast;
 
-import java.io.Serial;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -23,10 +21,7 @@ import java.util.Objects;
  * @param takeovers how many times it was taken over from a submitter that had died or stopped before its end
  */
 public record NamedRun(String name, String function, State state, String submitter, Instant started,
-                       Instant updated, int takeovers) implements Serializable {
-
-    @Serial
-    private static final long serialVersionUID = 1L;
+                       Instant updated, int takeovers) {
 
     /**
      * Checks the components.

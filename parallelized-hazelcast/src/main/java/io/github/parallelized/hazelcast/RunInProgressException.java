@@ -11,8 +11,8 @@ public final class RunInProgressException extends IllegalStateException {
 
     private static final long serialVersionUID = 1L;
 
-    /** The run as recorded when the claim was refused. */
-    private final NamedRun holder;
+    /** The run as recorded when the claim was refused; not serialized. */
+    private final transient NamedRun holder;
 
     /**
      * Creates the exception.
@@ -28,7 +28,7 @@ public final class RunInProgressException extends IllegalStateException {
     /**
      * The run as recorded when the claim was refused: its submitter, start and last heartbeat.
      *
-     * @return the run, never null
+     * @return the run; null only in a copy of this exception that was serialized (the message still names it)
      */
     public NamedRun holder() {
         return holder;
