@@ -116,6 +116,8 @@ class TakeoverKillTest {
         assertThat(store.succeeded(run)).isEqualTo(INPUTS);
         assertThat(store.failedCount(run)).isZero();
         assertThat(EXECUTIONS).hasSize(INPUTS);
+        assertThat(EXECUTIONS.values()).as("an input in flight at the kill runs once more, no more")
+                .allMatch(n -> n.get() <= 2);
         assertThat(reruns).isLessThanOrEqualTo(IN_FLIGHT + UNFLUSHED);
         NamedRun after = view.namedRun(run).orElseThrow();
         assertThat(after.state()).isEqualTo(NamedRun.State.FINISHED);
