@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 
@@ -251,7 +250,9 @@ final class NamedRuns {
             boolean ours;
             try {
                 ours = runs.map.executeOnKey(name, new RunRecord.Beat(id));
-            } catch (HazelcastException e) {
+            } catch (RuntimeException e) {
+                // a partition migrating, the cluster unreachable, this instance shutting down: the next beat tries
+                // again (a scheduled task that throws would never run again)
                 LOG.log(System.Logger.Level.DEBUG, "Run ''{0}'': heartbeat failed ({1})", name, e.toString());
                 return;
             }
