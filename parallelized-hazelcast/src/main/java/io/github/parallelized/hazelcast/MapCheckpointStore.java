@@ -181,6 +181,12 @@ final class MapCheckpointStore implements CheckpointStore {
         return found;
     }
 
+    /**
+     * Sends the batch at once and waits for each write on its own future ({@code get} with what is left of the bound),
+     * never through {@code allOf} or another dependent stage: those complete on Hazelcast's async executor, whose
+     * threads may be the very ones that deliver the run's outcomes and wait, in the run's recorder, for this write
+     * (measured: a lite-member submitter then stalled until the 30 s bound).
+     */
     @Override
     public void record(String runName, List<Entry> entries) {
         List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
@@ -188,8 +194,11 @@ final class MapCheckpointStore implements CheckpointStore {
             CompletionStage<Void> write = map.submitToKey(new Key(runName, entry.key()), new Apply(entry));
             writes.add(write.toCompletableFuture());
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         try {
-            CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            for (CompletableFuture<Void> write : writes) {
+                write.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while recording outcomes of run '" + runName + "'", e);

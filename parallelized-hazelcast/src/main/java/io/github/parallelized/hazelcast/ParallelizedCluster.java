@@ -1,5 +1,6 @@
 package io.github.parallelized.hazelcast;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 
@@ -86,6 +88,12 @@ import io.github.parallelized.TaskFunction;
  * postfix shows them as {@code resubmitted} beside the data {@code members}. When a submitter dies, members drop its queued tasks and interrupt its running ones as soon
  * as Hazelcast sees it gone (a closed connection at once, a frozen process after the heartbeat timeout).
  *
+ * <p><b>A run that outlives its submitter:</b> {@link #resumable(String, String, Iterable, Function)} starts a named run,
+ * recorded in the map {@value #RUNS_MAP} (function, submitter, state, heartbeat) and checkpointed in
+ * {@link #checkpointStore()}. When its submitter dies, {@link #orphanedRuns()} lists it on every member and client, and
+ * {@link #resume(String, Iterable, Function)}, given the inputs again, takes it over and skips what succeeded. A
+ * lease in the map lets one submitter at a time run it ({@link RunInProgressException} for the others).
+ *
  * <p>Thread-safe. One instance per Hazelcast instance ({@link #on} returns it); {@link #close()} detaches it.
  */
 public final class ParallelizedCluster implements AutoCloseable {
@@ -98,6 +106,13 @@ public final class ParallelizedCluster implements AutoCloseable {
     public static final int MAX_RESUBMISSIONS = 5;
     /** The name of the Hazelcast map of {@link #checkpointStore()}; configure its backups there. */
     public static final String CHECKPOINT_MAP = "parallelized-checkpoint";
+    /**
+     * The name of the Hazelcast map of the named runs ({@link #resumable}): one small entry per run, its function,
+     * submitter, state and heartbeat; configure its backups there.
+     */
+    public static final String RUNS_MAP = "parallelized-runs";
+    /** How long a named run's submitter may miss its heartbeats before the run counts as orphaned, by default. */
+    public static final Duration DEFAULT_RUN_LEASE = Duration.ofSeconds(10);
 
     private static final System.Logger LOG = System.getLogger(ParallelizedCluster.class.getName());
     private static final int TRACKED_RUNS = 256;
@@ -123,6 +138,9 @@ public final class ParallelizedCluster implements AutoCloseable {
     private final LongAdder resubmissions = new LongAdder();
     private final UUID membershipListener;
     private final UUID clientListener;
+    /** The named runs of this view ({@link #resumable}), made at the first use; guarded by {@link #namedRunsLock}. */
+    private NamedRuns namedRuns;
+    private final Object namedRunsLock = new Object();
     private final Map<String, ClusterRun> runs = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -332,6 +350,238 @@ public final class ParallelizedCluster implements AutoCloseable {
         return new MapCheckpointStore(hazelcast.getMap(CHECKPOINT_MAP));
     }
 
+    // ---- Named runs: a run that outlives its submitter (takeover). Additive; NamedRuns and RunRecord do the work. ----
+
+    /**
+     * Begins to describe a <b>named run</b>: a cluster run of the function registered as {@code function}, recorded in
+     * the cluster under {@code runName} so that it outlives its submitter. It is {@link #of(String, Iterable)} plus:
+     * <ul>
+     * <li>a checkpoint in {@link #checkpointStore()} under {@code runName} with {@code key}: inputs whose key has a
+     *     recorded success are skipped ({@link io.github.parallelized.Summary#skipped()}), every outcome is recorded;
+     * <li>a record in the map {@value #RUNS_MAP}: the function, this submitter, when it was claimed, its state
+     *     ({@link NamedRun}), and a heartbeat this submitter renews while the run goes on (every quarter of the
+     *     {@linkplain #runLease(Duration) lease}); at the run's end its state becomes {@link NamedRun.State#FINISHED}
+     *     (every input became an outcome) or {@link NamedRun.State#STOPPED} (cancel, {@code break}, failure policy);
+     * <li>a lease: this call claims the name, and refuses with a {@link RunInProgressException} naming the run and
+     *     its submitter while another live submitter runs it. Two submitters never run one named run at once.
+     * </ul>
+     * When this submitter dies (a member that leaves the cluster at once; a client when its heartbeat is older than
+     * the lease), the run is {@link NamedRun.State#ORPHANED}: {@link #orphanedRuns()} lists it anywhere in the cluster,
+     * and {@link #resume(String, Iterable, Function)} (or this method again) on any member or client takes it over.
+     * What succeeded is skipped; the inputs in flight at the death, and the outcomes not yet recorded (at most the
+     * run's {@code maxInFlight} plus 1,000), run once more: tasks must be idempotent.
+     *
+     * <p>Calling this again for a run that stopped, finished or was orphaned resumes it (the same function only). Start
+     * the builder at once: the claim lasts one lease until the run starts and beats. The builder comes preset as by
+     * {@link #of(String, Iterable)}, with {@code desc} = {@code runName}.
+     *
+     * @param runName  the run's name in the cluster and its checkpoint's, 1 to 200 characters, not blank
+     * @param function the registered name of the function, not null
+     * @param tasks    the inputs, not null; read lazily on this submitter
+     * @param key      the key of an input, unique per input of the run (for instance its id), cheap and pure, not null
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return the builder, with this submitter holding the run's name
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code runName} or {@code function} is blank or too long, or the run
+     *                                  exists with another function
+     * @throws RunInProgressException   if another submitter runs it now
+     * @throws IllegalStateException    if the cluster has no data member, or this view is closed
+     */
+    public <I, R> Parallelized.Builder<I, R> resumable(String runName, String function, Iterable<? extends I> tasks,
+                                                       Function<? super I, String> key) {
+        checkFunction(function);
+        Objects.requireNonNull(tasks, "tasks");
+        return named(runName, function, key, f -> of(f, tasks));
+    }
+
+    /**
+     * As {@link #resumable(String, String, Iterable, Function)}, for the elements of a {@link Stream}.
+     *
+     * @param runName  the run's name in the cluster and its checkpoint's, 1 to 200 characters, not blank
+     * @param function the registered name of the function, not null
+     * @param tasks    the inputs, not null
+     * @param key      the key of an input, unique per input of the run, not null
+     * @param <I>      the input type
+     * @param <R>      the result type
+     * @return the builder, with this submitter holding the run's name
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code runName} or {@code function} is blank or too long, or the run
+     *                                  exists with another function
+     * @throws RunInProgressException   if another submitter runs it now
+     * @throws IllegalStateException    if the cluster has no data member, or this view is closed
+     */
+    public <I, R> Parallelized.Builder<I, R> resumable(String runName, String function, Stream<? extends I> tasks,
+                                                       Function<? super I, String> key) {
+        checkFunction(function);
+        Objects.requireNonNull(tasks, "tasks");
+        return named(runName, function, key, f -> of(f, tasks));
+    }
+
+    /**
+     * Takes over a named run that is not running (orphaned by a submitter that died, stopped, or finished), on this
+     * member or client: the same as {@link #resumable(String, String, Iterable, Function)} with the function the run
+     * was started with. Give the same inputs again (or a superset: what succeeded is skipped) and the same key
+     * function. When several members race for an orphaned run, one wins and the others get a
+     * {@link RunInProgressException}.
+     *
+     * @param runName the run's name, not null
+     * @param tasks   the inputs, not null; read lazily on this submitter
+     * @param key     the key of an input, the same as the run's first submitter used, not null
+     * @param <I>     the input type
+     * @param <R>     the result type
+     * @return the builder, with this submitter holding the run's name
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code runName} is blank or too long, or no run of that name is recorded
+     * @throws RunInProgressException   if another submitter runs it now
+     * @throws IllegalStateException    if the cluster has no data member, or this view is closed
+     */
+    public <I, R> Parallelized.Builder<I, R> resume(String runName, Iterable<? extends I> tasks,
+                                                    Function<? super I, String> key) {
+        Objects.requireNonNull(tasks, "tasks");
+        return named(runName, null, key, f -> of(f, tasks));
+    }
+
+    /**
+     * As {@link #resume(String, Iterable, Function)}, for the elements of a {@link Stream}.
+     *
+     * @param runName the run's name, not null
+     * @param tasks   the inputs, not null
+     * @param key     the key of an input, not null
+     * @param <I>     the input type
+     * @param <R>     the result type
+     * @return the builder, with this submitter holding the run's name
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code runName} is blank or too long, or no run of that name is recorded
+     * @throws RunInProgressException   if another submitter runs it now
+     * @throws IllegalStateException    if the cluster has no data member, or this view is closed
+     */
+    public <I, R> Parallelized.Builder<I, R> resume(String runName, Stream<? extends I> tasks,
+                                                    Function<? super I, String> key) {
+        Objects.requireNonNull(tasks, "tasks");
+        return named(runName, null, key, f -> of(f, tasks));
+    }
+
+    /**
+     * The named runs recorded in the cluster, by name, each with its state judged now: running, orphaned, stopped or
+     * finished. A record stays until {@link #forget(String) forgotten}.
+     *
+     * @return the runs, never null
+     * @throws IllegalStateException if this view is closed
+     */
+    public List<NamedRun> namedRuns() {
+        return named().list();
+    }
+
+    /**
+     * The named runs whose submitter died before their end ({@link NamedRun.State#ORPHANED}): what a member that
+     * takes runs over automatically resumes, for instance after a membership event or on a timer.
+     *
+     * @return the orphaned runs, by name, never null
+     * @throws IllegalStateException if this view is closed
+     */
+    public List<NamedRun> orphanedRuns() {
+        return named().list().stream().filter(r -> r.state() == NamedRun.State.ORPHANED).toList();
+    }
+
+    /**
+     * One named run, with its state judged now.
+     *
+     * @param runName the run's name, not null
+     * @return the run, or empty if none is recorded under that name
+     * @throws NullPointerException  if {@code runName} is null
+     * @throws IllegalStateException if this view is closed
+     */
+    public Optional<NamedRun> namedRun(String runName) {
+        Objects.requireNonNull(runName, "runName");
+        return named().get(runName);
+    }
+
+    /**
+     * Forgets a named run that is not running: removes its record from {@value #RUNS_MAP} and
+     * {@linkplain io.github.parallelized.CheckpointStore#clear(String) clears} its checkpoint, so that a run under
+     * that name starts from scratch.
+     *
+     * @param runName the run's name, not null
+     * @return true if a run of that name was recorded
+     * @throws NullPointerException   if {@code runName} is null
+     * @throws RunInProgressException if a submitter runs it now
+     * @throws IllegalStateException  if this view is closed
+     */
+    public boolean forget(String runName) {
+        Objects.requireNonNull(runName, "runName");
+        boolean known = named().forget(runName);
+        checkpointStore().clear(runName);
+        return known;
+    }
+
+    /**
+     * Sets the lease of the named runs this view claims from now on: how long their submitter (this one) may miss its
+     * heartbeats before the run counts as orphaned and others may take it. It beats every quarter of it. A member's
+     * runs are orphaned as soon as the member leaves the cluster anyway; the lease is what tells a client's death (or
+     * a frozen submitter). Shorter takes over sooner; longer rides out longer pauses (a pause past the lease lets
+     * another submitter take the run, and this one then cancels its run when it wakes). Default
+     * {@link #DEFAULT_RUN_LEASE}.
+     *
+     * @param lease at least 1 second, not null
+     * @return this cluster view
+     * @throws NullPointerException     if {@code lease} is null
+     * @throws IllegalArgumentException if {@code lease} is below 1 second
+     */
+    public ParallelizedCluster runLease(Duration lease) {
+        Objects.requireNonNull(lease, "lease");
+        if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("lease must be at least 1 s, was " + lease);
+        }
+        named().lease(lease);
+        return this;
+    }
+
+    private <I, R> Parallelized.Builder<I, R> named(String runName, String function, Function<? super I, String> key,
+                                                    Function<String, Parallelized.Builder<I, R>> builder) {
+        Objects.requireNonNull(runName, "runName");
+        if (runName.isBlank() || runName.length() > 200) {
+            throw new IllegalArgumentException("runName must be 1 to 200 characters and not blank, was '" + runName + "'");
+        }
+        Objects.requireNonNull(key, "key");
+        NamedRuns.Lease lease = named().claim(runName, function);
+        try {
+            return builder.apply(lease.function()).desc(runName).checkpoint(checkpointStore(), runName, key)
+                    .listener(lease);
+        } catch (RuntimeException e) {
+            lease.end(RunRecord.STOPPED);
+            throw e;
+        }
+    }
+
+    private static void checkFunction(String function) {
+        Objects.requireNonNull(function, "function");
+        if (function.isBlank() || function.length() > 200) {
+            throw new IllegalArgumentException("function must be 1 to 200 characters and not blank, was '" + function
+                    + "'");
+        }
+    }
+
+    private NamedRuns named() {
+        synchronized (namedRunsLock) {
+            if (control.isShutdown()) {
+                throw new IllegalStateException("This ParallelizedCluster is closed; get a new one with ParallelizedCluster.on(...)");
+            }
+            if (namedRuns == null) {
+                namedRuns = new NamedRuns(hazelcast);
+            }
+            return namedRuns;
+        }
+    }
+
+    private void closeNamedRuns() {
+        synchronized (namedRunsLock) {
+            if (namedRuns != null) {
+                namedRuns.close();
+            }
+        }
+    }
+
     /**
      * The tasks in flight across the cluster a run gets by default: the data members' executor pool sizes
      * added up, each asked from the member (16, Hazelcast's default, for one that does not answer in 5 s).
@@ -404,6 +654,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         // this view's threads first: the instance may no longer be running, and then its calls below throw
         control.shutdownNow();
         sender.shutdownNow();
+        closeNamedRuns();
         if (hazelcast.getLifecycleService().isRunning()) {
             try {
                 synchronized (ParallelizedCluster.class) {

@@ -32,7 +32,7 @@ class ArchitectureTest {
                 .map(JavaClass::getSimpleName)
                 .collect(Collectors.toSet());
         assertThat(publicTypes).containsExactlyInAnyOrder("ParallelizedCluster", "ClusterTaskException",
-                "ClusterRunStats", "ClusterMemberStats");
+                "ClusterRunStats", "ClusterMemberStats", "NamedRun", "State", "RunInProgressException");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.parallelized.spring;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -55,11 +56,40 @@ final class DefaultParallelizedClusterFactory implements ParallelizedClusterFact
         return preset(cluster.of(name, tasks));
     }
 
+    @Override
+    public <I, R> Parallelized.Builder<I, R> resumable(String runName, String function, Iterable<? extends I> tasks,
+                                                       Function<? super I, String> key) {
+        return presetNamed(cluster.resumable(runName, function, tasks, key));
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> resumable(String runName, String function, Stream<? extends I> tasks,
+                                                       Function<? super I, String> key) {
+        return presetNamed(cluster.resumable(runName, function, tasks, key));
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> resume(String runName, Iterable<? extends I> tasks,
+                                                    Function<? super I, String> key) {
+        return presetNamed(cluster.resume(runName, tasks, key));
+    }
+
+    @Override
+    public <I, R> Parallelized.Builder<I, R> resume(String runName, Stream<? extends I> tasks,
+                                                    Function<? super I, String> key) {
+        return presetNamed(cluster.resume(runName, tasks, key));
+    }
+
     private <I, R> Parallelized.Builder<I, R> preset(Parallelized.Builder<I, R> builder) {
+        builder.checkpointStore(checkpointStore); // a run opts in by naming its checkpoint
+        return presetNamed(builder);
+    }
+
+    /** The presets but the default store: a named run's checkpoint stays the cluster's map (set with its name). */
+    private <I, R> Parallelized.Builder<I, R> presetNamed(Parallelized.Builder<I, R> builder) {
         builder.progress(display.get());
         DefaultParallelizedFactory.presetTaskOptions(builder, properties);
         listeners.forEach(builder::listener);
-        builder.checkpointStore(checkpointStore); // a run opts in by naming its checkpoint
         customizers.forEach(customizer -> customizer.customize(builder));
         return builder;
     }
