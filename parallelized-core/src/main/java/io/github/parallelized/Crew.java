@@ -109,7 +109,8 @@ final class Crew<I, R> implements Loops<I, R> {
      * A loop of a run on virtual threads admitted an input: while loops are left to start and the source may have
      * more, it starts one more, so that the next input finds a free loop. One start per admission, at most.
      */
-    void grow() {
+    @Override
+    public void grow() {
         Growth lazily = growth;
         if (lazily == null) {
             return;
@@ -162,12 +163,16 @@ final class Crew<I, R> implements Loops<I, R> {
         }
     }
 
-    /** At the end of a slice: true when the loop goes on in a new submission, false to keep this thread. */
-    boolean resubmit(Worker<I, R> worker) {
+    @Override
+    public boolean takesTurns() {
+        return shared;
+    }
+
+    @Override
+    public boolean resubmit(Worker<I, R> worker) {
         return submissions.resubmit(worker);
     }
 
-    /** Launches the loop of an abandoned worker again; false when it cannot (the caller then covers for it). */
     @Override
     public boolean replace(Worker<I, R> worker) {
         if (shared && worker == workers[workers.length - 1]) {
@@ -201,12 +206,13 @@ final class Crew<I, R> implements Loops<I, R> {
         }
     }
 
-    /** A loop began: on a supplied executor, returns what marked the thread before, for {@link #left}. */
-    ExecutorService entered() {
+    @Override
+    public ExecutorService entered() {
         return shared ? submissions.entered() : null;
     }
 
-    void left(ExecutorService outer) {
+    @Override
+    public void left(ExecutorService outer) {
         if (shared) {
             submissions.left(outer);
         }

@@ -11,12 +11,12 @@ import java.util.concurrent.ExecutorService;
  */
 final class Loop<I, R> implements Runnable {
 
-    private final Crew<I, R> crew;
+    private final Loops<I, R> crew;
     private final Worker<I, R> worker;
     private final Admission<I> admission;
     private final Tasks<I, R> tasks;
 
-    Loop(Crew<I, R> crew, Worker<I, R> worker, Admission<I> admission, Tasks<I, R> tasks) {
+    Loop(Loops<I, R> crew, Worker<I, R> worker, Admission<I> admission, Tasks<I, R> tasks) {
         this.crew = crew;
         this.worker = worker;
         this.admission = admission;
@@ -72,7 +72,7 @@ final class Loop<I, R> implements Runnable {
                 if (!tasks.process(worker, next, worker.seq)) {
                     return; // abandoned after a timeout: the replacement owns this worker now
                 }
-                if (crew.shared && System.nanoTime() - sliceEnd > 0) {
+                if (crew.takesTurns() && System.nanoTime() - sliceEnd > 0) {
                     if (crew.resubmit(worker)) {
                         leaves = false;
                         break;

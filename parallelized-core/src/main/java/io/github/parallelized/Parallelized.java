@@ -189,7 +189,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
      * Costs a thread-local read.
      */
     static void countResubmission() {
-        AsyncTasks.Attempt<?, ?> attempt = AsyncTasks.STARTING.get();
+        AsyncAttempt<?, ?> attempt = AsyncAttempt.STARTING.get();
         if (attempt != null) {
             attempt.countResubmission();
             return;
@@ -212,7 +212,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
      * @return the counter, never null
      */
     static Runnable resubmissionCounter() {
-        AsyncTasks.Attempt<?, ?> attempt = AsyncTasks.STARTING.get();
+        AsyncAttempt<?, ?> attempt = AsyncAttempt.STARTING.get();
         if (attempt != null) {
             return attempt::countResubmission;
         }

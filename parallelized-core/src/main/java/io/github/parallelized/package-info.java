@@ -6,15 +6,34 @@
  * <h2>For maintainers: how a run is put together</h2>
  *
  * <p>Follow one input through the package-private parts, in this order: {@code Admission} (the source and the
- * admission window) -&gt; {@code Crew} and {@code Worker} (the loops, on threads of the run's own, virtual threads
- * started as inputs come, or a supplied executor) -&gt; {@code Tasks} (the attempts of one input: the run's limits
- * ({@code RunLimits}), retry by the one {@code AttemptPolicy}, timeout, cancellation, mapped to an
- * {@link io.github.parallelized.Outcome}; then the reporters' {@code onOutcome} and the {@code FailurePolicy}; for an
- * {@link io.github.parallelized.AsyncTaskFunction}, {@code AsyncTasks} starts the attempt and its stage ends it on
- * any thread, through the same {@code AttemptPolicy}) -&gt; {@code Handoff} (per-worker outboxes to the consumer)
- * -&gt; {@code Outcomes} (the consumer's iterator: completion or submission order, and the end of the loop).
- * {@code Counters} and {@code RunProgress} add up what the workers counted; {@code Lifecycle} is the run's one
- * state; {@code Run} is the façade that holds them.
+ * admission window: the {@code Room} handshake with the consumer, claims read under the read lock, {@code Stealing}
+ * from other workers' claims, the {@code Unread} rest) -&gt; {@code Crew} and {@code Loop} (the loops, on {@code
+ * OwnThreads} of the run, virtual threads started as inputs come ({@code Growth}), or {@code Submissions} to a
+ * supplied executor), each running a {@code Worker} (its counts, claim, {@code Pace}, and the {@code WorkerThread}
+ * that runs it now) -&gt; {@code Tasks} (the attempts of one input: the run's limits ({@code RunLimits}), retry by the
+ * one {@code AttemptPolicy}, {@code Timeouts}, cancellation, {@code Parking} off the workers, mapped to an
+ * {@link io.github.parallelized.Outcome}; for an {@link io.github.parallelized.AsyncTaskFunction}, {@code AsyncTasks}
+ * starts the attempt in one of the {@code Places} in flight and {@code AsyncEnds} ends it on any thread, through the
+ * same {@code AttemptPolicy}) -&gt; {@code Delivery} (the reporters' {@code onOutcome}, the {@code FailurePolicy},
+ * the {@code Handoff}'s per-worker outboxes to the consumer) -&gt; {@code Outcomes} (the consumer's iterator:
+ * completion or submission order, and the end of the loop). {@code Counters} and {@code RunProgress} add up what the
+ * workers counted; {@code Lifecycle} is the run's one state and does what a stop does; {@code Run} is the façade
+ * that makes the parts and wires them.
+ *
+ * <h3>Layers</h3>
+ * Drawn by import, the engine reads from the top down: the entry and builder ({@code Parallelized}, {@code
+ * RunOptions}, the {@code Checkpointing} around a run), the façade ({@code Run}), the loops and the consumer ({@code
+ * Crew}, {@code Loop}, {@code Outcomes}), the tasks ({@code Tasks}, {@code AsyncTasks}, {@code AsyncEnds}, {@code
+ * Parking}, {@code Places}), the worker and its attempt ({@code Worker}, {@code WorkerThread}, {@code AsyncAttempt}),
+ * admission and hand-off ({@code Admission}, {@code Room}, {@code Claim}, {@code Handoff}, {@code Delivery}), and
+ * counters and clocks ({@code Counters}, {@code Lifecycle}, {@code Timer}). Each part is given the few parts it
+ * uses, never the run; a part that must reach a part above it does so through a narrow interface that part
+ * implements ({@code Loops}: a worker's loop and its timeouts ask the crew to begin, end, replace or relaunch a
+ * loop) or a callback set once before the loops start ({@code Lifecycle.onStop}, {@code Room.beforeWait}). The
+ * console display ({@code ConsoleReporter}, {@code Screen}, {@code BarLine}, {@code RateMeter}, {@code
+ * ProgressLine}, {@code Units}) is one {@link io.github.parallelized.ProgressReporter} among others: no engine part
+ * refers to it; it stays in this package because moving it would make public the helpers it shares with the log
+ * reporter and the snapshot ({@code Postfix}, {@code Durations}, {@code Timer}).
  *
  * <h3>Waiting without a worker: limits and retry delays</h3>
  * An input refused a permit by its {@link io.github.parallelized.TaskLimit} (the run's, or its key's copy), or
@@ -39,7 +58,7 @@
  * the unstarted inputs of every claim back: they come first in {@code remaining()} (in source order) and never
  * become outcomes; the admitted count the consumer waits for goes down by as many.
  *
- * <h3>Handshake 1: room in the window</h3>
+ * <h3>Handshake 1: room in the window ({@code Room})</h3>
  * A worker admits inputs only under the source's read lock and only while fewer than {@code window} inputs
  * are admitted and not yet consumed. It reads the consumer's count (a padded field written by the consumer
  * alone, with a release store) only when the room it knew of is used up. With no room it waits on a separate
@@ -83,16 +102,17 @@
  * interrupt is never waited for: its thread is a daemon (or the executor's) and finishes on its own.
  *
  * <h3>Asynchronous tasks</h3>
- * A loop of an asynchronous run takes a place among the tasks in flight before it takes an input, starts the
- * attempt ({@code apply}) and goes on; the stage's completion, the timeout (on an offload thread: the timeout
- * thread does no user work) or a stop ends it, each by moving the attempt's state with a CAS, so each ends once.
+ * A loop of an asynchronous run takes a place among the tasks in flight ({@code Places}) before it takes an input,
+ * starts the attempt ({@code apply}) and goes on; the stage's completion, the timeout (on an offload thread of {@code
+ * Stages}: the timeout thread does no user work) or a stop ends it ({@code AsyncEnds}), each by moving the {@code
+ * AsyncAttempt}'s state with a CAS, so each ends once.
  * Retries start on a loop (after their delay, on the timer). On a supplied executor a loop that would wait for a
  * place, or for the last tasks in flight, gives its thread back instead and is launched again by the next end or
  * retry: the stages' own work may need the pool. Stage cancels and timed-out ends run on an unbounded pool of
  * daemon threads, so no run's slow callbacks delay another's.
  *
  * <h3>Timeouts</h3>
- * An attempt with a timeout registers with its worker; at the deadline the timeout thread (one for all runs,
+ * An attempt with a timeout registers with its worker's {@code WorkerThread}; at the deadline the timeout thread (one for all runs,
  * apart from the display's refresh thread) abandons that worker's thread (interrupts it and forgets it), hands
  * the input, its attempts and a {@code TimeoutException} to a replacement loop of the same worker, and starts
  * it. The abandoned thread, when its task returns, finds its attempt abandoned and leaves without touching the
