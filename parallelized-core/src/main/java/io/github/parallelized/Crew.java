@@ -107,25 +107,32 @@ final class Crew<I, R> implements Loops<I, R> {
 
     /**
      * A loop of a run on virtual threads admitted an input: while loops are left to start and the source may have
-     * more, it starts one more, so that the next input finds a free loop. One start per admission, at most.
+     * more, it starts two more, so that the next inputs find free loops. Two, not one: the loops then grow as a
+     * tree (ten thousand in fourteen generations) rather than as a chain of ten thousand starts one after another,
+     * each waiting for the last to be scheduled; and a run over a hundred inputs still starts a few hundred at most.
      */
     @Override
     public void grow() {
         Growth lazily = growth;
-        if (lazily == null) {
-            return;
+        if (lazily != null && startOneMore(lazily)) {
+            startOneMore(lazily);
         }
+    }
+
+    private boolean startOneMore(Growth lazily) {
         int created = lazily.created.get();
         if (created >= workers.length || admission.isClosed() || !lazily.created.compareAndSet(created, created + 1)) {
-            return;
+            return false;
         }
         Worker<I, R> worker = create(created);
         live.incrementAndGet();
         try {
             threads.start(worker.launch);
+            return true;
         } catch (Throwable e) {
             lostBecause = e; // no thread to be had: the run goes on with the loops it has
             exited(worker);
+            return false;
         }
     }
 
@@ -264,20 +271,7 @@ final class Crew<I, R> implements Loops<I, R> {
         if (live.get() > submissions.pending() || !submissions.onThisExecutor()) {
             return false;
         }
-        Worker<I, R> helper = workers[workers.length - 1];
-        if (!helper.thread.claimFor(consumer)) {
-            return false;
-        }
-        Worker<?, ?> enclosing = helper.enter();
-        try {
-            return admission.pullWithoutWaiting(helper) && tasks.process(helper, helper.input, helper.seq);
-        } finally {
-            Worker.leave(enclosing);
-            helper.thread.release(consumer);
-            if (!lifecycle.isRunning()) {
-                Thread.interrupted(); // the run interrupted its helper: not the consumer's own interrupt
-            }
-        }
+        return new Loop<>(this, workers[workers.length - 1], admission, tasks).runOneOn(consumer, lifecycle);
     }
 
     /**

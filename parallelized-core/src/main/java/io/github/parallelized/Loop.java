@@ -106,4 +106,24 @@ final class Loop<I, R> implements Runnable {
             crew.exited(worker);
         }
     }
+
+    /**
+     * The consumer of a nested run runs one of its run's tasks on its own thread, as this loop would, while no loop
+     * of the run has begun (see {@link Crew#help}); false when the worker is busy or there is no input to take.
+     */
+    boolean runOneOn(Thread consumer, Lifecycle lifecycle) {
+        if (!worker.thread.claimFor(consumer)) {
+            return false;
+        }
+        Worker<?, ?> enclosing = worker.enter();
+        try {
+            return admission.pullWithoutWaiting(worker) && tasks.process(worker, worker.input, worker.seq);
+        } finally {
+            Worker.leave(enclosing);
+            worker.thread.release(consumer);
+            if (!lifecycle.isRunning()) {
+                Thread.interrupted(); // the run interrupted its helper: not the consumer's own interrupt
+            }
+        }
+    }
 }
