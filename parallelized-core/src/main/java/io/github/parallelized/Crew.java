@@ -18,8 +18,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Crew<I, R> implements Loops<I, R> {
 
-    /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
-    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** How long close() lets interrupted workers leave before it stops waiting for stragglers. */
     static final long CLOSE_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 

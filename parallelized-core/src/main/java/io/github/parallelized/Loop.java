@@ -1,6 +1,7 @@
 package io.github.parallelized;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One worker loop: admit an input, run it (through {@link Tasks}), hand its outcome over, again, until admission
@@ -10,6 +11,9 @@ import java.util.concurrent.ExecutorService;
  * leaves without touching the worker, which a replacement loop resumes.
  */
 final class Loop<I, R> implements Runnable {
+
+    /** On a shared executor a worker loop gives its thread back after this long, so runs take turns. */
+    static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Loops<I, R> crew;
     private final Worker<I, R> worker;
@@ -40,7 +44,7 @@ final class Loop<I, R> implements Runnable {
             if (resumed != null && !tasks.resume(worker, resumed)) {
                 return;
             }
-            long sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
+            long sliceEnd = System.nanoTime() + SLICE_NANOS;
             while (true) {
                 // an asynchronous run's loop takes a place among the tasks in flight before it takes an input
                 int place = async == null ? AsyncTasks.RESERVED : async.reserve(worker);
@@ -77,7 +81,7 @@ final class Loop<I, R> implements Runnable {
                         leaves = false;
                         break;
                     }
-                    sliceEnd = System.nanoTime() + Crew.SLICE_NANOS;
+                    sliceEnd = System.nanoTime() + SLICE_NANOS;
                 }
             }
             awaitInFlight = leaves;

@@ -41,6 +41,39 @@ class ArchitectureTest {
                 .check(CORE);
     }
 
+    /** The engine's parts, which the run makes and wires: none may know the run, each has few fields. */
+    private static final Set<String> ENGINE = Set.of("Admission", "Room", "Cursor", "Stealing", "Unread", "Claim",
+            "Crew", "Loop", "Submissions", "OwnThreads", "Growth", "Worker", "WorkerThread", "Pace", "Tasks",
+            "Parking", "Timeouts", "AttemptPolicy", "AsyncTasks", "AsyncEnds", "AsyncAttempt", "Places", "Stages",
+            "Delivery", "Handoff", "Outcomes", "InOrder", "Counters", "Lifecycle", "FailurePolicy", "RunProgress",
+            "Reporters", "Throttled", "RunLimits", "KeyedLimits");
+
+    @Test
+    void noPartOfTheEngineRefersBackToTheRun() {
+        noClasses().that().resideInAPackage("io.github.parallelized")
+                .and().haveNameNotMatching("io\\.github\\.parallelized\\.(Run|Parallelized|Checkpointing)(\\$.*)?")
+                .should().dependOnClassesThat().haveFullyQualifiedName("io.github.parallelized.Run")
+                .check(CORE);
+        // a worker and its attempt reach the loops through the Loops interface, never the Crew that owns them
+        noClasses().that().haveSimpleNameStartingWith("Worker").or().haveSimpleName("Tasks")
+                .or().haveSimpleNameStartingWith("Async").or().haveSimpleName("Places").or().haveSimpleName("Loop")
+                .or().haveSimpleName("Timeouts")
+                .should().dependOnClassesThat().haveFullyQualifiedName("io.github.parallelized.Crew")
+                .check(CORE);
+    }
+
+    @Test
+    void everyPartOfTheEngineHasAtMostFifteenFields() {
+        for (String name : ENGINE) {
+            long fields = CORE.get("io.github.parallelized." + name).getFields().stream()
+                    .filter(f -> !f.getModifiers().contains(JavaModifier.STATIC))
+                    .filter(f -> !f.getModifiers().contains(JavaModifier.SYNTHETIC))
+                    .filter(f -> !f.getName().matches("[pq]\\d+")) // cache-line padding
+                    .count();
+            assertThat(fields).as("instance fields of " + name).isLessThanOrEqualTo(15);
+        }
+    }
+
     @Test
     void theCommonPoolIsNeverUsedByAccident() {
         noClasses().should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
