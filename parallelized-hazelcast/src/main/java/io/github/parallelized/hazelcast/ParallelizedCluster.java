@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -101,6 +103,8 @@ public final class ParallelizedCluster implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ParallelizedCluster.class.getName());
     private static final int TRACKED_RUNS = 256;
+    /** How many times a member that joined is asked whether it runs tasks yet, 100 ms apart. */
+    private static final int JOIN_QUESTIONS = 600;
     private static final AtomicInteger CONTROL_THREADS = new AtomicInteger();
     private static final AtomicInteger SENDER_THREADS = new AtomicInteger();
 
@@ -149,6 +153,7 @@ public final class ParallelizedCluster implements AutoCloseable {
             public void memberAdded(MembershipEvent event) {
                 // a new member is picked by the loads as soon as they see it; the runs' postfix shows it
                 loads.refresh();
+                joined(event.getMember(), 1);
                 runsChangedMembers();
             }
 
@@ -358,9 +363,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         }
         asked.forEach((member, answer) -> {
             try {
-                MemberLoads.Load load = loads.load(member);
-                load.poolSize = Math.max(1, answer.get(5, TimeUnit.SECONDS));
-                load.poolSizeKnown = true;
+                loads.load(member).poolSize(answer.get(5, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
@@ -429,8 +432,33 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     private <I, R> Parallelized.Builder<I, R> preset(ClusterRun run, Parallelized.Builder<I, R> builder) {
-        return builder.numThreads(clusterThreads()).desc(run.function).threadNamePrefix("parallelized-cluster-")
+        return builder.numThreads(Lanes.defaultInFlight(clusterThreads(), run.times)).desc(run.function).threadNamePrefix("parallelized-cluster-")
                 .listener(run);
+    }
+
+    /**
+     * A data member joined: once it has registered a function and told its pool size (asked from the control thread,
+     * answered on a Hazelcast thread, which then only completes futures; asked again every 100 ms for up to a
+     * minute), the tasks waiting in the lanes are spread again, so that it takes its share of them at once.
+     */
+    private void joined(Member member, int asked) {
+        if (member.isLiteMember() || asked > JOIN_QUESTIONS) {
+            return;
+        }
+        control(() -> {
+            Future<Integer> answer = controlExecutor.submitToMember(PoolSizeQuery.ifReady(), member);
+            if (answer instanceof CompletionStage<?> stage) {
+                stage.whenCompleteAsync((size, error) -> {
+                    if (size instanceof Integer told && told > 0) {
+                        loads.load(member).poolSize(told);
+                        lanes.rebalance();
+                    } else if (error == null) {
+                        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS, this::control)
+                                .execute(() -> joined(member, asked + 1));
+                    }
+                }, Runnable::run);
+            }
+        });
     }
 
     /** Refreshes the postfix of the runs that are still going (a membership event, on Hazelcast's event thread). */

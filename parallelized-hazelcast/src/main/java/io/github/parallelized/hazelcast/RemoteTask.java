@@ -99,6 +99,14 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             if (!current.compareAndSet(pending, null) || result.isDone()) {
                 return; // cancelled meanwhile: the run no longer waits for it
             }
+            if (error instanceof Lanes.NotSent notSent) {
+                // it waited in the lane of a member that left, or moves to one that joined: not a resubmission
+                if (notSent.memberGone) {
+                    lost = with(lost, member);
+                }
+                sendAgain();
+                return;
+            }
             if (error != null) {
                 failedOn(member, error, true);
                 return;
