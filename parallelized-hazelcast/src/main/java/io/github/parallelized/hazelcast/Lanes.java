@@ -24,8 +24,8 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on, which outlasts a round trip): each task alone, at
  *   most {@link #DEPTH} per member thread on the member at once (one running, one next in line); the others wait here,
  *   in the member's lane, and leave one by one as answers come back;</li>
- *   <li>short tasks: in batches of about a millisecond of work ({@link #SHORT_TASK_NANOS}), run one task after the other on one
- *   member thread, at most {@link #DEPTH} batches per member thread in flight; a batch leaves once that many tasks wait
+ *   <li>short tasks: in batches of about {@link #BATCH_NANOS} of work, run one task after the other on one member
+ *   thread, at most {@link #DEPTH} batches per member thread in flight; a batch leaves once that many tasks wait
  *   (at most half of the member's tasks, so that two batches share them), or at once when nothing is in flight. The
  *   tasks then travel in a few batches per member thread, which is what makes small tasks fast (a round trip costs
  *   far more than a short task, in time and in processor). The answers of a batch come back together: a long task
@@ -50,6 +50,11 @@ final class Lanes {
      * Hazelcast's own costs), so that a member thread's next task, sent when its last answer came, arrives in time.
      */
     static final long SHORT_TASK_NANOS = 1_000_000;
+    /**
+     * About the work a batch of short tasks carries: two milliseconds, so that a round trip (its processor time on
+     * both sides too) costs little beside it, while the batches still spread over the member's threads.
+     */
+    static final long BATCH_NANOS = 2_000_000;
     /** Tasks (or batches of short tasks) per member thread on the member: one running while the next waits there. */
     static final int DEPTH = 2;
     /** Tasks in flight per member thread of a run at the defaults, for short tasks or until their time is known. */
@@ -142,7 +147,7 @@ final class Lanes {
         /**
          * The size of the next batch, or 0 when none may leave now, {@code busy} batches being in flight: below
          * {@link #DEPTH} per member thread; long or unknown tasks one by one; short ones as soon as enough wait for
-         * about a millisecond of work (at most half of the member's tasks, so that two batches share them), or
+         * about {@link #BATCH_NANOS} of work (at most half of the member's tasks, so that two batches share them), or
          * whatever waits when nothing is in flight; otherwise the first task woken by an answer would leave alone, and
          * the batches would shrink to one task each (those that wait leave when a batch in flight is answered).
          */
@@ -154,7 +159,7 @@ final class Lanes {
             if (taskNanos < 0 || taskNanos >= SHORT_TASK_NANOS) {
                 return 1;
             }
-            int enough = (int) Math.max(1, Math.min(Math.min(MAX_BATCH, SHORT_TASK_NANOS / Math.max(1, taskNanos)),
+            int enough = (int) Math.max(1, Math.min(Math.min(MAX_BATCH, BATCH_NANOS / Math.max(1, taskNanos)),
                     load.inFlight.get() / 2));
             return busy == 0 || waits >= enough ? enough : 0;
         }
