@@ -32,8 +32,9 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *   among short ones delays those of its batch (a per-task timeout bounds that).</li>
  * </ul>
  * A run at the cluster's defaults has more tasks in flight than the members have threads ({@link #defaultInFlight}):
- * the surplus waits in the lanes, cheap to cancel, and moves to a member that joins ({@link #rebalance()}); a task that
- * waits in the lane of a member that leaves goes to another one, without counting as a resubmission (it never left).
+ * the surplus waits in the lanes, cheap to cancel, and moves to a member that joins ({@link #rebalance()}) or that has
+ * a free thread while another member's are all taken ({@link #takeOver}); a task that waits in the lane of a member
+ * that leaves goes to another one. None of these counts as a resubmission (the task never left).
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
  * cluster view's sender thread (flat combining: whoever finds the lane's flag free sends for everyone). The
@@ -83,7 +84,7 @@ final class Lanes {
         return (int) Math.min(io.github.parallelized.Parallelized.MAX_VIRTUAL_THREADS, perThread * clusterThreads);
     }
 
-    /** A lane whose member left, or whose tasks move to a member that joined: the task was never sent there. */
+    /** A lane whose member left, or whose tasks move to another member: the task was never sent there. */
     static final class NotSent extends TargetNotMemberException {
         private static final long serialVersionUID = 1L;
         /** True when the member left (it is then avoided), false when the task only moves. */
@@ -323,9 +324,42 @@ final class Lanes {
         try {
             complete(batch, result, error);
         } finally {
-            if (lane.waitingCount.get() > 0 && !cluster.onSender(() -> flush(lane))) {
-                failWaiting(lane, "the ParallelizedCluster was closed before the task was sent", false);
+            if (lane.waitingCount.get() > 0) {
+                if (!cluster.onSender(() -> flush(lane))) {
+                    failWaiting(lane, "the ParallelizedCluster was closed before the task was sent", false);
+                }
+            } else if (!lane.gone) {
+                takeOver(lane);
             }
+        }
+    }
+
+    /**
+     * A member has a free thread and nothing waits for it: tasks waiting for a member whose threads are all taken
+     * (a slower member, one frozen until Hazelcast drops it, the end of a run) move, up to the free places and half of
+     * that lane, to the least loaded members. Only lanes that are full: short tasks that wait to fill a batch stay.
+     */
+    private void takeOver(Lane idle) {
+        int free = DEPTH * idle.threads() - idle.busy.get();
+        if (free <= 0) {
+            return;
+        }
+        Lane from = null;
+        int most = 0;
+        for (Lane lane : lanes.values()) {
+            int waits = lane.waitingCount.get();
+            if (lane != idle && waits > most && lane.busy.get() >= DEPTH * lane.threads()) {
+                from = lane;
+                most = waits;
+            }
+        }
+        for (int i = Math.min(free, (most + 1) / 2); i > 0 && from != null; i--) {
+            Pending pending = from.waiting.poll();
+            if (pending == null) {
+                return;
+            }
+            from.waitingCount.decrementAndGet();
+            pending.answer.completeExceptionally(new NotSent("Moved to a member with a free thread", false));
         }
     }
 
