@@ -224,15 +224,6 @@ final class Lanes {
         return batched.sum();
     }
 
-    @Override
-    public String toString() {
-        StringBuilder out = new StringBuilder();
-        lanes.values().forEach(l -> out.append(l.member.getAddress()).append(" busy=").append(l.busy.get())
-                .append(" waiting=").append(l.waitingCount.get()).append(" threads=").append(l.threads())
-                .append(" inFlight=").append(l.load.inFlight.get()).append(" nanos=").append(l.taskNanos()).append("; "));
-        return out.toString();
-    }
-
     /** Tasks waiting in the lanes to be sent, for tests. */
     int waiting() {
         return lanes.values().stream().mapToInt(lane -> lane.waitingCount.get()).sum();

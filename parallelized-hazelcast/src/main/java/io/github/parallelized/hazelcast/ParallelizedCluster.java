@@ -438,8 +438,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     private <I, R> Parallelized.Builder<I, R> preset(ClusterRun run, Parallelized.Builder<I, R> builder) {
-        return builder.numThreads(Lanes.defaultInFlight(clusterThreads(), run.times)).desc(run.function).threadNamePrefix("parallelized-cluster-")
-                .listener(run);
+        return builder.numThreads(Lanes.defaultInFlight(clusterThreads(), run.times)).desc(run.function)
+                .threadNamePrefix("parallelized-cluster-").listener(run);
     }
 
     /**
