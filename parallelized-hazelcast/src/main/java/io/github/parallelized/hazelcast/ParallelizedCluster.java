@@ -77,8 +77,8 @@ import io.github.parallelized.TaskFunction;
  * broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
  *
  * <p><b>Small tasks:</b> the members say how long a function's tasks ran. Until they have, and for tasks from
- * 1 ms on, each task goes alone (one Hazelcast round trip each). Shorter tasks travel in batches of about two
- * milliseconds of work, at most two per member thread at a time, each run one task after the other on its member
+ * 1 ms on, each task goes alone (one Hazelcast round trip each). Shorter tasks travel in batches of about 8 ms of
+ * work, at most two per member thread at a time, each run one task after the other on its member
  * thread (a round trip costs far more than such a task); a batch's answers come back together, so a long task among
  * short ones delays those of its batch. A per-task timeout
  * cancels that task alone on its member (a targeted cancel on {@value #CONTROL_EXECUTOR}): it does not start there,
