@@ -317,6 +317,10 @@ final class Lanes {
         try {
             complete(batch, result, error);
         } finally {
+            if (error != null && cluster.isMemberLoss(error)) {
+                // the member is going: what waits for it goes elsewhere now, rather than after a failed send each
+                failWaiting(lane, null, true);
+            }
             if (lane.waitingCount.get() > 0) {
                 if (!cluster.onSender(() -> flush(lane))) {
                     failWaiting(lane, "the ParallelizedCluster was closed before the task was sent", false);
