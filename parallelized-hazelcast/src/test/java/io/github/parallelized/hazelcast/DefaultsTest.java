@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,6 +141,30 @@ class DefaultsTest {
                 assertThat(run.summary().resubmitted()).isZero();
             }
         });
+    }
+
+    @Test
+    void cancelAtTheDefaultsTakesBackWhatWaitsOnTheSubmitterAndEndsTheLoop() {
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        int threads = submitter.clusterThreads();
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate",
+                    IntStream.range(0, 1_000).boxed()).progress(ProgressReporter.none()).start()) {
+                int inFlight = Lanes.DEFAULT_DEPTH * threads;
+                String expected = counts(inFlight, threads, inFlight - 2 * threads);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(counts(run, submitter)).isEqualTo(expected));
+                run.cancel();
+                run.forEach(outcomes::add); // the gate stays shut: the loop ends without any task ending by itself
+            }
+        });
+        // every task in flight comes back cancelled; those waiting on the submitter were taken back, never sent
+        assertThat(outcomes).hasSizeGreaterThanOrEqualTo(Lanes.DEFAULT_DEPTH * threads).allMatch(Outcome::isCancelled);
+        assertThat(submitter.lanes().waiting()).isZero();
+        gate.countDown();
+        // at most the one next in line per member thread starts while the cancel broadcast travels (as in CancelTest)
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> ENTERED.get() <= 2 * threads);
     }
 
     @Test
