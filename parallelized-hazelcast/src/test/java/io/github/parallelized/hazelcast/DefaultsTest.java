@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,14 @@ class DefaultsTest {
         Functions.registerAll(view);
         view.register("gate", DefaultsTest::pass);
         view.register("another-gate", DefaultsTest::pass);
+        view.register("gate-on-one", DefaultsTest::passOnOthers);
+    }
+
+    /** Tasks of "gate-on-one" wait at the gate only on the member of this name (its executor threads carry it). */
+    private static volatile String gatedMember = "";
+
+    private static Integer passOnOthers(Integer x) throws InterruptedException {
+        return Thread.currentThread().getName().startsWith("hz." + gatedMember + ".") ? pass(x) : x;
     }
 
     private static Integer pass(Integer x) throws InterruptedException {
@@ -139,6 +148,28 @@ class DefaultsTest {
                 assertThat(stats.completedByMember()).hasSize(3);
                 assertThat(stats.resubmissions()).isZero();
                 assertThat(run.summary().resubmitted()).isZero();
+            }
+        });
+    }
+
+    @Test
+    void aMemberWithFreeThreadsTakesOverTheTasksWaitingForOneWhoseThreadsAreAllTaken() {
+        gatedMember = cluster.members.get(0).getName();
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate-on-one",
+                    IntStream.range(0, 200).boxed()).progress(ProgressReporter.none()).start()) {
+                // all 200 in flight, about half for each member; the gated one holds 2 per thread, the rest of its
+                // share waits on the submitter until the other member, whose tasks end at once, takes it over
+                Iterator<Outcome<Integer, Integer>> it = run.iterator();
+                for (int i = 0; i < 200 - 2 * POOL; i++) {
+                    assertThat(it.next().isSuccess()).isTrue();
+                }
+                assertThat(ENTERED.get()).isEqualTo(POOL);
+                assertThat(submitter.lanes().waiting()).isZero();
+                gate.countDown();
+                it.forEachRemaining(o -> assertThat(o.isSuccess()).isTrue());
+                assertThat(submitter.stats(run).orElseThrow().resubmissions()).isZero();
             }
         });
     }
