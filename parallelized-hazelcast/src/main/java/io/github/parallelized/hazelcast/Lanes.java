@@ -21,7 +21,8 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  * tasks ran, as the members measured them ({@link TaskTimes}), so that every member thread has its next task waiting
  * on the member when it finishes one, and not many more:
  * <ul>
- *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on, which outlasts a round trip): each task alone, at
+ *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on, which outlasts a round trip; twice that for tasks
+ *   that were short, see {@link TaskTimes}): each task alone, at
  *   most {@link #DEPTH} per member thread on the member at once (one running, one next in line); the others wait here,
  *   in the member's lane, and leave one by one as answers come back;</li>
  *   <li>short tasks: in batches of about {@link #BATCH_NANOS} of work, run one task after the other on one member
@@ -82,7 +83,7 @@ final class Lanes {
      * which lets short ones travel in large batches (those beyond what the members hold wait in the lanes).
      */
     static int defaultInFlight(int clusterThreads, TaskTimes times) {
-        long perThread = times.nanos >= SHORT_TASK_NANOS ? DEPTH + 1 : DEFAULT_DEPTH;
+        long perThread = times.isLong() ? DEPTH + 1 : DEFAULT_DEPTH;
         return (int) Math.min(io.github.parallelized.Parallelized.MAX_VIRTUAL_THREADS, perThread * clusterThreads);
     }
 
@@ -141,10 +142,10 @@ final class Lanes {
             return Math.max(1, load.poolSize);
         }
 
-        /** The mean task time of the function whose task came last; negative while unknown. */
+        /** The mean task time of the function whose task came last if its tasks are short, else negative. */
         long taskNanos() {
             TaskTimes times = recent;
-            return times == null ? -1 : times.nanos;
+            return times == null ? -1 : times.shortNanos();
         }
 
         /**
@@ -159,10 +160,10 @@ final class Lanes {
             if (waits <= 0 || busy >= DEPTH * threads()) {
                 return 0;
             }
-            if (taskNanos < 0 || taskNanos >= SHORT_TASK_NANOS) {
+            if (taskNanos < 0) {
                 return 1;
             }
-            int enough = (int) Math.max(1, Math.min(Math.min(MAX_BATCH, BATCH_NANOS / Math.max(1, taskNanos)),
+            int enough = (int) Math.max(1, Math.min(Math.min(MAX_BATCH, BATCH_NANOS / taskNanos),
                     load.inFlight.get() / 2));
             return busy == 0 || waits >= enough ? enough : 0;
         }
@@ -176,10 +177,25 @@ final class Lanes {
     static final class TaskTimes {
         /** The mean time of the last tasks; negative until the first answer. */
         private volatile long nanos = -1;
+        /**
+         * Short from a mean below {@link #SHORT_TASK_NANOS} until one of twice that: on a busy member the mean of
+         * tasks of a few hundred microseconds wanders about the threshold (measured: 0.26 to 1.14 ms for tasks that
+         * park 100 us, at a load average of 20), and its tasks would switch between batches and alone.
+         */
+        private volatile boolean isShort;
 
         boolean isShort() {
-            long mean = nanos;
-            return mean >= 0 && mean < SHORT_TASK_NANOS;
+            return isShort;
+        }
+
+        /** Measured, and not short. */
+        boolean isLong() {
+            return nanos >= 0 && !isShort;
+        }
+
+        /** The mean if the tasks are short (at least 1), else -1. */
+        long shortNanos() {
+            return isShort ? Math.max(1, nanos) : -1;
         }
 
         void measured(long runNanos, int tasks) {
@@ -187,7 +203,13 @@ final class Lanes {
             // for many batches (a capped long one is still far above the threshold)
             long mean = Math.min(runNanos / Math.max(1, tasks), SAMPLE_CAP_NANOS);
             long before = nanos;
-            nanos = before < 0 ? mean : before - before / 4 + mean / 4;
+            long now = before < 0 ? mean : before - before / 4 + mean / 4;
+            nanos = now;
+            if (now < SHORT_TASK_NANOS) {
+                isShort = true;
+            } else if (now >= 2 * SHORT_TASK_NANOS) {
+                isShort = false;
+            }
         }
     }
 

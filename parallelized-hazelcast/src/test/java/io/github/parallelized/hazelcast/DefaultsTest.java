@@ -208,5 +208,11 @@ class DefaultsTest {
         tiny.measured(5_000, 5); // 1 us: large batches need many in flight
         assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * Lanes.DEFAULT_DEPTH);
         assertThat(Lanes.defaultInFlight(100_000, tiny)).isEqualTo(Parallelized.MAX_VIRTUAL_THREADS);
+        // a short function whose mean passes 1 ms stays short until it passes 2 ms (a busy member's wandering mean)
+        tiny.measured(5_000_000, 1);
+        assertThat(tiny.isShort()).isTrue();
+        tiny.measured(5_000_000, 1);
+        assertThat(tiny.isShort()).isFalse();
+        assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * 3);
     }
 }
