@@ -56,6 +56,8 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         /** Members that answered that they do not know the function (yet: one may just have joined). */
         Set<UUID> refused = Set.of();
         int resubmissions;
+        /** The next send is a move of a task that never left the submitter: not one more submission. */
+        boolean moved;
 
         Sending(TaskEnvelope task, Runnable countResubmission) {
             this.task = task;
@@ -77,7 +79,10 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                         + " task '" + run.function + "' on", null));
                 return;
             }
-            run.submitted();
+            if (!moved) {
+                run.submitted();
+            }
+            moved = false;
             Lanes.Pending pending;
             try {
                 pending = cluster.lanes().send(member, task, run.times);
@@ -104,6 +109,7 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                 if (notSent.memberGone) {
                     lost = with(lost, member);
                 }
+                moved = true;
                 sendAgain();
                 return;
             }
