@@ -17,14 +17,15 @@ import io.github.parallelized.hazelcast.ParallelizedCluster;
 
 /**
  * The cluster rows: Parallelized over three Hazelcast member JVMs on this machine (loopback only), submitted from a
- * client in this JVM, side by side with a local run of the same total number of threads.
+ * client in this JVM, side by side with a local run of the same total number of threads. The cluster rows run at the
+ * cluster's defaults (no {@code numThreads}: what a user gets without knowing the round-trip time).
  *
  * <ul>
- *   <li>{@code cluster [--rounds N] [--warmups N] [--smoke]}: {@code sleep} (3,000 tasks of 10 ms; the members' 48 threads
- *   against a local pool of 48) and {@code noop} (100,000 tasks returning their input; tasks per second), in
- *   interleaved rounds, medians (no-op also with 4 and 16 times the members' threads in flight, so that tasks
- *   travel in batches); {@code --smoke}: 300 sleep and 3,000 no-op tasks, one round, no warm-up (a check that it runs, in
- *   the test suite; its figures mean nothing);</li>
+ *   <li>{@code cluster [--rounds N] [--warmups N] [--smoke]}: {@code sleep} (3,000 tasks of 10 ms), {@code 100us}
+ *   (20,000 tasks that each park for 100 us) and {@code noop} (100,000 tasks returning their input), each on the
+ *   members' 24 threads (3 x {@value #POOL}) against a local pool of 24, in interleaved rounds, medians;
+ *   {@code --smoke}: 300 sleep, 1,000 100us and 3,000 no-op tasks, one round, no warm-up (a check that it runs, in the
+ *   test suite; its figures mean nothing);</li>
  *   <li>{@code cluster crash}: the kill -9 experiment: 10,000 tasks of 10 ms, one member JVM killed with SIGKILL after
  *   3,000 outcomes; prints outcomes, resubmissions and tasks that ran twice;</li>
  *   <li>{@code cluster member NAME PORT POOL [LOG_DIR]}: one member JVM (started by the two above).</li>
@@ -32,14 +33,16 @@ import io.github.parallelized.hazelcast.ParallelizedCluster;
  */
 final class ClusterBench {
 
-    static final int POOL = 16;
+    static final int POOL = 8;
     private static final int SLEEP_TASKS = 3_000;
+    private static final int PARK_TASKS = 20_000;
     private static final int NOOP_TASKS = 100_000;
     static final int SMOKE_SLEEP_TASKS = 300;
+    static final int SMOKE_PARK_TASKS = 1_000;
     static final int SMOKE_NOOP_TASKS = 3_000;
-    /** The rows of {@link #compare}, in the order of its table. */
-    static final List<String> ROWS = List.of("sleep local", "sleep cluster", "sleep cluster x2", "noop local",
-            "noop cluster", "noop cluster x4", "noop cluster x16");
+    /** The rows of {@link #compare}, in the order of its table; every cluster row at the cluster's defaults. */
+    static final List<String> ROWS = List.of("sleep local", "sleep cluster", "100us local", "100us cluster",
+            "noop local", "noop cluster");
 
     /** The rows, in the order of the table (a cluster run's workers do not wait for answers: no virtual row). */
     static List<String> rows() {
@@ -68,15 +71,16 @@ final class ClusterBench {
                     }
                 }
                 if (smoke) {
-                    compare(1, 0, SMOKE_SLEEP_TASKS, SMOKE_NOOP_TASKS, System.out);
+                    compare(1, 0, SMOKE_SLEEP_TASKS, SMOKE_PARK_TASKS, SMOKE_NOOP_TASKS, System.out);
                 } else {
-                    compare(rounds, warmups, SLEEP_TASKS, NOOP_TASKS, System.out);
+                    compare(rounds, warmups, SLEEP_TASKS, PARK_TASKS, NOOP_TASKS, System.out);
                 }
             }
         }
     }
 
-    static void compare(int rounds, int warmups, int sleepTasks, int noopTasks, PrintStream out) throws Exception {
+    static void compare(int rounds, int warmups, int sleepTasks, int parkTasks, int noopTasks, PrintStream out)
+            throws Exception {
         try (ClusterMembers members = ClusterMembers.start(3, POOL, null)) {
             ParallelizedCluster cluster = ParallelizedCluster.on(members.client());
             int threads = cluster.clusterThreads();
@@ -91,17 +95,15 @@ final class ClusterBench {
                         case "sleep local" -> drain(Parallelized.of(Tasks.sleep(10)::apply, inputs(sleepTasks))
                                 .numThreads(threads));
                         case "sleep cluster" -> drain(cluster.<Integer, Integer>of("sleep", inputs(sleepTasks)));
-                        case "sleep cluster x2" -> drain(cluster.<Integer, Integer>of("sleep", inputs(sleepTasks))
-                                .numThreads(2 * threads));
+                        case "100us local" -> drain(Parallelized.of(ClusterBench::park100us, inputs(parkTasks))
+                                .numThreads(threads));
+                        case "100us cluster" -> drain(cluster.<Integer, Integer>of("park", inputs(parkTasks)));
                         case "noop local" -> drain(Parallelized.of(Tasks.noop()::apply, inputs(noopTasks))
                                 .numThreads(threads));
-                        case "noop cluster" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)));
-                        case "noop cluster x4" -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks))
-                                .numThreads(4 * threads));
-                        default -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)).numThreads(16 * threads));
+                        default -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)));
                     };
                     double ms = (System.nanoTime() - t0) / 1e6;
-                    int expected = row.startsWith("sleep") ? sleepTasks : noopTasks;
+                    int expected = tasks(row, sleepTasks, parkTasks, noopTasks);
                     if (count != expected) {
                         throw new IllegalStateException(row + ": " + count + " outcomes for " + expected + " inputs");
                     }
@@ -112,23 +114,39 @@ final class ClusterBench {
                 }
             }
             out.printf(Locale.ROOT, "%n3 member JVMs (pool %d each) + a client submitter in this JVM, %d cores, Java %s;"
-                    + " median of %d rounds%n", POOL, Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"), rounds);
-            out.println("| workload | system | threads in flight | median ms | tasks/s | vs local |");
+                    + " cluster rows at the defaults; median of %d rounds%n", POOL,
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rounds);
+            out.println("| workload | system | threads | median ms | tasks/s | vs local |");
             out.println("|---|---|---|---|---|---|");
             for (String row : order) {
                 String workload = row.substring(0, row.indexOf(' '));
-                int tasks = workload.equals("sleep") ? sleepTasks : noopTasks;
+                int tasks = tasks(row, sleepTasks, parkTasks, noopTasks);
                 double median = Report.median(millis.get(row).stream().mapToDouble(Double::doubleValue).toArray());
                 double local = Report.median(millis.get(workload + " local").stream().mapToDouble(Double::doubleValue)
                         .toArray());
-                int inFlight = row.contains("x16") ? 16 * threads : row.contains("x4") ? 4 * threads
-                        : row.contains("x2") ? 2 * threads : threads;
-                out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.2fx |%n",
-                        workload.equals("sleep") ? tasks + " x 10 ms" : tasks + " noop",
-                        row.substring(workload.length() + 1), inFlight, median, tasks / median * 1000, local / median);
+                String label = switch (workload) {
+                    case "sleep" -> tasks + " x 10 ms";
+                    case "100us" -> tasks + " x 100 us";
+                    default -> tasks + " noop";
+                };
+                out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.2fx |%n", label,
+                        row.endsWith("cluster") ? "cluster, defaults" : "local", threads, median,
+                        tasks / median * 1000, local / median);
             }
         }
+    }
+
+    private static int tasks(String row, int sleepTasks, int parkTasks, int noopTasks) {
+        return row.startsWith("sleep") ? sleepTasks : row.startsWith("100us") ? parkTasks : noopTasks;
+    }
+
+    /** Waits 100 us without a CPU (a short call to another service): parked until the deadline. */
+    static Integer park100us(Integer x) {
+        long deadline = System.nanoTime() + 100_000;
+        for (long left = 100_000; left > 0; left = deadline - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+        return x;
     }
 
     static void crash(PrintStream out) throws Exception {

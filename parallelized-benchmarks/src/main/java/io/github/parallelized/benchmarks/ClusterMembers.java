@@ -138,6 +138,7 @@ final class ClusterMembers implements AutoCloseable {
             Thread.sleep(10);
             return x;
         });
+        cluster.register("park", ClusterBench::park100us);
         if (args.length > 4) {
             // each start is written at once, unbuffered, so that it survives kill -9
             FileOutputStream log = new FileOutputStream(Path.of(args[4], ProcessHandle.current().pid() + ".log").toFile());

@@ -23,19 +23,22 @@ class ClusterBenchSmokeTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         assertTimeoutPreemptively(Duration.ofSeconds(150), () -> {
             try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-                ClusterBench.compare(1, 0, ClusterBench.SMOKE_SLEEP_TASKS, ClusterBench.SMOKE_NOOP_TASKS, out);
+                ClusterBench.compare(1, 0, ClusterBench.SMOKE_SLEEP_TASKS, ClusterBench.SMOKE_PARK_TASKS,
+                        ClusterBench.SMOKE_NOOP_TASKS, out);
             }
         });
         String printed = buffer.toString(StandardCharsets.UTF_8);
         for (String row : ClusterBench.rows()) {
             assertThat(printed).contains("measured round 0 " + row + ": ");
         }
-        assertThat(printed).contains("3 member JVMs (pool 16 each)");
+        assertThat(printed).contains("3 member JVMs (pool 8 each)");
         List<String> table = printed.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| workload"))
                 .toList();
         assertThat(table).hasSize(ClusterBench.rows().size());
-        assertThat(table).filteredOn(line -> line.startsWith("| 300 x 10 ms | ")).hasSize(3);
-        assertThat(table).filteredOn(line -> line.startsWith("| 3000 noop | ")).hasSize(ClusterBench.rows().size() - 3);
+        assertThat(table).filteredOn(line -> line.startsWith("| 300 x 10 ms | ")).hasSize(2);
+        assertThat(table).filteredOn(line -> line.startsWith("| 1000 x 100 us | ")).hasSize(2);
+        assertThat(table).filteredOn(line -> line.startsWith("| 3000 noop | ")).hasSize(2);
+        assertThat(table).filteredOn(line -> line.contains(" | cluster, defaults | ")).hasSize(3);
         assertThat(table).allMatch(line -> line.matches("\\| .+ \\| .+ \\| \\d+ \\| \\d+ \\| [\\d,]+ \\| \\d+\\.\\d\\dx \\|"));
     }
 }

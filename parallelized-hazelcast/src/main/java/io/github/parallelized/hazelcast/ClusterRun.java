@@ -93,6 +93,11 @@ final class ClusterRun implements ProgressReporter {
         perMember(member).running.increment();
     }
 
+    /** A task that waited on the submitter for a member moved to {@code member}: on it now, not a new submission. */
+    void movedTo(Member member) {
+        perMember(member).running.increment();
+    }
+
     /** A task sent to {@code member} is answered, failed to leave, or was taken back before it left. */
     void released(Member member) {
         perMember(member).running.decrement();

@@ -18,18 +18,24 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 
 /**
  * Sends tasks to a member ({@link TaskBatch}, each a Hazelcast round trip), depending on how long the function's
- * tasks ran, as the members measured them ({@link TaskTimes}):
+ * tasks ran, as the members measured them ({@link TaskTimes}), so that every member thread has its next task waiting
+ * on the member when it finishes one, and not many more:
  * <ul>
- *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on): each task at once, alone, so that it runs as soon
- *   as a member thread is free and its answer comes back as soon as it ends (a round trip costs little beside such a
- *   task; with more tasks in flight than member threads, the next ones wait in the member's queue, which hides the
- *   round trip);</li>
- *   <li>short tasks: at most {@link #SHORT_TASK_BATCHES} batches in flight per member, run one task after the other
- *   on one member thread; the tasks that find the limit reached wait here and leave together in the next batch. The
- *   tasks in flight then travel in a few large batches, which is what makes small tasks fast (a round trip costs far
- *   more than a short task). The answers of a batch come back together: a long task among short ones delays those
- *   of its batch (a per-task timeout bounds that).</li>
+ *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on, which outlasts a round trip; twice that for tasks
+ *   that were short, see {@link TaskTimes}): each task alone, at
+ *   most {@link #DEPTH} per member thread on the member at once (one running, one next in line); the others wait here,
+ *   in the member's lane, and leave one by one as answers come back;</li>
+ *   <li>short tasks: in batches of about {@link #BATCH_NANOS} of work, run one task after the other on one member
+ *   thread, at most {@link #DEPTH} batches per member thread in flight; a batch leaves once that many tasks wait
+ *   (at most half of the member's tasks, so that two batches share them), or at once when nothing is in flight. The
+ *   tasks then travel in a few batches per member thread, which is what makes small tasks fast (a round trip costs
+ *   far more than a short task, in time and in processor). The answers of a batch come back together: a long task
+ *   among short ones delays those of its batch (a per-task timeout bounds that).</li>
  * </ul>
+ * A run at the cluster's defaults has more tasks in flight than the members have threads ({@link #defaultInFlight}):
+ * the surplus waits in the lanes, cheap to cancel, and moves to a member that joins ({@link #rebalance()}) or that has
+ * a free thread while another member's are all taken ({@link #takeOver}); a task that waits in the lane of a member
+ * that leaves goes to another one. None of these counts as a resubmission (the task never left).
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
  * cluster view's sender thread (flat combining: whoever finds the lane's flag free sends for everyone). The
@@ -40,10 +46,23 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 final class Lanes {
 
     static final int MAX_BATCH = 256;
-    /** Tasks shorter than this on average, as their member measured them, are short (see the class comment). */
-    static final long SHORT_TASK_NANOS = 200_000;
-    /** Batches in flight per member for short tasks: one on the way while the other is answered. */
-    static final int SHORT_TASK_BATCHES = 2;
+    /**
+     * Tasks shorter than this on average, as their member measured them, are short (see the class comment): a
+     * millisecond, more than a round trip between submitter and member on loopback or a LAN (0.2 to 0.5 ms with
+     * Hazelcast's own costs), so that a member thread's next task, sent when its last answer came, arrives in time.
+     */
+    static final long SHORT_TASK_NANOS = 1_000_000;
+    /**
+     * About the work a batch of short tasks carries: 8 ms, so that a round trip, and above all the processor time it
+     * takes on both sides, costs little beside it, while the batches still spread over the member's threads (measured
+     * with tasks of 100 us on a loaded 2-core machine: 2 ms batches ran at 0.27-0.37x of a local pool, 8 ms ones at
+     * 0.41-0.46x, 16 ms ones at 0.50x once).
+     */
+    static final long BATCH_NANOS = 8_000_000;
+    /** Tasks (or batches of short tasks) per member thread on the member: one running while the next waits there. */
+    static final int DEPTH = 2;
+    /** Tasks in flight per member thread of a run at the defaults, for short tasks or until their time is known. */
+    static final int DEFAULT_DEPTH = 32;
     /** The most one batch's mean adds to a function's {@link TaskTimes}. */
     static final long SAMPLE_CAP_NANOS = 5_000_000;
 
@@ -55,6 +74,29 @@ final class Lanes {
 
     Lanes(ParallelizedCluster cluster) {
         this.cluster = cluster;
+    }
+
+    /**
+     * The tasks in flight of a run at the defaults, on members with {@code clusterThreads} threads in all: for tasks
+     * known to be long, one more per member thread than the members hold ({@link #DEPTH}), so that members that join
+     * are kept as busy; for short tasks, and while their time is unknown, {@link #DEFAULT_DEPTH} per member thread,
+     * which lets short ones travel in large batches (those beyond what the members hold wait in the lanes).
+     */
+    static int defaultInFlight(int clusterThreads, TaskTimes times) {
+        long perThread = times.isLong() ? DEPTH + 1 : DEFAULT_DEPTH;
+        return (int) Math.min(io.github.parallelized.Parallelized.MAX_VIRTUAL_THREADS, perThread * clusterThreads);
+    }
+
+    /** A lane whose member left, or whose tasks move to another member: the task was never sent there. */
+    static final class NotSent extends TargetNotMemberException {
+        private static final long serialVersionUID = 1L;
+        /** True when the member left (it is then avoided), false when the task only moves. */
+        final boolean memberGone;
+
+        NotSent(String message, boolean memberGone) {
+            super(message);
+            this.memberGone = memberGone;
+        }
     }
 
     /** One task on its way and its answer. */
@@ -81,9 +123,9 @@ final class Lanes {
         final Member member;
         /** This submitter's tasks for the member, waiting here or in flight. */
         final MemberLoads.Load load;
-        final int threads;
         final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
         final AtomicInteger waitingCount = new AtomicInteger();
+        /** Batches sent and not answered yet (a task sent alone is a batch of one). */
         final AtomicInteger busy = new AtomicInteger();
         final AtomicBoolean sending = new AtomicBoolean();
         /** The times of the function whose task came last: they decide how the tasks waiting here travel. */
@@ -93,26 +135,37 @@ final class Lanes {
         Lane(Member member, MemberLoads.Load load) {
             this.member = member;
             this.load = load;
-            this.threads = Math.max(1, load.poolSize);
         }
 
-        boolean shortTasks() {
+        /** The member's executor threads (Hazelcast's default until the member has told its own). */
+        int threads() {
+            return Math.max(1, load.poolSize);
+        }
+
+        /** The mean task time of the function whose task came last if its tasks are short, else negative. */
+        long taskNanos() {
             TaskTimes times = recent;
-            return times != null && times.isShort();
+            return times == null ? -1 : times.shortNanos();
         }
 
         /**
-         * Whether a batch may leave now, {@code busy} batches being in flight: always for long tasks; for short ones
-         * below the limit, and only when none is in flight or about half of the member's tasks wait here (otherwise
-         * the first task woken by an answer would leave alone, and the batches would shrink to one task each; those
-         * that wait leave when the batch in flight is answered).
+         * The size of the next batch, or 0 when none may leave now, {@code busy} batches being in flight: below
+         * {@link #DEPTH} per member thread; long or unknown tasks one by one; short ones as soon as enough wait for
+         * about {@link #BATCH_NANOS} of work (at most half of the member's tasks, so that two batches share them), or
+         * whatever waits when nothing is in flight; otherwise the first task woken by an answer would leave alone, and
+         * the batches would shrink to one task each (those that wait leave when a batch in flight is answered).
          */
-        boolean canSend(int busy, boolean shortTasks) {
-            if (!shortTasks) {
-                return true;
+        int nextBatch(int busy, long taskNanos) {
+            int waits = waitingCount.get();
+            if (waits <= 0 || busy >= DEPTH * threads()) {
+                return 0;
             }
-            return busy < Math.min(SHORT_TASK_BATCHES, threads)
-                    && (busy == 0 || waitingCount.get() >= Math.max(1, load.inFlight.get() / SHORT_TASK_BATCHES));
+            if (taskNanos < 0) {
+                return 1;
+            }
+            int enough = (int) Math.max(1, Math.min(Math.min(MAX_BATCH, BATCH_NANOS / taskNanos),
+                    load.inFlight.get() / 2));
+            return busy == 0 || waits >= enough ? enough : 0;
         }
     }
 
@@ -124,10 +177,25 @@ final class Lanes {
     static final class TaskTimes {
         /** The mean time of the last tasks; negative until the first answer. */
         private volatile long nanos = -1;
+        /**
+         * Short from a mean below {@link #SHORT_TASK_NANOS} until one of twice that: on a busy member the mean of
+         * tasks of a few hundred microseconds wanders about the threshold (measured: 0.26 to 1.14 ms for tasks that
+         * park 100 us, at a load average of 20), and its tasks would switch between batches and alone.
+         */
+        private volatile boolean isShort;
 
         boolean isShort() {
-            long mean = nanos;
-            return mean >= 0 && mean < SHORT_TASK_NANOS;
+            return isShort;
+        }
+
+        /** Measured, and not short. */
+        boolean isLong() {
+            return nanos >= 0 && !isShort;
+        }
+
+        /** The mean if the tasks are short (at least 1), else -1. */
+        long shortNanos() {
+            return isShort ? Math.max(1, nanos) : -1;
         }
 
         void measured(long runNanos, int tasks) {
@@ -135,7 +203,13 @@ final class Lanes {
             // for many batches (a capped long one is still far above the threshold)
             long mean = Math.min(runNanos / Math.max(1, tasks), SAMPLE_CAP_NANOS);
             long before = nanos;
-            nanos = before < 0 ? mean : before - before / 4 + mean / 4;
+            long now = before < 0 ? mean : before - before / 4 + mean / 4;
+            nanos = now;
+            if (now < SHORT_TASK_NANOS) {
+                isShort = true;
+            } else if (now >= 2 * SHORT_TASK_NANOS) {
+                isShort = false;
+            }
         }
     }
 
@@ -152,7 +226,7 @@ final class Lanes {
         lane.waiting.add(pending);
         lane.waitingCount.incrementAndGet();
         if (lane.gone) {
-            failWaiting(lane, null);
+            failWaiting(lane, null, true);
         }
         flush(lane);
         return pending;
@@ -174,36 +248,49 @@ final class Lanes {
         return batched.sum();
     }
 
-    /** The member left: what waits for it fails as a member loss, so that its tasks are sent elsewhere. */
+    /** Tasks waiting in the lanes to be sent, for tests. */
+    int waiting() {
+        return lanes.values().stream().mapToInt(lane -> lane.waitingCount.get()).sum();
+    }
+
+    /** The member left: what waits for it goes to the other members (not a resubmission: it never left). */
     void forget(UUID member) {
         Lane lane = lanes.remove(member);
         if (lane != null) {
             lane.gone = true;
-            failWaiting(lane, null);
+            failWaiting(lane, null, true);
         }
     }
 
-    /** Fails what waits in the lane: as a member loss (sent elsewhere then), or else with {@code why}. */
-    private static void failWaiting(Lane lane, String why) {
+    /**
+     * A member joined: the tasks waiting in the lanes go again to the least loaded members, so that the new one takes
+     * its share of them at once rather than only of the tasks started from now on.
+     */
+    void rebalance() {
+        for (Lane lane : lanes.values()) {
+            failWaiting(lane, null, false);
+        }
+    }
+
+    /**
+     * Ends what waits in the lane: {@link NotSent} (sent elsewhere then, the lane's member avoided when
+     * {@code memberGone}), or else, with {@code why}, a failure.
+     */
+    private static void failWaiting(Lane lane, String why, boolean memberGone) {
         Pending pending;
         while ((pending = lane.waiting.poll()) != null) {
             lane.waitingCount.decrementAndGet();
-            pending.answer.completeExceptionally(why == null ? new TargetNotMemberException("Member "
-                    + lane.member.getAddress() + " left the cluster before the task was sent")
-                    : new IllegalStateException(why));
+            pending.answer.completeExceptionally(why != null ? new IllegalStateException(why)
+                    : new NotSent(memberGone ? "Member " + lane.member.getAddress()
+                    + " left the cluster before the task was sent" : "Moved to a member that joined", memberGone));
         }
     }
 
     private void flush(Lane lane) {
-        while (lane.waitingCount.get() > 0 && lane.canSend(lane.busy.get(), lane.shortTasks())
-                && lane.sending.compareAndSet(false, true)) {
+        while (lane.nextBatch(lane.busy.get(), lane.taskNanos()) > 0 && lane.sending.compareAndSet(false, true)) {
             try {
-                int busy;
-                boolean shortTasks;
-                while (lane.waitingCount.get() > 0
-                        && lane.canSend(busy = lane.busy.get(), shortTasks = lane.shortTasks())) {
-                    int free = Math.max(1, Math.min(SHORT_TASK_BATCHES, lane.threads) - busy);
-                    int size = shortTasks ? Math.min(MAX_BATCH, (lane.waitingCount.get() + free - 1) / free) : 1;
+                int size;
+                while ((size = lane.nextBatch(lane.busy.get(), lane.taskNanos())) > 0) {
                     List<Pending> batch = new ArrayList<>(size);
                     Pending next;
                     while (batch.size() < size && (next = lane.waiting.poll()) != null) {
@@ -252,9 +339,46 @@ final class Lanes {
         try {
             complete(batch, result, error);
         } finally {
-            if (lane.waitingCount.get() > 0 && !cluster.onSender(() -> flush(lane))) {
-                failWaiting(lane, "the ParallelizedCluster was closed before the task was sent");
+            if (error != null && cluster.isMemberLoss(error)) {
+                // the member is going: what waits for it goes elsewhere now, rather than after a failed send each
+                failWaiting(lane, null, true);
             }
+            if (lane.waitingCount.get() > 0) {
+                if (!cluster.onSender(() -> flush(lane))) {
+                    failWaiting(lane, "the ParallelizedCluster was closed before the task was sent", false);
+                }
+            } else if (!lane.gone) {
+                takeOver(lane);
+            }
+        }
+    }
+
+    /**
+     * A member has a free thread and nothing waits for it: tasks waiting for a member whose threads are all taken
+     * (a slower member, one frozen until Hazelcast drops it, the end of a run) move, up to the free places and half of
+     * that lane, to the least loaded members. Only lanes that are full: short tasks that wait to fill a batch stay.
+     */
+    private void takeOver(Lane idle) {
+        int free = DEPTH * idle.threads() - idle.busy.get();
+        if (free <= 0) {
+            return;
+        }
+        Lane from = null;
+        int most = 0;
+        for (Lane lane : lanes.values()) {
+            int waits = lane.waitingCount.get();
+            if (lane != idle && waits > most && lane.busy.get() >= DEPTH * lane.threads()) {
+                from = lane;
+                most = waits;
+            }
+        }
+        for (int i = Math.min(free, (most + 1) / 2); i > 0 && from != null; i--) {
+            Pending pending = from.waiting.poll();
+            if (pending == null) {
+                return;
+            }
+            from.waitingCount.decrementAndGet();
+            pending.answer.completeExceptionally(new NotSent("Moved to a member with a free thread", false));
         }
     }
 
@@ -264,7 +388,9 @@ final class Lanes {
             batch.forEach(p -> p.answer.completeExceptionally(cause));
         } else {
             TaskBatch.Results results = (TaskBatch.Results) result;
-            batch.get(0).times.measured(results.runNanos, batch.size());
+            if (results.results.get(0).kind != TaskResult.NOT_HERE) { // a member without the function measures nothing
+                batch.get(0).times.measured(results.runNanos, batch.size());
+            }
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).answer.complete(results.results.get(i));
             }

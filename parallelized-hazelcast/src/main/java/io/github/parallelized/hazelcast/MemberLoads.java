@@ -45,6 +45,12 @@ final class MemberLoads {
         final AtomicInteger inFlight = new AtomicInteger();
         volatile int poolSize = DEFAULT_POOL_SIZE;
         volatile boolean poolSizeKnown;
+
+        /** The member told its pool size. */
+        void poolSize(int size) {
+            poolSize = Math.max(1, size);
+            poolSizeKnown = true;
+        }
     }
 
     /**

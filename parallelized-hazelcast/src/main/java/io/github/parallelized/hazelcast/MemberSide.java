@@ -52,6 +52,11 @@ final class MemberSide {
         return cluster instanceof ParallelizedCluster c ? c.memberSide() : null;
     }
 
+    /** Whether a function is registered here: a member that just joined may not have registered its own yet. */
+    boolean knowsFunctions() {
+        return !registry.isEmpty();
+    }
+
     TaskResult execute(TaskEnvelope task) {
         if (stopped(task)) {
             return TaskResult.cancelledBeforeStart(address);

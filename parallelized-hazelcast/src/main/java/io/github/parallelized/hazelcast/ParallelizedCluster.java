@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -67,15 +69,20 @@ import io.github.parallelized.TaskFunction;
  * named {@value #EXECUTOR}, whose pool size is ordinary Hazelcast configuration
  * ({@code hazelcast.executor-service.parallelized.pool-size}, default 16). Each task goes to the member with
  * the fewest tasks in flight for its pool size, so a member that joins mid-run takes work at once. A run's
- * {@code numThreads} is the number of its tasks in flight across the cluster; the default is the pool sizes of
- * the data members added up. Cancellation is broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
+ * {@code numThreads} is the number of its tasks in flight across the cluster: on a member, or waiting on the submitter
+ * for one. A member holds two tasks per executor thread at most (one running, the next waiting there, so that the
+ * thread never waits for a round trip); the rest wait on the submitter, where a cancel takes them back at once and a
+ * member that joins takes its share of them. The default is 32 per member thread ({@code 32 * clusterThreads()}),
+ * or 3 once the members have measured the function's tasks at a millisecond or more; it is fixed when the run starts.
+ * A task's time in flight, which a per-task timeout bounds, counts its wait on the submitter and on the member:
+ * with a tight timeout, set {@code numThreads} (for instance {@code 2 * clusterThreads()}). Cancellation is
+ * broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
  *
  * <p><b>Small tasks:</b> the members say how long a function's tasks ran. Until they have, and for tasks from
- * 0.2 ms on, each task goes at once, alone (one Hazelcast round trip each). Shorter tasks travel in batches, at most
- * two per member at a time, run one after the other there (a round trip costs far more than such a task); a batch's
- * answers come back together, so a long task among short ones delays those of its batch. More tasks in flight make
- * larger batches: for tasks of well under a millisecond, {@code numThreads(4 * cluster.clusterThreads())} or more
- * is a good start. A per-task timeout
+ * 1 ms on, each task goes alone (one Hazelcast round trip each). Shorter tasks travel in batches of about 8 ms of
+ * work, at most two per member thread at a time, each run one task after the other on its member
+ * thread (a round trip costs far more than such a task); a batch's answers come back together, so a long task among
+ * short ones delays those of its batch. A per-task timeout
  * cancels that task alone on its member (a targeted cancel on {@value #CONTROL_EXECUTOR}): it does not start there,
  * or its thread is interrupted, whether it travelled alone or in a batch.
  *
@@ -116,6 +123,8 @@ public final class ParallelizedCluster implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ParallelizedCluster.class.getName());
     private static final int TRACKED_RUNS = 256;
+    /** How many times a member that joined is asked whether it runs tasks yet, 100 ms apart. */
+    private static final int JOIN_QUESTIONS = 600;
     private static final AtomicInteger CONTROL_THREADS = new AtomicInteger();
     private static final AtomicInteger SENDER_THREADS = new AtomicInteger();
 
@@ -167,6 +176,7 @@ public final class ParallelizedCluster implements AutoCloseable {
             public void memberAdded(MembershipEvent event) {
                 // a new member is picked by the loads as soon as they see it; the runs' postfix shows it
                 loads.refresh();
+                joined(event.getMember(), 1);
                 runsChangedMembers();
             }
 
@@ -271,7 +281,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     /**
      * Begins to describe a cluster run of the function registered as {@code name} over the inputs of an
      * {@link Iterable}. The builder is the core's, so every option keeps its meaning; it comes preset with
-     * {@code numThreads} = the data members' pool sizes added up, and {@code desc} = the name. The run is an
+     * {@code numThreads} = 32 tasks in flight per member thread (3 for a function whose tasks the members measured at
+     * a millisecond or more; see the class comment), and {@code desc} = the name. The run is an
      * {@linkplain Parallelized#ofAsync asynchronous} one: its tasks in flight hold no thread on the submitter while
      * they wait for their members (a loop per processor sends them).
      *
@@ -583,8 +594,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     /**
-     * The tasks in flight across the cluster a run gets by default: the data members' executor pool sizes
-     * added up, each asked from the member (16, Hazelcast's default, for one that does not answer in 5 s).
+     * The data members' executor threads: their pool sizes added up, each asked from the member (16, Hazelcast's
+     * default, for one that does not answer in 5 s). A run's default tasks in flight are a multiple of it.
      *
      * @return at least 1
      * @throws IllegalStateException if the cluster has no data member
@@ -608,9 +619,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         }
         asked.forEach((member, answer) -> {
             try {
-                MemberLoads.Load load = loads.load(member);
-                load.poolSize = Math.max(1, answer.get(5, TimeUnit.SECONDS));
-                load.poolSizeKnown = true;
+                loads.load(member).poolSize(answer.get(5, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Exception e) {
@@ -680,8 +689,33 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     private <I, R> Parallelized.Builder<I, R> preset(ClusterRun run, Parallelized.Builder<I, R> builder) {
-        return builder.numThreads(clusterThreads()).desc(run.function).threadNamePrefix("parallelized-cluster-")
-                .listener(run);
+        return builder.numThreads(Lanes.defaultInFlight(clusterThreads(), run.times)).desc(run.function)
+                .threadNamePrefix("parallelized-cluster-").listener(run);
+    }
+
+    /**
+     * A data member joined: once it has registered a function and told its pool size (asked from the control thread,
+     * answered on a Hazelcast thread, which then only completes futures; asked again every 100 ms for up to a
+     * minute), the tasks waiting in the lanes are spread again, so that it takes its share of them at once.
+     */
+    private void joined(Member member, int asked) {
+        if (member.isLiteMember() || asked > JOIN_QUESTIONS) {
+            return;
+        }
+        control(() -> {
+            Future<Integer> answer = controlExecutor.submitToMember(PoolSizeQuery.ifReady(), member);
+            if (answer instanceof CompletionStage<?> stage) {
+                stage.whenCompleteAsync((size, error) -> {
+                    if (size instanceof Integer told && told > 0) {
+                        loads.load(member).poolSize(told);
+                        lanes.rebalance();
+                    } else if (error == null) {
+                        CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS, this::control)
+                                .execute(() -> joined(member, asked + 1));
+                    }
+                }, Runnable::run);
+            }
+        });
     }
 
     /** Refreshes the postfix of the runs that are still going (a membership event, on Hazelcast's event thread). */

@@ -1,5 +1,6 @@
 package io.github.parallelized.hazelcast;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -10,11 +11,24 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 /**
  * Asks a member how many threads its {@value ParallelizedCluster#EXECUTOR} executor has (ordinary Hazelcast
- * configuration), so that a run's default number of tasks in flight fills the cluster and no more.
+ * configuration), which sizes a run's default number of tasks in flight and how many tasks the member holds at once.
+ * Asked {@linkplain #ifReady() when it joined}, a member answers 0 until it has registered a function (it joins before
+ * the application registers them), so that tasks move to it only once it can run them.
  */
 final class PoolSizeQuery implements Callable<Integer>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
     private transient HazelcastInstance member;
+    private boolean ifReady;
+
+    PoolSizeQuery() {
+    }
+
+    /** The question asked of a member that joined: 0 until it has registered a function. */
+    static PoolSizeQuery ifReady() {
+        PoolSizeQuery query = new PoolSizeQuery();
+        query.ifReady = true;
+        return query;
+    }
 
     @Override
     public void setHazelcastInstance(HazelcastInstance hazelcastInstance) {
@@ -23,17 +37,23 @@ final class PoolSizeQuery implements Callable<Integer>, IdentifiedDataSerializab
 
     @Override
     public Integer call() {
+        if (ifReady) {
+            MemberSide side = MemberSide.of(member);
+            if (side == null || !side.knowsFunctions()) {
+                return 0;
+            }
+        }
         return member.getConfig().findExecutorConfig(ParallelizedCluster.EXECUTOR).getPoolSize();
     }
 
     @Override
-    public void writeData(ObjectDataOutput out) {
-        // no fields: the question is the type
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeBoolean(ifReady);
     }
 
     @Override
-    public void readData(ObjectDataInput in) {
-        // no fields
+    public void readData(ObjectDataInput in) throws IOException {
+        ifReady = in.readBoolean();
     }
 
     @Override

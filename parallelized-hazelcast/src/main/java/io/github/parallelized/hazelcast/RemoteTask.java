@@ -56,6 +56,8 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         /** Members that answered that they do not know the function (yet: one may just have joined). */
         Set<UUID> refused = Set.of();
         int resubmissions;
+        /** The next send is a move of a task that never left the submitter: not one more submission. */
+        boolean moved;
 
         Sending(TaskEnvelope task, Runnable countResubmission) {
             this.task = task;
@@ -77,7 +79,12 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                         + " task '" + run.function + "' on", null));
                 return;
             }
-            run.submitted(member);
+            if (moved) {
+                run.movedTo(member); // a task that never left the submitter: not one more submission
+            } else {
+                run.submitted(member);
+            }
+            moved = false;
             Lanes.Pending pending;
             try {
                 pending = cluster.lanes().send(member, task, run.times);
@@ -100,6 +107,15 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             run.released(member);
             if (!current.compareAndSet(pending, null) || result.isDone()) {
                 return; // cancelled meanwhile: the run no longer waits for it
+            }
+            if (error instanceof Lanes.NotSent notSent) {
+                // it waited in the lane of a member that left, or moves to one that joined: not a resubmission
+                if (notSent.memberGone) {
+                    lost = with(lost, member);
+                }
+                moved = true;
+                sendAgain();
+                return;
             }
             if (error != null) {
                 failedOn(member, error, true);

@@ -14,8 +14,7 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 /**
  * One or more tasks for one member in one round trip (see {@link Lanes}), run one after the other on the executor
  * thread that took the batch, each exactly as a task sent alone (cancellation checked before each). The answers come
- * back together, with the time the tasks ran, which tells the submitter how to send the next ones. The answer carries all
- * results at once, and the time the tasks ran, which tells the submitter how to send the next ones.
+ * back together, with the time the tasks ran, which tells the submitter how to send the next ones.
  *
  * <p>On the wire the run, submitter, function and version of a task are written only when they differ from the
  * task before it: a batch of one run's tasks carries them once.

@@ -49,6 +49,10 @@ final class TaskRegistry {
         return functions.get(name);
     }
 
+    boolean isEmpty() {
+        return functions.isEmpty();
+    }
+
     String names() {
         return new TreeSet<>(functions.keySet()).toString();
     }

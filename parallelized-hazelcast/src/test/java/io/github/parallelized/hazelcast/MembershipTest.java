@@ -28,6 +28,9 @@ import io.github.parallelized.Summary;
 /** Members that leave or join mid-run, clients, and a submitter that dies: every input still gets one outcome. */
 class MembershipTest {
 
+    /** For {@link #run300}: no {@code numThreads}, the cluster's default. */
+    private static final int AT_THE_DEFAULTS = 0;
+
     private TestCluster cluster;
     /** The summary of the last {@link #run300} run. */
     private Summary summary;
@@ -56,9 +59,10 @@ class MembershipTest {
                                    Runnable midRun) {
         ClusterRunStats[] stats = new ClusterRunStats[1];
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("sleep",
-                    IntStream.range(0, 300).mapToObj(i -> 20)).numThreads(inFlight).progress(ProgressReporter.none())
-                    .start()) {
+            Parallelized.Builder<Integer, Integer> builder = submitter.<Integer, Integer>of("sleep",
+                    IntStream.range(0, 300).mapToObj(i -> 20)).progress(ProgressReporter.none());
+            try (Parallelized<Integer, Integer> run = (inFlight == AT_THE_DEFAULTS ? builder
+                    : builder.numThreads(inFlight)).start()) {
                 current = run;
                 Iterator<Outcome<Integer, Integer>> it = run.iterator();
                 for (int i = 0; i < 60; i++) {
@@ -107,6 +111,29 @@ class MembershipTest {
         assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
         assertThat(outcomes).extracting(Outcome::input).hasSize(300);
         System.out.println("graceful leave, 48 in flight on 12 threads: " + stats);
+    }
+
+    @Test
+    void atTheDefaultsAMemberThatLeavesLosesNoInputAndItsWaitingTasksAreNoResubmission() {
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        ClusterRunStats stats = run300(ParallelizedCluster.on(cluster.members.get(0)), AT_THE_DEFAULTS, outcomes,
+                () -> cluster.members.get(2).shutdown());
+        assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
+        // what the leaving member held (two per thread) is sent again, and a few sent to it while it was shutting
+        // down; its tasks waiting on the submitter (about 90 of the 300 in flight) never left and do not count
+        assertThat(stats.resubmissions()).isLessThanOrEqualTo(3 * 2 * 4);
+        System.out.println("graceful leave at the defaults: " + stats);
+    }
+
+    @Test
+    void atTheDefaultsAClientWhoseMemberDiesResubmitsItsTasks() {
+        ParallelizedCluster client = ParallelizedCluster.on(cluster.client());
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        ClusterRunStats stats = run300(client, AT_THE_DEFAULTS, outcomes,
+                () -> cluster.members.get(2).getLifecycleService().terminate());
+        assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess);
+        assertThat(client.resubmissions()).isEqualTo(stats.resubmissions());
+        System.out.println("client, member terminated, at the defaults: " + stats);
     }
 
     @Test

@@ -1,0 +1,222 @@
+package io.github.parallelized.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.parallelized.Outcome;
+import io.github.parallelized.Parallelized;
+import io.github.parallelized.ProgressReporter;
+
+/**
+ * The tasks in flight of a cluster run: at the defaults, more than the members have threads, the surplus waiting on
+ * the submitter, each member thread with its next task waiting on the member; a member that joins takes its share at
+ * once; {@code numThreads} set by the user is the tasks in flight, exactly. Tasks held at a gate show the counts
+ * without a clock.
+ */
+class DefaultsTest {
+
+    private static final int POOL = 4;
+    /** Tasks that entered the gate, on every member of this JVM. */
+    private static final AtomicInteger ENTERED = new AtomicInteger();
+    private static volatile CountDownLatch gate = new CountDownLatch(1);
+
+    private TestCluster cluster;
+
+    @BeforeEach
+    void start() {
+        ENTERED.set(0);
+        gate = new CountDownLatch(1);
+        cluster = new TestCluster(2, POOL);
+        cluster.members.forEach(m -> register(ParallelizedCluster.on(m)));
+    }
+
+    @AfterEach
+    void stop() {
+        gate.countDown();
+        cluster.close();
+    }
+
+    private static void register(ParallelizedCluster view) {
+        Functions.registerAll(view);
+        view.register("gate", DefaultsTest::pass);
+        view.register("another-gate", DefaultsTest::pass);
+        view.register("gate-on-one", DefaultsTest::passOnOthers);
+    }
+
+    /** Tasks of "gate-on-one" wait at the gate only on the member of this name (its executor threads carry it). */
+    private static volatile String gatedMember = "";
+
+    private static Integer passOnOthers(Integer x) throws InterruptedException {
+        return Thread.currentThread().getName().startsWith("hz." + gatedMember + ".") ? pass(x) : x;
+    }
+
+    private static Integer pass(Integer x) throws InterruptedException {
+        ENTERED.incrementAndGet();
+        if (!gate.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the gate stayed shut");
+        }
+        return x;
+    }
+
+    private static String counts(Parallelized<?, ?> run, ParallelizedCluster submitter) {
+        return counts(run.progress().snapshot().running(), ENTERED.get(), submitter.lanes().waiting());
+    }
+
+    private static String counts(long inFlight, int running, int waitingOnTheSubmitter) {
+        return "in flight " + inFlight + ", running " + running + ", waiting on the submitter " + waitingOnTheSubmitter;
+    }
+
+    @Test
+    void theDefaultKeepsEveryMemberThreadsNextTaskWaitingAndMoreOnTheSubmitter() {
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        int threads = submitter.clusterThreads();
+        assertThat(threads).isEqualTo(2 * POOL);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate",
+                    IntStream.range(0, 1_000).boxed()).progress(ProgressReporter.none()).start()) {
+                int inFlight = Lanes.DEFAULT_DEPTH * threads; // the function's time is not known yet
+                // the members hold two per thread (one running, one next), the rest waits here
+                String expected = counts(inFlight, threads, inFlight - 2 * threads);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(counts(run, submitter)).isEqualTo(expected));
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                        assertThat(counts(run, submitter)).isEqualTo(expected));
+                gate.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(1_000);
+                assertThat(submitter.stats(run).orElseThrow().resubmissions()).isZero();
+            }
+        });
+        assertThat(submitter.lanes().waiting()).isZero();
+    }
+
+    @Test
+    void numThreadsSetByTheUserIsTheTasksInFlightExactly() {
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate",
+                    IntStream.range(0, 100).boxed()).numThreads(5).progress(ProgressReporter.none()).start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> ENTERED.get() == 5);
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                        assertThat(counts(run, submitter)).isEqualTo(counts(5, 5, 0)));
+                gate.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(100);
+            }
+        });
+        gate = new CountDownLatch(1);
+        ENTERED.set(0);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("another-gate",
+                    IntStream.range(0, 100).boxed()).numThreads(40).progress(ProgressReporter.none()).start()) {
+                // 40 in flight: 8 running, 8 next in line on the members, 24 waiting here for them
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(counts(run, submitter)).isEqualTo(counts(40, 2 * POOL, 40 - 2 * 2 * POOL)));
+                gate.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(100);
+            }
+        });
+    }
+
+    @Test
+    void aMemberThatJoinsTakesItsShareOfTheTasksWaitingOnTheSubmitter() {
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.members.get(0));
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate",
+                    IntStream.range(0, 500).boxed()).progress(ProgressReporter.none()).start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> ENTERED.get() == 2 * POOL);
+                // no task ends while the gate is shut: the one that joins can only take tasks already in flight
+                register(ParallelizedCluster.on(cluster.addMember()));
+                int inFlight = Lanes.DEFAULT_DEPTH * 2 * POOL; // fixed at the start, spread over three now
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(counts(run, submitter))
+                        .isEqualTo(counts(inFlight, 3 * POOL, inFlight - 2 * 3 * POOL)));
+                gate.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(500);
+                ClusterRunStats stats = submitter.stats(run).orElseThrow();
+                assertThat(stats.completedByMember()).hasSize(3);
+                assertThat(stats.resubmissions()).isZero();
+                assertThat(stats.submissions()).isEqualTo(500);
+                assertThat(run.summary().resubmitted()).isZero();
+            }
+        });
+    }
+
+    @Test
+    void aMemberWithFreeThreadsTakesOverTheTasksWaitingForOneWhoseThreadsAreAllTaken() {
+        gatedMember = cluster.members.get(0).getName();
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate-on-one",
+                    IntStream.range(0, 200).boxed()).progress(ProgressReporter.none()).start()) {
+                // all 200 in flight, about half for each member; the gated one holds 2 per thread, the rest of its
+                // share waits on the submitter until the other member, whose tasks end at once, takes it over
+                Iterator<Outcome<Integer, Integer>> it = run.iterator();
+                for (int i = 0; i < 200 - 2 * POOL; i++) {
+                    assertThat(it.next().isSuccess()).isTrue();
+                }
+                assertThat(ENTERED.get()).isEqualTo(POOL);
+                assertThat(submitter.lanes().waiting()).isZero();
+                gate.countDown();
+                it.forEachRemaining(o -> assertThat(o.isSuccess()).isTrue());
+                // a task that moved before it left the submitter is neither a resubmission nor one more submission
+                assertThat(submitter.stats(run).orElseThrow().resubmissions()).isZero();
+                assertThat(submitter.stats(run).orElseThrow().submissions()).isEqualTo(200);
+            }
+        });
+    }
+
+    @Test
+    void cancelAtTheDefaultsTakesBackWhatWaitsOnTheSubmitterAndEndsTheLoop() {
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        int threads = submitter.clusterThreads();
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate",
+                    IntStream.range(0, 1_000).boxed()).progress(ProgressReporter.none()).start()) {
+                int inFlight = Lanes.DEFAULT_DEPTH * threads;
+                String expected = counts(inFlight, threads, inFlight - 2 * threads);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(counts(run, submitter)).isEqualTo(expected));
+                run.cancel();
+                run.forEach(outcomes::add); // the gate stays shut: the loop ends without any task ending by itself
+            }
+        });
+        // every task in flight comes back cancelled; those waiting on the submitter were taken back, never sent
+        assertThat(outcomes).hasSizeGreaterThanOrEqualTo(Lanes.DEFAULT_DEPTH * threads).allMatch(Outcome::isCancelled);
+        // the run cancels their futures as it hands out their outcomes: the lanes empty just after
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(submitter.lanes().waiting()).isZero());
+        gate.countDown();
+        // at most the one next in line per member thread starts while the cancel broadcast travels (as in CancelTest)
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> ENTERED.get() <= 2 * threads);
+    }
+
+    @Test
+    void theDefaultFollowsTheTaskTimeTheMembersMeasured() {
+        Lanes.TaskTimes times = new Lanes.TaskTimes();
+        assertThat(Lanes.defaultInFlight(24, times)).isEqualTo(24 * Lanes.DEFAULT_DEPTH);
+        times.measured(10_000_000, 2); // 5 ms each: two per thread on the members, one more here
+        assertThat(Lanes.defaultInFlight(24, times)).isEqualTo(24 * 3);
+        Lanes.TaskTimes tiny = new Lanes.TaskTimes();
+        tiny.measured(5_000, 5); // 1 us: large batches need many in flight
+        assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * Lanes.DEFAULT_DEPTH);
+        assertThat(Lanes.defaultInFlight(100_000, tiny)).isEqualTo(Parallelized.MAX_VIRTUAL_THREADS);
+        // a short function whose mean passes 1 ms stays short until it passes 2 ms (a busy member's wandering mean)
+        tiny.measured(5_000_000, 1);
+        assertThat(tiny.isShort()).isTrue();
+        tiny.measured(5_000_000, 1);
+        assertThat(tiny.isShort()).isFalse();
+        assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * 3);
+    }
+}
