@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * A loop whose attempt times out is abandoned: its thread is left to finish the task on its own, and a replacement
  * loop takes over this worker (its counters, its task times, the timed-out input) at the deadline.
  */
-final class Worker<I, R> {
+final class Worker<I, R> extends CacheLinePadding {
 
     /**
      * The worker whose loop body runs on this thread: set when a body is entered (not per task), so that
@@ -52,6 +52,18 @@ final class Worker<I, R> {
      * {@link #stalled}).
      */
     private long taskBegin = Long.MAX_VALUE;
+    /**
+     * Padding after the fields that the worker's loop writes per task (before them: {@link CacheLinePadding}), so
+     * that two workers' loops never write to one cache line: the parts a worker carries are small objects now,
+     * allocated next to the following worker.
+     */
+    long q1;
+    long q2;
+    long q3;
+    long q4;
+    long q5;
+    long q6;
+    long q7;
 
     Worker(Loops<I, R> loops, TaskTimes times, boolean sharedTimes, Handoff.Outbox outbox) {
         this.loops = loops;
