@@ -22,11 +22,15 @@ import java.util.function.Function;
  * nothing of it. Three parts, in the order an input meets them:
  *
  * <ol>
- *   <li><b>Skipping</b>: the run's source is wrapped in a {@link Skipping} iterator that reads inputs, computes
- *   their keys and looks them up in the store in batches, passing on only those without a recorded success. The
- *   engine reads its source under its read lock, so the iterator is used by one thread at a time.</li>
- *   <li><b>The task function</b> is wrapped so that an input whose key cannot be computed (the key function threw
- *   or returned null) fails with an error naming the key function, and the run goes on.</li>
+ *   <li><b>Skipping</b>: the run's source is wrapped in a {@link Skipping} iterator. A reader thread of the run
+ *   reads the source into batches; each batch's keys are computed (the only call of the key function per input)
+ *   and looked up in one call of the store, by the reader or by the engine's reading thread, whichever gets to it
+ *   first; the inputs without a recorded success are handed to the engine in source order. The engine reads its
+ *   source under its read lock, so {@code hasNext()} and {@code next()} are called by one thread at a time.</li>
+ *   <li><b>The task function</b> is wrapped so that an input whose key could not be computed (the key function
+ *   threw or returned null) fails with an error naming the key function, and the run goes on.</li>
+ *   <li><b>Keys travel with their inputs</b>: the key computed at the lookup is carried, by input identity, to the
+ *   input's outcome ({@link #carried}); so the key function runs once per input read, whatever happens to it.</li>
  *   <li><b>Recording</b>: this object is a {@link ProgressReporter} registered beside the user's listeners; its
  *   {@link #onOutcome} (on the thread that delivers each outcome, blocking and asynchronous tasks alike) appends
  *   an entry to a buffer; a daemon thread writes the buffer in batches of at most {@link #FLUSH_BATCH} when it
@@ -37,10 +41,11 @@ import java.util.function.Function;
  * </ol>
  *
  * <p>Duplicate keys: the keys passed on and not yet known to have failed or to be written as succeeded (at most the
- * window plus {@code MAX_UNFLUSHED}) are held in {@link #inFlight}; an input whose key is there is skipped, as one
- * whose key succeeded is. A key is reserved there before it is looked up, let go at a failure's outcome, and at a
- * success only after it is written, so a duplicate read while its twin's success is written is found either in
- * the set or in the store. No set of all keys is kept.
+ * window, the read-ahead and {@code MAX_UNFLUSHED}) are held in {@link #inFlight}. A key is reserved there before
+ * it is looked up, let go at a failure's outcome, and at a success only after it is written, so a duplicate is found
+ * either in the set or in the store. A duplicate met at the lookup is resolved when the engine takes it, as if read
+ * then ({@code Skipping.resolveTwin}): skipped while its twin is in flight or succeeded, run once its twin failed.
+ * No set of all keys is kept.
  *
  * <p>A failing store: the first exception of a lookup or a write stops recording and fails the run with a
  * {@link ParallelizedException} naming the store; the inputs read but not looked up are passed on unchecked (the
@@ -63,7 +68,7 @@ final class Checkpointing<I> implements ProgressReporter {
     /** Keys passed on by the source and not yet written or let go (see the class comment). */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private volatile Run<?, ?> run;
-    /** Inputs skipped: written under the engine's read lock, read by progress from any thread. */
+    /** Inputs skipped: written under the filter's monitor, read by progress from any thread. */
     private volatile long skipped;
 
     /** Guards the buffer, the unflushed count and finished; waited on by the flusher and by full appends. */
@@ -76,7 +81,7 @@ final class Checkpointing<I> implements ProgressReporter {
     private volatile boolean storeFailed;
     /** One write at a time, so that the last write of {@link #onFinish} follows the flusher's. */
     private final Object writing = new Object();
-    /** The run's thread name prefix: the writer thread is named after it. */
+    /** The run's thread name prefix: the writer and reader threads are named after it. */
     private String threadNamePrefix = "parallelized-";
 
     Checkpointing(CheckpointStore store, String runName, Function<? super I, String> keyFunction) {
