@@ -21,8 +21,8 @@ import javax.sql.DataSource;
  * <p>Built in: {@link #inMemory()} (for tests and for re-running failures within one JVM) and
  * {@link #jdbc(DataSource)} (H2, PostgreSQL and other SQL databases); the Hazelcast module adds one on an
  * {@code IMap}. <b>Writing a store</b>: implement the five query methods and the two that a run calls,
- * {@link #succeededAmong(String, Collection)} (one call per batch of inputs read from the source, on the thread
- * that reads it) and {@link #record(String, List)} (one call per batch of outcomes, at most a few hundred entries,
+ * {@link #succeededAmong(String, Collection)} (one call per batch of inputs read from the source; a run may make
+ * two such calls at once, from its reader thread and from the thread that hands inputs to its workers) and {@link #record(String, List)} (one call per batch of outcomes, at most a few hundred entries,
  * from one thread of the run at a time). {@code record} must make its entries durable before it returns: what it
  * returned from is what survives a crash. A method that throws ends the run with a {@link ParallelizedException}
  * naming the store (its {@link Object#toString()}); nothing unrecorded is ever taken for a success. A method that
@@ -130,7 +130,8 @@ public interface CheckpointStore {
 
     /**
      * The part of a run's call: which of these keys have a recorded success. Called with a batch of keys read from
-     * the source (up to a few thousand, no duplicates), on the thread that reads the source, never once per input.
+     * the source (up to a few thousand, no duplicates), never once per input; a run may make two calls at once
+     * (its reader thread looks up one batch while the thread that hands inputs to its workers looks up another).
      *
      * @param runName the run's name
      * @param keys    the keys to look up, not null, no null element

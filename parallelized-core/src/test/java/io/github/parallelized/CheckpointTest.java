@@ -401,4 +401,77 @@ class CheckpointTest {
                 String::valueOf));
         Threads.awaitNoneNamed("parallelized-checkpoint-");
     }
+
+    @Test
+    void theKeyFunctionRunsOncePerInputReadSkippedOrRun() {
+        CheckpointStore store = CheckpointStore.inMemory();
+        runAll(Parallelized.of((Integer i) -> i, INPUTS.subList(0, 200)).checkpoint(store, "once", String::valueOf));
+        AtomicInteger calls = new AtomicInteger();
+        Function<Integer, String> counted = i -> {
+            calls.incrementAndGet();
+            return String.valueOf(i);
+        };
+        Summary resumed = runAll(Parallelized.<Integer, Integer>of(i -> {
+            if (i % 7 == 0) {
+                throw new IOException("seven");
+            }
+            return i;
+        }, INPUTS).numThreads(4).checkpoint(store, "once", counted));
+        assertThat(resumed.skipped()).isEqualTo(200);
+        assertThat(store.succeeded("once")).isEqualTo(200 + 300 - (int) IntStream.range(200, 500)
+                .filter(i -> i % 7 == 0).count());
+        assertThat(calls.get()).isEqualTo(INPUTS.size());
+
+        calls.set(0);
+        try (Parallelized<Integer, Integer> run = Parallelized.ofAsync((Integer i) ->
+                        CompletableFuture.completedFuture(i), INPUTS).progress(ProgressReporter.none())
+                .checkpoint(CheckpointStore.inMemory(), "once-async", counted).start()) {
+            run.forEach(o -> { });
+        }
+        assertThat(calls.get()).isEqualTo(INPUTS.size());
+    }
+
+    @Test
+    void aSourceThatBlocksNeverHoldsTheInputsReadBeforeIt() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean waitedInVain = new AtomicBoolean();
+        Iterator<Integer> source = new Iterator<>() {
+            int next;
+
+            @Override
+            public boolean hasNext() {
+                if (next < 10) {
+                    return true;
+                }
+                try {
+                    // blocks after ten fast inputs, until the test has their outcomes (bounded: never hangs)
+                    if (!release.await(Bounded.SECONDS, TimeUnit.SECONDS)) {
+                        waitedInVain.set(true);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return false;
+            }
+
+            @Override
+            public Integer next() {
+                return next++;
+            }
+        };
+        List<Integer> seen = new ArrayList<>();
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, source).numThreads(2)
+                .progress(ProgressReporter.none()).checkpoint(CheckpointStore.inMemory(), "blocking",
+                        String::valueOf).start()) {
+            Iterator<Outcome<Integer, Integer>> it = run.iterator();
+            for (int i = 0; i < 10; i++) {
+                seen.add(it.next().input());
+            }
+            assertThat(release.getCount()).as("the ten came while the source blocked").isEqualTo(1);
+            release.countDown();
+            assertThat(it.hasNext()).isFalse();
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+        assertThat(waitedInVain).isFalse();
+    }
 }

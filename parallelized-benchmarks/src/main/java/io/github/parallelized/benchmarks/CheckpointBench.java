@@ -39,6 +39,8 @@ final class CheckpointBench {
         double[] plain = new double[rounds];
         double[] recorded = new double[rounds];
         double[] skipped = new double[rounds];
+        double[] recordedCpu = new double[rounds];
+        double[] skippedCpu = new double[rounds];
         for (int round = 0; round < rounds; round++) {
             Path dir = Files.createTempDirectory("checkpoint-bench");
             try {
@@ -48,14 +50,18 @@ final class CheckpointBench {
                 CheckpointStore store = CheckpointStore.jdbc(dataSource);
                 plain[round] = rate(inputs, () -> Parallelized.of((Integer i) -> i, stream(inputs)).numThreads(threads),
                         0);
+                long cpu = cpuNanos();
                 recorded[round] = rate(inputs, () -> Parallelized.of((Integer i) -> i, stream(inputs))
                         .numThreads(threads).checkpoint(store, "bench", String::valueOf), 0);
+                recordedCpu[round] = (cpuNanos() - cpu) / 1e3 / inputs;
                 System.out.printf(Locale.ROOT, "round %d: checkpointed %,.0f/s%n", round, recorded[round]);
                 if (store.succeeded("bench") != inputs) {
                     throw new IllegalStateException("recorded " + store.succeeded("bench") + " of " + inputs);
                 }
+                cpu = cpuNanos();
                 skipped[round] = rate(inputs, () -> Parallelized.of((Integer i) -> i, stream(inputs))
                         .numThreads(threads).checkpoint(store, "bench", String::valueOf), inputs);
+                skippedCpu[round] = (cpuNanos() - cpu) / 1e3 / inputs;
                 try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
                     statement.execute("SHUTDOWN");
                 }
@@ -65,8 +71,9 @@ final class CheckpointBench {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
-            System.out.printf(Locale.ROOT, "round %d: plain %,.0f/s, checkpointed %,.0f/s, skipped %,.0f/s%n", round,
-                    plain[round], recorded[round], skipped[round]);
+            System.out.printf(Locale.ROOT, "round %d: plain %,.0f/s, checkpointed %,.0f/s (%.2f us CPU/input), "
+                    + "skipped %,.0f/s (%.2f us CPU/input)%n", round, plain[round], recorded[round],
+                    recordedCpu[round], skipped[round], skippedCpu[round]);
         }
         double record = Report.median(recorded);
         double skip = Report.median(skipped);
@@ -77,9 +84,18 @@ final class CheckpointBench {
                 record >= 200_000 ? "met" : "MISSED");
         System.out.printf(Locale.ROOT, "  resumed, all skipped%,12.0f inputs/s  (target >= 500,000: %s)%n", skip,
                 skip >= 500_000 ? "met" : "MISSED");
+        System.out.printf(Locale.ROOT, "  CPU per input (all threads of the JVM, median): checkpointed %.2f us, "
+                + "skipped %.2f us (2 cores give 2e6 us/s: the rate an idle machine would allow)%n",
+                Report.median(recordedCpu), Report.median(skippedCpu));
         if (all.contains("--slowdown")) {
             slowdown();
         }
+    }
+
+    /** The CPU time of all the JVM's threads so far: on a shared machine, the cost that load does not change much. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Stream<Integer> stream(int inputs) {
