@@ -330,7 +330,7 @@ final class Checkpointing<I> implements ProgressReporter {
                     succeeded = store.succeededAmong(runName, List.of(twin.key())).contains(twin.key());
                 } catch (Throwable e) {
                     inFlight.remove(twin.key());
-                    storeFailed("look up 1 key", e);
+                    lookupFailed("look up 1 key", e);
                     ready.addFirst(twin.input());
                     return true;
                 }
@@ -634,7 +634,7 @@ final class Checkpointing<I> implements ProgressReporter {
                         succeeded = store.succeededAmong(runName, looked);
                     } catch (Throwable e) {
                         unchecked = true;
-                        storeFailed("look up " + looked.size() + " keys", e);
+                        lookupFailed("look up " + looked.size() + " keys", e);
                     }
                 }
                 for (int i = 0; i < keys.length; i++) {
@@ -848,6 +848,20 @@ final class Checkpointing<I> implements ProgressReporter {
     }
 
     /** The first failure of the store stops recording and fails the run, naming the store. */
+    /**
+     * A lookup failed: the store's failure, unless the run had stopped by then. A stop interrupts the engine's
+     * thread that reads, and a store may report that interrupt as a failure of its own (Hazelcast's {@code
+     * getAll} did): the inputs then go back unchecked (to {@code remaining()}, as the run stopped), and the
+     * recording goes on, so the outcomes that came before the stop are not lost with a store that never failed.
+     */
+    private void lookupFailed(String what, Throwable error) {
+        Run<?, ?> current = run;
+        if (current != null && current.isCancelled()) {
+            return;
+        }
+        storeFailed(what, error);
+    }
+
     private void storeFailed(String what, Throwable error) {
         synchronized (lock) {
             if (storeFailed) {

@@ -332,6 +332,50 @@ class CheckpointTest {
         assertThat(recorded).allMatch(k -> runs.get(Integer.valueOf(k)).get() == 1);
     }
 
+    /**
+     * A stop interrupts the engine's reading thread; a store may report that interrupt as its own failure (Hazelcast's
+     * getAll did). That is no failure of the store: the run ends cancelled, not failed, and the outcomes recorded
+     * before the stop stay recorded (the store's failure clears what waits to be written, and a resume then found
+     * nothing to skip).
+     */
+    @Test
+    void aLookupEndedByTheStopIsNoFailureOfTheStoreAndLosesNoRecord() throws Exception {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        AtomicInteger lookups = new AtomicInteger();
+        BreakingStore store = new BreakingStore() {
+            @Override
+            public Set<String> succeededAmong(String runName, Collection<String> keys) {
+                if (lookups.incrementAndGet() == 1) {
+                    return super.succeededAmong(runName, keys);
+                }
+                try {
+                    cancelled.await(5, TimeUnit.SECONDS);
+                    throw new IllegalStateException("the lookup's connection was closed by the stop");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException("the lookup was interrupted", e);
+                }
+            }
+        };
+        List<Integer> inputs = IntStream.range(0, 50_000).boxed().toList();
+        Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, inputs).numThreads(2)
+                .progress(ProgressReporter.none()).checkpoint(store, "stopped", String::valueOf).start();
+        long succeeded = 0;
+        try (run) {
+            Iterator<Outcome<Integer, Integer>> outcomes = run.iterator();
+            for (int i = 0; i < 10; i++) {
+                succeeded += outcomes.next().isSuccess() ? 1 : 0;
+            }
+            run.cancel();
+            cancelled.countDown();
+            while (outcomes.hasNext()) {
+                succeeded += outcomes.next().isSuccess() ? 1 : 0;
+            }
+        }
+        assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(succeeded).isGreaterThanOrEqualTo(10);
+        assertThat(store.delegate.succeeded("stopped")).as("every success recorded").isEqualTo(succeeded);
+    }
+
     @Test
     void aStoreThatFailsToLookUpEndsTheRunAndLosesNoInput() {
         BreakingStore store = new BreakingStore();
