@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -29,7 +28,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
@@ -53,7 +51,7 @@ class ClusterMembersViewTests {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String CLUSTER = "parallelized-view-" + UUID.randomUUID();
-    private static final int PORT = 20_000 + ThreadLocalRandom.current().nextInt(400) * 100;
+    private static final int PORT = LoopbackConfig.randomPort();
     /** Holds the tasks of "held" on the data member until opened; a new one per test. */
     private static volatile CountDownLatch gate = new CountDownLatch(0);
     private static HazelcastInstance dataMember;
@@ -103,23 +101,10 @@ class ClusterMembersViewTests {
     }
 
     private static Config config(boolean lite) {
-        Config config = new Config();
-        config.setClusterName(CLUSTER);
+        Config config = LoopbackConfig.of(CLUSTER, PORT, 2, PORT + 1);
         config.setLiteMember(lite);
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-        config.setProperty("hazelcast.socket.bind.any", "false");
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "1");
-        config.setProperty("hazelcast.partition.count", "7");
-        config.getNetworkConfig().setPort(PORT).setPortCount(10).getInterfaces().setEnabled(true)
-                .addInterface("127.0.0.1");
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + PORT).addMember("127.0.0.1:" + (PORT + 1));
-        config.getExecutorConfig(ParallelizedCluster.EXECUTOR).setPoolSize(2);
         return config;
     }
 

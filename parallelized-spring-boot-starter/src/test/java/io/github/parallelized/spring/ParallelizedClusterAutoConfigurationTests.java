@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -15,8 +14,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
@@ -42,21 +39,8 @@ class ParallelizedClusterAutoConfigurationTests {
 
     @BeforeAll
     static void startMember() {
-        Config config = new Config();
-        config.setClusterName("parallelized-spring-" + UUID.randomUUID());
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.local.localAddress", "127.0.0.1");
-        config.setProperty("hazelcast.socket.bind.any", "false");
-        config.setProperty("hazelcast.partition.count", "7");
-        int port = 20_000 + ThreadLocalRandom.current().nextInt(400) * 100;
-        config.getNetworkConfig().setPort(port).setPortCount(10).getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
-        config.getExecutorConfig(ParallelizedCluster.EXECUTOR).setPoolSize(3);
-        member = Hazelcast.newHazelcastInstance(config);
+        member = Hazelcast.newHazelcastInstance(LoopbackConfig.of("parallelized-spring-" + UUID.randomUUID(),
+                LoopbackConfig.randomPort(), 3));
     }
 
     @AfterAll
