@@ -110,20 +110,18 @@ final class Counters {
         return failedOutside.sum() + sums()[FAILED];
     }
 
-    /** Resubmissions counted by the task functions ({@link Parallelized#countResubmission()}). */
-    long resubmitted() {
-        return sums()[RESUBMITTED];
-    }
-
     /** Tasks that ended by themselves (succeeded or failed), for the failure rate. */
     long ended() {
         long[] sums = sums();
         return failedOutside.sum() + sums[SUCCEEDED] + sums[FAILED];
     }
 
+    /** Where {@link #snapshot()} puts the resubmissions. */
+    static final int RESUBMITTED_AT = 6;
+
     /**
-     * started, running, succeeded, failed, cancelled (running and early), early; outcomes read before starts so that
-     * running is never negative.
+     * started, running, succeeded, failed, cancelled (running and early), early, resubmitted; outcomes read before
+     * starts so that running is never negative.
      */
     long[] snapshot() {
         long outside = failedOutside.sum();
@@ -131,7 +129,8 @@ final class Counters {
         long failed = outside + sums[FAILED];
         long running = Math.max(0, sums[STARTED] - sums[SUCCEEDED] - sums[FAILED] - sums[CANCELLED]);
         long early = cancelledBeforeStart.sum();
-        return new long[] {sums[STARTED], running, sums[SUCCEEDED], failed, sums[CANCELLED] + early, early};
+        return new long[] {sums[STARTED], running, sums[SUCCEEDED], failed, sums[CANCELLED] + early, early,
+                sums[RESUBMITTED]};
     }
 
     /** Every worker's task times, added up. */

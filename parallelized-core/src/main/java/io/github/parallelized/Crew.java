@@ -278,10 +278,9 @@ final class Crew<I, R> implements Loops<I, R> {
      */
     void awaitExit() {
         long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
-        if (!shared && !threads.join(deadline)) {
-            return;
-        }
-        while (shared && live.get() > submissions.pending() && deadline - System.nanoTime() > 0) {
+        // a loop counts as gone once it has left for good (an abandoned thread, whose task timed out, no longer
+        // counts); one launched on an executor and never begun is not waited for
+        while (live.get() > (shared ? submissions.pending() : 0) && deadline - System.nanoTime() > 0) {
             LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(200));
             if (Thread.currentThread().isInterrupted()) {
                 return;

@@ -95,6 +95,13 @@ final class Handoff {
             at.batchLeft--;
             return at.current.take();
         }
+        if (at.sharedFirst) {
+            Object next = shared.poll();
+            if (next != null) {
+                return next;
+            }
+            at.sharedFirst = false;
+        }
         Outbox[] all = outboxes;
         for (int i = 0; i < all.length; i++) {
             Outbox box = all[at.nextBox];
@@ -106,7 +113,9 @@ final class Handoff {
                 return box.take();
             }
         }
-        return shared.poll();
+        Object next = shared.poll();
+        at.sharedFirst = next != null;
+        return next;
     }
 
     /** True when nothing is published and not yet taken. For the consumer alone. */
@@ -155,6 +164,12 @@ final class Handoff {
         Outbox current;
         long batchLeft;
         int nextBox;
+        /**
+         * The last outcome came from the shared queue: look there first, while it has more. A run on 10,000 virtual
+         * threads publishes nearly all its outcomes there, and scanning the 64 outboxes before each cost the consumer
+         * 64 reads per outcome.
+         */
+        boolean sharedFirst;
         long q01;
         long q02;
         long q03;

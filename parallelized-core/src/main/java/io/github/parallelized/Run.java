@@ -132,7 +132,7 @@ final class Run<I, R> implements Parallelized<I, R> {
 
     private void finish() {
         if (lifecycle.finish()) {
-            reporters.finish(progress.snapshot(), progress.summary());
+            progress.finishTo(reporters);
         }
     }
 

@@ -70,7 +70,10 @@ final class RunProgress implements Progress {
 
     @Override
     public ProgressSnapshot snapshot() {
-        long[] counts = counters.snapshot();
+        return snapshotOf(counters.snapshot());
+    }
+
+    private ProgressSnapshot snapshotOf(long[] counts) {
         long started = counts[0];
         long cancelledEarly = counts[5];
         long left = skipped.getAsLong();
@@ -85,10 +88,24 @@ final class RunProgress implements Progress {
     }
 
     Summary summary() {
+        long[] counts = counters.snapshot();
+        return summaryOf(counts, snapshotOf(counts));
+    }
+
+    /**
+     * The run finished: its reporters get the last snapshot and the summary, both from one reading of the counters
+     * (a reading is a pass over every worker: a run on 10,000 virtual threads has as many).
+     */
+    void finishTo(Reporters reporters) {
+        long[] counts = counters.snapshot();
+        ProgressSnapshot last = snapshotOf(counts);
+        reporters.finish(last, summaryOf(counts, last));
+    }
+
+    private Summary summaryOf(long[] counts, ProgressSnapshot now) {
         TaskTimes times = counters.times();
-        ProgressSnapshot now = snapshot();
         return new Summary(now.description(), now.state(), now.succeeded(), now.failed(), now.cancelled(),
                 failurePolicy.byType(), times.percentile(0.50), times.percentile(0.95), times.max(),
-                now.elapsed(), counters.resubmitted(), now.skipped());
+                now.elapsed(), counts[Counters.RESUBMITTED_AT], now.skipped());
     }
 }
