@@ -340,16 +340,18 @@ class CheckpointTest {
      */
     @Test
     void aLookupEndedByTheStopIsNoFailureOfTheStoreAndLosesNoRecord() throws Exception {
+        AtomicBoolean blockLookups = new AtomicBoolean();
+        CountDownLatch lookupBlocked = new CountDownLatch(1);
         CountDownLatch cancelled = new CountDownLatch(1);
-        AtomicInteger lookups = new AtomicInteger();
         BreakingStore store = new BreakingStore() {
             @Override
             public Set<String> succeededAmong(String runName, Collection<String> keys) {
-                if (lookups.incrementAndGet() == 1) {
+                if (!blockLookups.get()) {
                     return super.succeededAmong(runName, keys);
                 }
+                lookupBlocked.countDown();
                 try {
-                    cancelled.await(5, TimeUnit.SECONDS);
+                    cancelled.await(20, TimeUnit.SECONDS);
                     throw new IllegalStateException("the lookup's connection was closed by the stop");
                 } catch (InterruptedException e) {
                     throw new IllegalStateException("the lookup was interrupted", e);
@@ -359,18 +361,30 @@ class CheckpointTest {
         List<Integer> inputs = IntStream.range(0, 50_000).boxed().toList();
         Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, inputs).numThreads(2)
                 .progress(ProgressReporter.none()).checkpoint(store, "stopped", String::valueOf).start();
+        // the run is cancelled while a lookup is under way (on whichever thread makes it), which then fails
+        Thread canceller = new Thread(() -> {
+            try {
+                if (lookupBlocked.await(20, TimeUnit.SECONDS)) {
+                    run.cancel();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                cancelled.countDown();
+            }
+        });
+        canceller.start();
         long succeeded = 0;
         try (run) {
-            Iterator<Outcome<Integer, Integer>> outcomes = run.iterator();
-            for (int i = 0; i < 10; i++) {
-                succeeded += outcomes.next().isSuccess() ? 1 : 0;
-            }
-            run.cancel();
-            cancelled.countDown();
-            while (outcomes.hasNext()) {
-                succeeded += outcomes.next().isSuccess() ? 1 : 0;
+            for (Outcome<Integer, Integer> outcome : run) {
+                succeeded += outcome.isSuccess() ? 1 : 0;
+                if (succeeded == 10) {
+                    blockLookups.set(true); // a later lookup blocks until the run is cancelled
+                }
             }
         }
+        Bounded.join(canceller);
+        assertThat(lookupBlocked.getCount()).as("a lookup was under way at the stop").isZero();
         assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
         assertThat(succeeded).isGreaterThanOrEqualTo(10);
         assertThat(store.delegate.succeeded("stopped")).as("every success recorded").isEqualTo(succeeded);
