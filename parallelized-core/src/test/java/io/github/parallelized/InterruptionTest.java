@@ -101,7 +101,7 @@ class InterruptionTest {
         assertThat(thrown).singleElement().isInstanceOf(CancellationException.class);
         assertThat(flagKept).isTrue();
         // close() does not wait for an interrupted consumer's workers: they see the interrupt a moment later
-        await().untilAsserted(() -> assertThat(task.interrupted).hasValue(2));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(task.interrupted).hasValue(2));
         Threads.awaitNoneNamed("interrupt-consumer-");
     }
 
@@ -251,7 +251,7 @@ class InterruptionTest {
     void cancelIsVisibleToProgress() {
         Blocking task = new Blocking(1);
         try (var par = Parallelized.of(task, TEN).numThreads(1).progress(ProgressReporter.none()).start()) {
-            await().until(() -> task.started.getCount() == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> task.started.getCount() == 0);
             par.cancel();
             par.forEach(o -> { });
             assertThat(par.progress().completed()).isEqualTo(1);

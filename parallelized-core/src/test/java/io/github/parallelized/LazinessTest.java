@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,12 +38,12 @@ class LazinessTest {
         try (var par = Parallelized.of((Long i) -> i, source).numThreads(2).maxInFlight(5)
                 .progress(ProgressReporter.none()).start()) {
             Iterator<Outcome<Long, Long>> outcomes = par.iterator();
-            await().until(() -> par.progress().completed() == 5);
+            await().atMost(Duration.ofSeconds(10)).until(() -> par.progress().completed() == 5);
             assertThat(source.pulled).hasValue(5); // nothing consumed: the window is full
             for (int i = 0; i < 3; i++) {
                 outcomes.next();
             }
-            await().until(() -> par.progress().completed() == 8);
+            await().atMost(Duration.ofSeconds(10)).until(() -> par.progress().completed() == 8);
             assertThat(source.pulled).hasValue(8);
             assertThat(par.progress().total()).isEqualTo(-1);
         }
