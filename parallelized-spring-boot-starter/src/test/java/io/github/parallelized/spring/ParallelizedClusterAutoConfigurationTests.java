@@ -1,6 +1,7 @@
 package io.github.parallelized.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 
+import io.github.parallelized.CheckpointStore;
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressSnapshot;
+import io.github.parallelized.hazelcast.NamedRun;
 import io.github.parallelized.hazelcast.ParallelizedCluster;
+import io.github.parallelized.hazelcast.RunInProgressException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -126,5 +130,38 @@ class ParallelizedClusterAutoConfigurationTests {
                 .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class,
                         ParallelizedClusterAutoConfiguration.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ParallelizedClusterFactory.class));
+    }
+
+    /**
+     * Named cluster runs through the factory: preset like its other runs, checkpointed in the cluster's map even when
+     * the application has a store of its own, one submitter at a time.
+     */
+    @Test
+    void aNamedRunOfTheFactoryIsRecordedInTheClusterAndResumedSkippingWhatSucceeded() {
+        ApplicationContextRunner withStore = runner.withBean(CheckpointStore.class, CheckpointStore::inMemory);
+        withStore.run(context -> { // the application has a store of its own
+            ParallelizedClusterFactory factory = context.getBean(ParallelizedClusterFactory.class);
+            ParallelizedCluster cluster = context.getBean(ParallelizedCluster.class);
+            List<Integer> inputs = IntStream.range(0, 20).boxed().toList();
+            cluster.checkpointStore().record("spring-nightly", List.of(CheckpointStore.Entry.success("0", 1)));
+            Parallelized.Builder<Integer, Integer> claimed = factory.resumable("spring-nightly", "square", inputs,
+                    String::valueOf);
+            assertThatThrownBy(() -> factory.resume("spring-nightly", inputs.stream(), String::valueOf))
+                    .isInstanceOf(RunInProgressException.class).hasMessageContaining("spring-nightly");
+            try (Parallelized<Integer, Integer> run = claimed.start()) {
+                run.forEach(o -> assertThat(o.isSuccess()).isTrue());
+                assertThat(run.summary().skipped()).isEqualTo(1);
+                assertThat(run.summary().succeeded()).isEqualTo(19);
+            }
+            assertThat(cluster.namedRun("spring-nightly").orElseThrow().state()).isEqualTo(NamedRun.State.FINISHED);
+            // the cluster's map, not the application's store: any member can resume it
+            assertThat(context.getBean(CheckpointStore.class).succeeded("spring-nightly")).isZero();
+            try (Parallelized<Integer, Integer> run = factory.<Integer, Integer>resume("spring-nightly", inputs,
+                    String::valueOf).start()) {
+                run.forEach(o -> { });
+                assertThat(run.summary().skipped()).isEqualTo(20);
+            }
+            assertThat(cluster.forget("spring-nightly")).isTrue();
+        });
     }
 }
