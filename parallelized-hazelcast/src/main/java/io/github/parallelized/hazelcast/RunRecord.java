@@ -52,6 +52,17 @@ final class RunRecord implements Serializable {
     }
 
     /** The run's state at {@code now}, with {@code members} the members of the cluster now. */
+    /** True when {@code lease} is this record's lease (the caller still holds the run). */
+    boolean heldBy(UUID lease) {
+        return lease.equals(this.lease);
+    }
+
+    /** This record as its holder updates it now: the same run, with this lease (null: given back) and state. */
+    RunRecord updated(UUID newLease, String newState) {
+        return new RunRecord(function, newLease, owner, ownerIsMember, submitter, leaseMillis, newState, started,
+                System.currentTimeMillis(), takeovers);
+    }
+
     NamedRun.State stateAt(long now, Set<UUID> members) {
         if (FINISHED.equals(state)) {
             return NamedRun.State.FINISHED;
@@ -152,11 +163,10 @@ final class RunRecord implements Serializable {
         @Override
         public Boolean process(Map.Entry<String, RunRecord> entry) {
             RunRecord r = entry.getValue();
-            if (r == null || !lease.equals(r.lease)) {
+            if (r == null || !r.heldBy(lease)) {
                 return false;
             }
-            entry.setValue(new RunRecord(r.function, r.lease, r.owner, r.ownerIsMember, r.submitter, r.leaseMillis,
-                    r.state, r.started, System.currentTimeMillis(), r.takeovers));
+            entry.setValue(r.updated(lease, r.state));
             return true;
         }
     }
@@ -176,11 +186,10 @@ final class RunRecord implements Serializable {
         @Override
         public Boolean process(Map.Entry<String, RunRecord> entry) {
             RunRecord r = entry.getValue();
-            if (r == null || !lease.equals(r.lease)) {
+            if (r == null || !r.heldBy(lease)) {
                 return false;
             }
-            entry.setValue(new RunRecord(r.function, null, r.owner, r.ownerIsMember, r.submitter, r.leaseMillis,
-                    state, r.started, System.currentTimeMillis(), r.takeovers));
+            entry.setValue(r.updated(null, state));
             return true;
         }
     }
