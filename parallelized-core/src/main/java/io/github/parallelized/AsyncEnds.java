@@ -160,7 +160,7 @@ final class AsyncEnds<I, R> {
         synchronized (stripe) {
             stripe.record(nanos);
         }
-        Throwable error = AttemptPolicy.endError(failure, lifecycle.isRunning());
+        Throwable error = AttemptPolicy.endError(failure, lifecycle);
         int resubmitted = attempt.resubmitted;
         attempt.state = AsyncAttempt.ENDED;
         if (resubmitted != 0) {

@@ -56,8 +56,9 @@ final class AttemptPolicy {
      * The error an input ends with: a failure seen once the run stopped ends it as cancelled, its cause kept (the
      * stop's interrupt may be what made it fail).
      */
-    static Throwable endError(Throwable error, boolean running) {
-        if (error == null || running || error instanceof CancellationException) {
+    static Throwable endError(Throwable error, Lifecycle lifecycle) {
+        // the run's state is read only for a failure: a success (the hot path) pays no volatile read here
+        if (error == null || error instanceof CancellationException || lifecycle.isRunning()) {
             return error;
         }
         CancellationException cancelled = new CancellationException("cancelled while running");

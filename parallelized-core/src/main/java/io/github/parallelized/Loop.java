@@ -16,12 +16,15 @@ final class Loop<I, R> implements Runnable {
     static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Loops<I, R> crew;
+    /** On a shared executor the loop gives its thread back after each time slice; asked once, not per task. */
+    private final boolean takesTurns;
     private final Worker<I, R> worker;
     private final Admission<I> admission;
     private final Tasks<I, R> tasks;
 
     Loop(Loops<I, R> crew, Worker<I, R> worker, Admission<I> admission, Tasks<I, R> tasks) {
         this.crew = crew;
+        this.takesTurns = crew.takesTurns();
         this.worker = worker;
         this.admission = admission;
         this.tasks = tasks;
@@ -76,7 +79,7 @@ final class Loop<I, R> implements Runnable {
                 if (!tasks.process(worker, next, worker.seq)) {
                     return; // abandoned after a timeout: the replacement owns this worker now
                 }
-                if (crew.takesTurns() && System.nanoTime() - sliceEnd > 0) {
+                if (takesTurns && System.nanoTime() - sliceEnd > 0) {
                     if (crew.resubmit(worker)) {
                         leaves = false;
                         break;

@@ -244,7 +244,7 @@ final class Tasks<I, R> {
         }
         long nanos = System.nanoTime() - begin;
         worker.recordTime(nanos);
-        error = AttemptPolicy.endError(error, lifecycle.isRunning());
+        error = AttemptPolicy.endError(error, lifecycle);
         if (resubmitted != 0) {
             worker.counts.add(WorkerCounts.RESUBMITTED, resubmitted);
         }
