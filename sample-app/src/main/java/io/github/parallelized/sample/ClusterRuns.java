@@ -28,7 +28,8 @@ import io.github.parallelized.spring.ParallelizedClusterFactory;
  * The cluster demo (profile {@code cluster}): every instance of the service is a Hazelcast member that runs the
  * {@code "render"} task (sleeps the given milliseconds, returns its input); {@code POST /api/cluster-runs} on any
  * of them starts a run spread over all of them, {@code GET /api/cluster-runs} shows the runs with what the cluster
- * did (tasks per member, resubmissions after a member was lost), {@code DELETE /api/cluster-runs/{id}} cancels one.
+ * did (tasks per member, resubmissions after a member was lost, and per member its tasks in flight, done and sent
+ * elsewhere), {@code DELETE /api/cluster-runs/{id}} cancels one.
  * Progress and meters are also in {@code /actuator/parallelized} and {@code /actuator/prometheus}, like a local
  * run's, so the dashboard shows cluster runs beside local ones.
  */
@@ -152,6 +153,16 @@ public class ClusterRuns {
         cluster.stats(run).ifPresent(stats -> {
             view.put("resubmitted", stats.resubmissions());
             view.put("completedByMember", stats.completedByMember());
+            // what each data member is doing for the run now: its tasks in flight, done, and sent elsewhere
+            view.put("members", stats.members().stream().map(member -> {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("address", member.address());
+                entry.put("running", member.running());
+                entry.put("completed", member.completed());
+                entry.put("resubmissions", member.resubmissions());
+                entry.put("left", member.left());
+                return entry;
+            }).toList());
         });
         return view;
     }

@@ -37,6 +37,11 @@ class ClusterRunsTest {
                     .satisfies(run -> {
                         assertThat(run).containsEntry("succeeded", 200).containsEntry("resubmitted", 0);
                         assertThat((Map<?, ?>) run.get("completedByMember")).hasSize(1);
+                        assertThat((List<?>) run.get("members")).singleElement().asInstanceOf(
+                                org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                                .containsEntry("completed", 200).containsEntry("running", 0)
+                                .containsEntry("resubmissions", 0).containsEntry("left", false)
+                                .containsKey("address");
                     });
         });
     }
