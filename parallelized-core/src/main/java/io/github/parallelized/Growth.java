@@ -3,7 +3,7 @@ package io.github.parallelized;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The lazily started loops of a run on virtual threads (see {@link Crew#grow()}): how many were created, and their
+ * The lazily started loops of a run on virtual threads (see {@link Crew#grow}): how many were created, and their
  * one decorated body, which finds the loop to run through {@link Worker#CURRENT}, set by the launch: the run's
  * decorator is called once, on the thread that starts the run (it may capture that thread's context), not once per
  * virtual thread. The worker's own thread-local serves, rather than one more: a thread's first thread-local costs
