@@ -86,6 +86,11 @@ final class Admission<I> {
             if (maxClaim > 1 && stealing.fromStalled(worker, now)) {
                 return true;
             }
+            if (closed) {
+                // nothing more is read: the read lock would only say so (a run of 10,000 virtual threads would
+                // queue its leaving loops on it one by one)
+                return stealing.steal(worker);
+            }
             int wanted = worker.pace.nextClaimSize(now, maxClaim);
             if (!stealing.lockOrSteal(reading, worker)) {
                 return true; // took an input that another worker published while it held the lock
@@ -190,6 +195,7 @@ final class Admission<I> {
                     break;
                 }
             }
+            drained = drained || read == size && !stopped && readToItsSize(count + read);
         } catch (Throwable e) {
             if (read == 0) {
                 claim.seal();
@@ -207,6 +213,16 @@ final class Admission<I> {
             return NOT_ADMITTED;
         }
         return claim.takeInto(worker) ? ADMITTED : TAKEN_BY_OTHERS;
+    }
+
+    /**
+     * Under the read lock: whether a source of known size was read to its end, asked at once rather than at the next
+     * read, which the run's loops would queue for (thousands, on virtual threads). Its size is not trusted: the
+     * source says whether it has more.
+     */
+    private boolean readToItsSize(long read) {
+        long size = source.size();
+        return size >= 0 && read >= size && !source.iterator().hasNext();
     }
 
     /** Under the read lock: the source failed; the run fails with it, unless admission closed meanwhile. */

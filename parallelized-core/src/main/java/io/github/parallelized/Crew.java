@@ -90,12 +90,13 @@ final class Crew<I, R> implements Loops<I, R> {
         Worker<I, R> worker = new Worker<>(this, counters.timesFor(i), i >= Counters.OWN_TIMES, handoff.outbox(i));
         if (growth != null) {
             Loop<I, R> loop = new Loop<>(this, worker, admission, tasks);
+            worker.body = loop;
             worker.launch = () -> {
-                Growth.LAUNCHING.set(loop);
+                Worker.CURRENT.set(worker); // the body finds its loop there (the loop enters the worker again)
                 try {
                     launch(worker, growth.decorated);
                 } finally {
-                    Growth.LAUNCHING.remove();
+                    Worker.CURRENT.remove();
                 }
             };
         }

@@ -29,7 +29,7 @@ final class Worker<I, R> extends CacheLinePadding {
     /** This worker's task times: its own, or for workers past {@link Counters#OWN_TIMES} one shared under its lock. */
     final TaskTimes times;
     final boolean sharedTimes;
-    final WorkerCounts counts = new WorkerCounts();
+    final WorkerCounts counts;
     /** Where this worker's outcomes go to the consumer; null for workers that share the queue. */
     final Handoff.Outbox outbox;
     /** How its loop reads the source; the active loop's alone. */
@@ -40,6 +40,8 @@ final class Worker<I, R> extends CacheLinePadding {
     int resubmissions;
     /** What a thread or the executor runs: the decorated loop inside the launch that checks it ran. */
     Runnable launch;
+    /** A lazily started worker's loop, which the run's one decorated body runs (see {@link Growth}); else null. */
+    Runnable body;
     /** The input just admitted by {@link Admission#pull}, and its sequence number; the active loop's alone. */
     I input;
     long seq;
@@ -70,6 +72,7 @@ final class Worker<I, R> extends CacheLinePadding {
         this.outbox = outbox;
         this.times = times;
         this.sharedTimes = sharedTimes;
+        this.counts = new WorkerCounts(!sharedTimes);
     }
 
     /** Records an input's time, from its first attempt's start to its outcome. */

@@ -5,7 +5,9 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One worker's task counters: written by that worker alone (one loop runs at a time), read by anyone. The
- * counters sit in the middle of a padded array, so two workers never write to the same cache line.
+ * counters of the first workers sit in the middle of a padded array, so two of them never write to the same cache
+ * line; the many workers past them (a run on thousands of virtual threads, which run a few at a time on the
+ * carriers) keep the five counters alone, a sixth of the memory.
  */
 final class WorkerCounts {
 
@@ -16,21 +18,33 @@ final class WorkerCounts {
     /** Inputs the task function sent again elsewhere ({@link Parallelized#countResubmission()}). */
     static final int RESUBMITTED = 12;
 
+    private static final int COUNTERS = RESUBMITTED - STARTED + 1;
+    /** Longs after the counters of a padded array: with the {@link #STARTED} before them, a cache line each side. */
+    private static final int PADDING_AFTER = 7;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private final long[] slots = new long[20];
+    private final long[] slots;
+    /** Where {@link #STARTED} is in {@link #slots}: after the padding, or first. */
+    private final int base;
+
+    WorkerCounts(boolean padded) {
+        this.base = padded ? STARTED : 0;
+        this.slots = new long[padded ? STARTED + COUNTERS + PADDING_AFTER : COUNTERS];
+    }
 
     /** Single writer: a release store is enough, no atomic read-modify-write. */
     void increment(int slot) {
-        SLOT.setRelease(slots, slot, (long) SLOT.getOpaque(slots, slot) + 1);
+        int i = slot - STARTED + base;
+        SLOT.setRelease(slots, i, (long) SLOT.getOpaque(slots, i) + 1);
     }
 
     /** Single writer, as {@link #increment}. */
     void add(int slot, long amount) {
-        SLOT.setRelease(slots, slot, (long) SLOT.getOpaque(slots, slot) + amount);
+        int i = slot - STARTED + base;
+        SLOT.setRelease(slots, i, (long) SLOT.getOpaque(slots, i) + amount);
     }
 
     long get(int slot) {
-        return (long) SLOT.getAcquire(slots, slot);
+        return (long) SLOT.getAcquire(slots, slot - STARTED + base);
     }
 }

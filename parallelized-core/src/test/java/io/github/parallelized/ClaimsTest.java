@@ -156,4 +156,71 @@ class ClaimsTest {
         all.addAll(rest);
         assertThat(all).containsExactlyInAnyOrderElementsOf(IntStream.range(0, inputs).boxed().toList());
     }
+
+    /** A collection that says it holds {@code claimed} inputs and yields {@code actual}, logging its reads. */
+    private static java.util.Collection<Integer> logged(int claimed, int actual, List<String> log) {
+        return new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<Integer> iterator() {
+                return new java.util.Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        boolean more = next < actual;
+                        if (!more) {
+                            log.add("end");
+                        }
+                        return more;
+                    }
+
+                    @Override
+                    public Integer next() {
+                        return next++;
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return claimed;
+            }
+        };
+    }
+
+    /**
+     * A source of known size is seen to end when its last input is read, in the same hold of the read lock: the
+     * run's loops do not queue for one more read to learn it (thousands of them on virtual threads).
+     */
+    @Test
+    void aSourceOfKnownSizeIsSeenToEndWhenItsLastInputIsRead() {
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Outcome<Integer, Integer>> outcomes = assertTimeoutPreemptively(BOUND, () -> {
+            try (var run = Parallelized.of((Integer i) -> {
+                log.add("task " + i);
+                return i;
+            }, logged(3, 3, log)).numThreads(1).progress(ProgressReporter.none()).start()) {
+                return run.stream().toList();
+            }
+        });
+        assertThat(outcomes).hasSize(3).allMatch(Outcome::isSuccess);
+        assertThat(log).containsOnlyOnce("end");
+        assertThat(log.indexOf("end")).as("the end is read before the last task runs: %s", log)
+                .isLessThan(log.indexOf("task 2"));
+    }
+
+    /** The size is not trusted: a collection that says fewer or more inputs than it yields has each one run. */
+    @Test
+    void aCollectionThatLiesAboutItsSizeHasEveryInputRunOnce() {
+        for (int[] sizes : new int[][] {{2, 50}, {50, 3}, {0, 10}, {10, 0}}) {
+            List<Outcome<Integer, Integer>> outcomes = assertTimeoutPreemptively(BOUND, () -> {
+                try (var run = Parallelized.of((Integer i) -> i, logged(sizes[0], sizes[1], new ArrayList<>()))
+                        .numThreads(4).progress(ProgressReporter.none()).start()) {
+                    return run.stream().toList();
+                }
+            });
+            assertThat(outcomes).as("says %d, holds %d", sizes[0], sizes[1]).extracting(Outcome::input)
+                    .containsExactlyInAnyOrderElementsOf(IntStream.range(0, sizes[1]).boxed().toList());
+        }
+    }
 }
