@@ -166,10 +166,12 @@ final class RunOptions {
         minTasksForRate = minTasks;
     }
 
-    /** The immutable configuration of a run, with the defaults resolved. */
     /**
      * The immutable configuration of a run, with the defaults resolved: its limits and retry policy from {@code
-     * limits}, and one more listener after the user's (a checkpoint's recorder), if {@code internal} is not null.
+     * limits}, and one more listener before the user's (a checkpoint's recorder), if {@code internal} is not null:
+     * an outcome is recorded before the user's listeners hear of it, and the last records are written before they
+     * hear that the run finished (a named cluster run gives its lease back then: whoever takes the run over next
+     * must find them).
      */
     RunConfig toConfig(LimitOptions limits, ProgressReporter internal) {
         if (executor != null) {
@@ -203,8 +205,9 @@ final class RunOptions {
         if (internal == null) {
             return List.copyOf(listeners);
         }
-        List<ProgressReporter> all = new ArrayList<>(listeners);
+        List<ProgressReporter> all = new ArrayList<>();
         all.add(internal);
+        all.addAll(listeners);
         return List.copyOf(all);
     }
 }
