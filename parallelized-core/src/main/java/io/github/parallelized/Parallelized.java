@@ -690,8 +690,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * just those when started again.
          *
          * <p>Recording is off the hot path and batched: outcomes are written in batches of at most 500, at least
-         * every 200 ms, and the rest when the run ends (the consumer's loop ends, or {@link Parallelized#close()});
-         * lookups are batched as the source is read. At-least-once: after a kill, the inputs that were in flight
+         * every 200 ms, and the rest when the run ends (the consumer's loop ends, or {@link Parallelized#close()}),
+         * before the run's {@link #listener(ProgressReporter) listeners} hear that it finished; lookups are batched
+         * as the source is read. At-least-once: after a kill, the inputs that were in flight
          * (at most {@link #maxInFlight(int)}) and the outcomes not yet written (at most 1,000) run again. Cancelled
          * inputs are not recorded and run again. Two inputs with one key in one run: the second is skipped while
          * the first is in flight or has succeeded (it runs only after the first failed), so no key runs twice at
