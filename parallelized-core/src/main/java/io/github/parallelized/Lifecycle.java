@@ -48,9 +48,10 @@ final class Lifecycle {
 
     /**
      * What a stop does besides moving the state: set once by the run that holds this life cycle, before its loops
-     * start (the start publishes it to them). The parts that stop a run know this life cycle, not the run.
+     * start (the start publishes it to them). The parts that stop a run know this life cycle, not the run. Null
+     * until then.
      */
-    private Runnable stopActions = () -> { };
+    private Runnable stopActions;
 
     void onStop(Runnable actions) {
         this.stopActions = actions;
@@ -63,7 +64,10 @@ final class Lifecycle {
     boolean stop(RunState reason) {
         int bits = STOPPING | (reason == RunState.FAILED ? FAILED : CANCELLED);
         if (state.get() == RUNNING && state.compareAndSet(RUNNING, bits)) {
-            stopActions.run();
+            Runnable actions = stopActions;
+            if (actions != null) {
+                actions.run();
+            }
             return true;
         }
         return false;

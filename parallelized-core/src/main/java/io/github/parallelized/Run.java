@@ -5,6 +5,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -39,9 +40,8 @@ final class Run<I, R> implements Parallelized<I, R> {
         this.source = source;
         this.handoff = new Handoff(config.loops());
         Room room = new Room(config.window());
-        this.admission = new Admission<>(source, room, config.window(), config.threads(),
-                error -> lifecycle.fail(new ParallelizedException("the task source failed: "
-                        + Errors.describe(error, false), error)), handoff::wake);
+        Stop stop = new Stop();
+        this.admission = new Admission<>(source, room, config.window(), config.threads(), stop, new Wake(handoff));
         Counters counters = new Counters(config);
         FailurePolicy failurePolicy = new FailurePolicy(config, counters, lifecycle);
         this.reporters = new Reporters(id, config.display(), config.listeners());
@@ -50,17 +50,50 @@ final class Run<I, R> implements Parallelized<I, R> {
         this.crew = new Crew<>(config, admission, tasks, handoff, lifecycle, counters, id);
         this.room = room;
         this.progress = new RunProgress(id, config, config.total() >= 0 ? config.total() : source.size(),
-                source::skipped, counters, lifecycle, reporters, failurePolicy);
-        AsyncTasks<I, R> async = tasks.async();
-        // what a stop does, whoever stops the run (cancel(), the failure policy, a failing source, a lost loop)
-        lifecycle.onStop(() -> {
+                source, counters, lifecycle, reporters, failurePolicy);
+        lifecycle.onStop(stop);
+    }
+
+    /*
+     * The run's callbacks to its parts are classes of their own, not lambdas: a lambda is a class spun at its first
+     * use, which costs a cold start() more than loading a small class.
+     */
+
+    /**
+     * What a stop does, whoever stops the run (cancel(), the failure policy, a failing source, a lost loop); and a
+     * failing source fails the run.
+     */
+    private final class Stop implements Runnable, Consumer<Throwable> {
+        @Override
+        public void run() {
             admission.stop();
             crew.interruptAll();
+            AsyncTasks<I, R> async = tasks.async();
             if (async != null) {
                 async.cancelAll();
             }
             handoff.wake();
-        });
+        }
+
+        @Override
+        public void accept(Throwable error) {
+            lifecycle.fail(new ParallelizedException("the task source failed: " + Errors.describe(error, false),
+                    error));
+        }
+    }
+
+    /** The admission closed: the consumer, waiting for an outcome, looks again. */
+    private static final class Wake implements Runnable {
+        private final Handoff handoff;
+
+        Wake(Handoff handoff) {
+            this.handoff = handoff;
+        }
+
+        @Override
+        public void run() {
+            handoff.wake();
+        }
     }
 
     /**
