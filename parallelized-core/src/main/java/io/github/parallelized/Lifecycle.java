@@ -32,10 +32,15 @@ final class Lifecycle {
     private static final int FAILED = 2 << 2;
 
     private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final long startNanos = System.nanoTime();
+    /** When start() was called: the run's clock counts from then. */
+    private final long startNanos;
     /** The first error that ended the run, reported by the consumer's loop at its end. */
     private volatile ParallelizedException failure;
     private volatile long endNanos;
+
+    Lifecycle(long startNanos) {
+        this.startNanos = startNanos;
+    }
 
     /** Tasks may run and inputs may be admitted: one volatile read, on the workers' hot path. */
     boolean isRunning() {

@@ -25,7 +25,7 @@ final class Run<I, R> implements Parallelized<I, R> {
     private final RunConfig config;
     private final TaskSource<I> source;
     private final AtomicBoolean iterated = new AtomicBoolean();
-    private final Lifecycle lifecycle = new Lifecycle();
+    private final Lifecycle lifecycle;
     private final Handoff handoff;
     private final Admission<I> admission;
     private final Room room;
@@ -38,6 +38,7 @@ final class Run<I, R> implements Parallelized<I, R> {
                 TaskSource<I> source, RunConfig config) {
         this.config = config;
         this.source = source;
+        this.lifecycle = new Lifecycle(config.startNanos());
         this.handoff = new Handoff(config.loops());
         Room room = new Room(config.window());
         Stop stop = new Stop();

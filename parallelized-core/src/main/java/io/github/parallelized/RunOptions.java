@@ -166,12 +166,12 @@ final class RunOptions {
         minTasksForRate = minTasks;
     }
 
-    /** The immutable configuration of a run, with the defaults resolved. */
     /**
      * The immutable configuration of a run, with the defaults resolved: its limits and retry policy from {@code
      * limits}, and one more listener after the user's (a checkpoint's recorder), if {@code internal} is not null.
      */
     RunConfig toConfig(LimitOptions limits, ProgressReporter internal) {
+        long startNanos = System.nanoTime(); // first: the run's clock counts from start()
         if (executor != null) {
             checkExecutor(executor);
         }
@@ -196,7 +196,7 @@ final class RunOptions {
         return new RunConfig(threads, virtualThreads, executor, window, desc, total,
                 progress != null ? progress : ProgressReporter.console(), withInternal(internal), ordered,
                 limits.retry != null ? limits.retry : AttemptPolicy.NO_RETRY, timeout, maxFailures, maxFailureRate,
-                minTasksForRate, threadNamePrefix, decorator, async ? inFlight : 0, limits.runLimits());
+                minTasksForRate, threadNamePrefix, decorator, async ? inFlight : 0, limits.runLimits(), startNanos);
     }
 
     private List<ProgressReporter> withInternal(ProgressReporter internal) {
