@@ -42,7 +42,8 @@ final class Handoff {
             VarHandles.field(MethodHandles.lookup(), Handoff.class, "consumerWaiting", boolean.class);
 
     private final Outbox[] outboxes;
-    private final ConcurrentLinkedQueue<Object> shared = new ConcurrentLinkedQueue<>();
+    /** Made with the first outcome it takes, if any (its class costs a cold start()): null until then. */
+    private volatile ConcurrentLinkedQueue<Object> shared;
     private volatile Thread consumer;
     @SuppressWarnings("unused") // through WAITING as well
     private volatile boolean consumerWaiting;
@@ -66,7 +67,7 @@ final class Handoff {
         if (outbox != null) {
             outbox.publish(outcome); // a volatile store: ordered before the read below
         } else {
-            shared.offer(outcome);
+            sharedQueue().offer(outcome);
         }
         if (consumerWaiting && WAITING.compareAndSet(this, true, false)) {
             LockSupport.unpark(consumer);
@@ -96,7 +97,7 @@ final class Handoff {
             return at.current.take();
         }
         if (at.sharedFirst) {
-            Object next = shared.poll();
+            Object next = shared.poll(); // not null: an outcome came from it
             if (next != null) {
                 return next;
             }
@@ -113,14 +114,30 @@ final class Handoff {
                 return box.take();
             }
         }
-        Object next = shared.poll();
+        ConcurrentLinkedQueue<Object> queue = shared;
+        Object next = queue == null ? null : queue.poll();
         at.sharedFirst = next != null;
         return next;
     }
 
+    private ConcurrentLinkedQueue<Object> sharedQueue() {
+        ConcurrentLinkedQueue<Object> queue = shared;
+        if (queue == null) {
+            synchronized (outboxes) {
+                queue = shared;
+                if (queue == null) {
+                    queue = new ConcurrentLinkedQueue<>();
+                    shared = queue;
+                }
+            }
+        }
+        return queue;
+    }
+
     /** True when nothing is published and not yet taken. For the consumer alone. */
     boolean isEmpty() {
-        if (taking.batchLeft > 0 || !shared.isEmpty()) {
+        ConcurrentLinkedQueue<Object> queue = shared;
+        if (taking.batchLeft > 0 || queue != null && !queue.isEmpty()) {
             return false;
         }
         for (Outbox box : outboxes) {
