@@ -54,7 +54,7 @@ final class Reporters {
 
     /**
      * onStart, then the refreshes: a reporter that throws in either (refreshInterval too) is left out. The default
-     * console display is started on a thread of its own (see {@link DisplayStart}); the others here, before the
+     * console display is started later, on a thread of its own ({@link #startDisplay}); the others here, before the
      * run's loops start. Plain loops, no lambda: each lambda is a class spun at its first use, a cold start()'s
      * cost.
      */
@@ -62,9 +62,7 @@ final class Reporters {
         int first = 0;
         if (all[0] instanceof ConsoleReporter console && console.startsOffTheCaller()) {
             first = 1;
-            DisplayStart start = new DisplayStart(run);
-            display = start;
-            start.begin();
+            display = new DisplayStart(run);
         }
         for (int i = first; i < all.length; i++) {
             try {
@@ -81,9 +79,23 @@ final class Reporters {
         }
     }
 
-    /** Schedules the refreshes of a reporter not left out, as often as it asks; null if it asks for none. */
+    /**
+     * Starts the default console display, if {@link #start} left it for later, on a thread of its own: called once
+     * the run's loops have started, so that neither the caller of {@code start()} nor its loops wait for it.
+     */
+    void startDisplay() {
+        DisplayStart start = display;
+        if (start != null) {
+            start.begin();
+        }
+    }
+
+    /**
+     * Schedules the refreshes of a reporter not left out by its onStart, as often as it asks; null if it asks for
+     * none. Called on the thread that called onStart, which reads what it wrote plainly (each refresh looks again).
+     */
     private ScheduledFuture<?> refreshes(int index, Parallelized<?, ?> run) {
-        if (isBroken(index)) {
+        if (broken[index]) {
             return null;
         }
         java.time.Duration every;
@@ -101,11 +113,11 @@ final class Reporters {
 
     /**
      * The start of the default console display, off the thread that calls {@code start()}: finding the screen
-     * (the terminal, the environment), the bar's classes and the refresh thread cost a cold start() milliseconds,
-     * and nothing is drawn before the first refresh anyway. The run's clock is not the display's: it began with
-     * {@code start()}, and every snapshot the bar draws carries it. Whichever comes first, its own thread or the
-     * run's finish, starts it (onStart, then the refreshes); the finish waits for a start under way, so the
-     * display always sees onStart before onFinish and no refresh after it.
+     * (the terminal, the environment), the bar's classes and the refresh thread cost a cold start() milliseconds.
+     * The run's clock is not the display's: it began with {@code start()}, and every snapshot the bar draws
+     * carries it. Whichever comes first, its own thread or the run's finish (a run that could not start, or ended
+     * at once), starts it (onStart, then the refreshes); the finish waits for a start under way, so the display
+     * always sees onStart before onFinish, and no refresh after it.
      */
     private final class DisplayStart implements Runnable {
         private final Parallelized<?, ?> run;
@@ -198,21 +210,27 @@ final class Reporters {
         }
     }
 
-    /** Synchronized so that two threads failing at once warn once; reached only on a reporter's failure. */
     /**
      * Whether the reporter was left out: read with acquire semantics, as outcomes come on many threads (a call that
      * another thread began before the reporter threw still runs to its end: it is not called again after that).
      */
     private boolean isBroken(int index) {
-        return (boolean) BROKEN.getAcquire(broken, index);
+        return (boolean) Broken.FLAG.getAcquire(broken, index);
     }
 
-    private static final java.lang.invoke.VarHandle BROKEN =
-            java.lang.invoke.MethodHandles.arrayElementVarHandle(boolean[].class);
+    /**
+     * The handle of {@link #broken}'s elements, made at the first look (a run's end, or its first outcome for a
+     * reporter that takes them) rather than in a cold start(), which does not need it.
+     */
+    private static final class Broken {
+        static final java.lang.invoke.VarHandle FLAG =
+                java.lang.invoke.MethodHandles.arrayElementVarHandle(boolean[].class);
+    }
 
+    /** Synchronized so that two threads failing at once warn once; reached only on a reporter's failure. */
     private synchronized void disable(int index, String where, Throwable error) {
         if (!broken[index]) {
-            BROKEN.setRelease(broken, index, true);
+            Broken.FLAG.setRelease(broken, index, true);
             LOG.warn("progress reporter {} failed in {} of run {} and is ignored for the rest of the run: {}",
                     all[index].getClass().getName(), where, runId, Errors.describe(error, false), error);
         }

@@ -3,7 +3,7 @@ package io.github.parallelized;
 import java.util.Iterator;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -24,7 +24,8 @@ final class Run<I, R> implements Parallelized<I, R> {
     private final String id = Long.toString(IDS.incrementAndGet());
     private final RunConfig config;
     private final TaskSource<I> source;
-    private final AtomicBoolean iterated = new AtomicBoolean();
+    /** 1 once iterated. An AtomicInteger: the JDK's AtomicBoolean sets up a var handle, a cold start()'s cost. */
+    private final AtomicInteger iterated = new AtomicInteger();
     private final Lifecycle lifecycle;
     private final Handoff handoff;
     private final Admission<I> admission;
@@ -114,6 +115,7 @@ final class Run<I, R> implements Parallelized<I, R> {
             run.close();
             throw run.lifecycle.failure();
         }
+        run.reporters.startDisplay();
         return run;
     }
 
@@ -141,7 +143,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         if (lifecycle.isClosed()) {
             throw new IllegalStateException("this run is closed: its outcomes can no longer be read");
         }
-        if (!iterated.compareAndSet(false, true)) {
+        if (!iterated.compareAndSet(0, 1)) {
             throw new IllegalStateException("the outcomes of a run can be iterated only once");
         }
         return new Outcomes<>(handoff, admission, room, crew, tasks.async(), lifecycle, this::finishIteration,
