@@ -39,14 +39,18 @@ final class Handoff {
     static final int OUTBOXES = 64;
 
     private static final VarHandle WAITING =
-            VarHandles.field(MethodHandles.lookup(), Handoff.class, "consumerWaiting", boolean.class);
+            VarHandles.field(MethodHandles.lookup(), Handoff.class, "consumerWaiting", int.class);
 
     private final Outbox[] outboxes;
     /** Made with the first outcome it takes, if any (its class costs a cold start()): null until then. */
     private volatile ConcurrentLinkedQueue<Object> shared;
     private volatile Thread consumer;
+    /**
+     * 1 while the consumer parks, else 0: an int, not a boolean, as the JDK's class data archive holds the int
+     * var handle's classes (a boolean one loads its own, half a millisecond of a cold start()).
+     */
     @SuppressWarnings("unused") // through WAITING as well
-    private volatile boolean consumerWaiting;
+    private volatile int consumerWaiting;
     /** The consumer's alone, in an object of its own: the workers read this one's fields per outcome. */
     private final Taking taking = new Taking();
 
@@ -69,7 +73,7 @@ final class Handoff {
         } else {
             sharedQueue().offer(outcome);
         }
-        if (consumerWaiting && WAITING.compareAndSet(this, true, false)) {
+        if (consumerWaiting != 0 && WAITING.compareAndSet(this, 1, 0)) {
             LockSupport.unpark(consumer);
         }
     }
@@ -164,12 +168,12 @@ final class Handoff {
 
     /** Parks until an outcome may be there or {@link #wake()}; never longer than {@link #MAX_PARK_NANOS}. */
     Object park(Object blocker) {
-        consumerWaiting = true;
+        consumerWaiting = 1;
         Object next = poll();
         if (next == null) {
             LockSupport.parkNanos(blocker, MAX_PARK_NANOS);
         }
-        consumerWaiting = false;
+        consumerWaiting = 0;
         return next;
     }
 

@@ -11,7 +11,10 @@ import java.util.function.Consumer;
  */
 final class Reporters {
 
-    static final Log LOG = Log.named("io.github.parallelized");
+    /** The core's log ({@code io.github.parallelized}), made at its first line: a cold start() does not need it. */
+    static Log log() {
+        return Failures.LOG;
+    }
 
     private final String runId;
     private final ProgressReporter[] all;
@@ -215,23 +218,25 @@ final class Reporters {
      * another thread began before the reporter threw still runs to its end: it is not called again after that).
      */
     private boolean isBroken(int index) {
-        return (boolean) Broken.FLAG.getAcquire(broken, index);
+        return (boolean) Failures.BROKEN.getAcquire(broken, index);
     }
 
     /**
-     * The handle of {@link #broken}'s elements, made at the first look (a run's end, or its first outcome for a
-     * reporter that takes them) rather than in a cold start(), which does not need it.
+     * What a reporter's failure needs, made at the first use rather than in a cold start(): the log, and the handle
+     * of {@link #broken}'s elements (first read at a run's end, or at its first outcome for a reporter that takes
+     * them).
      */
-    private static final class Broken {
-        static final java.lang.invoke.VarHandle FLAG =
+    private static final class Failures {
+        static final Log LOG = Log.named("io.github.parallelized");
+        static final java.lang.invoke.VarHandle BROKEN =
                 java.lang.invoke.MethodHandles.arrayElementVarHandle(boolean[].class);
     }
 
     /** Synchronized so that two threads failing at once warn once; reached only on a reporter's failure. */
     private synchronized void disable(int index, String where, Throwable error) {
         if (!broken[index]) {
-            Broken.FLAG.setRelease(broken, index, true);
-            LOG.warn("progress reporter {} failed in {} of run {} and is ignored for the rest of the run: {}",
+            Failures.BROKEN.setRelease(broken, index, true);
+            Failures.LOG.warn("progress reporter {} failed in {} of run {} and is ignored for the rest of the run: {}",
                     all[index].getClass().getName(), where, runId, Errors.describe(error, false), error);
         }
     }

@@ -212,7 +212,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         try {
             source.close();
         } catch (Throwable e) {
-            Reporters.LOG.warn("closing the task source of run {} ({}) failed: {}", id, progress.description(),
+            Reporters.log().warn("closing the task source of run {} ({}) failed: {}", id, progress.description(),
                     Errors.describe(e, false));
         }
     }
