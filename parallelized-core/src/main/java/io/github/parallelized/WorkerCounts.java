@@ -16,21 +16,27 @@ final class WorkerCounts {
     /** Inputs the task function sent again elsewhere ({@link Parallelized#countResubmission()}). */
     static final int RESUBMITTED = 12;
 
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+    /**
+     * The handle of the slots, made at the first count (on a worker) rather than when a cold {@code start()} makes
+     * the counts: its class is not in the JDK's archive.
+     */
+    private static final class Slots {
+        static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+    }
 
     private final long[] slots = new long[20];
 
     /** Single writer: a release store is enough, no atomic read-modify-write. */
     void increment(int slot) {
-        SLOT.setRelease(slots, slot, (long) SLOT.getOpaque(slots, slot) + 1);
+        Slots.SLOT.setRelease(slots, slot, (long) Slots.SLOT.getOpaque(slots, slot) + 1);
     }
 
     /** Single writer, as {@link #increment}. */
     void add(int slot, long amount) {
-        SLOT.setRelease(slots, slot, (long) SLOT.getOpaque(slots, slot) + amount);
+        Slots.SLOT.setRelease(slots, slot, (long) Slots.SLOT.getOpaque(slots, slot) + amount);
     }
 
     long get(int slot) {
-        return (long) SLOT.getAcquire(slots, slot);
+        return (long) Slots.SLOT.getAcquire(slots, slot);
     }
 }
