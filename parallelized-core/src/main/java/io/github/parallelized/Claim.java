@@ -19,7 +19,7 @@ final class Claim<I> {
 
     private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), Claim.class, "next", int.class);
     private static final VarHandle OPEN_COUNTED =
-            VarHandles.field(MethodHandles.lookup(), Claim.class, "openCounted", boolean.class);
+            VarHandles.field(MethodHandles.lookup(), Claim.class, "openCounted", int.class);
 
     /** The largest claim; a run's own limit is also a share of its window ({@link Admission}). */
     static final int MAX_SIZE = 64;
@@ -42,8 +42,9 @@ final class Claim<I> {
      * worker at its end).
      */
     private final AtomicInteger open;
+    /** 1 once counted out; an int, as Handoff's flag is (see there). */
     @SuppressWarnings("unused") // through OPEN_COUNTED
-    private volatile boolean openCounted;
+    private volatile int openCounted;
 
     Claim(int capacity, long base, AtomicInteger open) {
         this.inputs = new Object[capacity];
@@ -98,7 +99,7 @@ final class Claim<I> {
 
     /** Counts this claim out of the open ones once it is sealed and nothing is left in it. */
     private void closeIfEmptied() {
-        if (open != null && sealed && next >= size && OPEN_COUNTED.compareAndSet(this, false, true)) {
+        if (open != null && sealed && next >= size && OPEN_COUNTED.compareAndSet(this, 0, 1)) {
             open.decrementAndGet();
         }
     }

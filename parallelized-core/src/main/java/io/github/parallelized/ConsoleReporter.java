@@ -28,6 +28,12 @@ final class ConsoleReporter implements ProgressReporter {
      * made, which for the default display is inside {@code start()} before the run's clock begins.
      */
     private volatile Setup setup;
+    /**
+     * Whether its runs' onStart and refreshes are set up on a thread of their own rather than by {@code start()}
+     * (see {@link Reporters}): the reporter of standard error's screen, which no run has looked at yet, and the
+     * one that draws at the first refresh, which behaves as it does on a terminal.
+     */
+    private final boolean startsOffTheCaller;
     private final Map<String, Bar> bars = new ConcurrentHashMap<>();
     /**
      * Whether a run's first line is drawn at its first refresh rather than in {@code start()}: rendering it the
@@ -41,6 +47,7 @@ final class ConsoleReporter implements ProgressReporter {
     ConsoleReporter(Screen screen, Duration interval, boolean ascii, boolean writeToStandardError) {
         this.ascii = ascii;
         this.writeToStandardError = writeToStandardError;
+        this.startsOffTheCaller = false;
         this.setup = new Setup(screen, interval, new BarLine(screen.unicode() && !ascii), false);
     }
 
@@ -55,6 +62,11 @@ final class ConsoleReporter implements ProgressReporter {
     private ConsoleReporter(boolean ascii, boolean writeToStandardError) {
         this.ascii = ascii;
         this.writeToStandardError = writeToStandardError;
+        this.startsOffTheCaller = true;
+    }
+
+    boolean startsOffTheCaller() {
+        return startsOffTheCaller;
     }
 
     private Setup setup() {

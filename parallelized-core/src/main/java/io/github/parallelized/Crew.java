@@ -73,7 +73,7 @@ final class Crew<I, R> implements Loops<I, R> {
         }
         for (Worker<I, R> worker : workers) {
             Runnable decorated = decorate(config, new Loop<>(this, worker, admission, tasks));
-            worker.launch = () -> launch(worker, decorated);
+            worker.launch = new Launch<>(this, worker, decorated);
         }
     }
 
@@ -136,7 +136,7 @@ final class Crew<I, R> implements Loops<I, R> {
     }
 
     /** Runs the decorated loop, and counts it as gone when the decorator did not let it begin. */
-    private void launch(Worker<I, R> worker, Runnable decorated) {
+    void launch(Worker<I, R> worker, Runnable decorated) {
         long before = worker.thread.entries();
         Throwable error = null;
         try {

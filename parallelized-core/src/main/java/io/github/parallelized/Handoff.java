@@ -39,13 +39,18 @@ final class Handoff {
     static final int OUTBOXES = 64;
 
     private static final VarHandle WAITING =
-            VarHandles.field(MethodHandles.lookup(), Handoff.class, "consumerWaiting", boolean.class);
+            VarHandles.field(MethodHandles.lookup(), Handoff.class, "consumerWaiting", int.class);
 
     private final Outbox[] outboxes;
-    private final ConcurrentLinkedQueue<Object> shared = new ConcurrentLinkedQueue<>();
+    /** Made with the first outcome it takes, if any (its class costs a cold start()): null until then. */
+    private volatile ConcurrentLinkedQueue<Object> shared;
     private volatile Thread consumer;
+    /**
+     * 1 while the consumer parks, else 0: an int, not a boolean, as the JDK's class data archive holds the int
+     * var handle's classes (a boolean one loads its own, half a millisecond of a cold start()).
+     */
     @SuppressWarnings("unused") // through WAITING as well
-    private volatile boolean consumerWaiting;
+    private volatile int consumerWaiting;
     /** The consumer's alone, in an object of its own: the workers read this one's fields per outcome. */
     private final Taking taking = new Taking();
 
@@ -66,9 +71,9 @@ final class Handoff {
         if (outbox != null) {
             outbox.publish(outcome); // a volatile store: ordered before the read below
         } else {
-            shared.offer(outcome);
+            sharedQueue().offer(outcome);
         }
-        if (consumerWaiting && WAITING.compareAndSet(this, true, false)) {
+        if (consumerWaiting != 0 && WAITING.compareAndSet(this, 1, 0)) {
             LockSupport.unpark(consumer);
         }
     }
@@ -96,7 +101,7 @@ final class Handoff {
             return at.current.take();
         }
         if (at.sharedFirst) {
-            Object next = shared.poll();
+            Object next = shared.poll(); // not null: an outcome came from it
             if (next != null) {
                 return next;
             }
@@ -113,14 +118,30 @@ final class Handoff {
                 return box.take();
             }
         }
-        Object next = shared.poll();
+        ConcurrentLinkedQueue<Object> queue = shared;
+        Object next = queue == null ? null : queue.poll();
         at.sharedFirst = next != null;
         return next;
     }
 
+    private ConcurrentLinkedQueue<Object> sharedQueue() {
+        ConcurrentLinkedQueue<Object> queue = shared;
+        if (queue == null) {
+            synchronized (outboxes) {
+                queue = shared;
+                if (queue == null) {
+                    queue = new ConcurrentLinkedQueue<>();
+                    shared = queue;
+                }
+            }
+        }
+        return queue;
+    }
+
     /** True when nothing is published and not yet taken. For the consumer alone. */
     boolean isEmpty() {
-        if (taking.batchLeft > 0 || !shared.isEmpty()) {
+        ConcurrentLinkedQueue<Object> queue = shared;
+        if (taking.batchLeft > 0 || queue != null && !queue.isEmpty()) {
             return false;
         }
         for (Outbox box : outboxes) {
@@ -147,12 +168,12 @@ final class Handoff {
 
     /** Parks until an outcome may be there or {@link #wake()}; never longer than {@link #MAX_PARK_NANOS}. */
     Object park(Object blocker) {
-        consumerWaiting = true;
+        consumerWaiting = 1;
         Object next = poll();
         if (next == null) {
             LockSupport.parkNanos(blocker, MAX_PARK_NANOS);
         }
-        consumerWaiting = false;
+        consumerWaiting = 0;
         return next;
     }
 

@@ -32,10 +32,15 @@ final class Lifecycle {
     private static final int FAILED = 2 << 2;
 
     private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final long startNanos = System.nanoTime();
+    /** When start() was called: the run's clock counts from then. */
+    private final long startNanos;
     /** The first error that ended the run, reported by the consumer's loop at its end. */
     private volatile ParallelizedException failure;
     private volatile long endNanos;
+
+    Lifecycle(long startNanos) {
+        this.startNanos = startNanos;
+    }
 
     /** Tasks may run and inputs may be admitted: one volatile read, on the workers' hot path. */
     boolean isRunning() {
@@ -48,9 +53,10 @@ final class Lifecycle {
 
     /**
      * What a stop does besides moving the state: set once by the run that holds this life cycle, before its loops
-     * start (the start publishes it to them). The parts that stop a run know this life cycle, not the run.
+     * start (the start publishes it to them). The parts that stop a run know this life cycle, not the run. Null
+     * until then.
      */
-    private Runnable stopActions = () -> { };
+    private Runnable stopActions;
 
     void onStop(Runnable actions) {
         this.stopActions = actions;
@@ -63,7 +69,10 @@ final class Lifecycle {
     boolean stop(RunState reason) {
         int bits = STOPPING | (reason == RunState.FAILED ? FAILED : CANCELLED);
         if (state.get() == RUNNING && state.compareAndSet(RUNNING, bits)) {
-            stopActions.run();
+            Runnable actions = stopActions;
+            if (actions != null) {
+                actions.run();
+            }
             return true;
         }
         return false;

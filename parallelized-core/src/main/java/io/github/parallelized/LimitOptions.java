@@ -17,9 +17,12 @@ final class LimitOptions {
     /** The retry policy; {@code retry(attempts, backoff[, retryOn])} sets a fixed one. Null: no retry. */
     RetryPolicy retry;
 
-    /** The run's limits, or null without any: what the engine asks at start. */
+    /** The run's limits, or null without any: what the engine asks at start (without any, it loads none). */
     @SuppressWarnings("unchecked")
     <I> RunLimits<I> runLimits() {
+        if (limit == null && perKey == null) {
+            return null;
+        }
         return RunLimits.of(limit, (Function<? super I, ?>) key, perKey);
     }
 }

@@ -11,7 +11,10 @@ import java.util.function.Consumer;
  */
 final class Reporters {
 
-    static final Log LOG = Log.named("io.github.parallelized");
+    /** The core's log ({@code io.github.parallelized}), made at its first line: a cold start() does not need it. */
+    static Log log() {
+        return Failures.LOG;
+    }
 
     private final String runId;
     private final ProgressReporter[] all;
@@ -19,6 +22,8 @@ final class Reporters {
     /** The indexes of the reporters that override onOutcome: the hot path calls only those. */
     private final int[] outcomeListeners;
     private final List<ScheduledFuture<?>> refreshes = new ArrayList<>();
+    /** The start of the default console display, when it starts off the caller's thread; else null. */
+    private volatile DisplayStart display;
 
     Reporters(String runId, ProgressReporter display, List<ProgressReporter> listeners) {
         this.runId = runId;
@@ -39,6 +44,9 @@ final class Reporters {
     }
 
     private static boolean overridesOnOutcome(ProgressReporter reporter) {
+        if (reporter instanceof ConsoleReporter || reporter instanceof SilentReporter) {
+            return false; // the built-in displays, known without reflection (a cold getMethod costs a start())
+        }
         try {
             return reporter.getClass().getMethod("onOutcome", String.class, Outcome.class).getDeclaringClass()
                     != ProgressReporter.class;
@@ -47,17 +55,114 @@ final class Reporters {
         }
     }
 
-    /** onStart, then the refreshes: a reporter that throws in either (refreshInterval too) is left out. */
+    /**
+     * onStart, then the refreshes: a reporter that throws in either (refreshInterval too) is left out. The default
+     * console display is started later, on a thread of its own ({@link #startDisplay}); the others here, before the
+     * run's loops start. Plain loops, no lambda: each lambda is a class spun at its first use, a cold start()'s
+     * cost.
+     */
     void start(Parallelized<?, ?> run) {
-        each("onStart", reporter -> reporter.onStart(run));
-        for (int i = 0; i < all.length; i++) {
-            int index = i;
-            java.time.Duration[] interval = new java.time.Duration[1];
-            call(i, "refreshInterval", reporter -> interval[0] = reporter.refreshInterval());
-            java.time.Duration every = interval[0];
-            if (!broken[i] && every != null && !every.isZero() && !every.isNegative()) {
-                refreshes.add(Timer.every(() -> call(index, "onRefresh", r -> r.onRefresh(run.progress().snapshot())),
-                        every));
+        int first = 0;
+        if (all[0] instanceof ConsoleReporter console && console.startsOffTheCaller()) {
+            first = 1;
+            display = new DisplayStart(run);
+        }
+        for (int i = first; i < all.length; i++) {
+            try {
+                all[i].onStart(run);
+            } catch (Throwable e) {
+                disable(i, "onStart", e);
+            }
+        }
+        for (int i = first; i < all.length; i++) {
+            ScheduledFuture<?> refresh = refreshes(i, run);
+            if (refresh != null) {
+                refreshes.add(refresh);
+            }
+        }
+    }
+
+    /**
+     * Starts the default console display, if {@link #start} left it for later, on a thread of its own: called once
+     * the run's loops have started, so that neither the caller of {@code start()} nor its loops wait for it.
+     */
+    void startDisplay() {
+        DisplayStart start = display;
+        if (start != null) {
+            start.begin();
+        }
+    }
+
+    /**
+     * Schedules the refreshes of a reporter not left out by its onStart, as often as it asks; null if it asks for
+     * none. Called on the thread that called onStart, which reads what it wrote plainly (each refresh looks again).
+     */
+    private ScheduledFuture<?> refreshes(int index, Parallelized<?, ?> run) {
+        if (broken[index]) {
+            return null;
+        }
+        java.time.Duration every;
+        try {
+            every = all[index].refreshInterval();
+        } catch (Throwable e) {
+            disable(index, "refreshInterval", e);
+            return null;
+        }
+        if (every == null || every.isZero() || every.isNegative()) {
+            return null;
+        }
+        return Timer.every(() -> call(index, "onRefresh", r -> r.onRefresh(run.progress().snapshot())), every);
+    }
+
+    /**
+     * The start of the default console display, off the thread that calls {@code start()}: finding the screen
+     * (the terminal, the environment), the bar's classes and the refresh thread cost a cold start() milliseconds.
+     * The run's clock is not the display's: it began with {@code start()}, and every snapshot the bar draws
+     * carries it. Whichever comes first, its own thread or the run's finish (a run that could not start, or ended
+     * at once), starts it (onStart, then the refreshes); the finish waits for a start under way, so the display
+     * always sees onStart before onFinish, and no refresh after it.
+     */
+    private final class DisplayStart implements Runnable {
+        private final Parallelized<?, ?> run;
+        /** Guarded by this. */
+        private boolean started;
+        /** The display's refreshes, or null. Guarded by this. */
+        private ScheduledFuture<?> refresh;
+
+        DisplayStart(Parallelized<?, ?> run) {
+            this.run = run;
+        }
+
+        void begin() {
+            try {
+                Thread thread = new Thread(this, "parallelized-display-" + runId);
+                thread.setDaemon(true);
+                thread.start();
+            } catch (Throwable e) {
+                // no thread to be had (the JVM is out of them): the caller starts the display itself
+                run();
+            }
+        }
+
+        @Override
+        public synchronized void run() {
+            if (started) {
+                return;
+            }
+            started = true;
+            try {
+                all[0].onStart(run);
+            } catch (Throwable e) {
+                disable(0, "onStart", e);
+            }
+            refresh = refreshes(0, run);
+        }
+
+        /** Called at the run's finish: the display has started (here if not yet), and refreshes no more. */
+        synchronized void finish() {
+            run();
+            if (refresh != null) {
+                refresh.cancel(false);
             }
         }
     }
@@ -81,7 +186,13 @@ final class Reporters {
 
     /** Called once per run (its {@link Lifecycle} sees to that), also after a failed start. */
     void finish(ProgressSnapshot snapshot, Summary summary) {
-        refreshes.forEach(refresh -> refresh.cancel(false));
+        DisplayStart start = display;
+        if (start != null) {
+            start.finish();
+        }
+        for (ScheduledFuture<?> refresh : refreshes) {
+            refresh.cancel(false);
+        }
         each("onFinish", reporter -> reporter.onFinish(snapshot, summary));
     }
 
@@ -102,22 +213,30 @@ final class Reporters {
         }
     }
 
-    /** Synchronized so that two threads failing at once warn once; reached only on a reporter's failure. */
     /**
      * Whether the reporter was left out: read with acquire semantics, as outcomes come on many threads (a call that
      * another thread began before the reporter threw still runs to its end: it is not called again after that).
      */
     private boolean isBroken(int index) {
-        return (boolean) BROKEN.getAcquire(broken, index);
+        return (boolean) Failures.BROKEN.getAcquire(broken, index);
     }
 
-    private static final java.lang.invoke.VarHandle BROKEN =
-            java.lang.invoke.MethodHandles.arrayElementVarHandle(boolean[].class);
+    /**
+     * What a reporter's failure needs, made at the first use rather than in a cold start(): the log, and the handle
+     * of {@link #broken}'s elements (first read at a run's end, or at its first outcome for a reporter that takes
+     * them).
+     */
+    private static final class Failures {
+        static final Log LOG = Log.named("io.github.parallelized");
+        static final java.lang.invoke.VarHandle BROKEN =
+                java.lang.invoke.MethodHandles.arrayElementVarHandle(boolean[].class);
+    }
 
+    /** Synchronized so that two threads failing at once warn once; reached only on a reporter's failure. */
     private synchronized void disable(int index, String where, Throwable error) {
         if (!broken[index]) {
-            BROKEN.setRelease(broken, index, true);
-            LOG.warn("progress reporter {} failed in {} of run {} and is ignored for the rest of the run: {}",
+            Failures.BROKEN.setRelease(broken, index, true);
+            Failures.LOG.warn("progress reporter {} failed in {} of run {} and is ignored for the rest of the run: {}",
                     all[index].getClass().getName(), where, runId, Errors.describe(error, false), error);
         }
     }

@@ -29,14 +29,15 @@ final class Room {
     private volatile int nudges;
     /**
      * What a worker does before it waits for room: an asynchronous run starts its due retries there (they hold
-     * their places already, and the room may only come once they end).
+     * their places already, and the room may only come once they end). Null for nothing (a lambda doing nothing
+     * would cost a cold start() its class).
      */
-    private volatile Runnable beforeWait = () -> { };
+    private volatile Runnable beforeWait;
     /**
      * True when a worker has other work than the source: a blocking run's parked inputs (see {@link Tasks}) that
-     * are ready. A worker that would wait for room goes to take them instead.
+     * are ready. A worker that would wait for room goes to take them instead. Null: never.
      */
-    private volatile BooleanSupplier readyElsewhere = () -> false;
+    private volatile BooleanSupplier readyElsewhere;
 
     Room(int window) {
         this.window = window;
@@ -65,10 +66,14 @@ final class Room {
      * @throws InterruptedException when the run interrupts the waiting worker
      */
     boolean await(Pace pace) throws InterruptedException {
-        if (readyElsewhere.getAsBoolean()) {
+        BooleanSupplier ready = readyElsewhere;
+        if (ready != null && ready.getAsBoolean()) {
             return false;
         }
-        beforeWait.run();
+        Runnable before = beforeWait;
+        if (before != null) {
+            before.run();
+        }
         int budget = pace.roomSpins;
         int seen = nudges;
         for (int spin = 0; spin < budget; spin++) {

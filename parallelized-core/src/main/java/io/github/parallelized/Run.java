@@ -3,8 +3,9 @@ package io.github.parallelized;
 import java.util.Iterator;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -23,8 +24,9 @@ final class Run<I, R> implements Parallelized<I, R> {
     private final String id = Long.toString(IDS.incrementAndGet());
     private final RunConfig config;
     private final TaskSource<I> source;
-    private final AtomicBoolean iterated = new AtomicBoolean();
-    private final Lifecycle lifecycle = new Lifecycle();
+    /** 1 once iterated. An AtomicInteger: the JDK's AtomicBoolean sets up a var handle, a cold start()'s cost. */
+    private final AtomicInteger iterated = new AtomicInteger();
+    private final Lifecycle lifecycle;
     private final Handoff handoff;
     private final Admission<I> admission;
     private final Room room;
@@ -37,11 +39,11 @@ final class Run<I, R> implements Parallelized<I, R> {
                 TaskSource<I> source, RunConfig config) {
         this.config = config;
         this.source = source;
+        this.lifecycle = new Lifecycle(config.startNanos());
         this.handoff = new Handoff(config.loops());
         Room room = new Room(config.window());
-        this.admission = new Admission<>(source, room, config.window(), config.threads(),
-                error -> lifecycle.fail(new ParallelizedException("the task source failed: "
-                        + Errors.describe(error, false), error)), handoff::wake);
+        Stop stop = new Stop();
+        this.admission = new Admission<>(source, room, config.window(), config.threads(), stop, new Wake(handoff));
         Counters counters = new Counters(config);
         FailurePolicy failurePolicy = new FailurePolicy(config, counters, lifecycle);
         this.reporters = new Reporters(id, config.display(), config.listeners());
@@ -50,17 +52,50 @@ final class Run<I, R> implements Parallelized<I, R> {
         this.crew = new Crew<>(config, admission, tasks, handoff, lifecycle, counters, id);
         this.room = room;
         this.progress = new RunProgress(id, config, config.total() >= 0 ? config.total() : source.size(),
-                source::skipped, counters, lifecycle, reporters, failurePolicy);
-        AsyncTasks<I, R> async = tasks.async();
-        // what a stop does, whoever stops the run (cancel(), the failure policy, a failing source, a lost loop)
-        lifecycle.onStop(() -> {
+                source, counters, lifecycle, reporters, failurePolicy);
+        lifecycle.onStop(stop);
+    }
+
+    /*
+     * The run's callbacks to its parts are classes of their own, not lambdas: a lambda is a class spun at its first
+     * use, which costs a cold start() more than loading a small class.
+     */
+
+    /**
+     * What a stop does, whoever stops the run (cancel(), the failure policy, a failing source, a lost loop); and a
+     * failing source fails the run.
+     */
+    private final class Stop implements Runnable, Consumer<Throwable> {
+        @Override
+        public void run() {
             admission.stop();
             crew.interruptAll();
+            AsyncTasks<I, R> async = tasks.async();
             if (async != null) {
                 async.cancelAll();
             }
             handoff.wake();
-        });
+        }
+
+        @Override
+        public void accept(Throwable error) {
+            lifecycle.fail(new ParallelizedException("the task source failed: " + Errors.describe(error, false),
+                    error));
+        }
+    }
+
+    /** The admission closed: the consumer, waiting for an outcome, looks again. */
+    private static final class Wake implements Runnable {
+        private final Handoff handoff;
+
+        Wake(Handoff handoff) {
+            this.handoff = handoff;
+        }
+
+        @Override
+        public void run() {
+            handoff.wake();
+        }
     }
 
     /**
@@ -80,6 +115,7 @@ final class Run<I, R> implements Parallelized<I, R> {
             run.close();
             throw run.lifecycle.failure();
         }
+        run.reporters.startDisplay();
         return run;
     }
 
@@ -107,7 +143,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         if (lifecycle.isClosed()) {
             throw new IllegalStateException("this run is closed: its outcomes can no longer be read");
         }
-        if (!iterated.compareAndSet(false, true)) {
+        if (!iterated.compareAndSet(0, 1)) {
             throw new IllegalStateException("the outcomes of a run can be iterated only once");
         }
         return new Outcomes<>(handoff, admission, room, crew, tasks.async(), lifecycle, this::finishIteration,
@@ -176,7 +212,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         try {
             source.close();
         } catch (Throwable e) {
-            Reporters.LOG.warn("closing the task source of run {} ({}) failed: {}", id, progress.description(),
+            Reporters.log().warn("closing the task source of run {} ({}) failed: {}", id, progress.description(),
                     Errors.describe(e, false));
         }
     }

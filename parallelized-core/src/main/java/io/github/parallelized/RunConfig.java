@@ -28,12 +28,14 @@ import java.util.function.UnaryOperator;
  * @param asyncInFlight    for an {@link AsyncTaskFunction}: the most tasks in flight (the loops only start them);
  *                         0 for a blocking {@link TaskFunction}
  * @param limits           the run's limits ({@code limit}, {@code limitPerKey}), or null
+ * @param startNanos       when {@code start()} was called ({@link System#nanoTime()}): the run's clock, which its
+ *                         progress and the bar's elapsed time count from, begins then, not once the run is built
  */
 record RunConfig(int threads, boolean virtualThreads, ExecutorService executor, int window, String desc, long total,
                  ProgressReporter display, List<ProgressReporter> listeners, boolean ordered, RetryPolicy retry,
                  Duration timeout, int maxFailures, double maxFailureRate, int minTasksForRate,
                  String threadNamePrefix, UnaryOperator<Runnable> decorator, int asyncInFlight,
-                 RunLimits<?> limits) {
+                 RunLimits<?> limits, long startNanos) {
 
     boolean async() {
         return asyncInFlight > 0;

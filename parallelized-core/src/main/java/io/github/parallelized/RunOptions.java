@@ -174,6 +174,7 @@ final class RunOptions {
      * must find them).
      */
     RunConfig toConfig(LimitOptions limits, ProgressReporter internal) {
+        long startNanos = System.nanoTime(); // first: the run's clock counts from start()
         if (executor != null) {
             checkExecutor(executor);
         }
@@ -198,7 +199,7 @@ final class RunOptions {
         return new RunConfig(threads, virtualThreads, executor, window, desc, total,
                 progress != null ? progress : ProgressReporter.console(), withInternal(internal), ordered,
                 limits.retry != null ? limits.retry : AttemptPolicy.NO_RETRY, timeout, maxFailures, maxFailureRate,
-                minTasksForRate, threadNamePrefix, decorator, async ? inFlight : 0, limits.runLimits());
+                minTasksForRate, threadNamePrefix, decorator, async ? inFlight : 0, limits.runLimits(), startNanos);
     }
 
     private List<ProgressReporter> withInternal(ProgressReporter internal) {

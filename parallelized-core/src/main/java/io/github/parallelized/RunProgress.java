@@ -3,7 +3,6 @@ package io.github.parallelized;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 
 /** The {@link Progress} of one run: its name and postfix as the user sets them, and its counts as they are. */
 final class RunProgress implements Progress {
@@ -16,12 +15,12 @@ final class RunProgress implements Progress {
     /** The most tasks that can run at once (see {@link RunConfig#maxRunning()}). */
     private final long maxRunning;
     private final long total;
-    private final LongSupplier skipped;
+    private final TaskSource<?> source;
     private final Instant startedAt = Instant.now();
     private volatile String description;
     private volatile Map<String, Object> postfix = Map.of();
 
-    RunProgress(String id, RunConfig config, long total, LongSupplier skipped, Counters counters,
+    RunProgress(String id, RunConfig config, long total, TaskSource<?> source, Counters counters,
                 Lifecycle lifecycle, Reporters reporters, FailurePolicy failurePolicy) {
         this.id = id;
         this.counters = counters;
@@ -29,7 +28,7 @@ final class RunProgress implements Progress {
         this.reporters = reporters;
         this.failurePolicy = failurePolicy;
         this.maxRunning = config.maxRunning();
-        this.skipped = skipped;
+        this.source = source;
         this.description = config.desc();
         this.total = total;
     }
@@ -76,7 +75,7 @@ final class RunProgress implements Progress {
     private ProgressSnapshot snapshotOf(long[] counts) {
         long started = counts[0];
         long cancelledEarly = counts[5];
-        long left = skipped.getAsLong();
+        long left = source.skipped();
         // once stopped, nothing waits to start: the unread inputs are handed back by remaining()
         long pending = total < 0 || !lifecycle.isRunning() ? 0
                 : Math.max(0, total - started - cancelledEarly - left);

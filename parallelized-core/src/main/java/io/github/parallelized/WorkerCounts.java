@@ -21,7 +21,14 @@ final class WorkerCounts {
     private static final int COUNTERS = RESUBMITTED - STARTED + 1;
     /** Longs after the counters of a padded array: with the {@link #STARTED} before them, a cache line each side. */
     private static final int PADDING_AFTER = 7;
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /**
+     * The handle of the slots, made at the first count (on a worker) rather than when a cold {@code start()} makes
+     * the counts: its class is not in the JDK's archive.
+     */
+    private static final class Slots {
+        static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+    }
 
     private final long[] slots;
     /** Where {@link #STARTED} is in {@link #slots}: after the padding, or first. */
@@ -35,16 +42,16 @@ final class WorkerCounts {
     /** Single writer: a release store is enough, no atomic read-modify-write. */
     void increment(int slot) {
         int i = slot - STARTED + base;
-        SLOT.setRelease(slots, i, (long) SLOT.getOpaque(slots, i) + 1);
+        Slots.SLOT.setRelease(slots, i, (long) Slots.SLOT.getOpaque(slots, i) + 1);
     }
 
     /** Single writer, as {@link #increment}. */
     void add(int slot, long amount) {
         int i = slot - STARTED + base;
-        SLOT.setRelease(slots, i, (long) SLOT.getOpaque(slots, i) + amount);
+        Slots.SLOT.setRelease(slots, i, (long) Slots.SLOT.getOpaque(slots, i) + amount);
     }
 
     long get(int slot) {
-        return (long) SLOT.getAcquire(slots, slot - STARTED + base);
+        return (long) Slots.SLOT.getAcquire(slots, slot - STARTED + base);
     }
 }

@@ -316,6 +316,50 @@ class ProgressTest {
     }
 
     /**
+     * The run's clock (its progress, the bar's elapsed time) begins when start() is called, not once the run is
+     * built: what start() spends counts, as tqdm's clock starts when the bar is made. Here start() asks the
+     * executor whether it is shut down, and that answer takes 50 ms.
+     */
+    @Test
+    void theRunsClockCountsFromTheCallToStart() throws Exception {
+        long pause = TimeUnit.MILLISECONDS.toNanos(50);
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong lastTaskEnd = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 1,
+                TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>()) {
+            @Override
+            public boolean isShutdown() {
+                if (armed.getAndSet(false)) {
+                    long until = System.nanoTime() + pause;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    answered.set(System.nanoTime());
+                }
+                return super.isShutdown();
+            }
+        };
+        try {
+            Parallelized.Builder<Integer, Integer> builder = Parallelized.of((Integer i) -> {
+                lastTaskEnd.accumulateAndGet(System.nanoTime(), Math::max);
+                return i;
+            }, List.of(1, 2, 3)).executor(pool).progress(ProgressReporter.none());
+            armed.set(true);
+            Summary summary;
+            try (var par = builder.start()) {
+                assertThat(par.stream().filter(Outcome::isSuccess).count()).isEqualTo(3);
+                summary = par.summary();
+            }
+            assertThat(answered.get()).as("start() asked the executor").isNotZero();
+            // the clock began before the 50 ms answer, and ended after the last task: it covers both
+            assertThat(summary.elapsed().toNanos()).isGreaterThanOrEqualTo(lastTaskEnd.get() - answered.get() + pause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * The records of one java.util.logging logger, where the JDK's System.Logger sends the core's lines when no
      * other logging is installed.
      */
