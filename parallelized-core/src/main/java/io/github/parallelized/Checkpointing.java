@@ -40,6 +40,8 @@ final class Checkpointing<I> implements ProgressReporter {
     private final CheckpointRecorder recorder;
     /** The run's thread name prefix: the writer and reader threads are named after it. */
     private String threadNamePrefix = "parallelized-";
+    /** Set when the store was told that this run started ({@link RunScopedStore}), so that it is told its end once. */
+    private final java.util.concurrent.atomic.AtomicBoolean scoped = new java.util.concurrent.atomic.AtomicBoolean();
     /** The batches read ahead, for {@link #onFinish} to stop their reader. */
     private volatile CheckpointBatches<I> batches;
 
@@ -81,6 +83,9 @@ final class Checkpointing<I> implements ProgressReporter {
     public void onStart(Parallelized<?, ?> started) {
         Run<?, ?> run = (Run<?, ?>) started;
         state.attach(run::fail, run::isCancelled);
+        if (store instanceof RunScopedStore held && scoped.compareAndSet(false, true)) {
+            held.runStarted(); // the JDBC store keeps its connections and statements until the run ends
+        }
         recorder.start(threadNamePrefix + "checkpoint-" + started.id());
     }
 
@@ -101,7 +106,13 @@ final class Checkpointing<I> implements ProgressReporter {
         if (read != null) {
             read.stopReading();
         }
-        recorder.finish();
+        try {
+            recorder.finish();
+        } finally {
+            if (store instanceof RunScopedStore held && scoped.compareAndSet(true, false)) {
+                held.runEnded();
+            }
+        }
         keys.forgetCarried(); // inputs given back at a stop never have an outcome
     }
 

@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  * JdbcWrites} (a batch written in one transaction, tried again on a collision with another writer), in the SQL of
  * the database's {@link JdbcDialect}.
  */
-final class JdbcCheckpointStore implements CheckpointStore {
+final class JdbcCheckpointStore implements CheckpointStore, RunScopedStore {
 
     static final String TABLE = JdbcDialect.TABLE;
     static final String CREATE_TABLE = JdbcDialect.CREATE_TABLE;
@@ -34,6 +34,8 @@ final class JdbcCheckpointStore implements CheckpointStore {
     private final DataSource dataSource;
     private final boolean createTable;
     private final JdbcWrites writes = new JdbcWrites();
+    /** The connections kept, with their statements, while runs record (see {@link RunScopedStore}). */
+    private final JdbcSessions sessions = new JdbcSessions(this::connect);
     private volatile boolean tableChecked;
     /** Found at the first connection (or set for the generic store's tests). */
     private volatile JdbcDialect dialect;
@@ -178,11 +180,20 @@ final class JdbcCheckpointStore implements CheckpointStore {
             return found;
         }
         List<String> all = keys instanceof List<String> list ? list : new ArrayList<>(keys);
-        try (Connection connection = connect()) {
-            JdbcLookups.succeededAmong(connection, dialect(connection), runName, all, found);
+        JdbcSessions.Session session = null;
+        try {
+            session = sessions.take();
+            JdbcLookups.succeededAmong(session, dialect(session.connection), runName, all, found);
+            sessions.give(session);
             return found;
-        } catch (SQLException e) {
-            throw failed("looking up " + all.size() + " keys of run '" + runName + "'", e);
+        } catch (SQLException | RuntimeException e) {
+            if (session != null) {
+                session.close(); // never kept after a failure
+            }
+            if (e instanceof SQLException sql) {
+                throw failed("looking up " + all.size() + " keys of run '" + runName + "'", sql);
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -194,38 +205,63 @@ final class JdbcCheckpointStore implements CheckpointStore {
         SQLException last = null;
         // an insert can collide with another writer of the same run (another JVM): the next try updates instead
         for (int attempt = 0; attempt < 3; attempt++) {
-            try (Connection connection = connect()) {
-                JdbcDialect how = dialect(connection);
-                boolean autoCommit = connection.getAutoCommit();
-                connection.setAutoCommit(false);
-                try {
-                    if (writes.insertFirst(how)) {
-                        try {
-                            JdbcWrites.insert(connection, runName, entries);
-                            connection.commit();
-                            return;
-                        } catch (SQLException e) {
-                            if (!JdbcWrites.isDuplicateKey(e)) {
-                                throw e;
-                            }
-                            connection.rollback(); // a key of the batch has a row: merged instead, as the next
-                            writes.metDuplicate();
-                        }
-                    }
-                    JdbcWrites.write(connection, how, runName, entries);
-                    connection.commit();
-                    return;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(autoCommit);
+            JdbcSessions.Session session = null;
+            try {
+                session = sessions.take();
+                write(session, runName, entries);
+                sessions.give(session);
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (session != null) {
+                    session.close(); // never kept after a failure
                 }
-            } catch (SQLException e) {
-                last = e;
+                if (e instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                last = (SQLException) e;
             }
         }
         throw failed("recording " + entries.size() + " outcomes of run '" + runName + "'", last);
+    }
+
+    /** One batch in one transaction: plain inserts first where they are cheaper, else the dialect's upsert. */
+    private void write(JdbcSessions.Session session, String runName, List<Entry> entries) throws SQLException {
+        Connection connection = session.connection;
+        JdbcDialect how = dialect(connection);
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            if (writes.insertFirst(how)) {
+                try {
+                    JdbcWrites.insert(session, runName, entries);
+                    connection.commit();
+                    return;
+                } catch (SQLException e) {
+                    if (!JdbcWrites.isDuplicateKey(e)) {
+                        throw e;
+                    }
+                    connection.rollback(); // a key of the batch has a row: merged instead, as the next
+                    writes.metDuplicate();
+                }
+            }
+            JdbcWrites.write(session, how, runName, entries);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    @Override
+    public void runStarted() {
+        sessions.runStarted();
+    }
+
+    @Override
+    public void runEnded() {
+        sessions.runEnded();
     }
 
     private JdbcDialect dialect(Connection connection) throws SQLException {

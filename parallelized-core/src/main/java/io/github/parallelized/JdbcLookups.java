@@ -1,6 +1,5 @@
 package io.github.parallelized;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +9,7 @@ import java.util.Set;
 /**
  * {@link JdbcCheckpointStore#succeededAmong}: the keys with a recorded success, looked up a chunk per statement
  * ({@link JdbcDialect#joinLookup} on H2 and PostgreSQL, {@link JdbcDialect#inListLookup} elsewhere), each chunk padded
- * to a power of two with its last key. Stateless.
+ * to a power of two with its last key, on a connection that keeps its statements ({@link JdbcSessions}). Stateless.
  */
 final class JdbcLookups {
 
@@ -31,34 +30,16 @@ final class JdbcLookups {
     }
 
     /** Adds to {@code found} the keys among {@code all} that have a recorded success. */
-    static void succeededAmong(Connection connection, JdbcDialect dialect, String runName, List<String> all,
+    static void succeededAmong(JdbcSessions.Session session, JdbcDialect dialect, String runName, List<String> all,
                                Set<String> found) throws SQLException {
         boolean join = dialect.joinsLookups();
         int max = join ? MAX_JOIN_LOOKUP : MAX_LOOKUP;
-        PreparedStatement full = null;
-        try {
-            for (int from = 0; from < all.size(); from += max) {
-                List<String> chunk = all.subList(from, Math.min(all.size(), from + max));
-                int size = Integer.highestOneBit(chunk.size());
-                size = size == chunk.size() ? size : size * 2;
-                String sql = join ? JdbcDialect.joinLookup(size) : JdbcDialect.inListLookup(size);
-                if (size == max) {
-                    if (full == null) {
-                        full = connection.prepareStatement(sql); // prepared once per call
-                        full.setQueryTimeout(JdbcCheckpointStore.TIMEOUT_SECONDS);
-                    }
-                    lookUp(full, join, runName, chunk, size, found);
-                } else {
-                    try (PreparedStatement select = connection.prepareStatement(sql)) {
-                        select.setQueryTimeout(JdbcCheckpointStore.TIMEOUT_SECONDS);
-                        lookUp(select, join, runName, chunk, size, found);
-                    }
-                }
-            }
-        } finally {
-            if (full != null) {
-                full.close();
-            }
+        for (int from = 0; from < all.size(); from += max) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + max));
+            int size = Integer.highestOneBit(chunk.size());
+            size = size == chunk.size() ? size : size * 2;
+            String sql = join ? JdbcDialect.joinLookup(size) : JdbcDialect.inListLookup(size);
+            lookUp(session.prepare(sql), join, runName, chunk, size, found); // prepared once per connection
         }
     }
 

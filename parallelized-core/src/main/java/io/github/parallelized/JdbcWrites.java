@@ -1,6 +1,5 @@
 package io.github.parallelized;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -9,7 +8,7 @@ import java.util.List;
 
 /**
  * {@link JdbcCheckpointStore#record}: one batch of entries written in the caller's transaction, as its {@link
- * JdbcDialect} does it. On H2 a batch is first written as plain inserts, the cheapest write when, as in a first run,
+ * JdbcDialect} does it, with the statements its connection keeps ({@link JdbcSessions}). On H2 a batch is first written as plain inserts, the cheapest write when, as in a first run,
  * none of its keys has a row yet; a batch that meets a row ({@link #isDuplicateKey}) is rolled back by the store and
  * written by {@code MERGE}, as are the next {@link #MERGE_AFTER_DUPLICATE} batches.
  *
@@ -66,20 +65,18 @@ final class JdbcWrites {
     }
 
     /** Plain multi-row inserts: a full batch in one statement, the rest in chunks of powers of two. */
-    static void insert(Connection connection, String runName, List<CheckpointStore.Entry> entries)
+    static void insert(JdbcSessions.Session session, String runName, List<CheckpointStore.Entry> entries)
             throws SQLException {
         int from = 0;
         while (from < entries.size()) {
             int left = entries.size() - from;
             int rows = left >= MAX_INSERT_ROWS ? MAX_INSERT_ROWS : Integer.highestOneBit(left);
-            try (PreparedStatement insert = connection.prepareStatement(JdbcDialect.insert(rows))) {
-                insert.setQueryTimeout(JdbcCheckpointStore.TIMEOUT_SECONDS);
-                int p = 1;
-                for (CheckpointStore.Entry entry : entries.subList(from, from + rows)) {
-                    p = setRow(insert, p, runName, entry);
-                }
-                insert.executeUpdate();
+            PreparedStatement insert = session.prepare(JdbcDialect.insert(rows));
+            int p = 1;
+            for (CheckpointStore.Entry entry : entries.subList(from, from + rows)) {
+                p = setRow(insert, p, runName, entry);
             }
+            insert.executeUpdate();
             from += rows;
         }
     }
@@ -97,24 +94,22 @@ final class JdbcWrites {
     }
 
     /** The dialect's upsert, batched; on other databases a batch of updates, then one of inserts. */
-    static void write(Connection connection, JdbcDialect dialect, String runName, List<CheckpointStore.Entry> entries)
-            throws SQLException {
+    static void write(JdbcSessions.Session session, JdbcDialect dialect, String runName,
+                      List<CheckpointStore.Entry> entries) throws SQLException {
         if (dialect == JdbcDialect.GENERIC) {
-            writeGeneric(connection, runName, entries);
+            writeGeneric(session, runName, entries);
             return;
         }
-        try (PreparedStatement upsert = connection.prepareStatement(dialect.upsert())) {
-            upsert.setQueryTimeout(JdbcCheckpointStore.TIMEOUT_SECONDS);
-            for (CheckpointStore.Entry entry : entries) {
-                setRow(upsert, 1, runName, entry);
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
+        PreparedStatement upsert = session.prepare(dialect.upsert());
+        for (CheckpointStore.Entry entry : entries) {
+            setRow(upsert, 1, runName, entry);
+            upsert.addBatch();
         }
+        upsert.executeBatch();
     }
 
     /** Any SQL database: a batch of updates, then a batch of inserts for the keys no update found. */
-    private static void writeGeneric(Connection connection, String runName, List<CheckpointStore.Entry> entries)
+    private static void writeGeneric(JdbcSessions.Session session, String runName, List<CheckpointStore.Entry> entries)
             throws SQLException {
         List<CheckpointStore.Entry> successes = new ArrayList<>();
         List<CheckpointStore.Entry> failures = new ArrayList<>();
@@ -123,42 +118,36 @@ final class JdbcWrites {
         }
         List<CheckpointStore.Entry> missing = new ArrayList<>();
         if (!successes.isEmpty()) {
-            try (PreparedStatement update = connection.prepareStatement(JdbcDialect.SUCCESS)) {
-                update.setQueryTimeout(JdbcCheckpointStore.TIMEOUT_SECONDS);
-                for (CheckpointStore.Entry entry : successes) {
-                    update.setInt(1, entry.attempts());
-                    update.setString(2, runName);
-                    update.setString(3, entry.key());
-                    update.addBatch();
-                }
-                collectMissing(update.executeBatch(), successes, missing);
+            PreparedStatement update = session.prepare(JdbcDialect.SUCCESS);
+            for (CheckpointStore.Entry entry : successes) {
+                update.setInt(1, entry.attempts());
+                update.setString(2, runName);
+                update.setString(3, entry.key());
+                update.addBatch();
             }
+            collectMissing(update.executeBatch(), successes, missing);
         }
         if (!failures.isEmpty()) {
-            try (PreparedStatement update = connection.prepareStatement(JdbcDialect.FAILURE)) {
-                update.setQueryTimeout(JdbcCheckpointStore.TIMEOUT_SECONDS);
-                for (CheckpointStore.Entry entry : failures) {
-                    update.setInt(1, entry.attempts());
-                    update.setString(2, entry.errorType());
-                    update.setString(3, entry.message());
-                    update.setString(4, runName);
-                    update.setString(5, entry.key());
-                    update.addBatch();
-                }
-                collectMissing(update.executeBatch(), failures, missing);
+            PreparedStatement update = session.prepare(JdbcDialect.FAILURE);
+            for (CheckpointStore.Entry entry : failures) {
+                update.setInt(1, entry.attempts());
+                update.setString(2, entry.errorType());
+                update.setString(3, entry.message());
+                update.setString(4, runName);
+                update.setString(5, entry.key());
+                update.addBatch();
             }
+            collectMissing(update.executeBatch(), failures, missing);
         }
         if (missing.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(JdbcDialect.INSERT)) {
-            insert.setQueryTimeout(JdbcCheckpointStore.TIMEOUT_SECONDS);
-            for (CheckpointStore.Entry entry : missing) {
-                setRow(insert, 1, runName, entry);
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        PreparedStatement insert = session.prepare(JdbcDialect.INSERT);
+        for (CheckpointStore.Entry entry : missing) {
+            setRow(insert, 1, runName, entry);
+            insert.addBatch();
         }
+        insert.executeBatch();
     }
 
     /** The entries that no row was updated for; a driver that cannot tell ({@code SUCCESS_NO_INFO}) is refused. */
