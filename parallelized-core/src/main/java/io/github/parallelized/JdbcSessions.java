@@ -16,9 +16,9 @@ import java.util.Map;
  * H2's own pool that is a parse of a 500-row insert or a 256-key join per call (its session's query cache did not
  * survive the connection's return, nor a {@code setQueryTimeout}), measured at a sixth of the writer's time. So while
  * at least one run records ({@link #runStarted()} to {@link #runEnded()}), a connection that served a call without
- * failing is kept for the next one (at most {@link #MAX_IDLE}), and its statements with it; when the last run ends,
- * every kept connection is closed (given back to the pool). Outside runs, a connection is closed after each call.
- * A connection whose call failed is closed, never kept.
+ * failing is kept for the next one, and its statements with it: at most {@link #MAX_IDLE}, so a run holds no more
+ * connections than it uses at once. When the last run ends, every kept connection is closed (given back to its
+ * pool). Outside runs, a connection is closed after each call. A connection whose call failed is never kept.
  *
  * <p>Thread-safe: the kept connections under this object's monitor; a {@link Session} is used by one thread at a
  * time, the one that took it.
@@ -26,7 +26,7 @@ import java.util.Map;
 final class JdbcSessions {
 
     /** The most connections kept between calls: a run makes two lookups and one write at once. */
-    static final int MAX_IDLE = 4;
+    static final int MAX_IDLE = 3;
     /** The most statements kept per connection (a run uses a few shapes: see {@link JdbcDialect}). */
     static final int MAX_STATEMENTS = 16;
 

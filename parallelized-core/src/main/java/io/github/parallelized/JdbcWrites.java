@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * {@link JdbcCheckpointStore#record}: one batch of entries written in the caller's transaction, as its {@link
- * JdbcDialect} does it, with the statements its connection keeps ({@link JdbcSessions}). On H2 a batch is first written as plain inserts, the cheapest write when, as in a first run,
- * none of its keys has a row yet; a batch that meets a row ({@link #isDuplicateKey}) is rolled back by the store and
- * written by {@code MERGE}, as are the next {@link #MERGE_AFTER_DUPLICATE} batches.
+ * JdbcDialect} does it, with the statements its connection keeps ({@link JdbcSessions}). On H2 a batch is first
+ * written as plain inserts, the cheapest write when, as in a first run, none of its keys has a row yet; a batch that
+ * meets a row ({@link #isDuplicateKey}) is rolled back by the store and written by {@code MERGE}, as are the next
+ * {@link #MERGE_AFTER_DUPLICATE} batches.
  *
  * <p>Thread-safe: its one field is a hint read and written without a lock.
  */
