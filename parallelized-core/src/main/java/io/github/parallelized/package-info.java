@@ -46,7 +46,9 @@
  * buffered and written in batches by a daemon thread, at most 1,000 unwritten). {@code CheckpointState} holds the two
  * flags they all read (the run finished; the store failed) and fails the run through a callback. The JDBC store is
  * {@code JdbcCheckpointStore} (connections, the table, the queries for people) with {@code JdbcDialect} (the SQL of
- * H2, PostgreSQL and other databases), {@code JdbcLookups} and {@code JdbcWrites}.
+ * H2, PostgreSQL and other databases), {@code JdbcLookups}, {@code JdbcWrites} and {@code JdbcSessions} (the
+ * connections and statements kept while runs record: {@code Checkpointing} tells the store through {@code
+ * RunScopedStore}).
  *
  * <h3>Waiting without a worker: limits and retry delays</h3>
  * An input refused a permit by its {@link io.github.parallelized.TaskLimit} (the run's, or its key's copy), or

@@ -77,7 +77,8 @@ class ArchitectureTest {
     /** The checkpoint's parts ({@code Checkpointing} makes and wires them) and the JDBC store's. */
     private static final Set<String> CHECKPOINT = Set.of("Checkpointing", "CheckpointKeys", "CheckpointState",
             "CheckpointBatch", "CheckpointBatches", "CheckpointReader", "CheckpointLookup", "CheckpointSkipping",
-            "CheckpointRecorder", "JdbcCheckpointStore", "JdbcDialect", "JdbcLookups", "JdbcWrites");
+            "CheckpointRecorder", "JdbcCheckpointStore", "JdbcDialect", "JdbcLookups", "JdbcWrites", "JdbcSessions",
+            "RunScopedStore");
 
     @Test
     void everyPartOfTheCheckpointHasAtMostFifteenFieldsAndThreeHundredLines() throws java.io.IOException {
