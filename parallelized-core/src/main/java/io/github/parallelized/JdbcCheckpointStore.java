@@ -188,7 +188,7 @@ final class JdbcCheckpointStore implements CheckpointStore, RunScopedStore {
             return found;
         } catch (SQLException | RuntimeException e) {
             if (session != null) {
-                session.close(); // never kept after a failure
+                sessions.failed(session); // never kept after a failure, nor the others
             }
             if (e instanceof SQLException sql) {
                 throw failed("looking up " + all.size() + " keys of run '" + runName + "'", sql);
@@ -213,7 +213,7 @@ final class JdbcCheckpointStore implements CheckpointStore, RunScopedStore {
                 return;
             } catch (SQLException | RuntimeException e) {
                 if (session != null) {
-                    session.close(); // never kept after a failure
+                    sessions.failed(session); // never kept after a failure, nor the others
                 }
                 if (e instanceof RuntimeException runtime) {
                     throw runtime;

@@ -74,6 +74,20 @@ final class JdbcSessions {
         session.close();
     }
 
+    /**
+     * A call failed on this session: it is closed, and so are the kept ones, which may be as stale (a database that
+     * restarted): the next call, or the next try of a write, starts from the data source.
+     */
+    void failed(Session session) {
+        List<Session> closing;
+        synchronized (this) {
+            closing = new ArrayList<>(idle);
+            idle.clear();
+        }
+        session.close();
+        closing.forEach(Session::close);
+    }
+
     /** A run starts recording into the store. */
     synchronized void runStarted() {
         runs++;
