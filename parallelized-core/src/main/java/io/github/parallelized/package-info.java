@@ -22,7 +22,7 @@
  *
  * <h3>Layers</h3>
  * Drawn by import, the engine reads from the top down: the entry and builder ({@code Parallelized}, {@code
- * RunOptions}, the {@code Checkpointing} around a run), the façade ({@code Run}), the loops and the consumer ({@code
+ * RunOptions}, the {@code Checkpointing} around a run and its parts), the façade ({@code Run}), the loops and the consumer ({@code
  * Crew}, {@code Loop}, {@code Outcomes}), the tasks ({@code Tasks}, {@code AsyncTasks}, {@code AsyncEnds}, {@code
  * Parking}, {@code Places}), the worker and its attempt ({@code Worker}, {@code WorkerThread}, {@code AsyncAttempt}),
  * admission and hand-off ({@code Admission}, {@code Room}, {@code Claim}, {@code Handoff}, {@code Delivery}), and
@@ -34,6 +34,21 @@
  * ProgressLine}, {@code Units}) is one {@link io.github.parallelized.ProgressReporter} among others: no engine part
  * refers to it; it stays in this package because moving it would make public the helpers it shares with the log
  * reporter and the snapshot ({@code Postfix}, {@code Durations}, {@code Timer}).
+ *
+ * <h3>The checkpoint around a run</h3>
+ * A checkpointed run ({@link io.github.parallelized.Parallelized.Builder#checkpoint}) is the same engine with its
+ * source, its function and one reporter wrapped by {@code Checkpointing}, which alone knows the run and wires the
+ * parts, in the order an input meets them: {@code CheckpointReader} (a reader thread reads the source into {@code
+ * CheckpointBatches} of {@code CheckpointBatch}es, ahead of the engine) -&gt; {@code CheckpointLookup} (a batch's keys
+ * computed once, reserved against duplicates, looked up in one call of the store) -&gt; {@code CheckpointSkipping}
+ * (the source the engine reads: what has no recorded success, in source order) -&gt; {@code CheckpointKeys} (keys
+ * carried by input identity to their outcomes; the keys in flight) -&gt; {@code CheckpointRecorder} (outcomes
+ * buffered and written in batches by a daemon thread, at most 1,000 unwritten). {@code CheckpointState} holds the two
+ * flags they all read (the run finished; the store failed) and fails the run through a callback. The JDBC store is
+ * {@code JdbcCheckpointStore} (connections, the table, the queries for people) with {@code JdbcDialect} (the SQL of
+ * H2, PostgreSQL and other databases), {@code JdbcLookups}, {@code JdbcWrites} and {@code JdbcSessions} (the
+ * connections and statements kept while runs record: {@code Checkpointing} tells the store through {@code
+ * RunScopedStore}).
  *
  * <h3>Waiting without a worker: limits and retry delays</h3>
  * An input refused a permit by its {@link io.github.parallelized.TaskLimit} (the run's, or its key's copy), or

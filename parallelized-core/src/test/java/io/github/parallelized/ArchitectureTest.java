@@ -74,6 +74,36 @@ class ArchitectureTest {
         }
     }
 
+    /** The checkpoint's parts ({@code Checkpointing} makes and wires them) and the JDBC store's. */
+    private static final Set<String> CHECKPOINT = Set.of("Checkpointing", "CheckpointKeys", "CheckpointState",
+            "CheckpointBatch", "CheckpointBatches", "CheckpointReader", "CheckpointLookup", "CheckpointSkipping",
+            "CheckpointRecorder", "JdbcCheckpointStore", "JdbcDialect", "JdbcLookups", "JdbcWrites", "JdbcSessions",
+            "RunScopedStore");
+
+    @Test
+    void everyPartOfTheCheckpointHasAtMostFifteenFieldsAndThreeHundredLines() throws java.io.IOException {
+        for (String name : CHECKPOINT) {
+            long fields = CORE.get("io.github.parallelized." + name).getFields().stream()
+                    .filter(f -> !f.getModifiers().contains(JavaModifier.STATIC))
+                    .filter(f -> !f.getModifiers().contains(JavaModifier.SYNTHETIC))
+                    .count();
+            assertThat(fields).as("instance fields of " + name).isLessThanOrEqualTo(15);
+            // run from the module's directory (Maven's and the IDE's default)
+            java.nio.file.Path source = java.nio.file.Path.of("src/main/java/io/github/parallelized", name + ".java");
+            try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(source)) {
+                assertThat(lines.count()).as("lines of " + source).isLessThanOrEqualTo(300);
+            }
+        }
+    }
+
+    @Test
+    void noPartOfTheCheckpointRefersBackToTheOneThatWiresIt() {
+        noClasses().that().haveSimpleNameStartingWith("Checkpoint").or().haveSimpleNameStartingWith("Jdbc")
+                .and().haveNameNotMatching("io\\.github\\.parallelized\\.Checkpointing(\\$.*)?")
+                .should().dependOnClassesThat().haveFullyQualifiedName("io.github.parallelized.Checkpointing")
+                .check(CORE);
+    }
+
     @Test
     void theCommonPoolIsNeverUsedByAccident() {
         noClasses().should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(

@@ -63,7 +63,7 @@ class CheckpointKillTest {
         assertThat(executions.values()).allMatch(n -> n <= 2);
         System.out.printf("killed at %d executions, %d recorded; %d inputs ran twice%n", beforeKill, recorded, doubled);
         assertThat(doubled).as("inputs run twice").isLessThanOrEqualTo(
-                CheckpointKillChild.MAX_IN_FLIGHT + Checkpointing.MAX_UNFLUSHED);
+                CheckpointKillChild.MAX_IN_FLIGHT + CheckpointRecorder.MAX_UNFLUSHED);
         assertThat(CheckpointStore.jdbc(dataSource).succeeded("killed")).isEqualTo(INPUTS);
 
         int afterResume = lines(log).size();

@@ -320,7 +320,7 @@ class CheckpointTest {
         assertThat(run.summary().state()).isEqualTo(RunState.FAILED);
         Set<String> recorded = store.delegate.succeededAmong("breaks",
                 inputs.stream().map(String::valueOf).toList());
-        assertThat(recorded).hasSizeLessThanOrEqualTo(3 * Checkpointing.FLUSH_BATCH);
+        assertThat(recorded).hasSizeLessThanOrEqualTo(3 * CheckpointRecorder.FLUSH_BATCH);
         assertThat(recorded).allMatch(k -> runs.containsKey(Integer.valueOf(k)));
 
         store.broken.set(false);
@@ -419,7 +419,7 @@ class CheckpointTest {
             @Override
             public void record(String runName, List<Entry> entries) {
                 calls.incrementAndGet();
-                assertThat(entries).hasSizeLessThanOrEqualTo(Checkpointing.FLUSH_BATCH);
+                assertThat(entries).hasSizeLessThanOrEqualTo(CheckpointRecorder.FLUSH_BATCH);
                 try {
                     TimeUnit.MILLISECONDS.sleep(5);
                 } catch (InterruptedException e) {

@@ -53,4 +53,60 @@ class H2CheckpointStoreTest extends CheckpointStoreContract {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("parallelized_checkpoint");
         assertThat(CheckpointStore.JDBC_SCHEMA).startsWith("CREATE TABLE IF NOT EXISTS parallelized_checkpoint");
     }
+
+    @Test
+    void aRunKeepsItsConnectionsWhileItRecordsAndGivesThemAllBackWhenItEnds() throws Exception {
+        org.h2.jdbcx.JdbcConnectionPool pool = org.h2.jdbcx.JdbcConnectionPool.create(
+                "jdbc:h2:mem:pooled-" + run + ";DB_CLOSE_DELAY=-1", "sa", "");
+        try {
+            CheckpointStore pooled = CheckpointStore.jdbc(pool);
+            java.util.concurrent.atomic.AtomicInteger mostInUse = new java.util.concurrent.atomic.AtomicInteger();
+            for (int pass = 0; pass < 2; pass++) {
+                try (Parallelized<Integer, Integer> started = Parallelized.of((Integer i) -> {
+                            mostInUse.accumulateAndGet(pool.getActiveConnections(), Math::max);
+                            return i;
+                        }, java.util.stream.IntStream.range(0, 5_000).boxed())
+                        .numThreads(2).progress(ProgressReporter.none())
+                        .checkpoint(pooled, "pooled", String::valueOf).start()) {
+                    started.forEach(outcome -> assertThat(outcome.error()).isNull());
+                    assertThat(started.summary().skipped()).isEqualTo(pass == 0 ? 0 : 5_000);
+                }
+                assertThat(pool.getActiveConnections()).as("connections out of the pool after run " + pass)
+                        .isZero();
+            }
+            assertThat(pooled.succeeded("pooled")).isEqualTo(5_000);
+            assertThat(mostInUse.get()).isLessThanOrEqualTo(JdbcSessions.MAX_IDLE);
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    @Test
+    void aDatabaseShutDownMidRunFailsTheRunNamingTheStoreAndNoConnectionIsLeft() throws Exception {
+        org.h2.jdbcx.JdbcConnectionPool pool = org.h2.jdbcx.JdbcConnectionPool.create(
+                "jdbc:h2:mem:shut-" + run + ";DB_CLOSE_DELAY=-1", "sa", "");
+        try {
+            CheckpointStore pooled = CheckpointStore.jdbc(pool);
+            java.util.concurrent.atomic.AtomicBoolean shut = new java.util.concurrent.atomic.AtomicBoolean();
+            try (Parallelized<Integer, Integer> started = Parallelized.of((Integer i) -> {
+                        if (i == 3_000 && shut.compareAndSet(false, true)) {
+                            try (Connection connection = pool.getConnection();
+                                 java.sql.Statement statement = connection.createStatement()) {
+                                statement.execute("SHUTDOWN");
+                            }
+                        }
+                        return i;
+                    }, java.util.stream.IntStream.range(0, 20_000).boxed())
+                    .numThreads(2).progress(ProgressReporter.none())
+                    .checkpoint(pooled, "shut", String::valueOf).start()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> started.forEach(outcome -> { }))
+                        .isInstanceOf(ParallelizedException.class)
+                        .hasMessageContaining("checkpoint store CheckpointStore.jdbc");
+            }
+            assertThat(shut).isTrue();
+            assertThat(pool.getActiveConnections()).as("connections out of the pool after the run").isZero();
+        } finally {
+            pool.dispose();
+        }
+    }
 }

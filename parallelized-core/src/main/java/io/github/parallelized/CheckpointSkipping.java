@@ -1,0 +1,85 @@
+package io.github.parallelized;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * A checkpointed run's source as the engine sees it ({@link Checkpointing}): the inputs without a recorded success,
+ * in source order, taken batch by batch from {@link CheckpointBatches}. A duplicate of a key in flight ({@link
+ * CheckpointBatch.Twin}) is resolved when it comes first ({@link CheckpointLookup#resolveTwin}); a source failure is
+ * thrown at its place, after the inputs read before it.
+ *
+ * <p>Not thread-safe: the engine reads its source under its read lock, so {@code hasNext()} and {@code next()} are
+ * called by one thread at a time.
+ */
+final class CheckpointSkipping<I> implements Iterator<I> {
+
+    private final CheckpointReader<I> reader;
+    private final CheckpointBatches<I> batches;
+    private final CheckpointLookup<I> lookup;
+    /** Inputs to hand over in order; a {@code Twin} is resolved when it comes first. */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    private Throwable pendingFailure;
+    private boolean failed;
+
+    CheckpointSkipping(CheckpointReader<I> reader, CheckpointBatches<I> batches, CheckpointLookup<I> lookup) {
+        this.reader = reader;
+        this.batches = batches;
+        this.lookup = lookup;
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (true) {
+            if (!ready.isEmpty()) {
+                if (!(ready.peekFirst() instanceof CheckpointBatch.Twin twin)) {
+                    return true;
+                }
+                ready.removeFirst();
+                if (lookup.resolveTwin(twin)) {
+                    ready.addFirst(twin.input()); // runs, in its place
+                    return true;
+                }
+                batches.skippedOne();
+                continue;
+            }
+            if (pendingFailure != null) {
+                Throwable failure = pendingFailure;
+                pendingFailure = null;
+                failed = true;
+                throwUnchecked(failure);
+            }
+            if (failed || !takeBatch()) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public I next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("the source has no more inputs");
+        }
+        @SuppressWarnings("unchecked")
+        I input = (I) ready.removeFirst();
+        return input;
+    }
+
+    /** Hands over the next batch in source order into {@link #ready}; false once the source has no more. */
+    private boolean takeBatch() {
+        reader.start();
+        CheckpointBatch<I> batch = batches.take(reader::readHere);
+        if (batch == null) {
+            return false;
+        }
+        ready.addAll(batch.passed);
+        pendingFailure = batch.failure;
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void throwUnchecked(Throwable error) throws E {
+        throw (E) error;
+    }
+}
