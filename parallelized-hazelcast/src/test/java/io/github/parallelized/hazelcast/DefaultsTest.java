@@ -201,16 +201,32 @@ class DefaultsTest {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate-on-one",
                     IntStream.range(0, 200).boxed()).progress(ProgressReporter.none()).start()) {
-                // all 200 in flight, about half for each member; the gated one holds 2 per thread, the rest of its
-                // share waits on the submitter until the other member, whose tasks end at once, takes it over
-                Iterator<Outcome<Integer, Integer>> it = run.iterator();
-                for (int i = 0; i < 200 - 2 * POOL; i++) {
-                    assertThat(it.next().isSuccess()).isTrue();
-                }
-                assertThat(ENTERED.get()).isEqualTo(POOL);
-                assertThat(submitter.lanes().waiting()).isZero();
+                // all 200 in flight, about half for each member; the gated one holds 2 per thread (tasks, or batches
+                // once the other member's answers have told the task time), the rest of its share waits on the
+                // submitter until the other member, whose tasks end at once, takes it over
+                List<Outcome<Integer, Integer>> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+                Thread reader = new Thread(() -> run.forEach(seen::add), "outcome-reader");
+                reader.setDaemon(true);
+                reader.start();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    assertThat(ENTERED.get()).isEqualTo(POOL);
+                    assertThat(submitter.lanes().waiting()).isZero();
+                });
+                // everything but what the gated member holds ends while its threads stay taken
+                int[] last = {-1};
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).until(() -> {
+                    int now = seen.size();
+                    boolean stable = now == last[0];
+                    last[0] = now;
+                    return stable;
+                });
+                int held = 200 - seen.size();
+                assertThat(held).isBetween(POOL, 150);
+                assertThat(seen).allMatch(Outcome::isSuccess);
                 gate.countDown();
-                it.forEachRemaining(o -> assertThat(o.isSuccess()).isTrue());
+                reader.join(TimeUnit.SECONDS.toMillis(10));
+                assertThat(reader.isAlive()).isFalse();
+                assertThat(seen).hasSize(200).allMatch(Outcome::isSuccess);
                 // a task that moved before it left the submitter is neither a resubmission nor one more submission
                 assertThat(submitter.stats(run).orElseThrow().resubmissions()).isZero();
                 assertThat(submitter.stats(run).orElseThrow().submissions()).isEqualTo(200);
