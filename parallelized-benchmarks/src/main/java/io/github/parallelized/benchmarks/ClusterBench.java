@@ -18,12 +18,15 @@ import io.github.parallelized.hazelcast.ParallelizedCluster;
 /**
  * The cluster rows: Parallelized over three Hazelcast member JVMs on this machine (loopback only), submitted from a
  * client in this JVM, side by side with a local run of the same total number of threads. The cluster rows run at the
- * cluster's defaults (no {@code numThreads}: what a user gets without knowing the round-trip time).
+ * cluster's defaults (no {@code numThreads}: what a user gets without knowing the round-trip time). The last column
+ * is the processor time the row took in all four JVMs (this one and the members, from {@code /proc}; "-" elsewhere):
+ * on a machine of few cores it, more than the threads, bounds how fast the cluster rows can be.
  *
  * <ul>
- *   <li>{@code cluster [--rounds N] [--warmups N] [--smoke]}: {@code sleep} (3,000 tasks of 10 ms), {@code 100us}
- *   (20,000 tasks that each park for 100 us) and {@code noop} (100,000 tasks returning their input), each on the
- *   members' 24 threads (3 x {@value #POOL}) against a local pool of 24, in interleaved rounds, medians;
+ *   <li>{@code cluster [--rounds N] [--warmups N] [--smoke] [--only WORKLOAD]}: {@code sleep} (3,000 tasks of 10
+ *   ms), {@code 100us} (20,000 tasks that each park for 100 us) and {@code noop} (100,000 tasks returning their
+ *   input), each on the members' 24 threads (3 x {@value #POOL}) against a local pool of 24, in interleaved rounds,
+ *   medians; {@code --only 100us} runs one workload's two rows, {@code --only "100us cluster"} one row;
  *   {@code --smoke}: 300 sleep, 1,000 100us and 3,000 no-op tasks, one round, no warm-up (a check that it runs, in the
  *   test suite; its figures mean nothing);</li>
  *   <li>{@code cluster crash}: the kill -9 experiment: 10,000 tasks of 10 ms, one member JVM killed with SIGKILL after
@@ -61,19 +64,22 @@ final class ClusterBench {
                 int rounds = 5;
                 int warmups = 1;
                 boolean smoke = false;
+                String only = null;
                 for (int i = 0; i < args.length; i++) {
                     switch (args[i]) {
                         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                         case "--warmups" -> warmups = Integer.parseInt(args[++i]);
                         case "--smoke" -> smoke = true;
+                        case "--only" -> only = args[++i];
                         case "compare" -> { }
                         default -> throw new IllegalArgumentException("unknown option " + args[i]);
                     }
                 }
+                List<String> rows = only == null ? ROWS : workloadRows(only);
                 if (smoke) {
-                    compare(1, 0, SMOKE_SLEEP_TASKS, SMOKE_PARK_TASKS, SMOKE_NOOP_TASKS, System.out);
+                    compare(1, 0, SMOKE_SLEEP_TASKS, SMOKE_PARK_TASKS, SMOKE_NOOP_TASKS, rows, System.out);
                 } else {
-                    compare(rounds, warmups, SLEEP_TASKS, PARK_TASKS, NOOP_TASKS, System.out);
+                    compare(rounds, warmups, SLEEP_TASKS, PARK_TASKS, NOOP_TASKS, rows, System.out);
                 }
             }
         }
@@ -81,15 +87,31 @@ final class ClusterBench {
 
     static void compare(int rounds, int warmups, int sleepTasks, int parkTasks, int noopTasks, PrintStream out)
             throws Exception {
+        compare(rounds, warmups, sleepTasks, parkTasks, noopTasks, ROWS, out);
+    }
+
+    /** The local and cluster rows of one workload ({@code sleep}, {@code 100us} or {@code noop}). */
+    private static List<String> workloadRows(String workload) {
+        List<String> rows = ROWS.stream().filter(row -> (row + " ").startsWith(workload + " ")).toList();
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("--only takes sleep, 100us or noop, was " + workload);
+        }
+        return rows;
+    }
+
+    static void compare(int rounds, int warmups, int sleepTasks, int parkTasks, int noopTasks, List<String> order,
+                        PrintStream out) throws Exception {
         try (ClusterMembers members = ClusterMembers.start(3, POOL, null)) {
             ParallelizedCluster cluster = ParallelizedCluster.on(members.client());
             int threads = cluster.clusterThreads();
             Map<String, List<Double>> millis = new HashMap<>();
-            List<String> order = rows();
+            Map<String, List<Double>> cpu = new HashMap<>();
             for (int round = 0; round < warmups + rounds; round++) {
                 boolean measured = round >= warmups;
                 for (int k = 0; k < order.size(); k++) {
                     String row = order.get((k + round) % order.size());
+                    long cpu0 = members.cpuMillis();
+                    long own0 = ClusterMembers.ownCpuMillis();
                     long t0 = System.nanoTime();
                     long count = switch (row) {
                         case "sleep local" -> drain(Parallelized.of(Tasks.sleep(10)::apply, inputs(sleepTasks))
@@ -103,35 +125,42 @@ final class ClusterBench {
                         default -> drain(cluster.<Integer, Integer>of("noop", inputs(noopTasks)));
                     };
                     double ms = (System.nanoTime() - t0) / 1e6;
+                    long cpuMs = members.cpuMillis() - cpu0;
+                    long ownMs = ClusterMembers.ownCpuMillis() - own0;
                     int expected = tasks(row, sleepTasks, parkTasks, noopTasks);
                     if (count != expected) {
                         throw new IllegalStateException(row + ": " + count + " outcomes for " + expected + " inputs");
                     }
-                    out.printf(Locale.ROOT, "%s round %d %s: %.0f ms%n", measured ? "measured" : "warm-up", round, row, ms);
+                    out.printf(Locale.ROOT, "%s round %d %s: %.0f ms, processor %d ms (this JVM %d ms)%n",
+                            measured ? "measured" : "warm-up", round, row, ms, cpuMs, ownMs);
                     if (measured) {
                         millis.computeIfAbsent(row, r -> new ArrayList<>()).add(ms);
+                        cpu.computeIfAbsent(row, r -> new ArrayList<>()).add((double) cpuMs);
                     }
                 }
             }
             out.printf(Locale.ROOT, "%n3 member JVMs (pool %d each) + a client submitter in this JVM, %d cores, Java %s;"
                     + " cluster rows at the defaults; median of %d rounds%n", POOL,
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rounds);
-            out.println("| workload | system | threads | median ms | tasks/s | vs local |");
-            out.println("|---|---|---|---|---|---|");
+            out.println("| workload | system | threads | median ms | tasks/s | vs local | processor ms |");
+            out.println("|---|---|---|---|---|---|---|");
             for (String row : order) {
                 String workload = row.substring(0, row.indexOf(' '));
                 int tasks = tasks(row, sleepTasks, parkTasks, noopTasks);
                 double median = Report.median(millis.get(row).stream().mapToDouble(Double::doubleValue).toArray());
-                double local = Report.median(millis.get(workload + " local").stream().mapToDouble(Double::doubleValue)
-                        .toArray());
+                List<Double> locals = millis.get(workload + " local");
+                String vsLocal = locals == null ? "-" : String.format(Locale.ROOT, "%.2fx",
+                        Report.median(locals.stream().mapToDouble(Double::doubleValue).toArray()) / median);
+                double processor = Report.median(cpu.get(row).stream().mapToDouble(Double::doubleValue).toArray());
                 String label = switch (workload) {
                     case "sleep" -> tasks + " x 10 ms";
                     case "100us" -> tasks + " x 100 us";
                     default -> tasks + " noop";
                 };
-                out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %.2fx |%n", label,
+                out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %s | %s |%n", label,
                         row.endsWith("cluster") ? "cluster, defaults" : "local", threads, median,
-                        tasks / median * 1000, local / median);
+                        tasks / median * 1000, vsLocal, processor < 0 ? "-" : String.format(Locale.ROOT, "%.0f",
+                                processor));
             }
         }
     }

@@ -100,6 +100,34 @@ final class ClusterMembers implements AutoCloseable {
         return members;
     }
 
+    /**
+     * The processor time used so far by this JVM and the member JVMs, in milliseconds (user and system, from {@code
+     * /proc/PID/stat}, in ticks of 10 ms); negative where {@code /proc} is not there.
+     */
+    long cpuMillis() {
+        long ticks = ticks(ProcessHandle.current().pid());
+        for (Process process : processes) {
+            ticks += ticks(process.pid());
+        }
+        return ticks < 0 ? -1 : ticks * 10;
+    }
+
+    /** The processor time used so far by this JVM alone (see {@link #cpuMillis()}). */
+    static long ownCpuMillis() {
+        long ticks = ticks(ProcessHandle.current().pid());
+        return ticks < 0 ? -1 : ticks * 10;
+    }
+
+    private static long ticks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime and stime: fields 14 and 15
+        } catch (IOException | RuntimeException e) {
+            return Long.MIN_VALUE / 4; // the sum stays negative
+        }
+    }
+
     HazelcastInstance client() {
         return client;
     }

@@ -21,16 +21,16 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  * tasks ran, as the members measured them ({@link TaskTimes}), so that every member thread has its next task waiting
  * on the member when it finishes one, and not many more:
  * <ul>
- *   <li>unknown or long tasks (from {@link #SHORT_TASK_NANOS} on, which outlasts a round trip; twice that for tasks
- *   that were short, see {@link TaskTimes}): each task alone, at
- *   most {@link #DEPTH} per member thread on the member at once (one running, one next in line); the others wait here,
- *   in the member's lane, and leave one by one as answers come back;</li>
- *   <li>short tasks: in batches of about {@link #BATCH_NANOS} of work, run one task after the other on one member
- *   thread, at most {@link #DEPTH} batches per member thread in flight; a batch leaves once that many tasks wait
- *   (at most half of the member's tasks, so that two batches share them), or at once when nothing is in flight. The
- *   tasks then travel in a few batches per member thread, which is what makes small tasks fast (a round trip costs
- *   far more than a short task, in time and in processor). The answers of a batch come back together: a long task
- *   among short ones delays those of its batch (a per-task timeout bounds that).</li>
+ *   <li>tasks of unknown time: each alone, at most {@link #DEPTH} per member thread on the member at once (one
+ *   running, one next in line); the others wait here, in the member's lane, and leave as answers come back;</li>
+ *   <li>the others in batches of about {@link #BATCH_NANOS} of work ({@link #batchSize}: tasks of that time or more
+ *   alone, a few microseconds' ones {@link #MAX_BATCH} together), run one task after the other on one member thread,
+ *   at most {@link #DEPTH} batches per member thread in flight. A round trip costs far more than a short task, in
+ *   time and above all in processor time on both sides, so short tasks are fast only in a few batches per member
+ *   thread. A batch is also at most the member's share of the tasks in flight over {@link #DEPTH} per member thread,
+ *   so that a small window (a user's {@code numThreads}, or the end of a run) still gives every thread a batch. The
+ *   answers of a batch come back together: a long task among short ones delays those of its batch (a per-task timeout
+ *   bounds that).</li>
  * </ul>
  * A run at the cluster's defaults has more tasks in flight than the members have threads ({@link #defaultInFlight}):
  * the surplus waits in the lanes, cheap to cancel, and moves to a member that joins ({@link #rebalance()}) or that has
@@ -47,21 +47,20 @@ final class Lanes {
 
     static final int MAX_BATCH = 256;
     /**
-     * Tasks shorter than this on average, as their member measured them, are short (see the class comment): a
-     * millisecond, more than a round trip between submitter and member on loopback or a LAN (0.2 to 0.5 ms with
-     * Hazelcast's own costs), so that a member thread's next task, sent when its last answer came, arrives in time.
-     */
-    static final long SHORT_TASK_NANOS = 1_000_000;
-    /**
-     * About the work a batch of short tasks carries: 8 ms, so that a round trip, and above all the processor time it
-     * takes on both sides, costs little beside it, while the batches still spread over the member's threads (measured
-     * with tasks of 100 us on a loaded 2-core machine: 2 ms batches ran at 0.27-0.37x of a local pool, 8 ms ones at
-     * 0.41-0.46x, 16 ms ones at 0.50x once).
+     * About the work a batch carries: 8 ms, so that a round trip, and above all the processor time it takes on both
+     * sides (about 0.2 ms for a task sent alone, measured on a loaded 2-core machine), costs little beside it, while
+     * the batches still spread over the member's threads and the last ones of a run end close together. Tasks of 8 ms
+     * or more go alone.
      */
     static final long BATCH_NANOS = 8_000_000;
-    /** Tasks (or batches of short tasks) per member thread on the member: one running while the next waits there. */
+    /** Tasks (or batches) per member thread on the member: one running while the next waits there. */
     static final int DEPTH = 2;
-    /** Tasks in flight per member thread of a run at the defaults, for short tasks or until their time is known. */
+    /**
+     * Batches per member thread in flight at the defaults once the task time is known: {@link #DEPTH} on the member,
+     * and one more on the submitter, filling while an answer travels.
+     */
+    static final int WINDOW_BATCHES = DEPTH + 1;
+    /** Tasks in flight per member thread of a run at the defaults while the function's task time is unknown. */
     static final int DEFAULT_DEPTH = 32;
     /** The most one batch's mean adds to a function's {@link TaskTimes}. */
     static final long SAMPLE_CAP_NANOS = 5_000_000;
@@ -77,14 +76,21 @@ final class Lanes {
     }
 
     /**
-     * The tasks in flight of a run at the defaults, on members with {@code clusterThreads} threads in all: for tasks
-     * known to be long, one more per member thread than the members hold ({@link #DEPTH}), so that members that join
-     * are kept as busy; for short tasks, and while their time is unknown, {@link #DEFAULT_DEPTH} per member thread,
-     * which lets short ones travel in large batches (those beyond what the members hold wait in the lanes).
+     * The tasks in flight of a run at the defaults, on members with {@code clusterThreads} threads in all: while the
+     * function's task time is unknown, {@link #DEFAULT_DEPTH} per member thread; once it is known, {@link
+     * #WINDOW_BATCHES} batches per member thread ({@link #batchSize}: 3 per thread for tasks of 8 ms or more, 768 for
+     * tasks of a few microseconds), so that every member thread has a batch running and the next one waiting on
+     * the member while a third fills on the submitter. What the members do not hold waits in the lanes.
      */
     static int defaultInFlight(int clusterThreads, TaskTimes times) {
-        long perThread = times.isLong() ? DEPTH + 1 : DEFAULT_DEPTH;
+        long nanos = times.nanos();
+        long perThread = nanos < 0 ? DEFAULT_DEPTH : (long) WINDOW_BATCHES * batchSize(nanos);
         return (int) Math.min(io.github.parallelized.Parallelized.MAX_VIRTUAL_THREADS, perThread * clusterThreads);
+    }
+
+    /** Tasks of {@code taskNanos} each for about {@link #BATCH_NANOS} of work: 1 to {@link #MAX_BATCH}. */
+    static int batchSize(long taskNanos) {
+        return (int) Math.max(1, Math.min(MAX_BATCH, BATCH_NANOS / Math.max(1, taskNanos)));
     }
 
     /** A lane whose member left, or whose tasks move to another member: the task was never sent there. */
@@ -142,18 +148,20 @@ final class Lanes {
             return Math.max(1, load.poolSize);
         }
 
-        /** The mean task time of the function whose task came last if its tasks are short, else negative. */
+        /** The mean task time of the function whose task came last, or negative while it is unknown. */
         long taskNanos() {
             TaskTimes times = recent;
-            return times == null ? -1 : times.shortNanos();
+            return times == null ? -1 : times.nanos();
         }
 
         /**
          * The size of the next batch, or 0 when none may leave now, {@code busy} batches being in flight: below
-         * {@link #DEPTH} per member thread; long or unknown tasks one by one; short ones as soon as enough wait for
-         * about {@link #BATCH_NANOS} of work (at most half of the member's tasks, so that two batches share them), or
-         * whatever waits when nothing is in flight; otherwise the first task woken by an answer would leave alone, and
-         * the batches would shrink to one task each (those that wait leave when a batch in flight is answered).
+         * {@link #DEPTH} per member thread; tasks of unknown time one by one; the others in batches of {@link
+         * #batchSize} (at most a share of the member's tasks such that each of its threads gets {@link #DEPTH} of
+         * them, so that a smaller window, a user's {@code numThreads}, still keeps every thread busy), which leave
+         * once that many wait, or with whatever waits while fewer batches than half the member's threads are in
+         * flight (the start and the end of a run, where threads would idle). A batch does not leave as soon as one task waits:
+         * the first task woken by an answer would leave alone, and the batches would shrink to one task each.
          */
         int nextBatch(int busy, long taskNanos) {
             int waits = waitingCount.get();
@@ -163,9 +171,8 @@ final class Lanes {
             if (taskNanos < 0) {
                 return 1;
             }
-            int enough = (int) Math.max(1, Math.min(Math.min(MAX_BATCH, BATCH_NANOS / taskNanos),
-                    load.inFlight.get() / 2));
-            return busy == 0 || waits >= enough ? enough : 0;
+            int enough = Math.max(1, Math.min(batchSize(taskNanos), load.inFlight.get() / (DEPTH * threads())));
+            return waits >= enough || 2 * busy < threads() ? enough : 0;
         }
     }
 
@@ -177,39 +184,30 @@ final class Lanes {
     static final class TaskTimes {
         /** The mean time of the last tasks; negative until the first answer. */
         private volatile long nanos = -1;
-        /**
-         * Short from a mean below {@link #SHORT_TASK_NANOS} until one of twice that: on a busy member the mean of
-         * tasks of a few hundred microseconds wanders about the threshold (measured: 0.26 to 1.14 ms for tasks that
-         * park 100 us, at a load average of 20), and its tasks would switch between batches and alone.
-         */
-        private volatile boolean isShort;
 
+        /** The mean task time (at least 1 ns), or -1 until the first answer. */
+        long nanos() {
+            long now = nanos;
+            return now < 0 ? -1 : Math.max(1, now);
+        }
+
+        /** Known, and its tasks travel in batches of more than one. */
         boolean isShort() {
-            return isShort;
+            long now = nanos;
+            return now >= 0 && batchSize(now) > 1;
         }
 
-        /** Measured, and not short. */
-        boolean isLong() {
-            return nanos >= 0 && !isShort;
-        }
-
-        /** The mean if the tasks are short (at least 1), else -1. */
-        long shortNanos() {
-            return isShort ? Math.max(1, nanos) : -1;
-        }
-
+        /**
+         * Adds one batch's mean. The mean rises more slowly than it falls: on a busy member a batch of short tasks
+         * sometimes runs far longer than the others (its thread descheduled a while; measured: 0.26 to 1.14 ms for
+         * tasks that park 100 us, at a load average of 20), and a mean taken too high makes the next batches, and the
+         * next run's window, too small to keep the members busy; one taken a little low only makes a batch longer.
+         */
         void measured(long runNanos, int tasks) {
-            // capped, so that one task descheduled for a while on a busy member does not make a short function long
-            // for many batches (a capped long one is still far above the threshold)
+            // capped, so that one batch descheduled for a while on a busy member does not count many times over
             long mean = Math.min(runNanos / Math.max(1, tasks), SAMPLE_CAP_NANOS);
             long before = nanos;
-            long now = before < 0 ? mean : before - before / 4 + mean / 4;
-            nanos = now;
-            if (now < SHORT_TASK_NANOS) {
-                isShort = true;
-            } else if (now >= 2 * SHORT_TASK_NANOS) {
-                isShort = false;
-            }
+            nanos = before < 0 ? mean : mean > before ? before + (mean - before) / 8 : before - (before - mean) / 4;
         }
     }
 

@@ -72,17 +72,19 @@ import io.github.parallelized.TaskFunction;
  * {@code numThreads} is the number of its tasks in flight across the cluster: on a member, or waiting on the submitter
  * for one. A member holds two tasks per executor thread at most (one running, the next waiting there, so that the
  * thread never waits for a round trip); the rest wait on the submitter, where a cancel takes them back at once and a
- * member that joins takes its share of them. The default is 32 per member thread ({@code 32 * clusterThreads()}),
- * or 3 once the members have measured the function's tasks at a millisecond or more; it is fixed when the run starts.
+ * member that joins takes its share of them. The default is three batches (below) per member thread once the members
+ * have measured the function's tasks: 3 tasks per thread for tasks of 8 ms or more, 240 for tasks of 100 us, 768 for
+ * tasks of a few microseconds; for a function not measured yet, 32 per member thread ({@code 32 * clusterThreads()}).
+ * It is fixed when the run starts.
  * A task's time in flight, which a per-task timeout bounds, counts its wait on the submitter and on the member:
  * with a tight timeout, set {@code numThreads} (for instance {@code 2 * clusterThreads()}). Cancellation is
  * broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
  *
- * <p><b>Small tasks:</b> the members say how long a function's tasks ran. Until they have, and for tasks from
- * 1 ms on, each task goes alone (one Hazelcast round trip each). Shorter tasks travel in batches of about 8 ms of
- * work, at most two per member thread at a time, each run one task after the other on its member
- * thread (a round trip costs far more than such a task); a batch's answers come back together, so a long task among
- * short ones delays those of its batch. A per-task timeout
+ * <p><b>Small tasks:</b> the members say how long a function's tasks ran. Until they have, each task goes alone
+ * (one Hazelcast round trip each). Then tasks travel in batches of about 8 ms of work (tasks of 8 ms or more alone),
+ * at most two per member thread at a time and never so large that a member thread goes without one, each run one task
+ * after the other on its member thread (a round trip costs far more than a short task, above all in processor time);
+ * a batch's answers come back together, so a long task among short ones delays those of its batch. A per-task timeout
  * cancels that task alone on its member (a targeted cancel on {@value #CONTROL_EXECUTOR}): it does not start there,
  * or its thread is interrupted, whether it travelled alone or in a batch.
  *
@@ -281,8 +283,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     /**
      * Begins to describe a cluster run of the function registered as {@code name} over the inputs of an
      * {@link Iterable}. The builder is the core's, so every option keeps its meaning; it comes preset with
-     * {@code numThreads} = 32 tasks in flight per member thread (3 for a function whose tasks the members measured at
-     * a millisecond or more; see the class comment), and {@code desc} = the name. The run is an
+     * {@code numThreads} = three batches in flight per member thread once the members have measured the function's
+     * tasks, 32 tasks per member thread before (see the class comment), and {@code desc} = the name. The run is an
      * {@linkplain Parallelized#ofAsync asynchronous} one: its tasks in flight hold no thread on the submitter while
      * they wait for their members (a loop per processor sends them).
      *

@@ -104,6 +104,47 @@ class DefaultsTest {
     }
 
     @Test
+    void shortTasksInBatchesStillKeepEveryMemberThreadBusyAtTheDefaultsAndWithNumThreads() {
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        int threads = submitter.clusterThreads();
+        // as if the members had measured "gate" at 100 us a task: batches of 8 ms of work
+        submitter.lanes().times("gate").measured(10_000_000, 100);
+        int batch = Lanes.batchSize(100_000);
+        int inFlight = Lanes.defaultInFlight(threads, submitter.lanes().times("gate"));
+        assertThat(inFlight).isEqualTo(3 * batch * threads);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate",
+                    IntStream.range(0, 10_000).boxed()).progress(ProgressReporter.none()).start()) {
+                // the first task of each batch waits at the gate: one per member thread, every thread has a batch
+                // (with the window of 32 per thread, batches of 80 left two of each member's four threads idle)
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    assertThat(ENTERED.get()).isEqualTo(threads);
+                    assertThat(run.progress().snapshot().running()).isEqualTo(inFlight);
+                });
+                // at most two batches per member thread, the rest here
+                assertThat(submitter.lanes().waiting()).isGreaterThanOrEqualTo(inFlight - 2 * threads * batch);
+                gate.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(10_000);
+            }
+        });
+        gate = new CountDownLatch(1);
+        ENTERED.set(0);
+        submitter.lanes().times("another-gate").measured(10_000_000, 100);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("another-gate",
+                    IntStream.range(0, 1_000).boxed()).numThreads(40).progress(ProgressReporter.none()).start()) {
+                // 20 per member: batches small enough that each of its four threads gets one (they were of 10, two
+                // per member)
+                await().atMost(Duration.ofSeconds(10)).until(() -> ENTERED.get() == threads);
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() ->
+                        ENTERED.get() == threads && run.progress().snapshot().running() == 40);
+                gate.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(1_000);
+            }
+        });
+    }
+
+    @Test
     void numThreadsSetByTheUserIsTheTasksInFlightExactly() {
         ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
@@ -160,16 +201,32 @@ class DefaultsTest {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate-on-one",
                     IntStream.range(0, 200).boxed()).progress(ProgressReporter.none()).start()) {
-                // all 200 in flight, about half for each member; the gated one holds 2 per thread, the rest of its
-                // share waits on the submitter until the other member, whose tasks end at once, takes it over
-                Iterator<Outcome<Integer, Integer>> it = run.iterator();
-                for (int i = 0; i < 200 - 2 * POOL; i++) {
-                    assertThat(it.next().isSuccess()).isTrue();
-                }
-                assertThat(ENTERED.get()).isEqualTo(POOL);
-                assertThat(submitter.lanes().waiting()).isZero();
+                // all 200 in flight, about half for each member; the gated one holds 2 per thread (tasks, or batches
+                // once the other member's answers have told the task time), the rest of its share waits on the
+                // submitter until the other member, whose tasks end at once, takes it over
+                List<Outcome<Integer, Integer>> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+                Thread reader = new Thread(() -> run.forEach(seen::add), "outcome-reader");
+                reader.setDaemon(true);
+                reader.start();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    assertThat(ENTERED.get()).isEqualTo(POOL);
+                    assertThat(submitter.lanes().waiting()).isZero();
+                });
+                // everything but what the gated member holds ends while its threads stay taken
+                int[] last = {-1};
+                await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(10)).until(() -> {
+                    int now = seen.size();
+                    boolean stable = now == last[0];
+                    last[0] = now;
+                    return stable;
+                });
+                int held = 200 - seen.size();
+                assertThat(held).isBetween(POOL, 150);
+                assertThat(seen).allMatch(Outcome::isSuccess);
                 gate.countDown();
-                it.forEachRemaining(o -> assertThat(o.isSuccess()).isTrue());
+                reader.join(TimeUnit.SECONDS.toMillis(10));
+                assertThat(reader.isAlive()).isFalse();
+                assertThat(seen).hasSize(200).allMatch(Outcome::isSuccess);
                 // a task that moved before it left the submitter is neither a resubmission nor one more submission
                 assertThat(submitter.stats(run).orElseThrow().resubmissions()).isZero();
                 assertThat(submitter.stats(run).orElseThrow().submissions()).isEqualTo(200);
@@ -206,17 +263,26 @@ class DefaultsTest {
     void theDefaultFollowsTheTaskTimeTheMembersMeasured() {
         Lanes.TaskTimes times = new Lanes.TaskTimes();
         assertThat(Lanes.defaultInFlight(24, times)).isEqualTo(24 * Lanes.DEFAULT_DEPTH);
-        times.measured(10_000_000, 2); // 5 ms each: two per thread on the members, one more here
+        times.measured(20_000_000, 2); // 10 ms each: alone, two per thread on the members, one more here
+        assertThat(Lanes.batchSize(times.nanos())).isOne();
+        assertThat(times.isShort()).isFalse();
         assertThat(Lanes.defaultInFlight(24, times)).isEqualTo(24 * 3);
+        Lanes.TaskTimes park = new Lanes.TaskTimes();
+        park.measured(10_000_000, 100); // 100 us: batches of 8 ms, three per thread in flight
+        assertThat(Lanes.batchSize(park.nanos())).isEqualTo((int) (Lanes.BATCH_NANOS / 100_000));
+        assertThat(Lanes.defaultInFlight(24, park)).isEqualTo(24 * 3 * Lanes.batchSize(park.nanos()));
         Lanes.TaskTimes tiny = new Lanes.TaskTimes();
-        tiny.measured(5_000, 5); // 1 us: large batches need many in flight
-        assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * Lanes.DEFAULT_DEPTH);
-        assertThat(Lanes.defaultInFlight(100_000, tiny)).isEqualTo(Parallelized.MAX_VIRTUAL_THREADS);
-        // a short function whose mean passes 1 ms stays short until it passes 2 ms (a busy member's wandering mean)
-        tiny.measured(5_000_000, 1);
+        tiny.measured(5_000, 5); // 1 us: the largest batches
         assertThat(tiny.isShort()).isTrue();
-        tiny.measured(5_000_000, 1);
-        assertThat(tiny.isShort()).isFalse();
-        assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * 3);
+        assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * 3 * Lanes.MAX_BATCH);
+        assertThat(Lanes.defaultInFlight(100_000, tiny)).isEqualTo(Parallelized.MAX_VIRTUAL_THREADS);
+        // one batch that ran long (its thread descheduled on a busy member) moves the mean by an eighth of the gap
+        // only, so the next batches stay large; a shorter one pulls it down by a quarter
+        park.measured(100 * Lanes.SAMPLE_CAP_NANOS, 1);
+        assertThat(park.nanos()).isEqualTo(100_000 + (Lanes.SAMPLE_CAP_NANOS - 100_000) / 8);
+        assertThat(park.isShort()).isTrue();
+        long high = park.nanos();
+        park.measured(100_000, 1);
+        assertThat(park.nanos()).isEqualTo(high - (high - 100_000) / 4);
     }
 }

@@ -12,8 +12,8 @@ import io.github.parallelized.Parallelized;
  * {@code parallelized.cluster.enabled=false}). The builder comes set like the {@link ParallelizedFactory}'s
  * (progress display, retry, timeout, admission window, metrics, the {@code parallelized} actuator endpoint), with
  * two differences: the tasks run on the cluster's members, so {@code numThreads} is the number of tasks in flight
- * across the cluster (default: 32 per member thread, see {@code ParallelizedCluster}), and the shared local pool is
- * not used. The run's postfix shows the cluster's data members and, after a member is lost, the resubmitted tasks.
+ * across the cluster (default: three batches per member thread, by the task time the members measured, see {@code
+ * ParallelizedCluster}), and the shared local pool is not used. The run's postfix shows the cluster's data members and, after a member is lost, the resubmitted tasks.
  * Thread-safe.
  */
 public interface ParallelizedClusterFactory {
