@@ -233,7 +233,13 @@ public interface CheckpointStore {
          */
         public static Entry failure(String key, int attempts, Throwable error) {
             Objects.requireNonNull(error, "error");
-            return new Entry(key, false, attempts, error.getClass().getName(), error.getMessage());
+            String message;
+            try {
+                message = error.getMessage();
+            } catch (Throwable e) { // a task's error that lies is still recorded as a failure, not a store failure
+                message = "(its getMessage() threw " + e.getClass().getName() + ")";
+            }
+            return new Entry(key, false, attempts, error.getClass().getName(), message);
         }
     }
 }

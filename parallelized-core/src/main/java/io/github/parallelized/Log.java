@@ -55,16 +55,38 @@ final class Log {
         int from = 0;
         for (int at = pattern.indexOf("{}"); at >= 0 && used < args.length; at = pattern.indexOf("{}", from)) {
             message.append(pattern, from, at);
-            escape(String.valueOf(args[used++]), message);
+            escape(text(args[used++]), message);
             from = at + 2;
         }
         message.append(pattern, from, pattern.length());
         Throwable error = used < args.length && args[args.length - 1] instanceof Throwable t ? t : null;
         Supplier<String> text = message::toString;
-        if (error != null) {
-            logger.log(level, text, error);
-        } else {
-            logger.log(level, text);
+        try {
+            if (error != null) {
+                logger.log(level, text, error);
+            } else {
+                logger.log(level, text);
+            }
+        } catch (Throwable e) {
+            // the backend failed on a lying error (Logback reads its getMessage(), which may throw): a warning about
+            // a user's callback must not become a failure of the run; the line goes out without the error
+            if (error != null) {
+                try {
+                    logger.log(level, () -> text.get() + " (the error could not be logged: "
+                            + e.getClass().getName() + ")");
+                } catch (Throwable ignored) {
+                    // the backend fails whatever it is given: nothing more can be said through it
+                }
+            }
+        }
+    }
+
+    /** An argument as text; one whose toString() throws is named by its type instead. */
+    private static String text(Object arg) {
+        try {
+            return String.valueOf(arg);
+        } catch (Throwable e) {
+            return arg.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
         }
     }
 

@@ -1,0 +1,172 @@
+package io.github.parallelized;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * User code that lies: errors whose {@code getMessage()} throws, reporters with absurd values, executors that run
+ * work on the caller, tasks that interrupt their own thread. Each promise of the README holds anyway: every input
+ * becomes one outcome, nothing hangs, and what cannot be honoured is refused with a message saying why.
+ */
+class HostileCallersTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(20);
+    private static final List<Integer> HUNDRED = IntStream.range(0, 100).boxed().toList();
+
+    /** An error whose message cannot be read: Logback, a checkpoint store or a log line would ask for it. */
+    static final class LyingError extends RuntimeException {
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("getMessage() lies");
+        }
+    }
+
+    private static <R> List<Outcome<Integer, R>> all(Parallelized<Integer, R> par) {
+        List<Outcome<Integer, R>> outcomes = new ArrayList<>();
+        par.forEach(outcomes::add);
+        return outcomes;
+    }
+
+    @Test
+    void describeNamesAnErrorWhoseMessageCauseOrTraceThrows() {
+        assertThat(Errors.describe(new LyingError(), false))
+                .isEqualTo("LyingError (its getMessage() threw IllegalStateException)");
+        RuntimeException wrapped = new RuntimeException("outer", new LyingError());
+        assertThat(Errors.describe(wrapped, false))
+                .isEqualTo("RuntimeException: outer (caused by LyingError (its getMessage() threw IllegalStateException))");
+        RuntimeException badCause = new RuntimeException("no cause to be had") {
+            @Override
+            public synchronized Throwable getCause() {
+                throw new UnsupportedOperationException();
+            }
+        };
+        assertThat(Errors.describe(badCause, false)).endsWith(": no cause to be had");
+        assertThat(Errors.describe(new LyingError(), true))
+                .startsWith("LyingError (its getMessage() threw IllegalStateException)")
+                .contains("its stack trace could not be printed");
+    }
+
+    @Test
+    void aListenerThatThrowsALyingErrorIsDroppedAndTheRunEnds() {
+        ProgressReporter liar = new ProgressReporter() {
+            @Override
+            public void onOutcome(String run, Outcome<?, ?> outcome) {
+                throw new LyingError();
+            }
+        };
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> i, HUNDRED).progress(ProgressReporter.none()).listener(liar)
+                    .start()) {
+                assertThat(all(par)).hasSize(100).allMatch(Outcome::isSuccess);
+            }
+        });
+    }
+
+    @Test
+    void aLoggingBackendThatReadsTheLyingErrorsMessageDoesNotStopTheRun() {
+        // as Logback does through jul-to-slf4j in a Spring Boot application: its ThrowableProxy reads getMessage()
+        Logger jul = Logger.getLogger("io.github.parallelized");
+        Handler reading = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getThrown() != null) {
+                    record.getThrown().getMessage();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(reading);
+        try {
+            ProgressReporter liar = new ProgressReporter() {
+                @Override
+                public void onStart(Parallelized<?, ?> run) {
+                    throw new LyingError();
+                }
+            };
+            ProgressReporter laterLiar = new ProgressReporter() {
+                @Override
+                public void onOutcome(String run, Outcome<?, ?> outcome) {
+                    throw new LyingError();
+                }
+            };
+            assertTimeoutPreemptively(BOUND, () -> {
+                try (var par = Parallelized.of((Integer i) -> i, HUNDRED).progress(liar).listener(laterLiar)
+                        .start()) {
+                    assertThat(all(par)).hasSize(100).allMatch(Outcome::isSuccess);
+                }
+            });
+        } finally {
+            jul.removeHandler(reading);
+        }
+    }
+
+    @Test
+    void aSourceThatThrowsALyingErrorEndsTheRunWithParallelizedException() {
+        Iterator<Integer> lying = new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == 10) {
+                    throw new LyingError();
+                }
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                return next++;
+            }
+        };
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> i, lying).progress(ProgressReporter.none()).start()) {
+                List<Integer> inputs = new ArrayList<>();
+                assertThatThrownBy(() -> par.forEach(o -> inputs.add(o.input())))
+                        .isInstanceOf(ParallelizedException.class)
+                        .hasMessage("the task source failed: LyingError (its getMessage() threw IllegalStateException)")
+                        .hasCauseInstanceOf(LyingError.class);
+                assertThat(inputs).containsExactlyInAnyOrderElementsOf(IntStream.range(0, 10).boxed().toList());
+            }
+        });
+    }
+
+    @Test
+    void aTaskErrorThatLiesIsRecordedAsItsFailureNotAsAStoreFailure() {
+        CheckpointStore store = CheckpointStore.inMemory();
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> {
+                throw new LyingError();
+            }, HUNDRED).progress(ProgressReporter.none()).checkpoint(store, "liars", String::valueOf).start()) {
+                assertThat(all(par)).hasSize(100).allMatch(o -> o.error() instanceof LyingError);
+                assertThat(par.summary().state()).isEqualTo(RunState.COMPLETED);
+            }
+        });
+        assertThat(store.failedCount("liars")).isEqualTo(100);
+        assertThat(store.failed("liars", 1).get(0).message()).isEqualTo("(its getMessage() threw java.lang.IllegalStateException)");
+    }
+}
