@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Timer {
 
+    private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
     private static final ScheduledThreadPoolExecutor TIMEOUTS = create("parallelized-timeout-");
     private static final ScheduledThreadPoolExecutor REFRESHES = create("parallelized-refresh-");
 
@@ -27,16 +28,25 @@ final class Timer {
     }
 
     static ScheduledFuture<?> timeout(Runnable action, Duration delay) {
-        return TIMEOUTS.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return TIMEOUTS.schedule(action, nanos(delay), TimeUnit.NANOSECONDS);
     }
 
     /** A one-off display action (a reporter's), on the refresh thread. */
     static ScheduledFuture<?> schedule(Runnable action, Duration delay) {
-        return REFRESHES.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return REFRESHES.schedule(action, nanos(delay), TimeUnit.NANOSECONDS);
     }
 
     static ScheduledFuture<?> every(Runnable action, Duration interval) {
-        long nanos = interval.toNanos();
+        long nanos = nanos(interval);
         return REFRESHES.scheduleWithFixedDelay(action, nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A delay in nanoseconds, at most {@code Long.MAX_VALUE} (about 292 years: never, in practice), so that a
+     * reporter's {@code refreshInterval()} of {@code Duration.ofSeconds(Long.MAX_VALUE)} means "rarely", not an
+     * {@link ArithmeticException} out of start().
+     */
+    static long nanos(Duration delay) {
+        return delay.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : delay.toNanos();
     }
 }

@@ -169,4 +169,26 @@ class HostileCallersTest {
         assertThat(store.failedCount("liars")).isEqualTo(100);
         assertThat(store.failed("liars", 1).get(0).message()).isEqualTo("(its getMessage() threw java.lang.IllegalStateException)");
     }
+
+    @Test
+    void aReporterAskingForTheLongestRefreshIntervalIsRefreshedNeverAndTheRunGoesOn() {
+        AtomicInteger refreshes = new AtomicInteger();
+        ProgressReporter rarely = new ProgressReporter() {
+            @Override
+            public Duration refreshInterval() {
+                return Duration.ofSeconds(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onRefresh(ProgressSnapshot snapshot) {
+                refreshes.incrementAndGet();
+            }
+        };
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> i, HUNDRED).progress(rarely).start()) {
+                assertThat(all(par)).hasSize(100);
+            }
+        });
+        assertThat(refreshes).hasValue(0);
+    }
 }
