@@ -191,4 +191,71 @@ class HostileCallersTest {
         });
         assertThat(refreshes).hasValue(0);
     }
+
+    /** An executor that runs each task inside execute(), on the caller: Guava's directExecutor(), Runnable::run. */
+    static final class DirectExecutor extends AbstractExecutorService {
+        private volatile boolean shutdown;
+
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return shutdown;
+        }
+    }
+
+    @Test
+    void anExecutorThatRunsTheLoopsOnTheCallerIsRefusedAtStartInsteadOfHanging() {
+        AtomicInteger ran = new AtomicInteger();
+        // a full pool whose own rejection handler (not the JDK's CallerRunsPolicy) runs refused work on the caller
+        ThreadPoolExecutor callerRuns = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES,
+                new ArrayBlockingQueue<>(1), (work, pool) -> work.run());
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        try {
+            callerRuns.execute(() -> {
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            callerRuns.execute(() -> { });
+            for (ExecutorService executor : List.of(new DirectExecutor(), callerRuns)) {
+                assertTimeoutPreemptively(BOUND, () -> assertThatThrownBy(() -> Parallelized.of((Integer i) -> {
+                    ran.incrementAndGet();
+                    return i;
+                }, HUNDRED).executor(executor).numThreads(2).maxInFlight(4).progress(ProgressReporter.none()).start())
+                        .isInstanceOf(ParallelizedException.class)
+                        .hasMessageContaining("the executor ran a worker loop on the calling thread, inside execute()"));
+            }
+            assertThat(ran).as("nothing ran on the caller").hasValue(0);
+        } finally {
+            hold.countDown();
+            callerRuns.shutdownNow();
+        }
+    }
 }
