@@ -258,4 +258,24 @@ class HostileCallersTest {
             callerRuns.shutdownNow();
         }
     }
+
+    @Test
+    void aTaskThatInterruptsItsOwnThreadLeavesNoInterruptForTheNextInput() {
+        for (int window : new int[] {1, 128}) {
+            AtomicInteger sawInterrupt = new AtomicInteger();
+            assertTimeoutPreemptively(BOUND, () -> {
+                try (var par = Parallelized.of((Integer i) -> {
+                    if (Thread.currentThread().isInterrupted()) {
+                        sawInterrupt.incrementAndGet();
+                    }
+                    Thread.currentThread().interrupt(); // and returns normally: a bug of the task's, not a stop
+                    return i;
+                }, HUNDRED).numThreads(1).maxInFlight(window).progress(ProgressReporter.none()).start()) {
+                    assertThat(all(par)).as("window %d", window).hasSize(100).allMatch(Outcome::isSuccess);
+                    assertThat(par.isCancelled()).isFalse();
+                }
+            });
+            assertThat(sawInterrupt).as("window %d: inputs that began interrupted", window).hasValue(0);
+        }
+    }
 }
