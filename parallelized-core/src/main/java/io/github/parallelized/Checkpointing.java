@@ -28,7 +28,8 @@ import java.util.function.Function;
  *   first; the inputs without a recorded success are handed to the engine in source order. The engine reads its
  *   source under its read lock, so {@code hasNext()} and {@code next()} are called by one thread at a time.</li>
  *   <li><b>The task function</b> is wrapped so that an input whose key could not be computed (the key function
- *   threw or returned null) fails with an error naming the key function, and the run goes on.</li>
+ *   threw or returned null) or cannot be recorded (longer than {@link #MAX_KEY}, or with a NUL) fails with an
+ *   error naming the key function, and the run goes on.</li>
  *   <li><b>Keys travel with their inputs</b>: the key computed at the lookup is carried, by input identity, to the
  *   input's outcome ({@link #carried}); so the key function runs once per input read, whatever happens to it.</li>
  *   <li><b>Recording</b>: this object is a {@link ProgressReporter} registered beside the user's listeners; its
@@ -57,6 +58,9 @@ final class Checkpointing<I> implements ProgressReporter {
     static final int FLUSH_BATCH = 500;
     /** The most entries buffered or being written: what a kill can lose beyond the inputs in flight. */
     static final int MAX_UNFLUSHED = 1_000;
+    /** The longest run name and key every store holds as they are (the JDBC store's columns). */
+    static final int MAX_RUN_NAME = 200;
+    static final int MAX_KEY = 1_000;
     /** A partial batch is written after this long. */
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
 
@@ -117,7 +121,8 @@ final class Checkpointing<I> implements ProgressReporter {
     /** The key of an input, or null when the key function throws or returns null. */
     private String keyOrNull(I input) {
         try {
-            return keyFunction.apply(input);
+            String key = keyFunction.apply(input);
+            return key == null || refusedKey(key) != null ? null : key;
         } catch (RuntimeException | Error e) {
             return null;
         }
@@ -144,6 +149,13 @@ final class Checkpointing<I> implements ProgressReporter {
         @Override
         public int hashCode() {
             return hash;
+        }
+    }
+
+    /** A key the key function returned and no store can hold as it is (see {@link #refusedKey}). */
+    private static final class KeyRefused extends IllegalArgumentException {
+        KeyRefused(String why) {
+            super(why, null);
         }
     }
 
@@ -185,6 +197,10 @@ final class Checkpointing<I> implements ProgressReporter {
         NoKey noKey = withoutKey.get(new Ref(input));
         if (noKey == null) {
             return;
+        }
+        if (noKey.cause() instanceof KeyRefused refused) {
+            throw new IllegalArgumentException("the checkpoint key function of run '" + runName
+                    + "' returned a key that cannot be recorded for this input: " + refused.getMessage());
         }
         if (noKey.cause() != null) {
             throw new IllegalArgumentException("the checkpoint key function of run '" + runName
@@ -619,6 +635,11 @@ final class Checkpointing<I> implements ProgressReporter {
                     if (key == null) {
                         continue;
                     }
+                    String refused = refusedKey(key);
+                    if (refused != null) {
+                        noKey[i] = new KeyRefused(refused); // its task fails, saying why
+                        continue;
+                    }
                     if (!recording || inFlight.add(key)) {
                         keys[i] = key;
                         looked.add(key);
@@ -891,5 +912,26 @@ final class Checkpointing<I> implements ProgressReporter {
         if (runName.isBlank()) {
             throw new IllegalArgumentException("runName must not be blank");
         }
+        if (runName.length() > MAX_RUN_NAME || runName.indexOf('\u0000') >= 0) {
+            // a JDBC store's column is VARCHAR(200): a longer name would be cut (two runs sharing their records)
+            // or refused by the database at the first write, ending the run as a store failure
+            throw new IllegalArgumentException("runName must be at most " + MAX_RUN_NAME + " characters, without a "
+                    + "NUL character (a checkpoint store's column), was " + runName.length() + " characters long"
+                    + (runName.indexOf('\u0000') >= 0 ? " with a NUL" : ""));
+        }
+    }
+
+    /**
+     * Why a key cannot be recorded, or null when it can: at most {@link #MAX_KEY} characters without a NUL, so that
+     * every store holds it as it is (a JDBC store's column is VARCHAR(1000); PostgreSQL refuses a NUL in text).
+     */
+    static String refusedKey(String key) {
+        if (key.length() > MAX_KEY) {
+            return "the key is " + key.length() + " characters long: at most " + MAX_KEY + " are allowed";
+        }
+        if (key.indexOf('\u0000') >= 0) {
+            return "the key has a NUL character, which a checkpoint store cannot hold";
+        }
+        return null;
     }
 }
