@@ -278,4 +278,21 @@ class HostileCallersTest {
             assertThat(sawInterrupt).as("window %d: inputs that began interrupted", window).hasValue(0);
         }
     }
+
+    @Test
+    void anAsyncApplyThatInterruptsItsOwnThreadLeavesNoInterruptForTheNextInput() {
+        AtomicInteger sawInterrupt = new AtomicInteger();
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.ofAsync((Integer i) -> {
+                if (Thread.currentThread().isInterrupted()) {
+                    sawInterrupt.incrementAndGet();
+                }
+                Thread.currentThread().interrupt();
+                return java.util.concurrent.CompletableFuture.completedFuture(i);
+            }, HUNDRED).numThreads(1).progress(ProgressReporter.none()).start()) {
+                assertThat(all(par)).hasSize(100).allMatch(Outcome::isSuccess);
+            }
+        });
+        assertThat(sawInterrupt).as("inputs whose apply began interrupted").hasValue(0);
+    }
 }
