@@ -295,4 +295,20 @@ class HostileCallersTest {
         });
         assertThat(sawInterrupt).as("inputs whose apply began interrupted").hasValue(0);
     }
+
+    @Test
+    void aPostfixValueWhoseToStringThrowsIsNamedAndTheDisplayStays() {
+        Object lying = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("toString() lies");
+            }
+        };
+        java.util.Map<String, Object> postfix = new java.util.LinkedHashMap<>();
+        postfix.put("file", "a.png");
+        postfix.put("bad", lying);
+        // the console bar and the log line format it on the refresh thread: a throw there dropped the whole display
+        assertThat(Postfix.format(postfix)).startsWith("file=a.png, bad=io.github.parallelized.HostileCallersTest$")
+                .endsWith(" (its toString() threw IllegalStateException)");
+    }
 }
