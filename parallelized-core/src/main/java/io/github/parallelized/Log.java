@@ -96,6 +96,11 @@ final class Log {
      * still be read.
      */
     static void escape(String text, StringBuilder out) {
+        escape(text, out, true);
+    }
+
+    /** As {@link #escape(String, StringBuilder)}; a backslash is doubled only when {@code backslashes} says so. */
+    static void escape(String text, StringBuilder out, boolean backslashes) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
@@ -105,7 +110,7 @@ final class Log {
             int type = Character.getType(c);
             boolean unsafe = type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
                     || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-            if (!unsafe && c != '\\') {
+            if (!unsafe && (c != '\\' || !backslashes)) {
                 out.append(c);
                 continue;
             }
