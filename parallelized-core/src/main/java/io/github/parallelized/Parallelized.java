@@ -400,7 +400,10 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          *
          * <p>Refused: an executor already shut down, and a {@link java.util.concurrent.ThreadPoolExecutor}
          * whose rejection policy would run the loops on the calling thread ({@code CallerRunsPolicy}: start()
-         * would not return) or drop them ({@code DiscardPolicy}, {@code DiscardOldestPolicy}).
+         * would not return) or drop them ({@code DiscardPolicy}, {@code DiscardOldestPolicy}). An executor that runs
+         * the loops inside {@code execute()} on the calling thread all the same (a direct executor such as
+         * {@code Runnable::run}, or a rejection handler of its own that runs work on the caller) makes
+         * {@link #start()} fail with a {@link ParallelizedException} saying so.
          *
          * @param executor the executor, not null
          * @return this builder
@@ -771,8 +774,8 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          *                                  runs work on the caller since it was set, or if {@code numThreads} is
          *                                  above the limit of the executor set with
          *                                  {@link #executor(ExecutorService, int, String)}; nothing started
-         * @throws ParallelizedException    if the run cannot start: the decorator failed, or a thread could not
-         *                                  be created
+         * @throws ParallelizedException    if the run cannot start: the decorator failed, a thread could not be
+         *                                  created, or the executor ran a worker loop on the calling thread
          */
         public Parallelized<I, R> start() {
             if (checkpointRun != null) {
