@@ -16,8 +16,11 @@ final class Submissions<I, R> {
     /** The executor whose worker loop the current thread is in, if any: tells a nested run's consumer. */
     static final ThreadLocal<ExecutorService> LOOP_EXECUTOR = new ThreadLocal<>();
 
-    /** Set while this thread is inside the executor's execute(): a loop that begins then runs on the submitter. */
-    private static final ThreadLocal<Boolean> SUBMITTING = new ThreadLocal<>();
+    /**
+     * The submission this thread is inside the executor's execute() for: its loop, if it begins then, runs on the
+     * submitter. One submission's own, so that another loop an executor runs meanwhile is never refused unseen.
+     */
+    private static final ThreadLocal<boolean[]> SUBMITTING = new ThreadLocal<>();
 
     private final ExecutorService executor;
     private final ConcurrentLinkedQueue<Worker<I, R>> refused = new ConcurrentLinkedQueue<>();
@@ -78,17 +81,22 @@ final class Submissions<I, R> {
     private void execute(Worker<I, R> worker) {
         Runnable launch = worker.launch;
         boolean[] inline = new boolean[1];
-        SUBMITTING.set(Boolean.TRUE);
+        boolean[] outer = SUBMITTING.get();
+        SUBMITTING.set(inline);
         try {
             executor.execute(() -> {
-                if (SUBMITTING.get() != null) {
+                if (SUBMITTING.get() == inline) {
                     inline[0] = true;
                     return;
                 }
                 launch.run();
             });
         } finally {
-            SUBMITTING.remove();
+            if (outer == null) {
+                SUBMITTING.remove();
+            } else {
+                SUBMITTING.set(outer);
+            }
         }
         if (inline[0]) {
             throw new ParallelizedException("the executor ran a worker loop on the calling thread, inside execute() "
