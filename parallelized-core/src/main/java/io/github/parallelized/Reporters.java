@@ -57,9 +57,15 @@ final class Reporters {
             java.time.Duration every = interval[0];
             if (!broken[i] && every != null && !every.isZero() && !every.isNegative()) {
                 refreshes.add(Timer.every(() -> call(index, "onRefresh", r -> r.onRefresh(run.progress().snapshot())),
-                        every));
+                        every, builtIn(all[i])));
             }
         }
+    }
+
+    /** The displays of this library, whose onRefresh never blocks: they share one refresh thread. */
+    private static boolean builtIn(ProgressReporter reporter) {
+        return reporter instanceof ConsoleReporter || reporter instanceof LogReporter
+                || reporter instanceof SilentReporter;
     }
 
     /** The hot path: called by workers for every outcome. */

@@ -6,8 +6,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The shared daemon threads of all runs: one for task timeouts, one for progress refreshes, so that a timeout
- * never waits behind a reporter's slow {@code onRefresh}. Each ends after a second without work, so an idle JVM
+ * The shared daemon threads of all runs: one for task timeouts, one for the built-in displays' refreshes and one
+ * for other reporters' refreshes, so that a timeout never waits behind a reporter's slow {@code onRefresh}, and a
+ * reporter that blocks in it never freezes a console bar. Each ends after a second without work, so an idle JVM
  * holds no thread of ours. A timeout action does no user work: it interrupts, hands over, and starts a thread.
  */
 final class Timer {
@@ -15,6 +16,11 @@ final class Timer {
     private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
     private static final ScheduledThreadPoolExecutor TIMEOUTS = create("parallelized-timeout-");
     private static final ScheduledThreadPoolExecutor REFRESHES = create("parallelized-refresh-");
+    /**
+     * The refreshes of reporters other than the built-in displays: one that blocks in onRefresh then stops only
+     * those, never a console bar or the log progress of any run.
+     */
+    private static final ScheduledThreadPoolExecutor OTHER_REFRESHES = create("parallelized-refresh-other-");
 
     private Timer() {
     }
@@ -36,9 +42,11 @@ final class Timer {
         return REFRESHES.schedule(action, nanos(delay), TimeUnit.NANOSECONDS);
     }
 
-    static ScheduledFuture<?> every(Runnable action, Duration interval) {
+    /** A refresh every {@code interval}: a built-in display's, or another reporter's on a thread of their own. */
+    static ScheduledFuture<?> every(Runnable action, Duration interval, boolean builtIn) {
         long nanos = nanos(interval);
-        return REFRESHES.scheduleWithFixedDelay(action, nanos, nanos, TimeUnit.NANOSECONDS);
+        return (builtIn ? REFRESHES : OTHER_REFRESHES).scheduleWithFixedDelay(action, nanos, nanos,
+                TimeUnit.NANOSECONDS);
     }
 
     /**

@@ -311,4 +311,50 @@ class HostileCallersTest {
         assertThat(Postfix.format(postfix)).startsWith("file=a.png, bad=io.github.parallelized.HostileCallersTest$")
                 .endsWith(" (its toString() threw IllegalStateException)");
     }
+
+    @Test
+    void aReporterThatBlocksInOnRefreshNeverFreezesAnotherRunsConsoleBar() throws Exception {
+        java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ProgressReporter stuck = new ProgressReporter() {
+            @Override
+            public Duration refreshInterval() {
+                return Duration.ofMillis(5);
+            }
+
+            @Override
+            public void onRefresh(ProgressSnapshot snapshot) {
+                blocked.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS); // a listener stuck on a slow dashboard, say
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream err = new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8);
+        ConsoleReporter bar = new ConsoleReporter(new Screen(err, err, false, false, 80, false),
+                Duration.ofMillis(20), false, false);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (var stalled = Parallelized.of((Integer i) -> i, HUNDRED).progress(ProgressReporter.none()).listener(stuck)
+                .start();
+             var shown = Parallelized.of((Integer i) -> {
+                 Bounded.await(gate);
+                 return i;
+             }, HUNDRED).desc("Shown").progress(bar).start()) {
+            Bounded.await(blocked);
+            // the bar of the other run goes on refreshing: line after line while the listener is stuck
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                    lines.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+                            .filter(line -> line.startsWith("Shown:")).count() >= 3);
+            gate.countDown();
+            assertThat(all(shown)).hasSize(100);
+            release.countDown();
+            assertThat(all(stalled)).hasSize(100);
+        } finally {
+            gate.countDown();
+            release.countDown();
+        }
+    }
 }
