@@ -43,13 +43,13 @@ final class BarLine {
             case FAILED -> " failed";
             default -> "";
         };
-        String label = s.description().isEmpty() ? "" : s.description() + ": ";
+        String label = s.description().isEmpty() ? "" : visible(s.description()) + ": ";
         StringBuilder times = new StringBuilder(" [").append(Units.interval(s.elapsed()));
         if (s.total() >= 0 && stopped.isEmpty()) {
             times.append('<').append(eta(s, rate, last));
         }
         times.append(", ").append(Units.rate(rate));
-        String postfix = Postfix.format(postfix(s));
+        String postfix = visible(Postfix.format(postfix(s)));
         if (!postfix.isEmpty()) {
             times.append(", ").append(postfix);
         }
@@ -64,6 +64,24 @@ final class BarLine {
         String right = "| " + done + "/" + s.total() + stopped + times;
         int cells = columns > 0 ? Math.max(1, columns - left.length() - right.length()) : PLAIN_BAR;
         return left + bar(fraction, cells) + right;
+    }
+
+    /**
+     * A desc or postfix as it may go to a terminal: line breaks, carriage returns and escape sequences would break
+     * the bar's redraw in place (a line left behind at each refresh) or act on the terminal (clear it, colour it),
+     * so control and format characters are shown escaped, as in the log (a line break as backslash-n, an escape
+     * as backslash-u-001b); a backslash stays as it is.
+     */
+    static String visible(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < ' ' || c >= '\u007f' && !Character.isLetterOrDigit(c)) {
+                StringBuilder out = new StringBuilder(text.length() + 16);
+                Log.escape(text, out, false);
+                return out.toString();
+            }
+        }
+        return text; // nothing to escape: the usual case, no copy
     }
 
     /** tqdm's remaining time: what is left at the rate shown, {@code ?} without a rate. */

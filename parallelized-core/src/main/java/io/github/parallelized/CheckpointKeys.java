@@ -46,11 +46,12 @@ final class CheckpointKeys<I> {
         return keyFunction.apply(input);
     }
 
-    /** The key of an input, or null when the key function throws or returns null. */
+    /** The key of an input, or null when the key function throws or returns null, or no store can hold it. */
     @SuppressWarnings("unchecked")
     String keyOrNull(Object input) {
         try {
-            return keyFunction.apply((I) input); // an input of the run: its outcome's or its source's
+            String key = keyFunction.apply((I) input); // an input of the run: its outcome's or its source's
+            return key == null || refusedKey(key) != null ? null : key;
         } catch (RuntimeException | Error e) {
             return null;
         }
@@ -115,12 +116,40 @@ final class CheckpointKeys<I> {
         if (noKey == null) {
             return;
         }
+        if (noKey.cause() instanceof KeyRefused refused) {
+            throw new IllegalArgumentException("the checkpoint key function of run '" + runName
+                    + "' returned a key that cannot be recorded for this input: " + refused.getMessage());
+        }
         if (noKey.cause() != null) {
             throw new IllegalArgumentException("the checkpoint key function of run '" + runName
                     + "' failed for this input: " + Errors.describe(noKey.cause(), false), noKey.cause());
         }
         throw new IllegalArgumentException("the checkpoint key function of run '" + runName
                 + "' returned null for this input: every input needs a key");
+    }
+
+    /** The longest key every store holds as it is (the JDBC store's column). */
+    static final int MAX_KEY = 1_000;
+
+    /**
+     * Why a key cannot be recorded, or null when it can: at most {@link #MAX_KEY} characters without a NUL, so that
+     * every store holds it as it is (a JDBC store's column is VARCHAR(1000); PostgreSQL refuses a NUL in text).
+     */
+    static String refusedKey(String key) {
+        if (key.length() > MAX_KEY) {
+            return "the key is " + key.length() + " characters long: at most " + MAX_KEY + " are allowed";
+        }
+        if (key.indexOf('\u0000') >= 0) {
+            return "the key has a NUL character, which a checkpoint store cannot hold";
+        }
+        return null;
+    }
+
+    /** A key the key function returned and no store can hold as it is (see {@link #refusedKey}). */
+    static final class KeyRefused extends IllegalArgumentException {
+        KeyRefused(String why) {
+            super(why, null);
+        }
     }
 
     /** Why an input has no key (its key function threw, or returned null), and how many of it are in the run. */

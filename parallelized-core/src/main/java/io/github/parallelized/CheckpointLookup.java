@@ -55,6 +55,11 @@ final class CheckpointLookup<I> {
                 if (key == null) {
                     continue;
                 }
+                String refused = CheckpointKeys.refusedKey(key);
+                if (refused != null) {
+                    noKey[i] = new CheckpointKeys.KeyRefused(refused); // its task fails, saying why
+                    continue;
+                }
                 if (!recording || keys.reserve(key)) {
                     found[i] = key;
                     looked.add(key);

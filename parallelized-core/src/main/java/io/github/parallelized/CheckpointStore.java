@@ -180,13 +180,16 @@ public interface CheckpointStore {
      * @param key       the input's key
      * @param succeeded whether the input succeeded
      * @param attempts  the attempts this outcome took (0 for a task that never started)
-     * @param errorType the error's class name for a failure, else null
-     * @param message   the error's message for a failure (cut to 2,000 characters), possibly null
+     * @param errorType the error's class name for a failure (cut to 500 characters), else null
+     * @param message   the error's message for a failure (cut to 2,000 characters, a NUL character replaced by
+     *                  U+FFFD, which every store can hold), possibly null
      */
     record Entry(String key, boolean succeeded, int attempts, String errorType, String message) {
 
         /** The longest message kept. */
         static final int MAX_MESSAGE = 2_000;
+        /** The longest error type kept (a class name: longer ones are cut). */
+        static final int MAX_ERROR_TYPE = 500;
 
         /**
          * Checks the components.
@@ -208,7 +211,15 @@ public interface CheckpointStore {
                 throw new IllegalArgumentException("attempts must be >= 0, was " + attempts);
             }
             if (message != null && message.length() > MAX_MESSAGE) {
-                message = message.substring(0, MAX_MESSAGE);
+                // never half a surrogate pair at the cut
+                message = message.substring(0, Character.isHighSurrogate(message.charAt(MAX_MESSAGE - 1))
+                        ? MAX_MESSAGE - 1 : MAX_MESSAGE);
+            }
+            if (message != null && message.indexOf('\u0000') >= 0) {
+                message = message.replace('\u0000', '\ufffd'); // PostgreSQL cannot store a NUL in text
+            }
+            if (errorType != null && errorType.length() > MAX_ERROR_TYPE) {
+                errorType = errorType.substring(0, MAX_ERROR_TYPE);
             }
         }
 
@@ -233,7 +244,13 @@ public interface CheckpointStore {
          */
         public static Entry failure(String key, int attempts, Throwable error) {
             Objects.requireNonNull(error, "error");
-            return new Entry(key, false, attempts, error.getClass().getName(), error.getMessage());
+            String message;
+            try {
+                message = error.getMessage();
+            } catch (Throwable e) { // a task's error that lies is still recorded as a failure, not a store failure
+                message = "(its getMessage() threw " + e.getClass().getName() + ")";
+            }
+            return new Entry(key, false, attempts, error.getClass().getName(), message);
         }
     }
 }

@@ -16,8 +16,9 @@ import java.util.function.Function;
  *   thread, whichever gets to it first.</li>
  *   <li>{@link CheckpointSkipping}: the source as the engine sees it, the inputs without a recorded success in
  *   source order (the engine reads it under its read lock).</li>
- *   <li>The task function is wrapped so that an input whose key could not be computed fails with an error naming
- *   the key function, and the run goes on ({@link CheckpointKeys#refuseWithoutKey}).</li>
+ *   <li>The task function is wrapped so that an input whose key could not be computed (the key function threw or
+ *   returned null) or cannot be recorded (longer than {@link CheckpointKeys#MAX_KEY}, or with a NUL) fails with an
+ *   error naming the key function, and the run goes on ({@link CheckpointKeys#refuseWithoutKey}).</li>
  *   <li>{@link CheckpointKeys}: the key computed at the lookup is carried, by input identity, to the input's
  *   outcome; the keys in flight are held there so that a duplicate never runs twice silently.</li>
  *   <li>{@link CheckpointRecorder}: this object is a {@link ProgressReporter} registered beside the user's
@@ -98,6 +99,9 @@ final class Checkpointing<I> implements ProgressReporter {
         }
     }
 
+    /** The longest run name every store holds as it is (the JDBC store's column). */
+    static final int MAX_RUN_NAME = 200;
+
     /** The run is over: what is buffered is written on this thread, before the run's end is reported further. */
     @Override
     public void onFinish(ProgressSnapshot snapshot, Summary summary) {
@@ -125,6 +129,13 @@ final class Checkpointing<I> implements ProgressReporter {
         Objects.requireNonNull(runName, "runName");
         if (runName.isBlank()) {
             throw new IllegalArgumentException("runName must not be blank");
+        }
+        if (runName.length() > MAX_RUN_NAME || runName.indexOf('\u0000') >= 0) {
+            // a JDBC store's column is VARCHAR(200): a longer name would be cut (two runs sharing their records)
+            // or refused by the database at the first write, ending the run as a store failure
+            throw new IllegalArgumentException("runName must be at most " + MAX_RUN_NAME + " characters, without a "
+                    + "NUL character (a checkpoint store's column), was " + runName.length() + " characters long"
+                    + (runName.indexOf('\u0000') >= 0 ? " with a NUL" : ""));
         }
     }
 }

@@ -201,7 +201,7 @@ final class ConsoleReporter implements ProgressReporter {
         /** Renders the final line, with the plain average rate as tqdm's last line has. */
         synchronized void finish(ProgressSnapshot s, Summary summary, BarLine lines, int columns) {
             line = lines.render(s, RateMeter.average(s.completed(), s.elapsed().toNanos()), columns, true);
-            this.summary = summary.toString();
+            this.summary = BarLine.visible(summary.toString());
         }
 
         String line() {

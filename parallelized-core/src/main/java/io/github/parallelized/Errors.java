@@ -18,6 +18,9 @@ public final class Errors {
      * Describes an error in one line, or with its stack trace.
      * Without the trace: {@code "IOException: disk full"}, followed by {@code " (caused by X: msg)"} for each
      * cause. With it: the full trace as {@link Throwable#printStackTrace()} prints it, causes included.
+     * An error that lies cannot make it throw: a {@code getMessage()}, {@code getCause()} or
+     * {@code printStackTrace} that throws is described as such ({@code "Bad (its getMessage() threw
+     * IllegalStateException)"}), so that a run's messages and warnings about it still come out.
      *
      * @param error          the error, not null
      * @param withStackTrace whether to add the stack trace
@@ -30,22 +33,43 @@ public final class Errors {
         }
         if (withStackTrace) {
             StringWriter out = new StringWriter();
-            error.printStackTrace(new PrintWriter(out, true));
+            try {
+                error.printStackTrace(new PrintWriter(out, true));
+            } catch (Throwable e) { // its toString() or getStackTrace() threw: the line without the trace
+                return describe(error, false) + " (its stack trace could not be printed: " + type(e) + ")";
+            }
             return out.toString().stripTrailing();
         }
         StringBuilder text = new StringBuilder(oneLine(error));
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(error);
-        for (Throwable cause = error.getCause(); cause != null && seen.add(cause); cause = cause.getCause()) {
+        for (Throwable cause = causeOf(error); cause != null && seen.add(cause); cause = causeOf(cause)) {
             text.append(" (caused by ").append(oneLine(cause)).append(')');
         }
         return text.toString();
     }
 
     private static String oneLine(Throwable error) {
-        String message = error.getMessage();
-        String type = error.getClass().getSimpleName().isEmpty() ? error.getClass().getName()
-                : error.getClass().getSimpleName();
+        String type = type(error);
+        String message;
+        try {
+            message = error.getMessage();
+        } catch (Throwable e) {
+            return type + " (its getMessage() threw " + type(e) + ")";
+        }
         return message == null || message.isBlank() ? type : type + ": " + message;
+    }
+
+    private static Throwable causeOf(Throwable error) {
+        try {
+            return error.getCause();
+        } catch (Throwable e) {
+            return null; // an overridden getCause() that throws: the chain ends here
+        }
+    }
+
+    private static String type(Throwable error) {
+        return error.getClass().getSimpleName().isEmpty() ? error.getClass().getName()
+                : error.getClass().getSimpleName();
     }
 }

@@ -55,16 +55,38 @@ final class Log {
         int from = 0;
         for (int at = pattern.indexOf("{}"); at >= 0 && used < args.length; at = pattern.indexOf("{}", from)) {
             message.append(pattern, from, at);
-            escape(String.valueOf(args[used++]), message);
+            escape(text(args[used++]), message);
             from = at + 2;
         }
         message.append(pattern, from, pattern.length());
         Throwable error = used < args.length && args[args.length - 1] instanceof Throwable t ? t : null;
         Supplier<String> text = message::toString;
-        if (error != null) {
-            logger.log(level, text, error);
-        } else {
-            logger.log(level, text);
+        try {
+            if (error != null) {
+                logger.log(level, text, error);
+            } else {
+                logger.log(level, text);
+            }
+        } catch (Throwable e) {
+            // the backend failed on a lying error (Logback reads its getMessage(), which may throw): a warning about
+            // a user's callback must not become a failure of the run; the line goes out without the error
+            if (error != null) {
+                try {
+                    logger.log(level, () -> text.get() + " (the error could not be logged: "
+                            + e.getClass().getName() + ")");
+                } catch (Throwable ignored) {
+                    // the backend fails whatever it is given: nothing more can be said through it
+                }
+            }
+        }
+    }
+
+    /** An argument as text; one whose toString() throws is named by its type instead. */
+    private static String text(Object arg) {
+        try {
+            return String.valueOf(arg);
+        } catch (Throwable e) {
+            return arg.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
         }
     }
 
@@ -74,6 +96,11 @@ final class Log {
      * still be read.
      */
     static void escape(String text, StringBuilder out) {
+        escape(text, out, true);
+    }
+
+    /** As {@link #escape(String, StringBuilder)}; a backslash is doubled only when {@code backslashes} says so. */
+    static void escape(String text, StringBuilder out, boolean backslashes) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
@@ -83,7 +110,7 @@ final class Log {
             int type = Character.getType(c);
             boolean unsafe = type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
                     || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
-            if (!unsafe && c != '\\') {
+            if (!unsafe && (c != '\\' || !backslashes)) {
                 out.append(c);
                 continue;
             }

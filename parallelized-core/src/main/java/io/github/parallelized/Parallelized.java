@@ -400,7 +400,10 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          *
          * <p>Refused: an executor already shut down, and a {@link java.util.concurrent.ThreadPoolExecutor}
          * whose rejection policy would run the loops on the calling thread ({@code CallerRunsPolicy}: start()
-         * would not return) or drop them ({@code DiscardPolicy}, {@code DiscardOldestPolicy}).
+         * would not return) or drop them ({@code DiscardPolicy}, {@code DiscardOldestPolicy}). An executor that runs
+         * the loops inside {@code execute()} on the calling thread all the same (a direct executor such as
+         * {@code Runnable::run}, or a rejection handler of its own that runs work on the caller) makes
+         * {@link #start()} fail with a {@link ParallelizedException} saying so.
          *
          * @param executor the executor, not null
          * @return this builder
@@ -701,19 +704,20 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * of the outcomes is a daemon thread named after {@link #threadNamePrefix(String)}, ending with the run.
          *
          * <p>The key function is called a few times per input (when read, when run, when recorded), on any of the
-         * run's threads: keep it cheap and pure. When it throws or returns null for an input, that input fails with
-         * an {@link IllegalArgumentException} naming the key function, and the run goes on. A store that fails (a
+         * run's threads: keep it cheap and pure. When it throws or returns null for an input, or a key that no store
+         * could hold as it is (longer than 1,000 characters, or with a NUL character), that input fails with an
+         * {@link IllegalArgumentException} naming the key function, and the run goes on. A store that fails (a
          * database down) ends the run with a {@link ParallelizedException} naming the store, after the outcomes in
          * flight; nothing is recorded after its failure, so a later resume runs every input whose success was not
          * recorded.
          *
          * @param store   where the outcomes are recorded, not null
-         * @param runName the name the outcomes are recorded under, not blank; a later run under the same name
-         *                resumes this one
+         * @param runName the name the outcomes are recorded under, not blank, at most 200 characters without a NUL
+         *                character; a later run under the same name resumes this one
          * @param key     the key of an input, unique per input of the run (for instance its id), not null
          * @return this builder
          * @throws NullPointerException     if an argument is null
-         * @throws IllegalArgumentException if {@code runName} is blank
+         * @throws IllegalArgumentException if {@code runName} is blank, longer than 200 characters or has a NUL
          */
         public Builder<I, R> checkpoint(CheckpointStore store, String runName, Function<? super I, String> key) {
             Objects.requireNonNull(store, "store");
@@ -730,11 +734,11 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * {@link #checkpointStore(CheckpointStore)}: the Spring Boot starter's {@code ParallelizedFactory} sets the
          * application's store, so that a run names just its checkpoint.
          *
-         * @param runName the name the outcomes are recorded under, not blank
+         * @param runName the name the outcomes are recorded under, not blank, at most 200 characters without a NUL
          * @param key     the key of an input, not null
          * @return this builder
          * @throws NullPointerException     if an argument is null
-         * @throws IllegalArgumentException if {@code runName} is blank
+         * @throws IllegalArgumentException if {@code runName} is blank, longer than 200 characters or has a NUL
          * @throws IllegalStateException    if no store was set
          */
         public Builder<I, R> checkpoint(String runName, Function<? super I, String> key) {
@@ -771,8 +775,8 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          *                                  runs work on the caller since it was set, or if {@code numThreads} is
          *                                  above the limit of the executor set with
          *                                  {@link #executor(ExecutorService, int, String)}; nothing started
-         * @throws ParallelizedException    if the run cannot start: the decorator failed, or a thread could not
-         *                                  be created
+         * @throws ParallelizedException    if the run cannot start: the decorator failed, a thread could not be
+         *                                  created, or the executor ran a worker loop on the calling thread
          */
         public Parallelized<I, R> start() {
             if (checkpointRun != null) {

@@ -20,7 +20,16 @@ final class Postfix {
 
     static String format(Map<String, ?> postfix) {
         return postfix.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
+                .map(e -> e.getKey() + "=" + text(e.getValue()))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** A value as text; one whose toString() throws is named by its type, so that the display is not dropped. */
+    private static String text(Object value) {
+        try {
+            return String.valueOf(value);
+        } catch (Throwable e) {
+            return value.getClass().getName() + " (its toString() threw " + e.getClass().getSimpleName() + ")";
+        }
     }
 }

@@ -111,7 +111,8 @@ final class Reporters {
         if (every == null || every.isZero() || every.isNegative()) {
             return null;
         }
-        return Timer.every(() -> call(index, "onRefresh", r -> r.onRefresh(run.progress().snapshot())), every);
+        return Timer.every(() -> call(index, "onRefresh", r -> r.onRefresh(run.progress().snapshot())), every,
+                builtIn(all[index]));
     }
 
     /**
@@ -165,6 +166,12 @@ final class Reporters {
                 refresh.cancel(false);
             }
         }
+    }
+
+    /** The displays of this library, whose onRefresh never blocks: they share one refresh thread. */
+    private static boolean builtIn(ProgressReporter reporter) {
+        return reporter instanceof ConsoleReporter || reporter instanceof LogReporter
+                || reporter instanceof SilentReporter;
     }
 
     /** The hot path: called by workers for every outcome. */

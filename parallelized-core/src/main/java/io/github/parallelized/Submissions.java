@@ -16,6 +16,12 @@ final class Submissions<I, R> {
     /** The executor whose worker loop the current thread is in, if any: tells a nested run's consumer. */
     static final ThreadLocal<ExecutorService> LOOP_EXECUTOR = new ThreadLocal<>();
 
+    /**
+     * The submission this thread is inside the executor's execute() for: its loop, if it begins then, runs on the
+     * submitter. One submission's own, so that another loop an executor runs meanwhile is never refused unseen.
+     */
+    private static final ThreadLocal<boolean[]> SUBMITTING = new ThreadLocal<>();
+
     private final ExecutorService executor;
     private final ConcurrentLinkedQueue<Worker<I, R>> refused = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
@@ -46,7 +52,7 @@ final class Submissions<I, R> {
     boolean resubmit(Worker<I, R> worker) {
         pending.incrementAndGet();
         try {
-            executor.execute(worker.launch);
+            execute(worker);
             return true;
         } catch (RuntimeException e) {
             pending.decrementAndGet();
@@ -56,13 +62,47 @@ final class Submissions<I, R> {
 
     private boolean submit(Worker<I, R> worker) {
         try {
-            executor.execute(worker.launch);
+            execute(worker);
             return true;
         } catch (RejectedExecutionException e) {
             if (executor.isShutdown()) {
                 throw new ParallelizedException("the executor was shut down: it refused the run's worker loops", e);
             }
             return false; // a busy bounded queue: submitted again while the consumer waits
+        }
+    }
+
+    /**
+     * Hands the loop to the executor, which must run it on a thread of its own: a direct executor ({@code
+     * Runnable::run}) or a rejection policy that runs refused work on the caller would run the loop inside
+     * execute(), on the thread that starts the run or on a loop's thread, where it would wait for a consumer that
+     * never comes (start() would not return). Such a loop is not run, and the executor is refused, naming why.
+     */
+    private void execute(Worker<I, R> worker) {
+        Runnable launch = worker.launch;
+        boolean[] inline = new boolean[1];
+        boolean[] outer = SUBMITTING.get();
+        SUBMITTING.set(inline);
+        try {
+            executor.execute(() -> {
+                if (SUBMITTING.get() == inline) {
+                    inline[0] = true;
+                    return;
+                }
+                launch.run();
+            });
+        } finally {
+            if (outer == null) {
+                SUBMITTING.remove();
+            } else {
+                SUBMITTING.set(outer);
+            }
+        }
+        if (inline[0]) {
+            throw new ParallelizedException("the executor ran a worker loop on the calling thread, inside execute() "
+                    + "(a direct executor, or a rejection policy that runs work on the caller): the loop would wait "
+                    + "there for a consumer that never comes; give the run an executor that runs its tasks on threads "
+                    + "of its own", null);
         }
     }
 

@@ -274,11 +274,14 @@ final class Tasks<I, R> {
     /** Runs one attempt: its result, a {@link Failure}, or {@link #ABANDONED} when it timed out and was handed over. */
     private Object attempt(Worker<I, R> worker, I input, long seq, int number, long begin, Object slot) {
         if (config.timeout() == null) {
+            Object result;
             try {
-                return function.apply(input);
+                result = function.apply(input);
             } catch (Throwable e) {
-                return new Failure(e);
+                result = new Failure(e);
             }
+            keepOnlyAStopsInterrupt();
+            return result;
         }
         long id = worker.thread.beginAttempt(input, seq, number, begin, slot);
         ScheduledFuture<?> timer = Timer.timeout(() -> timeouts.passed(worker, id), config.timeout());
@@ -289,6 +292,20 @@ final class Tasks<I, R> {
             result = new Failure(e);
         }
         timer.cancel(false);
-        return worker.thread.endAttempt(id) ? result : ABANDONED;
+        if (!worker.thread.endAttempt(id)) {
+            return ABANDONED;
+        }
+        keepOnlyAStopsInterrupt();
+        return result;
+    }
+
+    /**
+     * A task that interrupted its own thread and returned leaves no interrupt for the next input on that thread;
+     * a stop's interrupt stays (the stop sets the state before it interrupts, so it is seen here).
+     */
+    private void keepOnlyAStopsInterrupt() {
+        if (Thread.interrupted() && !lifecycle.isRunning()) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

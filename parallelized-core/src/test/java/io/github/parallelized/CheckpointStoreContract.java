@@ -137,4 +137,41 @@ abstract class CheckpointStoreContract {
         assertThat(third.skipped()).isEqualTo(2_000);
         assertThat(third.total()).isZero();
     }
+
+    @Test
+    void errorsWithANulAndKeysNoStoreHoldsFailTheirInputsOnlyAndTheRunGoesOn() {
+        // an error message with a NUL (PostgreSQL refuses it in text: the batch, and so the run, failed), a key
+        // longer than the column (cut by H2's cast, so that two keys sharing 1,000 characters shared a success; refused
+        // by PostgreSQL) and a key with a NUL
+        String longKey = "k".repeat(1_001);
+        List<Outcome<Integer, Object>> outcomes = CheckpointTest.outcomes(Parallelized.of((Integer i) -> {
+            throw new IOException("byte \u0000 at " + i);
+        }, IntStream.range(0, 20).boxed().toList()).checkpoint(store(), run,
+                i -> i == 7 ? longKey : i == 8 ? "nul \u0000 key" : String.valueOf(i)));
+        assertThat(outcomes).hasSize(20);
+        assertThat(outcomes).filteredOn(o -> o.input() == 7).singleElement().satisfies(o -> assertThat(o.error())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the checkpoint key function of run '" + run + "' returned a key that cannot be recorded "
+                        + "for this input: the key is 1001 characters long: at most 1000 are allowed"));
+        assertThat(outcomes).filteredOn(o -> o.input() == 8).singleElement().satisfies(o -> assertThat(o.error())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NUL"));
+        assertThat(outcomes).filteredOn(o -> o.input() != 7 && o.input() != 8)
+                .allMatch(o -> o.error() instanceof IOException);
+        assertThat(store().failedCount(run)).isEqualTo(18);
+        assertThat(store().failed(run, 1)).containsExactly(
+                new CheckpointStore.Failure("0", "java.io.IOException", "byte \ufffd at 0", 1));
+        assertThat(store().succeededAmong(run, List.of(longKey.substring(0, 1_000)))).isEmpty();
+    }
+
+    @Test
+    void aRunNameNoStoreHoldsIsRefusedAtTheBuilder() {
+        assertThatThrownBy(() -> Parallelized.of((Integer i) -> i, List.of(1)).checkpoint(store(), "r".repeat(201),
+                String::valueOf)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("runName must be at most 200 characters, without a NUL character (a checkpoint store's "
+                        + "column), was 201 characters long");
+        assertThatThrownBy(() -> Parallelized.of((Integer i) -> i, List.of(1)).checkpoint(store(), "a\u0000b",
+                String::valueOf)).isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("with a NUL");
+        assertThat(Parallelized.of((Integer i) -> i, List.of(1)).checkpoint(store(), "r".repeat(200), String::valueOf))
+                .isNotNull();
+    }
 }

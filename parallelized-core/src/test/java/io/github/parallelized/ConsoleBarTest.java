@@ -195,6 +195,24 @@ class ConsoleBarTest {
     }
 
     @Test
+    void controlCharactersInTheDescAndPostfixAreShownEscapedSoTheBarStaysOneLineAndTheTerminalUntouched() {
+        ConsoleReporter console = new ConsoleReporter(new Screen(err, out, true, true, 100, false),
+                Duration.ofMillis(200), false, false);
+        String desc = "evil\nline\u001b[2J\rC:\\data";
+        Map<String, Object> postfix = Map.of("k", "red\u001b[31m");
+        console.start(at("r1", desc, RunState.RUNNING, 100, 0, 0, 0, 0, postfix));
+        console.onRefresh(at("r1", desc, RunState.RUNNING, 100, 50, 0, 0, 1000, postfix));
+        finish(console, at("r1", desc, RunState.COMPLETED, 100, 100, 0, 0, 2000, postfix));
+        String text = bars.toString(StandardCharsets.UTF_8);
+        // the bar's own control sequences are a carriage return and ESC[J (or ESC[1A): nothing of the user's
+        assertThat(text.replace("\r\u001b[J", "").replace("\u001b[1A", "").replace("\r", ""))
+                .doesNotContain("\u001b");
+        assertThat(text.lines()).allSatisfy(line -> assertThat(line).doesNotStartWith("line"));
+        assertThat(text).contains("evil\\nline\\u001b[2J\\rC:\\data:  50%").contains("k=red\\u001b[31m]")
+                .contains("evil\\nline\\u001b[2J\\rC:\\data: 100 succeeded");
+    }
+
+    @Test
     void theRunsCountsAndTheUsersPostfixShareOneFormat() {
         ConsoleReporter console = plain(true);
         console.start(running(300, 0, 0));

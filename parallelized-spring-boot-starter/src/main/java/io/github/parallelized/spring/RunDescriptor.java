@@ -3,6 +3,7 @@ package io.github.parallelized.spring;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -118,9 +119,30 @@ final class RunDescriptor implements OperationResponseBody {
         return snapshot.eta().map(RunDescriptor::seconds);
     }
 
-    /** The pairs last set through the run's progress. */
+    /**
+     * The pairs last set through the run's progress, in their order: numbers, booleans and null as they are, any
+     * other value as its text (as tqdm shows it), so that a value Jackson cannot write (an object without
+     * properties, a cycle, a {@code toString()} that throws) or a null key never fails the endpoint for every run.
+     */
     public Map<String, Object> getPostfix() {
-        return snapshot.postfix();
+        Map<String, Object> shown = new LinkedHashMap<>();
+        snapshot.postfix().forEach((key, value) -> shown.put(String.valueOf(key),
+                value == null || value instanceof Boolean || value instanceof Number n && plain(n) ? value
+                        : text(value)));
+        return shown;
+    }
+
+    /** The JDK's own numbers, which Jackson writes as numbers; a user's Number subclass is shown as text. */
+    private static boolean plain(Number value) {
+        return value.getClass().getName().startsWith("java.");
+    }
+
+    private static String text(Object value) {
+        try {
+            return String.valueOf(value);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            return value.getClass().getName() + " (its toString() threw " + e.getClass().getSimpleName() + ")";
+        }
     }
 
     /** The start, ISO-8601 in UTC to the second, such as 2026-11-25T22:50:00Z. */

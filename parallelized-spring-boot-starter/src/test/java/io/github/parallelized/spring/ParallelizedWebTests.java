@@ -1,5 +1,6 @@
 package io.github.parallelized.spring;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -124,6 +125,46 @@ class ParallelizedWebTests {
         http.get().uri("/actuator/parallelized/{id}", run.id()).exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.state").isEqualTo("CANCELLED")
                 .jsonPath("$.cancelled").isEqualTo(accounted.outcomes().size());
+    }
+
+    @Test
+    void postfixValuesOfAnyTypeAreShownAsTextAndNeverBreakTheEndpoint() {
+        Gate gate = new Gate();
+        Parallelized<Integer, Integer> run = factory.<Integer, Integer>of(i -> {
+            gate.pass();
+            return i;
+        }, List.of(1)).desc("web odd postfix").start();
+        try {
+            Map<String, Object> postfix = new LinkedHashMap<>();
+            postfix.put("opaque", new Object() {   // no properties: Jackson refuses it, and the endpoint failed
+                @Override
+                public String toString() {
+                    return "opaque";
+                }
+            });
+            postfix.put("lying", new Object() {
+                @Override
+                public String toString() {
+                    throw new IllegalStateException("toString() lies");
+                }
+            });
+            postfix.put(null, "a null key");        // JSON has no null key: Jackson refuses it too
+            postfix.put("count", 3);
+            postfix.put("ok", true);
+            postfix.put("none", null);
+            run.pbar().setPostfix(postfix);
+            http.get().uri("/actuator/parallelized/{id}", run.id()).exchange().expectStatus().isOk().expectBody()
+                    .jsonPath("$.postfix.opaque").isEqualTo("opaque")
+                    .jsonPath("$.postfix.lying").value(String.class,
+                            text -> assertThat(text).contains("toString() threw IllegalStateException"))
+                    .jsonPath("$.postfix.null").isEqualTo("a null key")
+                    .jsonPath("$.postfix.count").isEqualTo(3)
+                    .jsonPath("$.postfix.ok").isEqualTo(true);
+            http.get().uri("/actuator/parallelized").exchange().expectStatus().isOk();
+        } finally {
+            gate.open();
+            run.close();
+        }
     }
 
     @Test
