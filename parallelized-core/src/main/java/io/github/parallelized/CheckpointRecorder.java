@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,28 +95,54 @@ final class CheckpointRecorder {
         CheckpointStore.Entry entry = error == null ? CheckpointStore.Entry.success(key, outcome.attempts())
                 : CheckpointStore.Entry.failure(key, outcome.attempts(), error);
         boolean interrupted = false;
-        synchronized (lock) {
-            while (unflushed >= MAX_UNFLUSHED && !finished && !state.failed()) {
-                try {
-                    lock.wait(100); // bounded: the store's calls time out, and a failure ends the wait
-                } catch (InterruptedException e) {
-                    interrupted = true; // the run stops: keep the entry, past the limit
+        while (true) {
+            synchronized (lock) {
+                if (finished || state.failed()) {
+                    break;
+                }
+                // past the limit only when the run stops (the waiting thread was interrupted): keep the entry
+                if (unflushed < MAX_UNFLUSHED || interrupted) {
+                    buffer.add(entry);
+                    unflushed++;
+                    if (buffer.size() == FLUSH_BATCH) {
+                        lock.notifyAll();
+                    }
                     break;
                 }
             }
-            if (finished || state.failed()) {
-                return;
-            }
-            buffer.add(entry);
-            unflushed++;
-            if (buffer.size() == FLUSH_BATCH) {
-                lock.notifyAll();
+            try {
+                // told to a ForkJoinPool whose thread delivers the outcome (Hazelcast's async executor delivers a
+                // cluster run's): it runs its other tasks on a spare thread meanwhile, among them the completion of
+                // the very write this waits for
+                ForkJoinPool.managedBlock(room);
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** A wait for room in the buffer: one bounded wait at a time (the store's calls time out, a failure ends it). */
+    private final ForkJoinPool.ManagedBlocker room = new ForkJoinPool.ManagedBlocker() {
+        @Override
+        public boolean block() throws InterruptedException {
+            synchronized (lock) {
+                if (!isReleasable()) {
+                    lock.wait(100);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean isReleasable() {
+            synchronized (lock) {
+                return unflushed < MAX_UNFLUSHED || finished || state.failed();
+            }
+        }
+    };
 
     private void flushLoop() {
         long intervalNanos = FLUSH_INTERVAL.toNanos();
