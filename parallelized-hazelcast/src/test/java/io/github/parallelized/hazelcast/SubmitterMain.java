@@ -49,6 +49,20 @@ public final class SubmitterMain {
         Parallelized.Builder<Integer, Integer> builder = args[3].equals("start")
                 ? cluster.resumable(runName, "takeover-work", inputs, String::valueOf)
                 : cluster.resume(runName, inputs, String::valueOf);
+        try {
+            run(builder, args);
+        } catch (Throwable e) {
+            // a run that failed ends this JVM at once (the instance's threads would keep it alive): the test sees
+            // the exit value and this output instead of waiting for its bound
+            e.printStackTrace(System.out);
+            System.out.flush();
+            Runtime.getRuntime().halt(1);
+        }
+        hazelcast.shutdown();
+        System.exit(0);
+    }
+
+    private static void run(Parallelized.Builder<Integer, Integer> builder, String[] args) {
         long outcomes = 0;
         try (Parallelized<Integer, Integer> run = builder.numThreads(Integer.parseInt(args[6]))
                 .maxInFlight(Integer.parseInt(args[7])).progress(ProgressReporter.none()).start()) {
@@ -63,7 +77,5 @@ public final class SubmitterMain {
                     + summary.skipped());
             System.out.flush();
         }
-        hazelcast.shutdown();
-        System.exit(0);
     }
 }
