@@ -32,6 +32,9 @@ final class Loop<I, R> implements Runnable {
 
     @Override
     public void run() {
+        if (worker.thread.gone()) {
+            return; // a decorator ran the body again after the loop had left: it counted as gone once already
+        }
         Thread current = Thread.currentThread();
         WorkerThread.Handover<I> resumed = worker.thread.enter(current);
         ExecutorService outer = crew.entered();
@@ -110,6 +113,7 @@ final class Loop<I, R> implements Runnable {
             crew.left(outer);
         }
         if (leaves) {
+            worker.thread.leaveForGood();
             crew.exited(worker);
         }
     }

@@ -19,6 +19,8 @@ final class WorkerThread<I> {
     private long abandoned;
     /** What the running attempt with a timeout would hand over; null between such attempts. */
     private Handover<I> running;
+    /** Set when its loop left for good (admission closed, the run stopped): a body run again returns at once. */
+    private boolean gone;
     /** What a timeout handed over, for the replacement loop to resume. */
     private Handover<I> handover;
 
@@ -42,6 +44,16 @@ final class WorkerThread<I> {
         }
         thread = null;
         return true;
+    }
+
+    /** Its loop leaves for good: counted once as gone, whatever a decorator does with the body afterwards. */
+    synchronized void leaveForGood() {
+        gone = true;
+    }
+
+    /** Whether its loop left for good: a decorator that runs the body again gets a body that does nothing. */
+    synchronized boolean gone() {
+        return gone;
     }
 
     synchronized long entries() {

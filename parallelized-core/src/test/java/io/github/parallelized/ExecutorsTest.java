@@ -120,6 +120,34 @@ class ExecutorsTest {
         assertThat(seen).hasValue("decorated");
     }
 
+    /**
+     * A decorator that runs the loop twice, on the run's own threads: the second run of a loop that has left does
+     * nothing (it was counted as gone once; counted twice, the run ended with "no worker of the run is left" while
+     * another loop still ran an input).
+     */
+    @Test
+    void aDecoratorThatRunsTheLoopTwiceChangesNothing() {
+        for (int round = 0; round < 5; round++) {
+            // one slow input: the other loops leave while its loop still runs it
+            Parallelized.Builder<Integer, Integer> builder = Parallelized.of((Integer i) -> {
+                if (i == 990) {
+                    Thread.sleep(200);
+                }
+                return i;
+            }, IntStream.range(0, 1_000).boxed().toList()).numThreads(3).decorator(loop -> () -> {
+                loop.run();
+                loop.run();
+            }).progress(ProgressReporter.none());
+            List<Outcome<Integer, Integer>> outcomes = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(30), () -> {
+                        try (var run = builder.start()) {
+                            return run.stream().toList();
+                        }
+                    });
+            assertThat(outcomes).as("round %d", round).hasSize(1_000).allMatch(Outcome::isSuccess);
+        }
+    }
+
     @Test
     void theLastOfExecutorAndVirtualThreadsWins() throws Exception {
         ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "supplied-pool"));
