@@ -703,9 +703,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * {@link Parallelized#remaining()} hands back the inputs never started, without those skipped. The writer
          * of the outcomes is a daemon thread named after {@link #threadNamePrefix(String)}, ending with the run.
          *
-         * <p>The key function is called a few times per input (when read, when run, when recorded), on any of the
-         * run's threads: keep it cheap and pure. When it throws or returns null for an input, or a key that no store
-         * could hold as it is (longer than 1,000 characters, or with a NUL character), that input fails with an
+         * <p>The key function is called once per input read, on one of the run's threads: keep it cheap and pure.
+         * When it throws or returns null for an input, or a key that no store could hold as it is (longer than 1,000
+         * characters, or with a NUL character), that input fails with an
          * {@link IllegalArgumentException} naming the key function, and the run goes on. A store that fails (a
          * database down) ends the run with a {@link ParallelizedException} naming the store, after the outcomes in
          * flight; nothing is recorded after its failure, so a later resume runs every input whose success was not
