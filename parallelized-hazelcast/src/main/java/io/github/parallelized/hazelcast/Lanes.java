@@ -60,6 +60,12 @@ final class Lanes {
      * and one more on the submitter, filling while an answer travels.
      */
     static final int WINDOW_BATCHES = DEPTH + 1;
+    /**
+     * The most tasks in flight per member thread at the defaults: for tasks of a few microseconds, three batches of
+     * {@link #MAX_BATCH} would hold 768 inputs per member thread on the submitter (tens of megabytes on a large
+     * cluster) for no more speed (measured: 100,000 no-op tasks were as fast with 256 per thread as with 768).
+     */
+    static final int MAX_PER_THREAD = MAX_BATCH;
     /** Tasks in flight per member thread of a run at the defaults while the function's task time is unknown. */
     static final int DEFAULT_DEPTH = 32;
     /** The most one batch's mean adds to a function's {@link TaskTimes}. */
@@ -78,13 +84,14 @@ final class Lanes {
     /**
      * The tasks in flight of a run at the defaults, on members with {@code clusterThreads} threads in all: while the
      * function's task time is unknown, {@link #DEFAULT_DEPTH} per member thread; once it is known, {@link
-     * #WINDOW_BATCHES} batches per member thread ({@link #batchSize}: 3 per thread for tasks of 8 ms or more, 768 for
-     * tasks of a few microseconds), so that every member thread has a batch running and the next one waiting on
-     * the member while a third fills on the submitter. What the members do not hold waits in the lanes.
+     * #WINDOW_BATCHES} batches per member thread ({@link #batchSize}: 3 per thread for tasks of 8 ms or more, 240 for
+     * tasks of 100 us), at most {@link #MAX_PER_THREAD}, so that every member thread has a batch running and the next
+     * one waiting on the member while a third fills on the submitter. What the members do not hold waits in the
+     * lanes.
      */
     static int defaultInFlight(int clusterThreads, TaskTimes times) {
         long nanos = times.nanos();
-        long perThread = nanos < 0 ? DEFAULT_DEPTH : (long) WINDOW_BATCHES * batchSize(nanos);
+        long perThread = nanos < 0 ? DEFAULT_DEPTH : Math.min(MAX_PER_THREAD, (long) WINDOW_BATCHES * batchSize(nanos));
         return (int) Math.min(io.github.parallelized.Parallelized.MAX_VIRTUAL_THREADS, perThread * clusterThreads);
     }
 
@@ -160,8 +167,9 @@ final class Lanes {
          * #batchSize} (at most a share of the member's tasks such that each of its threads gets {@link #DEPTH} of
          * them, so that a smaller window, a user's {@code numThreads}, still keeps every thread busy), which leave
          * once that many wait, or with whatever waits while fewer batches than half the member's threads are in
-         * flight (the start and the end of a run, where threads would idle). A batch does not leave as soon as one task waits:
-         * the first task woken by an answer would leave alone, and the batches would shrink to one task each.
+         * flight (the start and the end of a run, where threads would idle). A batch does not leave as soon as one
+         * task waits: the first task woken by an answer would leave alone, and the batches would shrink to one task
+         * each.
          */
         int nextBatch(int busy, long taskNanos) {
             int waits = waitingCount.get();

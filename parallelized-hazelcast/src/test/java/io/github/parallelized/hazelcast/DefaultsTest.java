@@ -274,7 +274,7 @@ class DefaultsTest {
         Lanes.TaskTimes tiny = new Lanes.TaskTimes();
         tiny.measured(5_000, 5); // 1 us: the largest batches
         assertThat(tiny.isShort()).isTrue();
-        assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * 3 * Lanes.MAX_BATCH);
+        assertThat(Lanes.defaultInFlight(24, tiny)).isEqualTo(24 * Lanes.MAX_PER_THREAD);
         assertThat(Lanes.defaultInFlight(100_000, tiny)).isEqualTo(Parallelized.MAX_VIRTUAL_THREADS);
         // one batch that ran long (its thread descheduled on a busy member) moves the mean by an eighth of the gap
         // only, so the next batches stay large; a shorter one pulls it down by a quarter
