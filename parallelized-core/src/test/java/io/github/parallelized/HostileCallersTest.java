@@ -280,6 +280,26 @@ class HostileCallersTest {
     }
 
     @Test
+    void onVirtualThreadsTooATasksOwnInterruptIsNotLeftToTheNextInput() {
+        if (!VirtualThreads.available()) {
+            return; // Java 17: no virtual threads; .ci/run repeats this suite on JDK 25
+        }
+        AtomicInteger sawInterrupt = new AtomicInteger();
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (var par = Parallelized.of((Integer i) -> {
+                if (Thread.currentThread().isInterrupted()) {
+                    sawInterrupt.incrementAndGet();
+                }
+                Thread.currentThread().interrupt();
+                return i;
+            }, HUNDRED).virtualThreads().numThreads(1).progress(ProgressReporter.none()).start()) {
+                assertThat(all(par)).hasSize(100).allMatch(Outcome::isSuccess);
+            }
+        });
+        assertThat(sawInterrupt).as("inputs that began interrupted").hasValue(0);
+    }
+
+    @Test
     void anAsyncApplyThatInterruptsItsOwnThreadLeavesNoInterruptForTheNextInput() {
         AtomicInteger sawInterrupt = new AtomicInteger();
         assertTimeoutPreemptively(BOUND, () -> {
