@@ -46,8 +46,8 @@ final class Handoff {
     private volatile ConcurrentLinkedQueue<Object> shared;
     private volatile Thread consumer;
     /**
-     * 1 while the consumer parks, else 0: an int, not a boolean, as the JDK's class data archive holds the int
-     * var handle's classes (a boolean one loads its own, half a millisecond of a cold start()).
+     * 1 while the consumer parks, else 0: an int, not a boolean, as JDK 17's class data archive holds the int var
+     * handle's classes (a boolean one loads its own, half a millisecond of a cold start()).
      */
     @SuppressWarnings("unused") // through WAITING as well
     private volatile int consumerWaiting;

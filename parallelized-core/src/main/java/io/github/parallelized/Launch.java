@@ -2,7 +2,7 @@ package io.github.parallelized;
 
 /**
  * A worker loop's launch, as {@link Crew} makes it for each of a run's own loops: a class rather than a lambda,
- * whose class a cold {@code start()} would spin (2 to 6 ms on JDK 25). Runs on the loop's thread.
+ * whose class a cold {@code start()} would spin (about half a millisecond). Runs on the loop's thread.
  */
 final class Launch<I, R> implements Runnable {
 
