@@ -195,7 +195,7 @@ final class Admission<I> {
                     break;
                 }
             }
-            drained = drained || read == size && !stopped && readToItsSize(count + read);
+            drained = drained || read == size && !stopped && source.endsAt(count + read);
         } catch (Throwable e) {
             if (read == 0) {
                 claim.seal();
@@ -213,16 +213,6 @@ final class Admission<I> {
             return NOT_ADMITTED;
         }
         return claim.takeInto(worker) ? ADMITTED : TAKEN_BY_OTHERS;
-    }
-
-    /**
-     * Under the read lock: whether a source of known size was read to its end, asked at once rather than at the next
-     * read, which the run's loops would queue for (thousands, on virtual threads). Its size is not trusted: the
-     * source says whether it has more.
-     */
-    private boolean readToItsSize(long read) {
-        long size = source.size();
-        return size >= 0 && read >= size && !source.iterator().hasNext();
     }
 
     /** Under the read lock: the source failed; the run fails with it, unless admission closed meanwhile. */

@@ -236,10 +236,7 @@ final class AsyncTasks<I, R> {
             } else {
                 AsyncAttempt.STARTING.set(outer);
             }
-            // an apply() that interrupted its own thread leaves no interrupt to the next input's; a stop's stays
-            if (Thread.interrupted() && !lifecycle.isRunning()) {
-                Thread.currentThread().interrupt();
-            }
+            lifecycle.keepOnlyAStopsInterrupt();
         }
         if (stage == null) {
             ends.ended(attempt, number, null, new NullPointerException(

@@ -47,6 +47,17 @@ final class Lifecycle {
         return state.get() == RUNNING;
     }
 
+    /**
+     * After a task function returned on this thread: an interrupt the task left on its own thread is cleared, so
+     * that the next input on that thread does not begin interrupted; a stop's interrupt stays (the stop sets the
+     * state before it interrupts, so it is seen here).
+     */
+    void keepOnlyAStopsInterrupt() {
+        if (Thread.interrupted() && !isRunning()) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     boolean isClosed() {
         return (state.get() & PHASE) == CLOSED;
     }

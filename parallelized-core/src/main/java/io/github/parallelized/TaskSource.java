@@ -75,6 +75,15 @@ final class TaskSource<I> {
         return size;
     }
 
+    /**
+     * Under the read lock, with {@code read} inputs read: whether a source of known size was read to its end, asked
+     * at once rather than at the next read, which the run's loops would queue for (thousands, on virtual threads).
+     * The size is not trusted: the source says whether it has more.
+     */
+    boolean endsAt(long read) {
+        return size >= 0 && read >= size && !iterator.hasNext();
+    }
+
     void close() throws Exception {
         if (onClose != null) {
             onClose.close();

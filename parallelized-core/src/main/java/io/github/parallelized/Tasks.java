@@ -274,38 +274,24 @@ final class Tasks<I, R> {
     /** Runs one attempt: its result, a {@link Failure}, or {@link #ABANDONED} when it timed out and was handed over. */
     private Object attempt(Worker<I, R> worker, I input, long seq, int number, long begin, Object slot) {
         if (config.timeout() == null) {
-            Object result;
-            try {
-                result = function.apply(input);
-            } catch (Throwable e) {
-                result = new Failure(e);
-            }
-            keepOnlyAStopsInterrupt();
-            return result;
+            return applied(input);
         }
         long id = worker.thread.beginAttempt(input, seq, number, begin, slot);
         ScheduledFuture<?> timer = Timer.timeout(() -> timeouts.passed(worker, id), config.timeout());
+        Object result = applied(input);
+        timer.cancel(false);
+        return worker.thread.endAttempt(id) ? result : ABANDONED;
+    }
+
+    /** The task function applied once: its result or its {@link Failure}, with only a stop's interrupt kept. */
+    private Object applied(I input) {
         Object result;
         try {
             result = function.apply(input);
         } catch (Throwable e) {
             result = new Failure(e);
         }
-        timer.cancel(false);
-        if (!worker.thread.endAttempt(id)) {
-            return ABANDONED;
-        }
-        keepOnlyAStopsInterrupt();
+        lifecycle.keepOnlyAStopsInterrupt();
         return result;
-    }
-
-    /**
-     * A task that interrupted its own thread and returned leaves no interrupt for the next input on that thread;
-     * a stop's interrupt stays (the stop sets the state before it interrupts, so it is seen here).
-     */
-    private void keepOnlyAStopsInterrupt() {
-        if (Thread.interrupted() && !lifecycle.isRunning()) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -63,7 +63,7 @@ class ArchitectureTest {
     }
 
     @Test
-    void everyPartOfTheEngineHasAtMostFifteenFields() {
+    void everyPartOfTheEngineHasAtMostFifteenFieldsAndThreeHundredLines() throws java.io.IOException {
         for (String name : ENGINE) {
             long fields = CORE.get("io.github.parallelized." + name).getFields().stream()
                     .filter(f -> !f.getModifiers().contains(JavaModifier.STATIC))
@@ -71,6 +71,15 @@ class ArchitectureTest {
                     .filter(f -> !f.getName().matches("[pq]\\d+")) // cache-line padding
                     .count();
             assertThat(fields).as("instance fields of " + name).isLessThanOrEqualTo(15);
+            assertAtMostThreeHundredLines(name);
+        }
+    }
+
+    /** Run from the module's directory (Maven's and the IDE's default). */
+    private static void assertAtMostThreeHundredLines(String name) throws java.io.IOException {
+        java.nio.file.Path source = java.nio.file.Path.of("src/main/java/io/github/parallelized", name + ".java");
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(source)) {
+            assertThat(lines.count()).as("lines of " + source).isLessThanOrEqualTo(300);
         }
     }
 
@@ -88,11 +97,7 @@ class ArchitectureTest {
                     .filter(f -> !f.getModifiers().contains(JavaModifier.SYNTHETIC))
                     .count();
             assertThat(fields).as("instance fields of " + name).isLessThanOrEqualTo(15);
-            // run from the module's directory (Maven's and the IDE's default)
-            java.nio.file.Path source = java.nio.file.Path.of("src/main/java/io/github/parallelized", name + ".java");
-            try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(source)) {
-                assertThat(lines.count()).as("lines of " + source).isLessThanOrEqualTo(300);
-            }
+            assertAtMostThreeHundredLines(name);
         }
     }
 
