@@ -39,10 +39,13 @@ class HostileCallersTest {
         }
     }
 
+    /** Every outcome of the run, within a bound: a hang fails here, naming it. */
     private static <R> List<Outcome<Integer, R>> all(Parallelized<Integer, R> par) {
-        List<Outcome<Integer, R>> outcomes = new ArrayList<>();
-        par.forEach(outcomes::add);
-        return outcomes;
+        return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            List<Outcome<Integer, R>> outcomes = new ArrayList<>();
+            par.forEach(outcomes::add);
+            return outcomes;
+        }, "the run's outcomes did not all come within 30 s");
     }
 
     @Test
