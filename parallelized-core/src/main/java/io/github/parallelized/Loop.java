@@ -32,11 +32,11 @@ final class Loop<I, R> implements Runnable {
 
     @Override
     public void run() {
-        if (worker.thread.gone()) {
-            return; // a decorator ran the body again after the loop had left: it counted as gone once already
-        }
         Thread current = Thread.currentThread();
         WorkerThread.Handover<I> resumed = worker.thread.enter(current);
+        if (resumed == WorkerThread.GONE) {
+            return; // a decorator ran the body again after the loop had left: it counted as gone once already
+        }
         ExecutorService outer = crew.entered();
         Worker<?, ?> enclosing = worker.enter();
         boolean leaves = true;
@@ -104,7 +104,7 @@ final class Loop<I, R> implements Runnable {
                     leaves = false; // gave its thread back: its next launch waits on
                 }
             }
-            if (!worker.thread.exit(current)) {
+            if (!worker.thread.exit(current, leaves)) {
                 leaves = false; // abandoned: not this thread's exit to count
             }
             // the run may have interrupted this thread; a pooled thread must not carry that to its next job
@@ -113,7 +113,6 @@ final class Loop<I, R> implements Runnable {
             crew.left(outer);
         }
         if (leaves) {
-            worker.thread.leaveForGood();
             crew.exited(worker);
         }
     }

@@ -28,8 +28,21 @@ final class WorkerThread<I> {
     record Handover<I>(I input, long seq, int attempts, long beginNanos, Throwable error, Object slot) {
     }
 
-    /** A loop body begins on {@code current}: returns what a timeout handed over for it to resume, or null. */
+    /**
+     * What {@link #enter} returns to a body run again after its loop left for good (a decorator that runs it twice):
+     * that body returns at once, its loop counted as gone once.
+     */
+    static final Handover<?> GONE = new Handover<>(null, -1, 0, 0, null, null);
+
+    /**
+     * A loop body begins on {@code current}: returns what a timeout handed over for it to resume, null, or
+     * {@link #GONE} when its loop left for good.
+     */
+    @SuppressWarnings("unchecked")
     synchronized Handover<I> enter(Thread current) {
+        if (gone) {
+            return (Handover<I>) GONE;
+        }
         thread = current;
         entries++;
         Handover<I> resumed = handover;
@@ -37,23 +50,17 @@ final class WorkerThread<I> {
         return resumed;
     }
 
-    /** A loop body on {@code current} ends: false when its attempt was abandoned (not this thread's exit). */
-    synchronized boolean exit(Thread current) {
+    /**
+     * A loop body on {@code current} ends, for good when {@code forGood} (counted once as gone, whatever a decorator
+     * does with the body afterwards): false when its attempt was abandoned (not this thread's exit).
+     */
+    synchronized boolean exit(Thread current, boolean forGood) {
         if (thread != current) {
             return false;
         }
         thread = null;
+        gone = forGood;
         return true;
-    }
-
-    /** Its loop leaves for good: counted once as gone, whatever a decorator does with the body afterwards. */
-    synchronized void leaveForGood() {
-        gone = true;
-    }
-
-    /** Whether its loop left for good: a decorator that runs the body again gets a body that does nothing. */
-    synchronized boolean gone() {
-        return gone;
     }
 
     synchronized long entries() {
