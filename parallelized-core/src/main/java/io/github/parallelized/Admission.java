@@ -236,7 +236,6 @@ final class Admission<I> {
         return closed;
     }
 
-
     /**
      * The run stopped: admits nothing more, and gives back the claimed inputs that no worker started. Takes no lock
      * that a callback holds.
@@ -279,15 +278,17 @@ final class Admission<I> {
         return (before & ~Cursor.CLOSED) - unread.givenBack();
     }
 
+    /** How many inputs were admitted so far, those a stop gave back included. */
+    long admittedSoFar() {
+        return cursor.admitted() & ~Cursor.CLOSED;
+    }
+
     /**
      * The final number of admitted inputs that must come out once admission is closed, else -1. It may still go
      * down while a stop gives back claimed inputs, never below the outcomes that came out.
      */
     long finalCount() {
-        if (!closed) {
-            return -1;
-        }
-        return (cursor.admitted() & ~Cursor.CLOSED) - unread.givenBack();
+        return closed ? admittedSoFar() - unread.givenBack() : -1;
     }
 
     /** The source's unread rest, read on the caller's thread under the read lock. */

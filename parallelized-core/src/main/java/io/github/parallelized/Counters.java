@@ -23,6 +23,8 @@ final class Counters {
      * allocate 40 MB of them.
      */
     private final TaskTimes[] sharedTimes;
+    /** The counts of the workers past the first {@link #OWN_TIMES}, striped likewise. */
+    private final WorkerCounts[] sharedCounts;
     private final LongAdder cancelledBeforeStart = new LongAdder();
     private final LongAdder failedOutside = new LongAdder();
     /** The {@link WorkerCounts} slots counted by any thread (asynchronous tasks), from {@link WorkerCounts#STARTED}. */
@@ -30,8 +32,12 @@ final class Counters {
 
     Counters(RunConfig config) {
         this.sharedTimes = new TaskTimes[config.loops() > OWN_TIMES || config.async() ? SHARED_TIMES : 0];
+        this.sharedCounts = new WorkerCounts[config.loops() > OWN_TIMES ? SHARED_TIMES : 0];
         for (int i = 0; i < sharedTimes.length; i++) {
             sharedTimes[i] = new TaskTimes();
+        }
+        for (int i = 0; i < sharedCounts.length; i++) {
+            sharedCounts[i] = WorkerCounts.stripe();
         }
         for (int i = 0; i < anyThread.length; i++) {
             anyThread[i] = new LongAdder();
@@ -46,6 +52,11 @@ final class Counters {
     /** The task times worker {@code i} records in: its own, or a shared stripe (used under its lock). */
     TaskTimes timesFor(int worker) {
         return worker < OWN_TIMES ? new TaskTimes() : sharedTimes[worker % SHARED_TIMES];
+    }
+
+    /** The counts worker {@code i} keeps: its own, or a shared stripe. */
+    WorkerCounts countsFor(int worker) {
+        return worker < OWN_TIMES ? WorkerCounts.own() : sharedCounts[worker % SHARED_TIMES];
     }
 
     /** The shared stripe the current thread records in (an asynchronous task's end; used under its lock). */
@@ -89,16 +100,22 @@ final class Counters {
             sums[slot - WorkerCounts.STARTED] = anyThread[slot - WorkerCounts.STARTED].sum();
         }
         sums[STARTED] = anyThread[0].sum();
-        for (Worker<?, ?> w : workers) {
-            if (w != null) { // a run on virtual threads creates its workers as inputs come
-                WorkerCounts counts = w.counts;
-                for (int slot = WorkerCounts.SUCCEEDED; slot <= WorkerCounts.RESUBMITTED; slot++) {
-                    sums[slot - WorkerCounts.STARTED] += counts.get(slot);
-                }
-                sums[STARTED] += counts.get(WorkerCounts.STARTED);
+        for (int i = 0; i < Math.min(workers.length, OWN_TIMES); i++) {
+            if (workers[i] != null) { // a run on virtual threads creates its workers as inputs come
+                addTo(sums, workers[i].counts);
             }
         }
+        for (WorkerCounts stripe : sharedCounts) {
+            addTo(sums, stripe);
+        }
         return sums;
+    }
+
+    private static void addTo(long[] sums, WorkerCounts counts) {
+        for (int slot = WorkerCounts.SUCCEEDED; slot <= WorkerCounts.RESUBMITTED; slot++) {
+            sums[slot - WorkerCounts.STARTED] += counts.get(slot);
+        }
+        sums[STARTED] += counts.get(WorkerCounts.STARTED);
     }
 
     long completed() {

@@ -35,15 +35,12 @@ final class Crew<I, R> implements Loops<I, R> {
     private final OwnThreads threads;
     private final AtomicInteger live = new AtomicInteger();
     private volatile Throwable lostBecause;
-    /**
-     * Virtual threads start as inputs come, not all at start(): a loop that admitted an input launches the next
-     * while inputs may remain, so numThreads(1_000_000) over a hundred inputs starts about a hundred. Null otherwise.
-     */
+    /** The loops of a run on virtual threads, started as inputs come (see {@link Growth}); null otherwise. */
     private final Growth growth;
 
     @SuppressWarnings("unchecked")
     Crew(RunConfig config, Admission<I> admission, Tasks<I, R> tasks, Handoff handoff, Lifecycle lifecycle,
-         Counters counters, String id) {
+         Counters counters, String id, long sourceSize) {
         this.handoff = handoff;
         this.lifecycle = lifecycle;
         this.counters = counters;
@@ -59,7 +56,7 @@ final class Crew<I, R> implements Loops<I, R> {
         if (config.virtualThreads() && !shared) {
             // the decorator is called once, here on the starting thread (it may capture its context), for a body
             // that every lazily started loop runs
-            this.growth = new Growth(decorate(config, Growth.BODY));
+            this.growth = new Growth(decorate(config, Growth.BODY), sourceSize, config.window());
             int first = Math.min(count, Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < first; i++) {
                 create(i);
@@ -72,8 +69,7 @@ final class Crew<I, R> implements Loops<I, R> {
             create(i);
         }
         for (Worker<I, R> worker : workers) {
-            Runnable decorated = decorate(config, new Loop<>(this, worker, admission, tasks));
-            worker.launch = new Launch<>(this, worker, decorated);
+            worker.launch = new Launch<>(this, worker, decorate(config, new Loop<>(this, worker, admission, tasks)));
         }
     }
 
@@ -87,43 +83,47 @@ final class Crew<I, R> implements Loops<I, R> {
 
     /** Creates worker {@code i}; a lazily started one gets its launch here (the others' after the decorator). */
     private Worker<I, R> create(int i) {
-        Worker<I, R> worker = new Worker<>(this, counters.timesFor(i), i >= Counters.OWN_TIMES, handoff.outbox(i));
+        Worker<I, R> worker = new Worker<>(this, counters.timesFor(i), i >= Counters.OWN_TIMES, counters.countsFor(i),
+                handoff.outbox(i));
         if (growth != null) {
             Loop<I, R> loop = new Loop<>(this, worker, admission, tasks);
             worker.body = loop;
-            worker.launch = () -> {
-                Worker.CURRENT.set(worker); // the body finds its loop there (the loop enters the worker again)
-                try {
-                    launch(worker, growth.decorated);
-                } finally {
-                    Worker.CURRENT.remove();
-                }
-            };
+            // no decorator: the loop alone, a shorter stack, which a virtual thread copies at each park
+            worker.launch = growth.decorated == Growth.BODY ? loop : new Launch<>(this, worker, growth.decorated);
         }
         workers[i] = worker;
         return worker;
     }
 
-    /**
-     * A loop of a run on virtual threads admitted an input: while loops are left to start and the source may have
-     * more, it starts two more, so that the next inputs find free loops. Two, not one: the loops then grow as a
-     * tree (ten thousand in fourteen generations) rather than as a chain of ten thousand starts one after another,
-     * each waiting for the last to be scheduled; and a run over a hundred inputs still starts a few hundred at most.
-     */
+    /** A loop of a run on virtual threads admitted an input: it starts two more, until the consumer starts them. */
     @Override
     public void grow() {
         Growth lazily = growth;
-        if (lazily != null && startOneMore(lazily)) {
+        if (lazily != null && !lazily.consumerGrows && startOneMore(lazily)) {
             startOneMore(lazily);
         }
     }
 
-    private boolean startOneMore(Growth lazily) {
-        int created = lazily.created.get();
-        if (created >= workers.length || admission.isClosed() || !lazily.created.compareAndSet(created, created + 1)) {
+    /** The consumer found no outcome: on virtual threads it starts loops ({@link Growth#consumerStarts}). */
+    boolean growFromConsumer() {
+        Growth lazily = growth;
+        if (lazily == null) {
             return false;
         }
-        Worker<I, R> worker = create(created);
+        long cap = lazily.consumerStarts(admission.admittedSoFar());
+        int started = 0;
+        while (started < Growth.AHEAD && lazily.created.get() < cap && startOneMore(lazily)) {
+            started++;
+        }
+        return started > 0;
+    }
+
+    private boolean startOneMore(Growth lazily) {
+        int next = lazily.next(workers.length, admission);
+        if (next < 0) {
+            return false;
+        }
+        Worker<I, R> worker = create(next);
         live.incrementAndGet();
         try {
             threads.start(worker.launch);
@@ -139,10 +139,17 @@ final class Crew<I, R> implements Loops<I, R> {
     void launch(Worker<I, R> worker, Runnable decorated) {
         long before = worker.thread.entries();
         Throwable error = null;
+        if (worker.body != null) {
+            Worker.CURRENT.set(worker); // the one decorated body finds its loop there (see Growth)
+        }
         try {
             decorated.run();
         } catch (Throwable e) {
             error = e;
+        } finally {
+            if (worker.body != null) {
+                Worker.CURRENT.remove();
+            }
         }
         if (worker.thread.entries() == before) {
             lostBecause = error != null ? error

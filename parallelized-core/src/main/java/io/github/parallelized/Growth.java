@@ -3,20 +3,60 @@ package io.github.parallelized;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The lazily started loops of a run on virtual threads (see {@link Crew#grow}): how many were created, and their
- * one decorated body, which finds the loop to run through {@link Worker#CURRENT}, set by the launch: the run's
- * decorator is called once, on the thread that starts the run (it may capture that thread's context), not once per
- * virtual thread. The worker's own thread-local serves, rather than one more: a thread's first thread-local costs
- * it a table, and a run on 10,000 virtual threads makes as many.
+ * The loops of a run on virtual threads, started as inputs come, not all at start(): numThreads(1_000_000) over a
+ * hundred inputs starts a few hundred at most. Until the consumer waits for outcomes, a loop that admitted an input
+ * starts two more ({@link Crew#grow}): two, not one, so that the loops grow as a tree (ten thousand in fourteen
+ * generations) rather than as a chain of starts, each waiting for the last to be scheduled. Once the consumer waits,
+ * it starts them ({@link #consumerStarts}).
+ *
+ * <p>Here too: how many were created, and their one decorated body. Without a decorator each loop is its thread's
+ * body; with one, the decorated body finds the loop to run through {@link Worker#CURRENT}, set by the launch: the
+ * run's decorator is called once, on the thread that starts the run (it may capture that thread's context), not
+ * once per virtual thread. The worker's own thread-local serves, rather than one more: a thread's first
+ * thread-local costs it a table, and a run on 10,000 virtual threads makes as many.
  */
 final class Growth {
 
     static final Runnable BODY = () -> Worker.CURRENT.get().body.run();
 
+    /** How many loops the consumer starts before it looks for outcomes again, and ahead of an unsized source. */
+    static final int AHEAD = 1024;
+
     final AtomicInteger created = new AtomicInteger();
     final Runnable decorated;
+    /** The source's size, or -1 when unknown; and the admission window. */
+    final long sourceSize;
+    final int window;
+    /** Set once the consumer starts loops itself (see {@link #consumerStarts}): the loops then start none. */
+    volatile boolean consumerGrows;
 
-    Growth(Runnable decorated) {
+    Growth(Runnable decorated, long sourceSize, int window) {
         this.decorated = decorated;
+        this.sourceSize = sourceSize;
+        this.window = window;
+    }
+
+    /** The number of the next loop to start, or -1 when {@code max} are started or admission is closed. */
+    int next(int max, Admission<?> admission) {
+        int count = created.get();
+        if (count >= max || admission.isClosed() || !created.compareAndSet(count, count + 1)) {
+            return -1;
+        }
+        return count;
+    }
+
+    /**
+     * The consumer found no outcome to take, so every loop is busy: it starts more loops itself, as the JDK's
+     * per-task executor is fed by its caller's thread while the carriers run the tasks (loops starting each other
+     * made the carriers do both, at about half the pace), and from now on the loops leave the starting to it.
+     * Returns how many loops may be started by then: no more than inputs remain in a source of known size, else
+     * than {@link #AHEAD} past the inputs admitted (an unsized source may block: loops started for nothing would
+     * wait for its read), and never more than the window can give inputs to.
+     */
+    long consumerStarts(long admitted) {
+        if (!consumerGrows) {
+            consumerGrows = true;
+        }
+        return Math.min(admitted + window, sourceSize >= 0 ? sourceSize : admitted + AHEAD);
     }
 }

@@ -98,6 +98,9 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         while (true) {
             Object next = handoff.poll();
             if (next == null && !ended()) {
+                if (crew.growFromConsumer()) {
+                    continue; // a run on virtual threads: the consumer started more loops, and looks again
+                }
                 room.consumerWaits();
                 next = handoff.spin(spins);
                 spins = next != null ? Math.min(Handoff.MAX_SPINS, spins * 2) : Math.max(Handoff.MIN_SPINS, spins / 2);

@@ -13,7 +13,7 @@ final class OwnThreads {
 
     OwnThreads(RunConfig config, String runId) {
         String prefix = config.threadNamePrefix() + runId + "-";
-        this.factory = config.virtualThreads() ? VirtualThreads.factory(prefix) : new DaemonThreads(prefix);
+        this.factory = config.virtualThreads() ? VirtualThreads.factory(prefix + "virtual") : new DaemonThreads(prefix);
     }
 
     /** Starts a thread that runs the loop; throws what the factory or the start throws. */

