@@ -36,10 +36,14 @@ final class Growth {
         this.window = window;
     }
 
-    /** The number of the next loop to start, or -1 when {@code max} are started or admission is closed. */
+    /**
+     * The number of the next loop to start, or -1 when {@code max} are started, or as many as a sized source has
+     * inputs, or admission is closed.
+     */
     int next(int max, Admission<?> admission) {
         int count = created.get();
-        if (count >= max || admission.isClosed() || !created.compareAndSet(count, count + 1)) {
+        if (count >= max || sourceSize >= 0 && count >= sourceSize || admission.isClosed()
+                || !created.compareAndSet(count, count + 1)) {
             return -1;
         }
         return count;

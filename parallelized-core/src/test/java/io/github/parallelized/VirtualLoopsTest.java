@@ -1,0 +1,137 @@
+package io.github.parallelized;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a run on virtual threads starts its loops: the loops start each other until the consumer waits for outcomes,
+ * then the consumer starts them, never more than the inputs of a sized source and never far past the inputs read
+ * from an unsized one.
+ */
+class VirtualLoopsTest {
+
+    /** True on Java 21 and later; on Java 17 checks that virtualThreads() is refused at once. */
+    private static boolean virtual() {
+        if (!VirtualThreads.available()) {
+            assertThatThrownBy(() -> Parallelized.of((Integer i) -> i, List.of(1)).virtualThreads())
+                    .isInstanceOf(UnsupportedOperationException.class);
+            return false;
+        }
+        return true;
+    }
+
+    /** The loops a run has started so far (white box: the run's crew). */
+    private static int loopsStarted(Parallelized<?, ?> run) throws ReflectiveOperationException {
+        Field crew = Run.class.getDeclaredField("crew");
+        crew.setAccessible(true);
+        Worker<?, ?>[] workers = ((Crew<?, ?>) crew.get(run)).workers;
+        int started = 0;
+        for (Worker<?, ?> worker : workers) {
+            if (worker != null) {
+                started++;
+            }
+        }
+        return started;
+    }
+
+    @Test
+    void theConsumerStartsNoMoreLoopsThanASizedSourceHasInputs() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        List<Integer> inputs = IntStream.range(0, 300).boxed().collect(Collectors.toList());
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            Thread.sleep(20);
+            return i;
+        }, inputs).virtualThreads().numThreads(Parallelized.MAX_VIRTUAL_THREADS)
+                .progress(ProgressReporter.none()).start()) {
+            assertThat(assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().count())).isEqualTo(300);
+            assertThat(loopsStarted(run)).isBetween(1, 300);
+        }
+    }
+
+    @Test
+    void anUnsizedSourceThatBlocksGetsAFewLoopsAheadOfItsReadsNotNumThreads() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        CountDownLatch released = new CountDownLatch(1);
+        AtomicInteger read = new AtomicInteger();
+        // three inputs at once, then the source blocks (a queue, a cursor) until the test releases it
+        Iterator<Integer> blocking = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    if (read.get() == 3 && !released.await(Bounded.SECONDS, TimeUnit.SECONDS)) {
+                        throw new AssertionError("never released");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while blocked", e);
+                }
+                return read.get() < 4;
+            }
+
+            @Override
+            public Integer next() {
+                return read.getAndIncrement();
+            }
+        };
+        ExecutorService consumer = Executors.newSingleThreadExecutor();
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, () -> blocking)
+                .virtualThreads().numThreads(Parallelized.MAX_VIRTUAL_THREADS).progress(ProgressReporter.none())
+                .start()) {
+            AtomicInteger outcomes = new AtomicInteger();
+            Future<?> iterating = consumer.submit(() -> run.forEach(outcome -> outcomes.incrementAndGet()));
+            await().atMost(Duration.ofSeconds(Bounded.SECONDS)).until(() -> outcomes.get() == 3);
+            // the consumer now waits with every input read so far done: it starts loops, but only so many
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() - until < 0) {
+                assertThat(loopsStarted(run)).isLessThanOrEqualTo(3 + Growth.AHEAD + 64);
+                Thread.sleep(10);
+            }
+            released.countDown();
+            iterating.get(Bounded.SECONDS, TimeUnit.SECONDS);
+            assertThat(outcomes.get()).isEqualTo(4);
+        } finally {
+            released.countDown();
+            consumer.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRunsVirtualThreadsCarryOneNameWithThePrefixAndTheRun() {
+        if (!virtual()) {
+            return;
+        }
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            names.add(Thread.currentThread().getName());
+            Thread.sleep(5);
+            return i;
+        }, IntStream.range(0, 500).boxed().toList()).virtualThreads().numThreads(500).threadNamePrefix("named-")
+                .progress(ProgressReporter.none()).start()) {
+            assertThat(assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().count())).isEqualTo(500);
+        }
+        assertThat(names).hasSize(1);
+        assertThat(names.iterator().next()).matches("named-\\d+-virtual");
+    }
+}
