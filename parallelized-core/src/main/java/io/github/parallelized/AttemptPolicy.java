@@ -2,6 +2,7 @@ package io.github.parallelized;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one retry decision of every kind of task, blocking, virtual-thread and asynchronous alike: after a failed
@@ -77,5 +78,15 @@ final class AttemptPolicy {
                 + Errors.describe(taskError, false) + ": " + Errors.describe(predicateError, false), predicateError);
         failed.addSuppressed(taskError);
         return failed;
+    }
+
+    /** Waits before a retry on the worker (a run that cannot park); false when interrupted (the run stopped). */
+    static boolean sleep(long nanos) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 }

@@ -107,8 +107,11 @@ final class Loop<I, R> implements Runnable {
             if (!worker.thread.exit(current, leaves)) {
                 leaves = false; // abandoned: not this thread's exit to count
             }
-            // the run may have interrupted this thread; a pooled thread must not carry that to its next job
-            Thread.interrupted();
+            // the run may have interrupted this thread; a pooled thread must not carry that to its next job (asked
+            // first: clearing takes a virtual thread's interrupt lock)
+            if (current.isInterrupted()) {
+                Thread.interrupted();
+            }
             Worker.leave(enclosing);
             crew.left(outer);
         }

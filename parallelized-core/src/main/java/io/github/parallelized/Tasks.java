@@ -3,7 +3,6 @@ package io.github.parallelized;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One input, from admission to its outcome: the attempts with retry and timeout, the run's limits, cancellation,
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  * the attempts that ran ({@link #drainParked}).
  */
 final class Tasks<I, R> {
-
 
     private final TaskFunction<? super I, ? extends R> function;
     /** For an {@link AsyncTaskFunction}: its tasks; null for a blocking function. */
@@ -61,17 +59,29 @@ final class Tasks<I, R> {
             async.start(worker, input, seq);
             return true;
         }
-        return complete(worker, input, seq, 0, () -> {
-            if (!lifecycle.isRunning()) {
-                return counters.cancelledBeforeStart(input);
-            }
-            RunLimits<I>.Slot slot = limits == null ? null : limits.slot(input);
-            if (slot != null && slot.error() != null) {
-                slot.close();
-                return failedUnstarted(input, slot.error());
-            }
-            return attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null, slot, false);
-        });
+        Outcome<I, R> outcome;
+        try {
+            outcome = first(worker, input, seq);
+        } catch (Throwable e) {
+            outcome = failedOutside(input, e, 0);
+        }
+        return handOver(worker, seq, outcome);
+    }
+
+    /**
+     * An input's first course (no lambda per input, and a frame less that a virtual thread copies at each park): its
+     * attempts, or why it has none.
+     */
+    private Outcome<I, R> first(Worker<I, R> worker, I input, long seq) {
+        if (!lifecycle.isRunning()) {
+            return counters.cancelledBeforeStart(input);
+        }
+        RunLimits<I>.Slot slot = limits == null ? null : limits.slot(input);
+        if (slot != null && slot.error() != null) {
+            slot.close();
+            return failedOutside(input, slot.error(), 0);
+        }
+        return attempts(worker, input, seq, 0, worker.begins(System.nanoTime()), null, slot, false);
     }
 
     /** The way to an input's outcome: its attempts, or why it has none. Null: the worker was abandoned. */
@@ -87,12 +97,16 @@ final class Tasks<I, R> {
         Outcome<I, R> outcome;
         try {
             outcome = course.run();
-            if (outcome == null) {
-                return false;
-            }
         } catch (Throwable e) {
-            outcome = new Outcome<>(input, null, e, attempts, Duration.ZERO);
-            counters.failedOutsideTask();
+            outcome = failedOutside(input, e, attempts);
+        }
+        return handOver(worker, seq, outcome);
+    }
+
+    /** Delivers an outcome unless it was parked; false for none: the worker was abandoned meanwhile. */
+    private boolean handOver(Worker<I, R> worker, long seq, Outcome<I, R> outcome) {
+        if (outcome == null) {
+            return false;
         }
         if (outcome != PARKED) {
             delivery.deliver(worker.outbox, seq, outcome);
@@ -100,10 +114,10 @@ final class Tasks<I, R> {
         return true;
     }
 
-    /** An input that failed before any attempt (its limit's key could not be computed). */
-    private Outcome<I, R> failedUnstarted(I input, Throwable error) {
+    /** An input that failed outside its task (before any attempt, or in our code or the JVM's around it). */
+    private Outcome<I, R> failedOutside(I input, Throwable error, int attempts) {
         counters.failedOutsideTask();
-        return new Outcome<>(input, null, error, 0, Duration.ZERO);
+        return new Outcome<>(input, null, error, attempts, Duration.ZERO);
     }
 
     /** What {@link #runParked} did: nothing was ready, it ran one, or its worker was abandoned meanwhile. */
@@ -122,10 +136,7 @@ final class Tasks<I, R> {
                 ? attempts(worker, ready.input(), ready.seq(), ready.attempts(), ready.begin(), ready.lastError(),
                 ready.slot(), true)
                 : parked.stopped(worker, ready));
-        if (!kept) {
-            return ABANDONED_WORKER;
-        }
-        return RAN;
+        return kept ? RAN : ABANDONED_WORKER;
     }
 
     /**
@@ -146,8 +157,7 @@ final class Tasks<I, R> {
             try {
                 outcome = parked.stopped(worker, left);
             } catch (Throwable e) {
-                outcome = new Outcome<>(left.input(), null, e, left.attempts(), Duration.ZERO);
-                counters.failedOutsideTask();
+                outcome = failedOutside(left.input(), e, left.attempts());
             }
             delivery.deliver(worker.outbox, left.seq(), outcome);
         }
@@ -201,7 +211,7 @@ final class Tasks<I, R> {
                                 System.nanoTime() + delay);
                         return PARKED;
                     }
-                    if (!sleep(delay)) {
+                    if (!AttemptPolicy.sleep(delay)) {
                         break;
                     }
                 }
@@ -252,16 +262,6 @@ final class Tasks<I, R> {
         @SuppressWarnings("unchecked")
         R result = error == null ? (R) value : null;
         return new Outcome<>(input, result, error, attempts + resubmitted, Duration.ofNanos(nanos));
-    }
-
-    /** Waits before a retry on the worker (a run that cannot park); false when interrupted (the run stopped). */
-    private static boolean sleep(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
     }
 
     /** Marks an abandoned attempt; a task's own result is never this private object. */
