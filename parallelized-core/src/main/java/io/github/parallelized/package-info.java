@@ -5,20 +5,20 @@
  *
  * <h2>For maintainers: how a run is put together</h2>
  *
- * <p>Follow one input through the package-private parts, in this order: {@code Admission} (the source and the
- * admission window: the {@code Room} handshake with the consumer, claims read under the read lock, {@code Stealing}
- * from other workers' claims, the {@code Unread} rest) -&gt; {@code Crew} and {@code Loop} (the loops, on {@code
- * OwnThreads} of the run, virtual threads started as inputs come ({@code Growth}), or {@code Submissions} to a
- * supplied executor), each running a {@code Worker} (its counts, claim, {@code Pace}, and the {@code WorkerThread}
- * that runs it now) -&gt; {@code Tasks} (the attempts of one input: the run's limits ({@code RunLimits}), retry by the
- * one {@code AttemptPolicy}, {@code Timeouts}, cancellation, {@code Parking} off the workers, mapped to an
- * {@link io.github.parallelized.Outcome}; for an {@link io.github.parallelized.AsyncTaskFunction}, {@code AsyncTasks}
- * starts the attempt in one of the {@code Places} in flight and {@code AsyncEnds} ends it on any thread, through the
- * same {@code AttemptPolicy}) -&gt; {@code Delivery} (the reporters' {@code onOutcome}, the {@code FailurePolicy},
- * the {@code Handoff}'s per-worker outboxes to the consumer) -&gt; {@code Outcomes} (the consumer's iterator:
- * completion or submission order, and the end of the loop). {@code Counters} and {@code RunProgress} add up what the
- * workers counted; {@code Lifecycle} is the run's one state and does what a stop does; {@code Run} is the façade
- * that makes the parts and wires them.
+ * <p>Follow one input through the package-private parts, in this order: {@code Admission} (the source and the admission
+ * window: the {@code Room} handshake with the consumer, claims read under the read lock, {@code Stealing} from other
+ * workers' claims, the {@code Unread} rest) -&gt; {@code Crew} and {@code Loop} (the loops, on {@code OwnThreads} of
+ * the run, virtual threads started as inputs come ({@code Growth}: by the loops, then by the consumer once it waits),
+ * or {@code Submissions} to a supplied executor), each running a {@code Worker} (its counts, claim, {@code Pace}, and
+ * the {@code WorkerThread} that runs it now) -&gt; {@code Tasks} (the attempts of one input: the run's limits ({@code
+ * RunLimits}), retry by the one {@code AttemptPolicy}, {@code Timeouts}, cancellation, {@code Parking} off the workers,
+ * mapped to an {@link io.github.parallelized.Outcome}; for an {@link io.github.parallelized.AsyncTaskFunction}, {@code
+ * AsyncTasks} starts the attempt in one of the {@code Places} in flight and {@code AsyncEnds} ends it on any thread,
+ * through the same {@code AttemptPolicy}) -&gt; {@code Delivery} (the reporters' {@code onOutcome}, the {@code
+ * FailurePolicy}, the {@code Handoff}'s per-worker outboxes to the consumer) -&gt; {@code Outcomes} (the consumer's
+ * iterator: completion or submission order, and the end of the loop). {@code Counters} and {@code RunProgress} add up
+ * what the workers counted; {@code Lifecycle} is the run's one state and does what a stop does; {@code Run} is the
+ * façade that makes the parts and wires them.
  *
  * <h3>Layers</h3>
  * Drawn by import, the engine reads from the top down: the entry and builder ({@code Parallelized}, {@code
