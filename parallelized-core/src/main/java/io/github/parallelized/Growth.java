@@ -24,26 +24,27 @@ final class Growth {
 
     final AtomicInteger created = new AtomicInteger();
     final Runnable decorated;
-    /** The source's size, or -1 when unknown; and the admission window. */
-    final long sourceSize;
-    final int window;
+    /** The source's size, or -1 when unknown. */
+    private final long sourceSize;
+    /**
+     * The most loops worth starting: the window (at most that many inputs are admitted and not yet consumed, and
+     * loops stay until the source is drained, so more could never all be busy), and no more than a sized source has
+     * inputs.
+     */
+    private final long most;
     /** Set once the consumer starts loops itself (see {@link #consumerStarts}): the loops then start none. */
     volatile boolean consumerGrows;
 
     Growth(Runnable decorated, long sourceSize, int window) {
         this.decorated = decorated;
         this.sourceSize = sourceSize;
-        this.window = window;
+        this.most = sourceSize >= 0 ? Math.min(window, sourceSize) : window;
     }
 
-    /**
-     * The number of the next loop to start, or -1 when {@code max} are started, or as many as a sized source has
-     * inputs, or admission is closed.
-     */
+    /** The number of the next loop to start; -1 once {@code max} or {@link #most} are, or admission closed. */
     int next(int max, Admission<?> admission) {
         int count = created.get();
-        if (count >= max || sourceSize >= 0 && count >= sourceSize || admission.isClosed()
-                || !created.compareAndSet(count, count + 1)) {
+        if (count >= max || count >= most || admission.isClosed() || !created.compareAndSet(count, count + 1)) {
             return -1;
         }
         return count;
@@ -53,14 +54,13 @@ final class Growth {
      * The consumer found no outcome to take, so every loop is busy: it starts more loops itself, as the JDK's
      * per-task executor is fed by its caller's thread while the carriers run the tasks (loops starting each other
      * made the carriers do both, at about half the pace), and from now on the loops leave the starting to it.
-     * Returns how many loops may be started by then: no more than inputs remain in a source of known size, else
-     * than {@link #AHEAD} past the inputs admitted (an unsized source may block: loops started for nothing would
-     * wait for its read), and never more than the window can give inputs to.
+     * Returns how many loops may be started by then: {@link #most}, and from an unsized source no more than {@link
+     * #AHEAD} past the inputs admitted (it may block: loops started for nothing would wait for its read).
      */
     long consumerStarts(long admitted) {
         if (!consumerGrows) {
             consumerGrows = true;
         }
-        return Math.min(admitted + window, sourceSize >= 0 ? sourceSize : admitted + AHEAD);
+        return sourceSize >= 0 ? most : Math.min(most, admitted + AHEAD);
     }
 }

@@ -69,6 +69,22 @@ class VirtualLoopsTest {
     }
 
     @Test
+    void theConsumerStartsNoMoreLoopsThanTheWindowCanKeepBusy() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        List<Integer> inputs = IntStream.range(0, 2_000).boxed().collect(Collectors.toList());
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            Thread.sleep(1);
+            return i;
+        }, inputs).virtualThreads().numThreads(10_000).maxInFlight(50).progress(ProgressReporter.none()).start()) {
+            assertThat(assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().count())).isEqualTo(2_000);
+            // at most 50 inputs are admitted and not consumed: more loops would only wait for room
+            assertThat(loopsStarted(run)).isBetween(1, 50 + 2 + Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    @Test
     void anUnsizedSourceThatBlocksGetsAFewLoopsAheadOfItsReadsNotNumThreads() throws Exception {
         if (!virtual()) {
             return;
