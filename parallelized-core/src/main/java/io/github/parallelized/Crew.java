@@ -95,11 +95,11 @@ final class Crew<I, R> implements Loops<I, R> {
         return worker;
     }
 
-    /** A loop of a run on virtual threads admitted an input: it starts two more, until the consumer starts them. */
+    /** A loop of a run on virtual threads admitted an input: it starts one more, until the consumer starts them. */
     @Override
     public void grow() {
         Growth lazily = growth;
-        if (lazily != null && !lazily.consumerGrows && startOneMore(lazily)) {
+        if (lazily != null && !lazily.consumerGrows) {
             startOneMore(lazily);
         }
     }

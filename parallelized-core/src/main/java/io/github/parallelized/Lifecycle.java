@@ -53,8 +53,10 @@ final class Lifecycle {
      * state before it interrupts, so it is seen here).
      */
     void keepOnlyAStopsInterrupt() {
-        if (Thread.interrupted() && !isRunning()) {
-            Thread.currentThread().interrupt();
+        Thread current = Thread.currentThread();
+        // asked before it is cleared: clearing is a call per task, and takes a virtual thread's interrupt lock
+        if (current.isInterrupted() && Thread.interrupted() && !isRunning()) {
+            current.interrupt();
         }
     }
 
