@@ -87,7 +87,7 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             moved = false;
             Lanes.Pending pending;
             try {
-                pending = cluster.lanes().send(member, task, run.times);
+                pending = cluster.lanes().send(member, task, run.times, run.left);
             } catch (RuntimeException e) {
                 cluster.loads().release(member);
                 run.released(member);
