@@ -112,8 +112,9 @@ final class ClusterBench {
                 boolean measured = round >= warmups;
                 for (int k = 0; k < order.size(); k++) {
                     String row = order.get((k + round) % order.size());
-                    long cpu0 = members.cpuMillis();
+                    // the compilers' time first: reading it (every thread of four JVMs in /proc) stays out of the row
                     long jit0 = members.jitMillis();
+                    long cpu0 = members.cpuMillis();
                     long own0 = ClusterMembers.ownCpuMillis();
                     long t0 = System.nanoTime();
                     long count = switch (row) {
@@ -129,8 +130,8 @@ final class ClusterBench {
                     };
                     double ms = (System.nanoTime() - t0) / 1e6;
                     long cpuMs = members.cpuMillis() - cpu0;
-                    long jitMs = members.jitMillis() - jit0;
                     long ownMs = ClusterMembers.ownCpuMillis() - own0;
+                    long jitMs = members.jitMillis() - jit0;
                     int expected = tasks(row, sleepTasks, parkTasks, noopTasks);
                     if (count != expected) {
                         throw new IllegalStateException(row + ": " + count + " outcomes for " + expected + " inputs");

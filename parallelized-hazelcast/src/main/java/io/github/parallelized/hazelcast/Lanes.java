@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -175,7 +174,13 @@ final class Lanes {
         }
     }
 
-    /** One task on its way and its answer. */
+    /** Who waits for a task's answer: told once, on the thread that has it, which must make no remote call. */
+    interface Answer {
+        /** The member's answer, or why there is none ({@link NotSent}: the task never left the submitter). */
+        void answered(Pending pending, TaskResult result, Throwable error);
+    }
+
+    /** One task on its way, and who waits for its answer. */
     static final class Pending {
         final TaskEnvelope task;
         final Lane lane;
@@ -183,13 +188,23 @@ final class Lanes {
         final TaskTimes times;
         /** What its run has left to send, which bounds the batches at the run's end. */
         final Left left;
-        final CompletableFuture<TaskResult> answer = new CompletableFuture<>();
+        private final Answer to;
 
-        Pending(TaskEnvelope task, Lane lane, TaskTimes times, Left left) {
+        Pending(TaskEnvelope task, Lane lane, TaskTimes times, Left left, Answer to) {
             this.task = task;
             this.lane = lane;
             this.times = times;
             this.left = left;
+            this.to = to;
+        }
+
+        /** Each pending task is answered once: by its batch's answer, or when it is taken out of its lane. */
+        void complete(TaskResult result) {
+            to.answered(this, result, null);
+        }
+
+        void fail(Throwable error) {
+            to.answered(this, null, error);
         }
 
         /** The member it is (or was to be) sent to. */
@@ -198,7 +213,7 @@ final class Lanes {
         }
     }
 
-    private static final class Lane {
+    static final class Lane {
         final Member member;
         /** This submitter's tasks for the member, waiting here or in flight. */
         final MemberLoads.Load load;
@@ -295,12 +310,20 @@ final class Lanes {
         return times.computeIfAbsent(function, f -> new TaskTimes());
     }
 
-    Pending send(Member member, TaskEnvelope task, TaskTimes taskTimes, Left left) {
+    /** A task for {@code member}'s lane, not queued yet: {@link #send} queues it, and {@code to} gets its answer. */
+    Pending pending(Member member, TaskEnvelope task, TaskTimes taskTimes, Left left, Answer to) {
         Lane lane = lanes.get(member.getUuid());
         if (lane == null) {
             lane = lanes.computeIfAbsent(member.getUuid(), uuid -> new Lane(member, cluster.loads().load(member)));
         }
-        Pending pending = new Pending(task, lane, taskTimes, left);
+        return new Pending(task, lane, taskTimes, left, to);
+    }
+
+    /** Queues the task in its lane, from where it leaves alone or in a batch (maybe at once, on this thread). */
+    void send(Pending pending) {
+        Lane lane = pending.lane;
+        TaskTimes taskTimes = pending.times;
+        Left left = pending.left;
         lane.recent = taskTimes;
         lane.recentLeft = left;
         lane.waiting.add(pending);
@@ -309,7 +332,6 @@ final class Lanes {
             failWaiting(lane, null, true);
         }
         flush(lane);
-        return pending;
     }
 
     /**
@@ -360,7 +382,7 @@ final class Lanes {
         Pending pending;
         while ((pending = lane.waiting.poll()) != null) {
             lane.waitingCount.decrementAndGet();
-            pending.answer.completeExceptionally(why != null ? new IllegalStateException(why)
+            pending.fail(why != null ? new IllegalStateException(why)
                     : new NotSent(memberGone ? "Member " + lane.member.getAddress()
                     + " left the cluster before the task was sent" : "Moved to a member that joined", memberGone));
         }
@@ -476,21 +498,23 @@ final class Lanes {
                 return;
             }
             from.waitingCount.decrementAndGet();
-            pending.answer.completeExceptionally(new NotSent("Moved to a member with a free thread", false));
+            pending.fail(new NotSent("Moved to a member with a free thread", false));
         }
     }
 
     private static void complete(List<Pending> batch, Object result, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            batch.forEach(p -> p.answer.completeExceptionally(cause));
+            for (Pending pending : batch) {
+                pending.fail(cause);
+            }
         } else {
             TaskBatch.Results results = (TaskBatch.Results) result;
             if (results.results.get(0).kind != TaskResult.NOT_HERE) { // a member without the function measures nothing
                 batch.get(0).times.measured(results.runNanos, batch.size());
             }
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).answer.complete(results.results.get(i));
+                batch.get(i).complete(results.results.get(i));
             }
         }
     }

@@ -135,6 +135,11 @@ final class MemberLoads {
         return true;
     }
 
+    /** A task sent to the member of {@code load} (taken from its lane) is answered or taken back. */
+    void release(Load load) {
+        load.inFlight.decrementAndGet();
+    }
+
     void release(Member member) {
         Load load = loads.get(member.getUuid());
         if (load != null) {
