@@ -55,10 +55,10 @@ final class Lanes {
     static final long ALONE_NANOS = 4_000_000;
     /**
      * About the work a batch of shorter tasks carries: 32 ms, so that the round trips, and above all the processor time
-     * each takes on both sides (0.2-0.35 ms of the four JVMs' processor time per round trip, measured on a loaded
-     * 2-core machine: more than a hundred 100 us tasks' own), cost little beside it. Batches of 8 ms made the 100 us
-     * row a quarter slower there, for 25% more processor time. The end of a run of known size keeps short batches
-     * ({@link Left}), so that its last batches still end close together.
+     * each takes on both sides (0.15-0.35 ms of the four JVMs' processor time per round trip, measured on a loaded
+     * 2-core machine: as much as 15 to 35 timed parks of 100 us take themselves), cost little beside it. Batches of
+     * 8 ms made the 100 us row a quarter slower there, for 25% more processor time. The end of a run of known size
+     * keeps short batches ({@link Left}), so that its last batches still end close together.
      */
     static final long BATCH_NANOS = 32_000_000;
     /** The least work of a batch near the end of a run of known size ({@link Left}): 1 ms. */
