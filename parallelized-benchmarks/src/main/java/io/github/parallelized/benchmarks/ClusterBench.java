@@ -20,7 +20,8 @@ import io.github.parallelized.hazelcast.ParallelizedCluster;
  * client in this JVM, side by side with a local run of the same total number of threads. The cluster rows run at the
  * cluster's defaults (no {@code numThreads}: what a user gets without knowing the round-trip time). The last column
  * is the processor time the row took in all four JVMs (this one and the members, from {@code /proc}; "-" elsewhere):
- * on a machine of few cores it, more than the threads, bounds how fast the cluster rows can be.
+ * on a machine of few cores it, more than the threads, bounds how fast the cluster rows can be; the column after it is
+ * the part of it that the JIT compilers of the four JVMs took (large while they warm up: Hazelcast's code is big).
  *
  * <ul>
  *   <li>{@code cluster [--rounds N] [--warmups N] [--smoke] [--only WORKLOAD]}: {@code sleep} (3,000 tasks of 10
@@ -106,10 +107,13 @@ final class ClusterBench {
             int threads = cluster.clusterThreads();
             Map<String, List<Double>> millis = new HashMap<>();
             Map<String, List<Double>> cpu = new HashMap<>();
+            Map<String, List<Double>> jit = new HashMap<>();
             for (int round = 0; round < warmups + rounds; round++) {
                 boolean measured = round >= warmups;
                 for (int k = 0; k < order.size(); k++) {
                     String row = order.get((k + round) % order.size());
+                    // the compilers' time first: reading it (every thread of four JVMs in /proc) stays out of the row
+                    long jit0 = members.jitMillis();
                     long cpu0 = members.cpuMillis();
                     long own0 = ClusterMembers.ownCpuMillis();
                     long t0 = System.nanoTime();
@@ -127,23 +131,25 @@ final class ClusterBench {
                     double ms = (System.nanoTime() - t0) / 1e6;
                     long cpuMs = members.cpuMillis() - cpu0;
                     long ownMs = ClusterMembers.ownCpuMillis() - own0;
+                    long jitMs = members.jitMillis() - jit0;
                     int expected = tasks(row, sleepTasks, parkTasks, noopTasks);
                     if (count != expected) {
                         throw new IllegalStateException(row + ": " + count + " outcomes for " + expected + " inputs");
                     }
-                    out.printf(Locale.ROOT, "%s round %d %s: %.0f ms, processor %d ms (this JVM %d ms)%n",
-                            measured ? "measured" : "warm-up", round, row, ms, cpuMs, ownMs);
+                    out.printf(Locale.ROOT, "%s round %d %s: %.0f ms, processor %d ms (this JVM %d ms, JIT %d ms)%n",
+                            measured ? "measured" : "warm-up", round, row, ms, cpuMs, ownMs, jitMs);
                     if (measured) {
                         millis.computeIfAbsent(row, r -> new ArrayList<>()).add(ms);
                         cpu.computeIfAbsent(row, r -> new ArrayList<>()).add((double) cpuMs);
+                        jit.computeIfAbsent(row, r -> new ArrayList<>()).add((double) jitMs);
                     }
                 }
             }
             out.printf(Locale.ROOT, "%n3 member JVMs (pool %d each) + a client submitter in this JVM, %d cores, Java %s;"
                     + " cluster rows at the defaults; median of %d rounds%n", POOL,
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rounds);
-            out.println("| workload | system | threads | median ms | tasks/s | vs local | processor ms |");
-            out.println("|---|---|---|---|---|---|---|");
+            out.println("| workload | system | threads | median ms | tasks/s | vs local | processor ms | of which JIT ms |");
+            out.println("|---|---|---|---|---|---|---|---|");
             for (String row : order) {
                 String workload = row.substring(0, row.indexOf(' '));
                 int tasks = tasks(row, sleepTasks, parkTasks, noopTasks);
@@ -152,17 +158,21 @@ final class ClusterBench {
                 String vsLocal = locals == null ? "-" : String.format(Locale.ROOT, "%.2fx",
                         Report.median(locals.stream().mapToDouble(Double::doubleValue).toArray()) / median);
                 double processor = Report.median(cpu.get(row).stream().mapToDouble(Double::doubleValue).toArray());
+                double compilers = Report.median(jit.get(row).stream().mapToDouble(Double::doubleValue).toArray());
                 String label = switch (workload) {
                     case "sleep" -> tasks + " x 10 ms";
                     case "100us" -> tasks + " x 100 us";
                     default -> tasks + " noop";
                 };
-                out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %s | %s |%n", label,
+                out.printf(Locale.ROOT, "| %s | %s | %d | %.0f | %,.0f | %s | %s | %s |%n", label,
                         row.endsWith("cluster") ? "cluster, defaults" : "local", threads, median,
-                        tasks / median * 1000, vsLocal, processor < 0 ? "-" : String.format(Locale.ROOT, "%.0f",
-                                processor));
+                        tasks / median * 1000, vsLocal, milliseconds(processor), milliseconds(compilers));
             }
         }
+    }
+
+    private static String milliseconds(double median) {
+        return median < 0 ? "-" : String.format(Locale.ROOT, "%.0f", median);
     }
 
     private static int tasks(String row, int sleepTasks, int parkTasks, int noopTasks) {

@@ -118,6 +118,40 @@ final class ClusterMembers implements AutoCloseable {
         return ticks < 0 ? -1 : ticks * 10;
     }
 
+    /**
+     * The processor time used so far by the JIT compilers ({@code C1}/{@code C2 CompilerThread*}) of this JVM and the
+     * member JVMs, in milliseconds: part of {@link #cpuMillis()}, and a large one while four JVMs warm up (Hazelcast's
+     * code is big); negative where {@code /proc} is not there. A compiler thread that ended meanwhile is not counted.
+     */
+    long jitMillis() {
+        long ticks = compilerTicks(ProcessHandle.current().pid());
+        for (Process process : processes) {
+            ticks += compilerTicks(process.pid());
+        }
+        return ticks < 0 ? -1 : ticks * 10;
+    }
+
+    private static long compilerTicks(long pid) {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            long sum = 0;
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        sum += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException threadEnded) {
+                    // a compiler thread that ended (they come and go with the load)
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return Long.MIN_VALUE / 4; // the sum stays negative
+        }
+    }
+
     private static long ticks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));

@@ -36,12 +36,17 @@ final class ClusterRun implements ProgressReporter {
     private final ParallelizedCluster cluster;
     /** How long this function's tasks run on the members (shared by its runs): how they travel. */
     final Lanes.TaskTimes times;
+    /** What this run has left to send, for the batch sizes at its end: its size once it starts, if known. */
+    final Lanes.Left left = new Lanes.Left();
     private volatile Parallelized<?, ?> run;
     private final LongAdder submissions = new LongAdder();
     private final AtomicLong taskIds = new AtomicLong();
     private final LongAdder resubmissions = new LongAdder();
     /** Keyed by the member itself (its address is formatted for {@link #stats} only, not once per task). */
     private final Map<Member, PerMember> byMember = new ConcurrentHashMap<>();
+    /** The first members' counts, found by identity on the per-task path (a member object's hash is computed). */
+    private volatile PerMember[] recent = new PerMember[0];
+    private static final int RECENT_MEMBERS = 16;
     private final Set<UUID> announcedLosses = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean cancelSent = new AtomicBoolean();
     private volatile boolean finished;
@@ -56,6 +61,7 @@ final class ClusterRun implements ProgressReporter {
     @Override
     public void onStart(Parallelized<?, ?> started) {
         this.run = started;
+        left.total(started.progress().total()); // before the run's loops start; -1 when the size is unknown
         cluster.track(started.id(), this);
         started.progress().setPostfix(Map.of("members", cluster.dataMembers()));
     }
@@ -109,14 +115,33 @@ final class ClusterRun implements ProgressReporter {
 
     /** What this run has on one member, counted as its tasks come and go. */
     private static final class PerMember {
+        final Member member;
         final LongAdder running = new LongAdder();
         final LongAdder completed = new LongAdder();
         final LongAdder resubmissions = new LongAdder();
+
+        PerMember(Member member) {
+            this.member = member;
+        }
     }
 
     private PerMember perMember(Member member) {
+        PerMember[] recent = this.recent;
+        for (PerMember counts : recent) {
+            if (counts.member == member) {
+                return counts; // the member list's own objects: found by identity, without hashing the member
+            }
+        }
         PerMember counts = byMember.get(member);
-        return counts != null ? counts : byMember.computeIfAbsent(member, m -> new PerMember());
+        if (counts == null) {
+            counts = byMember.computeIfAbsent(member, PerMember::new);
+        }
+        if (recent.length < RECENT_MEMBERS) {
+            PerMember[] more = java.util.Arrays.copyOf(recent, recent.length + 1);
+            more[recent.length] = counts;
+            this.recent = more; // racy on purpose: a lost entry is looked up in the map again
+        }
+        return counts;
     }
 
     /**

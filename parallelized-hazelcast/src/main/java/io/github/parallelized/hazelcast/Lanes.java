@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.spi.exception.TargetNotMemberException;
@@ -24,7 +24,8 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *   <li>tasks of unknown time: each alone, at most {@link #DEPTH} per member thread on the member at once (one
  *   running, one next in line); the others wait here, in the member's lane, and leave as answers come back;</li>
  *   <li>the others in batches of about {@link #BATCH_NANOS} of work ({@link #batchSize}: tasks of that time or more
- *   alone, a few microseconds' ones {@link #MAX_BATCH} together), run one task after the other on one member thread,
+ *   alone, a few microseconds' ones {@link #MAX_BATCH} together; smaller at the end of a run of known size, {@link
+ *   Left}), run one task after the other on one member thread,
  *   at most {@link #DEPTH} batches per member thread in flight. A round trip costs far more than a short task, in
  *   time and above all in processor time on both sides, so short tasks are fast only in a few batches per member
  *   thread. A batch is also at most the member's share of the tasks in flight over {@link #DEPTH} per member thread,
@@ -47,12 +48,21 @@ final class Lanes {
 
     static final int MAX_BATCH = 256;
     /**
-     * About the work a batch carries: 8 ms, so that a round trip, and above all the processor time it takes on both
-     * sides (about 0.2 ms for a task sent alone, measured on a loaded 2-core machine), costs little beside it, while
-     * the batches still spread over the member's threads and the last ones of a run end close together. Tasks of 8 ms
-     * or more go alone.
+     * Tasks of this time or more go alone: a round trip costs little beside them. Below the most one batch adds to a
+     * function's mean ({@link #SAMPLE_CAP_NANOS}), so that a mean that rises towards that cap (a function's tasks
+     * becoming long) reaches it.
      */
-    static final long BATCH_NANOS = 8_000_000;
+    static final long ALONE_NANOS = 4_000_000;
+    /**
+     * About the work a batch of shorter tasks carries: 32 ms, so that the round trips, and above all the processor time
+     * each takes on both sides (0.15-0.35 ms of the four JVMs' processor time per round trip, measured on a loaded
+     * 2-core machine: as much as 15 to 35 timed parks of 100 us take themselves), cost little beside it. Batches of
+     * 8 ms made the 100 us row a quarter slower there, for 25% more processor time. The end of a run of known size
+     * keeps short batches ({@link Left}), so that its last batches still end close together.
+     */
+    static final long BATCH_NANOS = 32_000_000;
+    /** The least work of a batch near the end of a run of known size ({@link Left}): 1 ms. */
+    static final long MIN_BATCH_NANOS = 1_000_000;
     /** Tasks (or batches) per member thread on the member: one running while the next waits there. */
     static final int DEPTH = 2;
     /**
@@ -84,8 +94,8 @@ final class Lanes {
     /**
      * The tasks in flight of a run at the defaults, on members with {@code clusterThreads} threads in all: while the
      * function's task time is unknown, {@link #DEFAULT_DEPTH} per member thread; once it is known, {@link
-     * #WINDOW_BATCHES} batches per member thread ({@link #batchSize}: 3 per thread for tasks of 8 ms or more, 240 for
-     * tasks of 100 us), at most {@link #MAX_PER_THREAD}, so that every member thread has a batch running and the next
+     * #WINDOW_BATCHES} batches per member thread ({@link #batchSize}: 3 per thread for tasks of 4 ms or more, 30 for
+     * tasks of 3 ms), at most {@link #MAX_PER_THREAD} (tasks of a third of a millisecond or less), so that every member thread has a batch running and the next
      * one waiting on the member while a third fills on the submitter. What the members do not hold waits in the
      * lanes.
      */
@@ -95,9 +105,61 @@ final class Lanes {
         return (int) Math.min(io.github.parallelized.Parallelized.MAX_VIRTUAL_THREADS, perThread * clusterThreads);
     }
 
-    /** Tasks of {@code taskNanos} each for about {@link #BATCH_NANOS} of work: 1 to {@link #MAX_BATCH}. */
+    /**
+     * Tasks of {@code taskNanos} each for about {@link #BATCH_NANOS} of work: 1 to {@link #MAX_BATCH}; tasks of {@link
+     * #ALONE_NANOS} or more alone.
+     */
     static int batchSize(long taskNanos) {
+        if (taskNanos >= ALONE_NANOS) {
+            return 1;
+        }
         return (int) Math.max(1, Math.min(MAX_BATCH, BATCH_NANOS / Math.max(1, taskNanos)));
+    }
+
+    /**
+     * A batch of {@code size} tasks of {@code taskNanos}, at most the share of one member thread of what the run has
+     * {@code left} to send (all of them when unknown, negative), and at least {@link #minBatchSize}: smaller batches
+     * only near the end of a run (guided self-scheduling, see {@link Left}).
+     */
+    static int atTheEnd(int size, long left, int clusterThreads, long taskNanos) {
+        if (left < 0 || size <= 1) {
+            return size;
+        }
+        long share = (left + clusterThreads - 1) / Math.max(1, clusterThreads);
+        return (int) Math.max(1, Math.min(size, Math.max(minBatchSize(taskNanos), share)));
+    }
+
+    /** The least batch near the end of a run of known size: about {@link #MIN_BATCH_NANOS} of work. */
+    static int minBatchSize(long taskNanos) {
+        return (int) Math.max(1, Math.min(MAX_BATCH, MIN_BATCH_NANOS / Math.max(1, taskNanos)));
+    }
+
+    /**
+     * The inputs of one run not sent in a batch yet (those waiting in the lanes, and those its loops have not started),
+     * when the run's size is known: near the end of the run a batch is at most {@code left / clusterThreads} (guided
+     * self-scheduling), so that the last batches are short and the member threads end close together, while the rest
+     * of the run travels in large batches. Shared by the run's tasks; racy on purpose (a resent task counts twice,
+     * which only makes the end's batches a little smaller).
+     */
+    static final class Left {
+        /** Negative while unknown (a source of unknown size). */
+        private final AtomicLong left = new AtomicLong(-1);
+
+        /** The run's size, once known (at its start). */
+        void total(long total) {
+            left.set(total);
+        }
+
+        /** The inputs not sent in a batch yet, or negative when the run's size is unknown. */
+        long get() {
+            return left.get();
+        }
+
+        void sent(int tasks) {
+            if (left.get() >= 0) {
+                left.addAndGet(-tasks);
+            }
+        }
     }
 
     /** A lane whose member left, or whose tasks move to another member: the task was never sent there. */
@@ -112,18 +174,37 @@ final class Lanes {
         }
     }
 
-    /** One task on its way and its answer. */
+    /** Who waits for a task's answer: told once, on the thread that has it, which must make no remote call. */
+    interface Answer {
+        /** The member's answer, or why there is none ({@link NotSent}: the task never left the submitter). */
+        void answered(Pending pending, TaskResult result, Throwable error);
+    }
+
+    /** One task on its way, and who waits for its answer. */
     static final class Pending {
         final TaskEnvelope task;
         final Lane lane;
         /** How long tasks of this function run, which decides how this task travels. */
         final TaskTimes times;
-        final CompletableFuture<TaskResult> answer = new CompletableFuture<>();
+        /** What its run has left to send, which bounds the batches at the run's end. */
+        final Left left;
+        private final Answer to;
 
-        Pending(TaskEnvelope task, Lane lane, TaskTimes times) {
+        Pending(TaskEnvelope task, Lane lane, TaskTimes times, Left left, Answer to) {
             this.task = task;
             this.lane = lane;
             this.times = times;
+            this.left = left;
+            this.to = to;
+        }
+
+        /** Each pending task is answered once: by its batch's answer, or when it is taken out of its lane. */
+        void complete(TaskResult result) {
+            to.answered(this, result, null);
+        }
+
+        void fail(Throwable error) {
+            to.answered(this, null, error);
         }
 
         /** The member it is (or was to be) sent to. */
@@ -132,7 +213,7 @@ final class Lanes {
         }
     }
 
-    private static final class Lane {
+    static final class Lane {
         final Member member;
         /** This submitter's tasks for the member, waiting here or in flight. */
         final MemberLoads.Load load;
@@ -143,6 +224,8 @@ final class Lanes {
         final AtomicBoolean sending = new AtomicBoolean();
         /** The times of the function whose task came last: they decide how the tasks waiting here travel. */
         volatile TaskTimes recent;
+        /** What the run whose task came last has left to send. */
+        volatile Left recentLeft;
         volatile boolean gone;
 
         Lane(Member member, MemberLoads.Load load) {
@@ -169,9 +252,10 @@ final class Lanes {
          * once that many wait, or with whatever waits while fewer batches than half the member's threads are in
          * flight (the start and the end of a run, where threads would idle). A batch does not leave as soon as one
          * task waits: the first task woken by an answer would leave alone, and the batches would shrink to one task
-         * each.
+         * each. Near the end of a run of known size, a batch is at most its share of what the run has left, {@code
+         * left / clusterThreads}, and at least {@link #minBatchSize} ({@link Left}).
          */
-        int nextBatch(int busy, long taskNanos) {
+        int nextBatch(int busy, long taskNanos, int clusterThreads) {
             int waits = waitingCount.get();
             if (waits <= 0 || busy >= DEPTH * threads()) {
                 return 0;
@@ -180,6 +264,8 @@ final class Lanes {
                 return 1;
             }
             int enough = Math.max(1, Math.min(batchSize(taskNanos), load.inFlight.get() / (DEPTH * threads())));
+            Left run = recentLeft;
+            enough = atTheEnd(enough, run == null ? -1 : run.get(), clusterThreads, taskNanos);
             return waits >= enough || 2 * busy < threads() ? enough : 0;
         }
     }
@@ -224,18 +310,28 @@ final class Lanes {
         return times.computeIfAbsent(function, f -> new TaskTimes());
     }
 
-    Pending send(Member member, TaskEnvelope task, TaskTimes taskTimes) {
-        Lane lane = lanes.computeIfAbsent(member.getUuid(),
-                uuid -> new Lane(member, cluster.loads().load(member)));
-        Pending pending = new Pending(task, lane, taskTimes);
+    /** A task for {@code member}'s lane, not queued yet: {@link #send} queues it, and {@code to} gets its answer. */
+    Pending pending(Member member, TaskEnvelope task, TaskTimes taskTimes, Left left, Answer to) {
+        Lane lane = lanes.get(member.getUuid());
+        if (lane == null) {
+            lane = lanes.computeIfAbsent(member.getUuid(), uuid -> new Lane(member, cluster.loads().load(member)));
+        }
+        return new Pending(task, lane, taskTimes, left, to);
+    }
+
+    /** Queues the task in its lane, from where it leaves alone or in a batch (maybe at once, on this thread). */
+    void send(Pending pending) {
+        Lane lane = pending.lane;
+        TaskTimes taskTimes = pending.times;
+        Left left = pending.left;
         lane.recent = taskTimes;
+        lane.recentLeft = left;
         lane.waiting.add(pending);
         lane.waitingCount.incrementAndGet();
         if (lane.gone) {
             failWaiting(lane, null, true);
         }
         flush(lane);
-        return pending;
     }
 
     /**
@@ -286,17 +382,19 @@ final class Lanes {
         Pending pending;
         while ((pending = lane.waiting.poll()) != null) {
             lane.waitingCount.decrementAndGet();
-            pending.answer.completeExceptionally(why != null ? new IllegalStateException(why)
+            pending.fail(why != null ? new IllegalStateException(why)
                     : new NotSent(memberGone ? "Member " + lane.member.getAddress()
                     + " left the cluster before the task was sent" : "Moved to a member that joined", memberGone));
         }
     }
 
     private void flush(Lane lane) {
-        while (lane.nextBatch(lane.busy.get(), lane.taskNanos()) > 0 && lane.sending.compareAndSet(false, true)) {
+        int clusterThreads = cluster.loads().threads();
+        while (lane.nextBatch(lane.busy.get(), lane.taskNanos(), clusterThreads) > 0
+                && lane.sending.compareAndSet(false, true)) {
             try {
                 int size;
-                while ((size = lane.nextBatch(lane.busy.get(), lane.taskNanos())) > 0) {
+                while ((size = lane.nextBatch(lane.busy.get(), lane.taskNanos(), clusterThreads)) > 0) {
                     List<Pending> batch = new ArrayList<>(size);
                     Pending next;
                     while (batch.size() < size && (next = lane.waiting.poll()) != null) {
@@ -307,12 +405,28 @@ final class Lanes {
                         break;
                     }
                     lane.busy.incrementAndGet();
+                    countSent(batch);
                     submit(lane, batch);
                 }
             } finally {
                 lane.sending.set(false);
             }
         }
+    }
+
+    /** The batch's tasks no longer count in what their runs have left to send (one update per run in the batch). */
+    private static void countSent(List<Pending> batch) {
+        Left run = batch.get(0).left;
+        int tasks = 0;
+        for (Pending pending : batch) {
+            if (pending.left != run) {
+                run.sent(tasks);
+                run = pending.left;
+                tasks = 0;
+            }
+            tasks++;
+        }
+        run.sent(tasks);
     }
 
     private void submit(Lane lane, List<Pending> batch) {
@@ -384,21 +498,23 @@ final class Lanes {
                 return;
             }
             from.waitingCount.decrementAndGet();
-            pending.answer.completeExceptionally(new NotSent("Moved to a member with a free thread", false));
+            pending.fail(new NotSent("Moved to a member with a free thread", false));
         }
     }
 
     private static void complete(List<Pending> batch, Object result, Throwable error) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            batch.forEach(p -> p.answer.completeExceptionally(cause));
+            for (Pending pending : batch) {
+                pending.fail(cause);
+            }
         } else {
             TaskBatch.Results results = (TaskBatch.Results) result;
             if (results.results.get(0).kind != TaskResult.NOT_HERE) { // a member without the function measures nothing
                 batch.get(0).times.measured(results.runNanos, batch.size());
             }
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).answer.complete(results.results.get(i));
+                batch.get(i).complete(results.results.get(i));
             }
         }
     }

@@ -25,6 +25,8 @@ final class MemberLoads {
     private final AtomicInteger rotation = new AtomicInteger();
     /** The member list, refreshed on each membership event (a client's getMembers() copies it on every call). */
     private volatile Member[] members;
+    /** The loads of {@link #members}, index for index: no map look-up per member per task. */
+    private volatile Load[] memberLoads = new Load[0];
 
     MemberLoads(Cluster cluster) {
         this.cluster = cluster;
@@ -32,8 +34,15 @@ final class MemberLoads {
     }
 
     /** Reads the member list again: called when a member joins or leaves. */
-    void refresh() {
-        members = cluster.getMembers().toArray(new Member[0]);
+    synchronized void refresh() {
+        Member[] now = cluster.getMembers().toArray(new Member[0]);
+        Load[] nowLoads = new Load[now.length];
+        for (int i = 0; i < now.length; i++) {
+            nowLoads[i] = load(now[i]);
+        }
+        // the loads first: a reader of the new member list then finds them (a stale pair only picks less well)
+        memberLoads = nowLoads;
+        members = now;
     }
 
     /** The cluster's members at the last membership event, lite ones included: for the runs' figures. */
@@ -58,34 +67,62 @@ final class MemberLoads {
      * member is excluded, the least loaded of all. Null when the cluster has no data member.
      */
     Member acquire(Set<UUID> excluded) {
-        Member best = pick(excluded);
-        if (best == null && !excluded.isEmpty()) {
-            best = pick(Set.of());
+        Member[] members = this.members;
+        Load[] memberLoads = this.memberLoads;
+        if (memberLoads.length != members.length) {
+            memberLoads = loadsOf(members); // a refresh between the two reads
         }
-        if (best != null) {
-            load(best).inFlight.incrementAndGet();
+        int best = pick(members, memberLoads, excluded);
+        if (best < 0 && !excluded.isEmpty()) {
+            best = pick(members, memberLoads, Set.of());
         }
-        return best;
+        if (best < 0) {
+            return null;
+        }
+        memberLoads[best].inFlight.incrementAndGet();
+        return members[best];
     }
 
-    private Member pick(Set<UUID> excluded) {
-        Member[] members = this.members;
-        int start = members.length == 0 ? 0 : Math.floorMod(rotation.getAndIncrement(), members.length);
-        Member best = null;
-        double bestLoad = Double.MAX_VALUE;
+    private Load[] loadsOf(Member[] members) {
+        Load[] found = new Load[members.length];
         for (int i = 0; i < members.length; i++) {
-            Member member = members[(start + i) % members.length];
-            if (member.isLiteMember() || excluded.contains(member.getUuid())) {
+            found[i] = load(members[i]);
+        }
+        return found;
+    }
+
+    /** The index of the least loaded data member not in {@code excluded}, or -1. */
+    private int pick(Member[] members, Load[] memberLoads, Set<UUID> excluded) {
+        int start = members.length == 0 ? 0 : Math.floorMod(rotation.getAndIncrement(), members.length);
+        int best = -1;
+        double bestLoad = Double.MAX_VALUE;
+        for (int k = 0; k < members.length; k++) {
+            int i = (start + k) % members.length;
+            Member member = members[i];
+            if (member.isLiteMember() || !excluded.isEmpty() && excluded.contains(member.getUuid())) {
                 continue;
             }
-            Load load = load(member);
+            Load load = memberLoads[i];
             double share = (load.inFlight.get() + 1.0) / load.poolSize;
             if (share < bestLoad) {
-                best = member;
+                best = i;
                 bestLoad = share;
             }
         }
         return best;
+    }
+
+    /** The executor threads of the data members at the last membership event, added up (at least 1). */
+    int threads() {
+        Member[] members = this.members;
+        Load[] memberLoads = this.memberLoads;
+        int threads = 0;
+        for (int i = 0; i < members.length && i < memberLoads.length; i++) {
+            if (!members[i].isLiteMember()) {
+                threads += memberLoads[i].poolSize;
+            }
+        }
+        return Math.max(1, threads);
     }
 
     /** Tells whether every data member is in {@code excluded}. */
@@ -96,6 +133,11 @@ final class MemberLoads {
             }
         }
         return true;
+    }
+
+    /** A task sent to the member of {@code load} (taken from its lane) is answered or taken back. */
+    void release(Load load) {
+        load.inFlight.decrementAndGet();
     }
 
     void release(Member member) {

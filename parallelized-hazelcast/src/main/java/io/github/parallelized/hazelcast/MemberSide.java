@@ -57,55 +57,114 @@ final class MemberSide {
         return !registry.isEmpty();
     }
 
+    /** Runs one task on this thread (a batch of one). */
     TaskResult execute(TaskEnvelope task) {
-        if (stopped(task)) {
-            return TaskResult.cancelledBeforeStart(address);
+        try (Runner runner = runner()) {
+            return runner.execute(task);
         }
-        TaskRegistry.Registered registered = registry.get(task.function);
-        if (registered == null) {
-            return TaskResult.notHere(new ClusterTaskException("No cluster task named '" + task.function
-                    + "' is registered on member " + address + " (registered there: " + registry.names()
-                    + "); call ParallelizedCluster.register(\"" + task.function + "\", ...) on every member", null),
-                    serialization, address);
-        }
-        if (!task.version.isEmpty() && !task.version.equals(registered.version())) {
-            return failure(new ClusterTaskException("Cluster task '" + task.function + "' has version "
-                    + registered.version() + " on member " + address + " but version " + task.version
-                    + " on the submitter: deploy the same code on every member", null));
-        }
-        Object input;
-        try {
-            input = TaskResult.object(serialization, task.input);
-        } catch (RuntimeException e) {
-            return failure(new ClusterTaskException("The input of cluster task '" + task.function
-                    + "' cannot be deserialized on member " + address + ": " + e.getMessage(), e));
-        }
-        Slot slot = new Slot(Thread.currentThread(), task.task);
-        running.compute(task.run, (run, tasks) -> {
-            RunningTasks entered = tasks != null ? tasks : new RunningTasks(task.submitter);
-            entered.slots.add(slot);
-            return entered;
-        });
-        try {
+    }
+
+    /** A runner for the tasks of one batch, one after the other on this thread; close it after the last. */
+    Runner runner() {
+        return new Runner();
+    }
+
+    /**
+     * Runs a batch's tasks on the thread that took the batch. The thread is entered in {@link #running} once per run
+     * of consecutive tasks of one run (a batch is mostly one run's), not once per task: each task only marks its
+     * {@link Slot} busy with its number, and a cancel interrupts the thread only while a task of the cancelled run (or
+     * the cancelled task itself) runs on it.
+     */
+    final class Runner implements AutoCloseable {
+        private Slot slot;
+        private UUID slotRun;
+        private String lastFunction;
+        private TaskRegistry.Registered lastRegistered;
+
+        TaskResult execute(TaskEnvelope task) {
             if (stopped(task)) {
                 return TaskResult.cancelledBeforeStart(address);
             }
-            Object result = registered.function().apply(input);
-            try {
-                return TaskResult.success(TaskResult.bytes(serialization, result), address);
-            } catch (RuntimeException e) {
-                return failure(new ClusterTaskException("The result of cluster task '" + task.function + "' on member "
-                        + address + " (" + result.getClass().getName() + ") cannot be serialized by Hazelcast: make it"
-                        + " Serializable, Compact or give it a serializer (" + e.getMessage() + ")", e));
+            TaskRegistry.Registered registered = registered(task.function);
+            if (registered == null) {
+                return TaskResult.notHere(new ClusterTaskException("No cluster task named '" + task.function
+                        + "' is registered on member " + address + " (registered there: " + registry.names()
+                        + "); call ParallelizedCluster.register(\"" + task.function + "\", ...) on every member", null),
+                        serialization, address);
             }
-        } catch (Throwable error) {
-            return failure(error);
-        } finally {
-            running.computeIfPresent(task.run, (run, tasks) -> {
-                tasks.slots.remove(slot);
-                return tasks.slots.isEmpty() ? null : tasks;
+            if (!task.version.isEmpty() && !task.version.equals(registered.version())) {
+                return failure(new ClusterTaskException("Cluster task '" + task.function + "' has version "
+                        + registered.version() + " on member " + address + " but version " + task.version
+                        + " on the submitter: deploy the same code on every member", null));
+            }
+            Object input;
+            try {
+                input = TaskResult.object(serialization, task.input);
+            } catch (RuntimeException e) {
+                return failure(new ClusterTaskException("The input of cluster task '" + task.function
+                        + "' cannot be deserialized on member " + address + ": " + e.getMessage(), e));
+            }
+            Slot entered = enter(task);
+            entered.begin(task.task);
+            try {
+                // after the thread is entered and busy: a cancel either finds it or is seen here
+                if (stopped(task)) {
+                    return TaskResult.cancelledBeforeStart(address);
+                }
+                Object result = registered.function().apply(input);
+                try {
+                    return TaskResult.success(TaskResult.bytes(serialization, result), address);
+                } catch (RuntimeException e) {
+                    return failure(new ClusterTaskException("The result of cluster task '" + task.function
+                            + "' on member " + address + " (" + result.getClass().getName() + ") cannot be serialized"
+                            + " by Hazelcast: make it Serializable, Compact or give it a serializer (" + e.getMessage()
+                            + ")", e));
+                }
+            } catch (Throwable error) {
+                return failure(error);
+            } finally {
+                entered.end();
+            }
+        }
+
+        /** The registered function, looked up again only when the batch's function changes. */
+        private TaskRegistry.Registered registered(String function) {
+            if (lastRegistered == null || !function.equals(lastFunction)) {
+                lastRegistered = registry.get(function);
+                lastFunction = function;
+            }
+            return lastRegistered;
+        }
+
+        /** This thread's slot under the task's run: the same as for the task before when it is of the same run. */
+        private Slot enter(TaskEnvelope task) {
+            if (slot != null && task.run.equals(slotRun)) {
+                return slot;
+            }
+            close();
+            Slot entering = new Slot(Thread.currentThread());
+            running.compute(task.run, (run, tasks) -> {
+                RunningTasks entered = tasks != null ? tasks : new RunningTasks(task.submitter);
+                entered.slots.add(entering);
+                return entered;
             });
-            slot.finish();
+            slot = entering;
+            slotRun = task.run;
+            return entering;
+        }
+
+        /** The thread leaves {@link #running}. */
+        @Override
+        public void close() {
+            Slot leaving = slot;
+            if (leaving != null) {
+                slot = null;
+                running.computeIfPresent(slotRun, (run, tasks) -> {
+                    tasks.slots.remove(leaving);
+                    return tasks.slots.isEmpty() ? null : tasks;
+                });
+                slotRun = null;
+            }
         }
     }
 
@@ -133,11 +192,7 @@ final class MemberSide {
     void cancelTask(UUID run, long task) {
         mark(cancelledTasks, new TaskKey(run, task));
         running.computeIfPresent(run, (id, tasks) -> {
-            tasks.slots.forEach(slot -> {
-                if (slot.task == task) {
-                    slot.interrupt();
-                }
-            });
+            tasks.slots.forEach(slot -> slot.interrupt(task));
             return tasks;
         });
     }
@@ -169,8 +224,18 @@ final class MemberSide {
         return goneSubmitters.containsKey(submitter);
     }
 
+    /** Tasks running on this member now (threads entered under a run, busy with one of its tasks). */
     int runningTasks() {
-        return running.values().stream().mapToInt(t -> t.slots.size()).sum();
+        int busy = 0;
+        for (UUID run : running.keySet()) {
+            int[] count = new int[1];
+            running.computeIfPresent(run, (id, tasks) -> {
+                tasks.slots.forEach(slot -> count[0] += slot.busy() ? 1 : 0);
+                return tasks;
+            });
+            busy += count[0];
+        }
+        return busy;
     }
 
     private static <K> void mark(Map<K, Long> marks, K id) {
@@ -192,30 +257,52 @@ final class MemberSide {
         }
     }
 
-    /** One executor thread while it runs one task: it can be interrupted for that task only. */
+    /**
+     * One executor thread entered under a run, for the tasks of that run it runs one after the other: it can be
+     * interrupted only while one of them runs ({@link #begin} to {@link #end}), never between them or in a later task.
+     */
     private static final class Slot {
         private final Thread thread;
-        final long task;
-        private boolean done;
+        /** The number of the task running, while {@link #busy}. */
+        private long task;
+        private boolean busy;
         private boolean interrupted;
 
-        Slot(Thread thread, long task) {
+        Slot(Thread thread) {
             this.thread = thread;
-            this.task = task;
         }
 
+        synchronized void begin(long number) {
+            task = number;
+            busy = true;
+        }
+
+        synchronized boolean busy() {
+            return busy;
+        }
+
+        /** Interrupts the task running now, whichever it is (its run was cancelled, its submitter is gone). */
         synchronized void interrupt() {
-            if (!done) {
+            if (busy) {
                 interrupted = true;
                 thread.interrupt();
             }
         }
 
-        void finish() {
+        /** Interrupts the task running now if it is task {@code number} (its own timeout). */
+        synchronized void interrupt(long number) {
+            if (busy && task == number) {
+                interrupted = true;
+                thread.interrupt();
+            }
+        }
+
+        void end() {
             boolean clear;
             synchronized (this) {
-                done = true;
+                busy = false;
                 clear = interrupted;
+                interrupted = false;
             }
             if (clear) {
                 // our interrupt, not the executor's: the pooled thread must not carry it into its next task

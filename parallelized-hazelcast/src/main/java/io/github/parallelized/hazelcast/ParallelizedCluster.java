@@ -73,8 +73,8 @@ import io.github.parallelized.TaskFunction;
  * for one. A member holds two tasks per executor thread at most (one running, the next waiting there, so that the
  * thread never waits for a round trip); the rest wait on the submitter, where a cancel takes them back at once and a
  * member that joins takes its share of them. The default is three batches (below) per member thread once the members
- * have measured the function's tasks: 3 tasks per thread for tasks of 8 ms or more, 240 for tasks of 100 us, at most
- * 256 for tasks of a few microseconds; for a function not measured yet, 32 per member thread ({@code 32 *
+ * have measured the function's tasks: 3 tasks per thread for tasks of 4 ms or more, 30 for tasks of 3 ms, at most
+ * 256 for tasks of a third of a millisecond or less; for a function not measured yet, 32 per member thread ({@code 32 *
  * clusterThreads()}).
  * It is fixed when the run starts.
  * A task's time in flight, which a per-task timeout bounds, counts its wait on the submitter and on the member:
@@ -82,7 +82,8 @@ import io.github.parallelized.TaskFunction;
  * broadcast on the separate executor {@value #CONTROL_EXECUTOR}.
  *
  * <p><b>Small tasks:</b> the members say how long a function's tasks ran. Until they have, each task goes alone
- * (one Hazelcast round trip each). Then tasks travel in batches of about 8 ms of work (tasks of 8 ms or more alone),
+ * (one Hazelcast round trip each). Then tasks travel in batches of about 32 ms of work (tasks of 4 ms or more alone;
+ * near the end of a run of known size, smaller batches, down to about 1 ms of work, so that the members end together),
  * at most two per member thread at a time and never so large that a member thread goes without one, each run one task
  * after the other on its member thread (a round trip costs far more than a short task, above all in processor time);
  * a batch's answers come back together, so a long task among short ones delays those of its batch. A per-task timeout

@@ -3,7 +3,6 @@ package io.github.parallelized.hazelcast;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -46,10 +45,20 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
      * One task on its way until its result: sent, and sent again after a member loss. Its sends follow one another
      * (each after the answer of the last), so the sets below need no lock.
      */
-    private final class Sending {
+    private final class Sending implements Lanes.Answer {
         final TaskEnvelope task;
         final Runnable countResubmission;
-        final CompletableFuture<R> result = new CompletableFuture<>();
+        /** The task's stage: the run cancels it (a stop, a per-task timeout) through {@code cancel}. */
+        final CompletableFuture<R> result = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean cancelled = super.cancel(mayInterruptIfRunning);
+                if (cancelled) {
+                    cancelled();
+                }
+                return cancelled;
+            }
+        };
         /** The send in flight, or null: taken by whoever ends it (its answer, or a cancel). */
         final AtomicReference<Lanes.Pending> current = new AtomicReference<>();
         Set<UUID> lost = Set.of();
@@ -62,11 +71,6 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         Sending(TaskEnvelope task, Runnable countResubmission) {
             this.task = task;
             this.countResubmission = countResubmission;
-            result.whenComplete((value, error) -> {
-                if (error instanceof CancellationException) {
-                    cancelled();
-                }
-            });
         }
 
         void send() {
@@ -85,25 +89,32 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                 run.submitted(member);
             }
             moved = false;
-            Lanes.Pending pending;
+            // in flight before it is queued: its answer may come on another thread before send returns
+            Lanes.Pending pending = cluster.lanes().pending(member, task, run.times, run.left, this);
+            current.set(pending);
             try {
-                pending = cluster.lanes().send(member, task, run.times);
+                cluster.lanes().send(pending);
             } catch (RuntimeException e) {
-                cluster.loads().release(member);
-                run.released(member);
-                failedOn(member, e, false);
+                if (current.compareAndSet(pending, null)) {
+                    cluster.loads().release(member);
+                    run.released(member);
+                    failedOn(member, e, false);
+                }
                 return;
             }
-            current.set(pending);
             if (result.isCancelled()) {
                 cancelled(); // the cancel came while this send was on its way to the lane
             }
-            pending.answer.whenComplete((answer, error) -> answered(member, pending, answer, error));
         }
 
-        /** On the thread that completed the answer (a Hazelcast one): no remote call from here. */
-        private void answered(Member member, Lanes.Pending pending, TaskResult answer, Throwable error) {
-            cluster.loads().release(member);
+        /**
+         * The answer to {@code pending}, once, on the thread that has it (a Hazelcast one, or the one that moves it):
+         * no remote call from here.
+         */
+        @Override
+        public void answered(Lanes.Pending pending, TaskResult answer, Throwable error) {
+            Member member = pending.member();
+            cluster.loads().release(pending.lane.load);
             run.released(member);
             if (!current.compareAndSet(pending, null) || result.isDone()) {
                 return; // cancelled meanwhile: the run no longer waits for it
@@ -173,7 +184,7 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                 return; // not sent, or already answered
             }
             if (cluster.lanes().withdraw(pending)) {
-                cluster.loads().release(pending.member());
+                cluster.loads().release(pending.lane.load);
                 run.released(pending.member());
                 run.cancelled(null, task.task);
             } else {

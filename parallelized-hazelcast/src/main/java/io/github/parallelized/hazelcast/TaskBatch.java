@@ -39,15 +39,22 @@ final class TaskBatch implements Callable<TaskBatch.Results>, IdentifiedDataSeri
     @Override
     public Results call() {
         TaskResult[] results = new TaskResult[tasks.size()];
-        long nanos = 0;
-        for (int i = 0; i < results.length; i++) {
-            TaskEnvelope task = tasks.get(i);
-            task.setHazelcastInstance(member);
-            long start = System.nanoTime();
-            results[i] = task.call();
-            nanos += System.nanoTime() - start;
+        MemberSide side = MemberSide.of(member);
+        if (side == null) {
+            for (int i = 0; i < results.length; i++) {
+                TaskEnvelope task = tasks.get(i);
+                task.setHazelcastInstance(member);
+                results[i] = task.call(); // each says that this member has no ParallelizedCluster
+            }
+            return new Results(Arrays.asList(results), 0);
         }
-        return new Results(Arrays.asList(results), nanos);
+        long start = System.nanoTime();
+        try (MemberSide.Runner runner = side.runner()) {
+            for (int i = 0; i < results.length; i++) {
+                results[i] = runner.execute(tasks.get(i));
+            }
+        }
+        return new Results(Arrays.asList(results), System.nanoTime() - start);
     }
 
     @Override

@@ -107,11 +107,11 @@ class DefaultsTest {
     void shortTasksInBatchesStillKeepEveryMemberThreadBusyAtTheDefaultsAndWithNumThreads() {
         ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
         int threads = submitter.clusterThreads();
-        // as if the members had measured "gate" at 100 us a task: batches of 8 ms of work
+        // as if the members had measured "gate" at 100 us a task: batches of up to 32 ms of work
         submitter.lanes().times("gate").measured(10_000_000, 100);
         int batch = Lanes.batchSize(100_000);
         int inFlight = Lanes.defaultInFlight(threads, submitter.lanes().times("gate"));
-        assertThat(inFlight).isEqualTo(3 * batch * threads);
+        assertThat(inFlight).isEqualTo(Math.min(Lanes.MAX_PER_THREAD, 3 * batch) * threads);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("gate",
                     IntStream.range(0, 10_000).boxed()).progress(ProgressReporter.none()).start()) {
@@ -121,8 +121,9 @@ class DefaultsTest {
                     assertThat(ENTERED.get()).isEqualTo(threads);
                     assertThat(run.progress().snapshot().running()).isEqualTo(inFlight);
                 });
-                // at most two batches per member thread, the rest here
-                assertThat(submitter.lanes().waiting()).isGreaterThanOrEqualTo(inFlight - 2 * threads * batch);
+                // at most two batches per member thread, each at most half a thread's share of the window
+                assertThat(submitter.lanes().waiting()).isGreaterThanOrEqualTo(
+                        inFlight - 2 * threads * Math.min(batch, inFlight / threads / 2));
                 gate.countDown();
                 assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(10_000);
             }
@@ -268,9 +269,16 @@ class DefaultsTest {
         assertThat(times.isShort()).isFalse();
         assertThat(Lanes.defaultInFlight(24, times)).isEqualTo(24 * 3);
         Lanes.TaskTimes park = new Lanes.TaskTimes();
-        park.measured(10_000_000, 100); // 100 us: batches of 8 ms, three per thread in flight
-        assertThat(Lanes.batchSize(park.nanos())).isEqualTo((int) (Lanes.BATCH_NANOS / 100_000));
-        assertThat(Lanes.defaultInFlight(24, park)).isEqualTo(24 * 3 * Lanes.batchSize(park.nanos()));
+        park.measured(10_000_000, 100); // 100 us: batches of 32 ms (at most 256), at most 256 per thread in flight
+        assertThat(Lanes.batchSize(park.nanos())).isEqualTo((int) Math.min(Lanes.MAX_BATCH,
+                Lanes.BATCH_NANOS / 100_000));
+        assertThat(Lanes.defaultInFlight(24, park)).isEqualTo(24 * Math.min(Lanes.MAX_PER_THREAD,
+                3 * Lanes.batchSize(park.nanos())));
+        // 3 ms tasks: a few together; 4 ms and more alone, and so the longest the capped mean counts
+        assertThat(Lanes.batchSize(3_000_000)).isEqualTo((int) (Lanes.BATCH_NANOS / 3_000_000));
+        assertThat(Lanes.batchSize(Lanes.ALONE_NANOS)).isOne();
+        assertThat(Lanes.ALONE_NANOS).isLessThan(Lanes.SAMPLE_CAP_NANOS);
+        assertThat(Lanes.defaultInFlight(24, times)).isEqualTo(24 * 3);
         Lanes.TaskTimes tiny = new Lanes.TaskTimes();
         tiny.measured(5_000, 5); // 1 us: the largest batches
         assertThat(tiny.isShort()).isTrue();
@@ -284,5 +292,26 @@ class DefaultsTest {
         long high = park.nanos();
         park.measured(100_000, 1);
         assertThat(park.nanos()).isEqualTo(high - (high - 100_000) / 4);
+    }
+
+    @Test
+    void theLastBatchesOfARunOfKnownSizeShrinkToTheirShareOfWhatIsLeft() {
+        int batch = Lanes.batchSize(100_000); // 100 us tasks
+        assertThat(Lanes.atTheEnd(batch, -1, 24, 100_000)).isEqualTo(batch); // size unknown: full batches
+        assertThat(Lanes.atTheEnd(batch, 20_000, 24, 100_000)).isEqualTo(batch); // far from the end
+        assertThat(Lanes.atTheEnd(batch, 24 * 50, 24, 100_000)).isEqualTo(50); // one thread's share of what is left
+        assertThat(Lanes.atTheEnd(batch, 24 * 50 + 1, 24, 100_000)).isEqualTo(51);
+        // never below about 1 ms of work, nor below one task
+        assertThat(Lanes.atTheEnd(batch, 24, 24, 100_000)).isEqualTo(Lanes.minBatchSize(100_000)).isEqualTo(10);
+        assertThat(Lanes.atTheEnd(batch, 0, 24, 100_000)).isEqualTo(10);
+        assertThat(Lanes.atTheEnd(1, 0, 24, 10_000_000)).isOne();
+        assertThat(Lanes.atTheEnd(10, 0, 24, 3_000_000)).isOne();
+        Lanes.Left left = new Lanes.Left();
+        assertThat(left.get()).isNegative();
+        left.sent(10);
+        assertThat(left.get()).isNegative(); // unknown stays unknown
+        left.total(1_000);
+        left.sent(10);
+        assertThat(left.get()).isEqualTo(990);
     }
 }
