@@ -10,9 +10,10 @@ import java.util.concurrent.ScheduledFuture;
  * int, moved by CAS: {@link #WAITING} (not started, or between attempts), the number of its attempt in flight,
  * {@link #ENDING} (one thread decides its retry or its outcome), {@link #ENDED}. Whoever moves an attempt out of
  * flight owns what comes next, so each attempt ends once, and each input has one outcome whatever races between its
- * stage, its timeout and a stop.
+ * stage, its timeout and a stop. It is also the task's resubmission counter ({@link
+ * Parallelized#resubmissionCounter()}): run, it counts one, so a task that asks for the counter costs no allocation.
  */
-final class AsyncAttempt<I, R> {
+final class AsyncAttempt<I, R> implements Runnable {
 
     /** The attempt whose {@code apply} runs on this thread: where {@link Parallelized#countResubmission()} counts. */
     static final ThreadLocal<AsyncAttempt<?, ?>> STARTING = new ThreadLocal<>();
@@ -55,6 +56,12 @@ final class AsyncAttempt<I, R> {
 
     boolean move(int from, int to) {
         return STATE.compareAndSet(this, from, to);
+    }
+
+    /** The resubmission counter handed to the task: counts one. */
+    @Override
+    public void run() {
+        countResubmission();
     }
 
     /** Counts one resubmission while the attempt is not ended (a late count would not reach the outcome). */

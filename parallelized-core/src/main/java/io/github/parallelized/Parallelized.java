@@ -214,7 +214,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
     static Runnable resubmissionCounter() {
         AsyncAttempt<?, ?> attempt = AsyncAttempt.STARTING.get();
         if (attempt != null) {
-            return attempt::countResubmission;
+            return attempt; // counts one each time it runs
         }
         Worker<?, ?> worker = Worker.CURRENT.get();
         if (worker == null) {
