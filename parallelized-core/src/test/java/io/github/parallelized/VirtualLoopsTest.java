@@ -150,4 +150,30 @@ class VirtualLoopsTest {
         assertThat(names).hasSize(1);
         assertThat(names.iterator().next()).matches("named-\\d+-virtual");
     }
+
+    @Test
+    void aCancelWhileTheConsumerStartsLoopsLeavesEveryInputAnOutcomeOrRemaining() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        int n = 50_000;
+        ExecutorService consumer = Executors.newSingleThreadExecutor();
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            Thread.sleep(10_000); // interrupted by the cancel
+            return i;
+        }, IntStream.range(0, n).boxed().toList()).virtualThreads().numThreads(n).progress(ProgressReporter.none())
+                .start()) {
+            AtomicInteger outcomes = new AtomicInteger();
+            Future<?> iterating = consumer.submit(() -> run.forEach(outcome -> outcomes.incrementAndGet()));
+            // the consumer is starting loops, 1,024 at a time; cancel from another thread meanwhile
+            await().atMost(Duration.ofSeconds(Bounded.SECONDS)).until(() -> loopsStarted(run) > 2_000);
+            run.cancel();
+            iterating.get(Bounded.SECONDS, TimeUnit.SECONDS);
+            int[] remaining = {0};
+            run.remaining().forEachRemaining(i -> remaining[0]++);
+            assertThat(outcomes.get() + remaining[0]).isEqualTo(n);
+        } finally {
+            consumer.shutdownNow();
+        }
+    }
 }
