@@ -83,8 +83,7 @@ final class Crew<I, R> implements Loops<I, R> {
 
     /** Creates worker {@code i}; a lazily started one gets its launch here (the others' after the decorator). */
     private Worker<I, R> create(int i) {
-        Worker<I, R> worker = new Worker<>(this, counters.timesFor(i), i >= Counters.OWN_TIMES, counters.countsFor(i),
-                handoff.outbox(i));
+        Worker<I, R> worker = new Worker<>(this, i, counters.timesFor(i), counters.countsFor(i), handoff.outbox(i));
         if (growth != null) {
             Loop<I, R> loop = new Loop<>(this, worker, admission, tasks);
             worker.body = loop;
@@ -233,6 +232,9 @@ final class Crew<I, R> implements Loops<I, R> {
 
     @Override
     public void exited(Worker<I, R> worker) {
+        if (growth != null && worker.index >= Counters.OWN_TIMES) {
+            workers[worker.index] = null; // left for good, nothing claimed: its parts may go before the run ends
+        }
         if (live.decrementAndGet() == 0) {
             handoff.wake();
         }

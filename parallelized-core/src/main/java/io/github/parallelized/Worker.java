@@ -28,7 +28,8 @@ final class Worker<I, R> extends CacheLinePadding {
     final Loops<I, R> loops;
     /** This worker's task times: its own, or for workers past {@link Counters#OWN_TIMES} one shared under its lock. */
     final TaskTimes times;
-    final boolean sharedTimes;
+    /** Its place among the run's workers; those past {@link Counters#OWN_TIMES} share their times and counts. */
+    final int index;
     final WorkerCounts counts;
     /** Where this worker's outcomes go to the consumer; null for workers that share the queue. */
     final Handoff.Outbox outbox;
@@ -67,17 +68,17 @@ final class Worker<I, R> extends CacheLinePadding {
     long q6;
     long q7;
 
-    Worker(Loops<I, R> loops, TaskTimes times, boolean sharedTimes, WorkerCounts counts, Handoff.Outbox outbox) {
+    Worker(Loops<I, R> loops, int index, TaskTimes times, WorkerCounts counts, Handoff.Outbox outbox) {
         this.loops = loops;
+        this.index = index;
         this.outbox = outbox;
         this.times = times;
-        this.sharedTimes = sharedTimes;
         this.counts = counts;
     }
 
     /** Records an input's time, from its first attempt's start to its outcome. */
     void recordTime(long nanos) {
-        if (sharedTimes) {
+        if (index >= Counters.OWN_TIMES) {
             synchronized (times) {
                 times.record(nanos);
             }
