@@ -1,6 +1,7 @@
 package io.github.parallelized;
 
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -225,10 +226,10 @@ final class Admission<I> {
 
     /**
      * Set once by the crew, before any loop starts (its start publishes it to them). A run on virtual threads fills
-     * it as its loops start: an entry may be null.
+     * it as its loops start, {@code created} of them so far: an entry may be null.
      */
-    void workers(Worker<I, ?>[] all) {
-        stealing.workers(all);
+    void workers(Worker<I, ?>[] all, AtomicInteger created) {
+        stealing.workers(all, created);
     }
 
     /** Whether admission is closed: nothing more is read from the source. */

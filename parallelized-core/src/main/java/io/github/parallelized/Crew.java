@@ -51,12 +51,11 @@ final class Crew<I, R> implements Loops<I, R> {
         this.threads = shared ? null : new OwnThreads(config, id);
         int count = config.loops();
         this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
-        admission.workers(workers);
         counters.workers(workers);
         if (config.virtualThreads() && !shared) {
-            // the decorator is called once, here on the starting thread (it may capture its context), for a body
-            // that every lazily started loop runs
+            // the decorator is called once, here on the starting thread (it may capture its context), for every loop
             this.growth = new Growth(decorate(config, Growth.BODY), sourceSize, config.window());
+            admission.workers(workers, growth.created);
             int first = Math.min(count, Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < first; i++) {
                 create(i);
@@ -65,6 +64,7 @@ final class Crew<I, R> implements Loops<I, R> {
             return;
         }
         this.growth = null;
+        admission.workers(workers, null);
         for (int i = 0; i < count; i++) {
             create(i);
         }
