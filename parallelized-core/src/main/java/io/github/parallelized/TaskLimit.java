@@ -255,7 +255,9 @@ public final class TaskLimit {
 
     /** Gives back the concurrency permits a successful {@link #tryAcquire(long)} took, and wakes the waiters. */
     void release() {
-        release(thread());
+        for (Concurrency part : concurrency) {
+            part.releaseAny();
+        }
     }
 
     /** Gives back the permits of a {@link #tryAcquire(long, int)} for the same thread number. */
@@ -437,9 +439,11 @@ public final class TaskLimit {
      * wake-ups made at the first wait: a key's copy of a limit costs a few dozen bytes.
      *
      * <p>Striped (a limit made with a {@code max} of {@link #STRIPED_FROM} or more, not a key's copy): a thread takes
-     * and gives back its permits in a cell of its own, on a line of its own, from a lease of a few permits that the
-     * cell took from the shared count. Two workers of a no-op run then contend for no line: one shared compare-and-set
-     * to take and one add to give back per task cost them about 15 ns a task, as much as the rest of a no-op task.
+     * and gives back its permits in a cell of the thread's number ({@link TaskLimit#thread()}), a word on lines of its
+     * own, from a lease of a few permits that the cell took from the shared count: a compare-and-set to take, an add
+     * to give back, on a line no other worker writes. Unstriped, two workers of a no-op run take turns at one line
+     * twice a task (about 15 ns a task, a fifth of the task). A permit goes back to the cell it was taken from,
+     * whichever thread gives it back (the engine keeps the number with the attempt).
      * The rules that keep the lease honest:
      * <ul>
      *   <li>the shared count ({@link #state}) counts the permits held and those leased to cells, so it never exceeds
@@ -449,11 +453,12 @@ public final class TaskLimit {
      *   <li>refused by a full shared count, a thread raises {@link #PRESSURE}, closes every cell and takes back its
      *   unused lease (a give-back, which wakes waiters), then tries once more: a refusal is never caused by a lease
      *   unused;</li>
-     *   <li>while {@link #PRESSURE} is up no cell leases, and a permit given back to a closed cell goes to the shared
-     *   count; a thread that gives a permit back into its open cell, or fills it with a lease, looks at
-     *   {@link #PRESSURE} after that and, if it is up, closes its cell and gives its lease back. Both sides write
-     *   first and read second, so either the thread sees the pressure or the refused one's closing takes its
-     *   permit;</li>
+     *   <li>while {@link #PRESSURE} is up no cell leases, and a permit given back to a closed cell goes on to the
+     *   shared count (whoever takes a closed cell's unused permits first gives them back); a thread that gives a
+     *   permit back into its open cell, or fills it with a lease, looks at {@link #PRESSURE} after that and, if it is
+     *   up, closes its cell and gives its lease back. Both sides write first and read second, so either the thread
+     *   sees the pressure or the refused one's closing takes its permit;</li>
+     *   <li>a cell keeps at most a lease unused: a permit taken from the shared count beyond it goes back there;</li>
      *   <li>{@link #PRESSURE} is lowered by a thread about to lease when the shared count is down to a quarter of
      *   {@code max} and no wake-up is registered (a waiter registers with the releases it saw, and lowering needs
      *   releases after its refusal).</li>
@@ -462,6 +467,8 @@ public final class TaskLimit {
     private static final class Concurrency extends Part {
         static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "state",
                 long.class);
+        /** The cells' words: elements of a {@code long[]}, one a {@link #STRIDE}. */
+        static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
         /** A release: one permit less in use (the low half), one release more (the high half), in one add. */
         private static final long RELEASE = (1L << 32) - 1;
         /** One release more. */
@@ -475,14 +482,22 @@ public final class TaskLimit {
         /** The cells of a striped limit: a power of two, four a processor, 4 to 64. */
         private static final int CELLS = Math.max(4, Math.min(64,
                 Integer.highestOneBit(Math.max(1, 4 * Runtime.getRuntime().availableProcessors() - 1)) << 1));
+        /** Longs from one cell's word to the next: two cache lines (an adjacent-line prefetch shares none). */
+        private static final int STRIDE = 16;
+        /** A cell's word: the permits it holds (bits 0-31), its lease unused (bits 32-62), closed (bit 63). */
+        private static final long ONE_FREE = 1L << 32;
+        private static final long CLOSED = 1L << 63;
         static final VarHandle WAITERS = VarHandles.field(MethodHandles.lookup(), Concurrency.class, "waiters",
                 ConcurrentLinkedQueue.class);
 
         final int max;
         /** Permits a cell leases at once; 0 when not striped. */
         private final int lease;
-        /** Null when not striped. */
-        private final Cell[] cells;
+        /**
+         * The cells' words at {@code (i + 1) * STRIDE} for cell {@code i}, padded at both ends; null when not
+         * striped. One array of longs rather than objects: a load less between a thread and its cell.
+         */
+        private final long[] cells;
         /**
          * The permits taken (bits 0-30: held, or leased to a cell), {@link #PRESSURE} (bit 31) and the releases so
          * far (high 32 bits), in one word: unstriped, an attempt costs one compare-and-set to take and one add to
@@ -494,29 +509,41 @@ public final class TaskLimit {
 
         Concurrency(int max, boolean striped) {
             this.max = max;
-            if (striped && max >= STRIPED_FROM) {
-                this.lease = Math.min(32, max / 16);
-                this.cells = new Cell[CELLS];
-                for (int i = 0; i < CELLS; i++) {
-                    cells[i] = new Cell();
-                }
-            } else {
-                this.lease = 0;
-                this.cells = null;
-            }
+            boolean stripes = striped && max >= STRIPED_FROM;
+            this.lease = stripes ? Math.min(32, max / 16) : 0;
+            this.cells = stripes ? new long[(CELLS + 2) * STRIDE] : null;
+        }
+
+        private static int cell(int thread) {
+            return ((thread & (CELLS - 1)) + 1) * STRIDE;
+        }
+
+        private static int held(long word) {
+            return (int) word;
+        }
+
+        private static int free(long word) {
+            return (int) ((word & ~CLOSED) >>> 32);
+        }
+
+        private static boolean open(long word) {
+            return (word & CLOSED) == 0;
+        }
+
+        private long word(int cell) {
+            return (long) CELL.getVolatile(cells, cell);
         }
 
         /** The permits held by tasks now: the sum of the cells' when striped (a moment's reading). */
         int inUse() {
-            Cell[] all = cells;
-            if (all == null) {
+            if (cells == null) {
                 return (int) (state & TAKEN);
             }
             long sum = 0;
-            for (Cell cell : all) {
-                sum += Cell.held(cell.word);
+            for (int i = 0; i < CELLS; i++) {
+                sum += held(word(cell(i)));
             }
-            return (int) Math.min(max, sum);
+            return (int) Math.max(0, Math.min(max, sum));
         }
 
         /** The permits neither held nor leased. */
@@ -540,18 +567,15 @@ public final class TaskLimit {
 
         /** Takes a permit, for the thread of number {@code thread} (its cell when striped). */
         boolean tryTake(int thread) {
-            Cell[] all = cells;
+            long[] all = cells;
             if (all == null) {
                 return takeShared();
             }
-            Cell cell = all[thread & (all.length - 1)];
-            long word = cell.word;
-            while (Cell.open(word) && Cell.free(word) > 0) {
-                long seen = word;
-                if (Cell.WORD.compareAndSet(cell, seen, seen - Cell.ONE_FREE + 1)) {
-                    return true;
-                }
-                word = cell.word;
+            // the fast path kept small, so that it is inlined into the engine's attempt
+            int cell = cell(thread);
+            long word = (long) CELL.getVolatile(all, cell);
+            if (open(word) && free(word) > 0 && CELL.compareAndSet(all, cell, word, word - ONE_FREE + 1)) {
+                return true;
             }
             return takeSlowly(cell);
         }
@@ -569,14 +593,25 @@ public final class TaskLimit {
             }
         }
 
-        private boolean takeSlowly(Cell cell) {
+        private boolean takeSlowly(int cell) {
+            long word = word(cell);
+            while (open(word) && free(word) > 0) {
+                if (CELL.compareAndSet(cells, cell, word, word - ONE_FREE + 1)) {
+                    return true;
+                }
+                word = word(cell);
+            }
             if (takeLease()) {
-                cell.fill(lease - 1, this);
+                long now;
+                do {
+                    now = word(cell);
+                } while (!CELL.compareAndSet(cells, cell, now, (now & ~CLOSED) + (lease - 1) * ONE_FREE + 1));
+                settle(cell, true); // a thread refused meanwhile may have missed this lease: see the class comment
                 return true;
             }
             // full: the unused leases are taken back before a refusal, so none is refused for a lease unused
             if (takeShared() || reclaim() > 0 && takeShared()) {
-                cell.add(1);
+                CELL.getAndAdd(cells, cell, 1L);
                 return true;
             }
             return false;
@@ -612,8 +647,8 @@ public final class TaskLimit {
                 }
             }
             int back = 0;
-            for (Cell cell : cells) {
-                back += cell.close();
+            for (int i = 0; i < CELLS; i++) {
+                back += close(cell(i));
             }
             if (back > 0) {
                 giveBack(back);
@@ -621,41 +656,73 @@ public final class TaskLimit {
             return back;
         }
 
+        /** Closes a cell and takes its unused lease: how many permits. */
+        private int close(int cell) {
+            while (true) {
+                long now = word(cell);
+                int free = free(now);
+                if (!open(now) && free == 0) {
+                    return 0;
+                }
+                if (CELL.compareAndSet(cells, cell, now, CLOSED | held(now))) {
+                    return free;
+                }
+            }
+        }
+
         /** Gives back a permit taken by {@link #tryTake} for the thread of number {@code thread}. */
         void release(int thread) {
-            Cell[] all = cells;
+            long[] all = cells;
             if (all == null) {
                 giveBack(1);
                 return;
             }
-            Cell cell = all[thread & (all.length - 1)];
-            if (Cell.held(cell.word) == 0) {
-                cell = holding(all); // given back by another thread than the one that took it (a caller's mistake)
-                if (cell == null) {
-                    return;
-                }
-            }
-            if (cell.giveBack(this)) {
-                giveBack(1);
+            // one add, no compare: the permit goes to the cell's lease; the rare cases are put right after
+            int cell = cell(thread);
+            long was = (long) CELL.getAndAdd(all, cell, ONE_FREE - 1);
+            if (!open(was) || free(was) >= lease || (state & PRESSURE) != 0) {
+                settle(cell, open(was));
             }
         }
 
-        /** A cell that holds a permit, or null. */
-        private static Cell holding(Cell[] all) {
-            for (Cell cell : all) {
-                if (Cell.held(cell.word) > 0) {
-                    return cell;
+        /**
+         * Gives back a permit taken by the current thread or, if its cell holds none, by another (a caller who
+         * releases on another thread than it took on, without the thread's number).
+         */
+        void releaseAny() {
+            if (cells != null && held(word(cell(TaskLimit.thread()))) == 0) {
+                for (int i = 0; i < CELLS; i++) {
+                    if (held(word(cell(i))) > 0) {
+                        release(i);
+                        return;
+                    }
                 }
             }
-            return null;
+            release(TaskLimit.thread());
         }
 
-        /** After a cell got free permits: if a thread was refused meanwhile, closes it and gives them back. */
-        void pressed(Cell cell) {
-            if ((state & PRESSURE) != 0) {
-                int back = cell.close();
-                if (back > 0) {
-                    giveBack(back);
+        /**
+         * After permits went to a cell that was closed ({@code open} false), or whose lease is whole, or while a
+         * thread was refused: its unused permits go back to the shared count. A closed cell's are whoever's takes
+         * them first; an open one closes under {@link #PRESSURE}, else gives back only its lease beyond the size.
+         */
+        private void settle(int cell, boolean open) {
+            int back = !open || (state & PRESSURE) != 0 ? close(cell) : trim(cell);
+            if (back > 0) {
+                giveBack(back);
+            }
+        }
+
+        /** Takes the unused permits beyond a lease from an open cell: how many. */
+        private int trim(int cell) {
+            while (true) {
+                long now = word(cell);
+                int free = free(now);
+                if (!open(now) || free <= lease) {
+                    return 0;
+                }
+                if (CELL.compareAndSet(cells, cell, now, now - (free - lease) * ONE_FREE)) {
+                    return free - lease;
                 }
             }
         }
@@ -676,84 +743,6 @@ public final class TaskLimit {
                     } catch (RuntimeException e) {
                         // a wake-up is the engine's own unpark; one that fails must not stop the others
                     }
-                }
-            }
-        }
-    }
-
-    /**
-     * A striped limit's cell, on a line of its own: the permits it holds (bits 0-31), its lease unused (bits 32-62)
-     * and whether it is closed (bit 63, see {@link Concurrency}), in one word.
-     */
-    private static final class Cell extends CacheLinePadding {
-        static final VarHandle WORD = VarHandles.field(MethodHandles.lookup(), Cell.class, "word", long.class);
-        static final long ONE_FREE = 1L << 32;
-        static final long CLOSED = 1L << 63;
-
-        volatile long word;
-        long q01;
-        long q02;
-        long q03;
-        long q04;
-        long q05;
-        long q06;
-        long q07;
-
-        static int held(long word) {
-            return (int) word;
-        }
-
-        static int free(long word) {
-            return (int) ((word & ~CLOSED) >>> 32);
-        }
-
-        static boolean open(long word) {
-            return (word & CLOSED) == 0;
-        }
-
-        /** One permit more held (taken from the shared count). */
-        void add(int held) {
-            WORD.getAndAdd(this, (long) held);
-        }
-
-        /** A lease taken: opens the cell with {@code free} permits unused and one held. */
-        void fill(int free, Concurrency limit) {
-            while (true) {
-                long now = word;
-                long next = ((now & ~CLOSED) + free * ONE_FREE) + 1;
-                if (WORD.compareAndSet(this, now, next)) {
-                    break;
-                }
-            }
-            limit.pressed(this);
-        }
-
-        /** Closes the cell and takes its unused lease: how many permits. */
-        int close() {
-            while (true) {
-                long now = word;
-                int free = free(now);
-                if (!open(now) && free == 0) {
-                    return 0;
-                }
-                if (WORD.compareAndSet(this, now, CLOSED | held(now))) {
-                    return free;
-                }
-            }
-        }
-
-        /** A permit held given back: true when it is for the shared count (closed), else kept as lease. */
-        boolean giveBack(Concurrency limit) {
-            while (true) {
-                long now = word;
-                if (!open(now) || free(now) >= limit.lease) {
-                    // closed, or its lease whole again (a permit taken from the shared count goes back there)
-                    if (WORD.compareAndSet(this, now, now - 1)) {
-                        return true;
-                    }
-                } else if (WORD.compareAndSet(this, now, now + ONE_FREE - 1)) {
-                    limit.pressed(this);
-                    return false;
                 }
             }
         }
