@@ -189,7 +189,15 @@ public final class TaskLimit {
      * then owed back with {@link #release(int)} of the same number, from any thread.
      */
     long tryAcquire(long nowNanos, int thread) {
-        long decided = rates.length == 0 ? takeConcurrency(thread) : lockedFrom(0, nowNanos, thread);
+        long decided;
+        if (rates.length == 0) {
+            decided = takeConcurrency(thread, false);
+        } else {
+            decided = lockedFrom(0, nowNanos, thread);
+            for (Concurrency part : concurrency) {
+                part.wakeDeferred(); // give-backs made under the rates' locks wake their waiters now, unlocked
+            }
+        }
         if (decided == 0) {
             return 0;
         }
@@ -214,7 +222,7 @@ public final class TaskLimit {
                 return lockedFrom(i + 1, nowNanos, thread);
             }
         }
-        long taken = takeConcurrency(thread);
+        long taken = takeConcurrency(thread, true);
         if (taken != 0) {
             return taken;
         }
@@ -232,9 +240,9 @@ public final class TaskLimit {
     }
 
     /** Takes a permit of each concurrency part: 0, or {@code -(k + 1)} when part {@code k} is full. */
-    private long takeConcurrency(int thread) {
+    private long takeConcurrency(int thread, boolean locked) {
         for (int i = 0; i < concurrency.length; i++) {
-            if (!concurrency[i].tryTake(thread)) {
+            if (!concurrency[i].tryTake(thread, locked)) {
                 return -(i + 1L);
             }
         }
@@ -510,6 +518,8 @@ public final class TaskLimit {
         private volatile long state;
         /** One-shot wake-ups, run at the next release; null until the first wait. */
         private volatile ConcurrentLinkedQueue<Runnable> waiters;
+        /** A give-back under a rate's lock left its wake-ups to run (see {@link #wakeDeferred()}). */
+        private volatile boolean wakeDue;
 
         Concurrency(int max, boolean striped) {
             this.max = max;
@@ -569,8 +579,12 @@ public final class TaskLimit {
             return queue;
         }
 
-        /** Takes a permit, for the thread of number {@code thread} (its cell when striped). */
-        boolean tryTake(int thread) {
+        /**
+         * Takes a permit, for the thread of number {@code thread} (its cell when striped). {@code locked}: under a
+         * rate's lock, so that a give-back on the way (a lease taken back) leaves its wake-ups to
+         * {@link #wakeDeferred()}.
+         */
+        boolean tryTake(int thread, boolean locked) {
             long[] all = cells;
             if (all == null) {
                 return takeShared();
@@ -581,7 +595,7 @@ public final class TaskLimit {
             if (open(word) && free(word) > 0 && CELL.compareAndSet(all, cell, word, word - ONE_FREE + 1)) {
                 return true;
             }
-            return takeSlowly(cell);
+            return takeSlowly(cell, locked);
         }
 
         /** Unstriped, or a cell without a lease: one permit of the shared count. */
@@ -597,7 +611,7 @@ public final class TaskLimit {
             }
         }
 
-        private boolean takeSlowly(int cell) {
+        private boolean takeSlowly(int cell, boolean locked) {
             long word = word(cell);
             while (open(word) && free(word) > 0) {
                 if (CELL.compareAndSet(cells, cell, word, word - ONE_FREE + 1)) {
@@ -610,11 +624,15 @@ public final class TaskLimit {
                 do {
                     now = word(cell);
                 } while (!CELL.compareAndSet(cells, cell, now, (now & ~CLOSED) + (lease - 1) * ONE_FREE + 1));
-                settle(cell, true); // a thread refused meanwhile may have missed this lease: see the class comment
+                // a thread refused meanwhile may have missed this lease: see the class comment
+                int back = (state & PRESSURE) != 0 ? close(cell) : trim(cell);
+                if (back > 0) {
+                    giveBack(back, !locked);
+                }
                 return true;
             }
             // full: the unused leases are taken back before a refusal, so none is refused for a lease unused
-            if (takeShared() || reclaim() > 0 && takeShared()) {
+            if (takeShared() || reclaim(locked) > 0 && takeShared()) {
                 CELL.getAndAdd(cells, cell, 1L);
                 return true;
             }
@@ -643,7 +661,7 @@ public final class TaskLimit {
         }
 
         /** Raises {@link #PRESSURE}, closes every cell and gives back their unused leases: how many. */
-        private int reclaim() {
+        private int reclaim(boolean locked) {
             while (true) {
                 long now = state;
                 if ((now & PRESSURE) != 0 || STATE.compareAndSet(this, now, now | PRESSURE)) {
@@ -655,7 +673,7 @@ public final class TaskLimit {
                 back += close(cell(i));
             }
             if (back > 0) {
-                giveBack(back);
+                giveBack(back, !locked);
             }
             return back;
         }
@@ -733,7 +751,32 @@ public final class TaskLimit {
 
         /** Gives {@code permits} back to the shared count (a release) and runs the wake-ups registered before it. */
         private void giveBack(int permits) {
+            giveBack(permits, true);
+        }
+
+        /**
+         * As {@link #giveBack(int)}; with {@code wake} false (under a rate's lock, where no wake-up may run), the
+         * wake-ups are left to {@link #wakeDeferred()}, which the taker calls once unlocked.
+         */
+        private void giveBack(int permits, boolean wake) {
             STATE.getAndAdd(this, permits == 1 ? RELEASE : ONE_RELEASE - permits);
+            if (wake) {
+                wake();
+            } else {
+                wakeDue = true;
+            }
+        }
+
+        /** Runs the wake-ups that a give-back under a rate's lock left, if any. */
+        void wakeDeferred() {
+            if (wakeDue) {
+                wakeDue = false;
+                wake();
+            }
+        }
+
+        /** Runs the wake-ups registered before now. */
+        private void wake() {
             ConcurrentLinkedQueue<Runnable> queue = waiters;
             if (queue != null && !queue.isEmpty()) {
                 // one-shot: only the wake-ups registered before this release run; one that registers again (a

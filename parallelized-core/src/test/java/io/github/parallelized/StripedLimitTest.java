@@ -114,6 +114,29 @@ class StripedLimitTest extends AsyncTestSupport {
     }
 
     @Test
+    void withARateTheLeasesAreTakenBackUnderItsLockAndTheWaitersWokenAfter() throws Exception {
+        TaskLimit concurrency = TaskLimit.concurrency(64);
+        TaskLimit both = concurrency.and(TaskLimit.rate(1_000, Duration.ofSeconds(1)));
+        for (int t = 0; t < 8; t++) {
+            onAnotherThread(() -> {
+                assertThat(concurrency.tryAcquire(0)).isZero();
+                concurrency.release(); // a lease left behind in the thread's cell
+            });
+        }
+        for (int i = 0; i < 64; i++) {
+            assertThat(both.tryAcquire(i)).as("permit %d of 64", i + 1).isZero();
+        }
+        long seen = both.releases();
+        assertThat(both.tryAcquire(100)).isEqualTo(TaskLimit.ON_RELEASE);
+        CountDownLatch woken = new CountDownLatch(1);
+        assertThat(both.onRelease(seen, woken::countDown)).isTrue();
+        onAnotherThread(both::release); // given back from another thread than the one that took it
+        Bounded.await(woken);
+        assertThat(concurrency.inUse()).isEqualTo(63);
+        assertThat(both.tryAcquire(200)).isZero();
+    }
+
+    @Test
     void aWaiterIsWokenByAReleaseFromAnotherThreadsCell() throws Exception {
         TaskLimit limit = TaskLimit.concurrency(64);
         CountDownLatch holding = new CountDownLatch(1);
