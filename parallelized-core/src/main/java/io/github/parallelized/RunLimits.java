@@ -64,6 +64,8 @@ final class RunLimits<I> {
         private final KeyedLimits.Entry entry;
         private final ParallelizedException error;
         private boolean holding;
+        /** The number of the thread that took the permits held ({@link TaskLimit#thread()}): they go back there. */
+        private int thread;
         private boolean waiting;
         private boolean closed;
         /** The limit's releases read at the last refusal by {@link TaskLimit#ON_RELEASE}: what a park compares with. */
@@ -94,9 +96,11 @@ final class RunLimits<I> {
             if (holding) {
                 throw new IllegalStateException("the permits of the previous attempt were not released");
             }
-            long wait = combined.tryAcquire(nowNanos);
+            int number = TaskLimit.thread();
+            long wait = combined.tryAcquire(nowNanos, number);
             if (wait == 0) {
                 holding = true;
+                thread = number;
                 waiting(false);
             } else {
                 waiting(true);
@@ -129,7 +133,7 @@ final class RunLimits<I> {
         void release() {
             if (holding) {
                 holding = false;
-                combined.release();
+                combined.release(thread);
             }
         }
 

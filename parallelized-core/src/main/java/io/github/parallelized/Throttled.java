@@ -132,6 +132,9 @@ final class Throttled<T> {
 
     /** 0 when an item is ready, else the nanoseconds until the next timed one, or Long.MAX_VALUE (release only). */
     long nanosUntilNext(long nowNanos) {
+        if (size == 0) {
+            return Long.MAX_VALUE; // without the lock: a worker about to wait for room asks it each time
+        }
         synchronized (lock) {
             if (!ready.isEmpty()) {
                 return 0;
