@@ -27,7 +27,7 @@ final class Parking<I> {
         this.admission = admission;
         this.lifecycle = lifecycle;
         this.counters = counters;
-        room.readyElsewhere(() -> parked.nanosUntilNext(System.nanoTime()) == 0);
+        room.readyElsewhere(() -> !parked.isEmpty() && parked.nanosUntilNext(System.nanoTime()) == 0);
     }
 
     /** An input parked off the workers: what its next attempt needs. */

@@ -163,7 +163,6 @@ final class Throttled<T> {
         }
     }
 
-    /** Items parked or ready, not yet polled. */
     /**
      * Whether nothing is parked, without the lock: the engine asks before every input, and a lock (and a clock
      * read) per input made a run with a limit a third slower. An item parked meanwhile is seen at the next look.
@@ -172,6 +171,7 @@ final class Throttled<T> {
         return size == 0;
     }
 
+    /** Items parked or ready, not yet polled. */
     int size() {
         synchronized (lock) {
             return size;
