@@ -258,8 +258,8 @@ final class Admission<I> {
         return stopSettled;
     }
 
-    /** Takes the inputs of the claim that no worker started, for {@link #remaining()}. */
-    private void giveBack(Claim<I> claim) {
+    /** Takes the inputs of the claim that no worker started, for {@link #remaining()} (at a stop, by anyone). */
+    void giveBack(Claim<I> claim) {
         if (unread.giveBack(claim) > 0) {
             onClose.run(); // the consumer may wait for no more outcomes now
         }

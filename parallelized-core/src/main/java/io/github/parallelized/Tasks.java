@@ -31,12 +31,14 @@ final class Tasks<I, R> {
     private final RunLimits<I> limits;
     /** Inputs of a blocking run that wait for permits or a retry's time; null when none can wait. */
     private final Parking<I> parked;
+    private final Admission<I> admission;
 
     @SuppressWarnings("unchecked")
     Tasks(TaskFunction<? super I, ? extends R> function, AsyncTaskFunction<? super I, ? extends R> asyncFunction,
           RunConfig config, Admission<I> admission, Room room, Lifecycle lifecycle, Counters counters,
           Delivery<I, R> delivery) {
         this.function = function;
+        this.admission = admission;
         this.config = config;
         this.lifecycle = lifecycle;
         this.counters = counters;
@@ -74,6 +76,7 @@ final class Tasks<I, R> {
      */
     private Outcome<I, R> first(Worker<I, R> worker, I input, long seq) {
         if (!lifecycle.isRunning()) {
+            admission.giveBack(worker.claim); // the rest of its claim goes to remaining() now, not taken one by one
             return counters.cancelledBeforeStart(input);
         }
         RunLimits<I>.Slot slot = limits == null ? null : limits.slot(input);
