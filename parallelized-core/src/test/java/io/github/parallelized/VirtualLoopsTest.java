@@ -52,18 +52,28 @@ class VirtualLoopsTest {
         return started;
     }
 
+    /** A run over {@code n} inputs whose tasks sleep {@code millis}, on virtual threads, without a display. */
+    private static Parallelized.Builder<Integer, Integer> sleepers(int n, long millis) {
+        return Parallelized.of((Integer i) -> {
+            Thread.sleep(millis);
+            return i;
+        }, IntStream.range(0, n).boxed().collect(Collectors.toList())).virtualThreads()
+                .progress(ProgressReporter.none());
+    }
+
+    /** Every outcome of the run, counted, within the bound. */
+    private static long countAll(Parallelized<Integer, Integer> run) {
+        return assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().count());
+    }
+
     @Test
     void theConsumerStartsNoMoreLoopsThanASizedSourceHasInputs() throws Exception {
         if (!virtual()) {
             return;
         }
-        List<Integer> inputs = IntStream.range(0, 300).boxed().collect(Collectors.toList());
-        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
-            Thread.sleep(20);
-            return i;
-        }, inputs).virtualThreads().numThreads(Parallelized.MAX_VIRTUAL_THREADS)
-                .progress(ProgressReporter.none()).start()) {
-            assertThat(assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().count())).isEqualTo(300);
+        try (Parallelized<Integer, Integer> run = sleepers(300, 20).numThreads(Parallelized.MAX_VIRTUAL_THREADS)
+                .start()) {
+            assertThat(countAll(run)).isEqualTo(300);
             assertThat(loopsStarted(run)).isBetween(1, 300);
         }
     }
@@ -73,12 +83,8 @@ class VirtualLoopsTest {
         if (!virtual()) {
             return;
         }
-        List<Integer> inputs = IntStream.range(0, 2_000).boxed().collect(Collectors.toList());
-        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
-            Thread.sleep(1);
-            return i;
-        }, inputs).virtualThreads().numThreads(10_000).maxInFlight(50).progress(ProgressReporter.none()).start()) {
-            assertThat(assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().count())).isEqualTo(2_000);
+        try (Parallelized<Integer, Integer> run = sleepers(2_000, 1).numThreads(10_000).maxInFlight(50).start()) {
+            assertThat(countAll(run)).isEqualTo(2_000);
             // at most 50 inputs are admitted and not consumed: more loops would only wait for room
             assertThat(loopsStarted(run)).isBetween(1, 50 + 2 + Runtime.getRuntime().availableProcessors());
         }
@@ -158,11 +164,8 @@ class VirtualLoopsTest {
         }
         int n = 50_000;
         ExecutorService consumer = Executors.newSingleThreadExecutor();
-        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
-            Thread.sleep(10_000); // interrupted by the cancel
-            return i;
-        }, IntStream.range(0, n).boxed().toList()).virtualThreads().numThreads(n).progress(ProgressReporter.none())
-                .start()) {
+        // each task sleeps 10 s: the cancel interrupts it
+        try (Parallelized<Integer, Integer> run = sleepers(n, 10_000).numThreads(n).start()) {
             AtomicInteger outcomes = new AtomicInteger();
             Future<?> iterating = consumer.submit(() -> run.forEach(outcome -> outcomes.incrementAndGet()));
             // the consumer is starting loops, 1,024 at a time; cancel from another thread meanwhile
