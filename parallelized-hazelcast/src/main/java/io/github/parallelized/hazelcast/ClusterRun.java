@@ -37,7 +37,7 @@ final class ClusterRun implements ProgressReporter {
     /** How long this function's tasks run on the members (shared by its runs): how they travel. */
     final Lanes.TaskTimes times;
     /** What this run has left to send, for the batch sizes at its end: its size once it starts, if known. */
-    final Lanes.Left left = new Lanes.Left();
+    final Lanes.Left left;
     private volatile Parallelized<?, ?> run;
     private final LongAdder submissions = new LongAdder();
     private final AtomicLong taskIds = new AtomicLong();
@@ -56,6 +56,7 @@ final class ClusterRun implements ProgressReporter {
         this.function = function;
         this.version = version;
         this.times = cluster.lanes().times(function);
+        this.left = new Lanes.Left(times);
     }
 
     @Override

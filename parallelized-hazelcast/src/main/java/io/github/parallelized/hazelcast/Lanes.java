@@ -17,31 +17,38 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 
 /**
- * Sends tasks to a member ({@link TaskBatch}, each a Hazelcast round trip), depending on how long the function's
+ * Sends tasks to the members ({@link TaskBatch}, each a Hazelcast round trip), depending on how long the function's
  * tasks ran, as the members measured them ({@link TaskTimes}), so that every member thread has its next task waiting
- * on the member when it finishes one, and not many more:
+ * on the member when it finishes one, and not many more. A task waits on the submitter in one <b>shared queue</b>
+ * until a member has room for it: the next batch goes to the member with the fewest batches in flight for its
+ * threads, so a member that runs faster (its own cores, fewer other processes) takes more, and every member gets
+ * work until the run's last tasks (a task bound to its member when it was made left a slow member with a queue of
+ * hundreds while the others ran out). Only a task that must avoid some members (it lost one, or one refused it)
+ * waits in the lane of the member picked for it.
  * <ul>
  *   <li>tasks of unknown time: each alone, at most {@link #DEPTH} per member thread on the member at once (one
- *   running, one next in line); the others wait here, in the member's lane, and leave as answers come back;</li>
+ *   running, one next in line); the others wait here, and leave as answers come back;</li>
  *   <li>the others in batches of about {@link #BATCH_NANOS} of work ({@link #batchSize}: tasks of that time or more
  *   alone, a few microseconds' ones {@link #MAX_BATCH} together; smaller at the end of a run of known size, {@link
  *   Left}), run one task after the other on one member thread,
  *   at most {@link #DEPTH} batches per member thread in flight. A round trip costs far more than a short task, in
  *   time and above all in processor time on both sides, so short tasks are fast only in a few batches per member
- *   thread. A batch is also at most the member's share of the tasks in flight over {@link #DEPTH} per member thread,
- *   so that a small window (a user's {@code numThreads}, or the end of a run) still gives every thread a batch. The
- *   answers of a batch come back together: a long task among short ones delays those of its batch (a per-task timeout
- *   bounds that).</li>
+ *   thread. A batch is also at most a member thread's share of the tasks in flight over {@link #DEPTH} batches,
+ *   so that a small window (a user's {@code numThreads}, or the end of a run) still gives every thread a batch; at a
+ *   run's start, before its first answer, that share counts the tasks in flight of the function's last run ({@link
+ *   Left#started}), as the window fills. The answers of a batch come back together: a long task among short ones
+ *   delays those of its batch (a per-task timeout bounds that).</li>
  * </ul>
  * A run at the cluster's defaults has more tasks in flight than the members have threads ({@link #defaultInFlight}):
- * the surplus waits in the lanes, cheap to cancel, and moves to a member that joins ({@link #rebalance()}) or that has
- * a free thread while another member's are all taken ({@link #takeOver}); a task that waits in the lane of a member
- * that leaves goes to another one. None of these counts as a resubmission (the task never left).
+ * the surplus waits here, cheap to cancel, and a member that joins takes its share of it at once ({@link
+ * #rebalance()}). A task bound to a member that waits for one whose threads are all taken moves to a member that has a
+ * free thread ({@link #takeOver}), and one that waits for a member that leaves goes to another one. None of these
+ * counts as a resubmission (the task never left).
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
- * cluster view's sender thread (flat combining: whoever finds the lane's flag free sends for everyone). The
+ * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). The
  * completion of a batch runs on Hazelcast's thread, which cannot make remote calls: it counts the batch answered,
- * completes the tasks' futures, and, when tasks wait in the lane, has the sender send them. Whoever clears the flag
+ * completes the tasks' futures, and, when tasks wait, has the sender send them. Whoever clears the flag
  * looks again, so no task is left waiting while it may leave.
  */
 final class Lanes {
@@ -84,6 +91,20 @@ final class Lanes {
     private final ParallelizedCluster cluster;
     private final Map<UUID, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<String, TaskTimes> times = new ConcurrentHashMap<>();
+    /** The tasks that may go to any member, waiting for the first with room (see {@link #flush}). */
+    private final ConcurrentLinkedQueue<Pending> pool = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger poolCount = new AtomicInteger();
+    /** This submitter's tasks queued here or sent and not answered: its window, which bounds the batches. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Someone sends for everyone (flat combining, see {@link #flush}). */
+    private final AtomicBoolean sending = new AtomicBoolean();
+    /** The times of the function whose task came last to the shared queue. */
+    private volatile TaskTimes recent;
+    /** What the run whose task came last to the shared queue has left to send. */
+    private volatile Left recentLeft;
+    /** The lanes of {@link #knownMembers}' data members, for {@link #flush}. */
+    private volatile Lane[] current = new Lane[0];
+    private volatile Member[] knownMembers;
     /** Tasks that travelled in a batch of several, for tests and curiosity. */
     private final java.util.concurrent.atomic.LongAdder batched = new java.util.concurrent.atomic.LongAdder();
 
@@ -144,6 +165,22 @@ final class Lanes {
     static final class Left {
         /** Negative while unknown (a source of unknown size). */
         private final AtomicLong left = new AtomicLong(-1);
+        /** The times of the run's function, which keep the tasks in flight of its last run ({@link #started}). */
+        private final TaskTimes times;
+        /** The run's tasks queued on the submitter or sent, not answered. */
+        private final AtomicInteger inFlight = new AtomicInteger();
+        /** The most tasks in flight the run had so far. */
+        private volatile int peak;
+        /** Whether an answer came for one of the run's tasks. */
+        private volatile boolean answered;
+
+        Left() {
+            this(new TaskTimes());
+        }
+
+        Left(TaskTimes times) {
+            this.times = times;
+        }
 
         /** The run's size, once known (at its start). */
         void total(long total) {
@@ -159,6 +196,34 @@ final class Lanes {
             if (left.get() >= 0) {
                 left.addAndGet(-tasks);
             }
+        }
+
+        /** A task of the run is queued on the submitter. */
+        void queued() {
+            int now = inFlight.incrementAndGet();
+            if (now > peak) {
+                peak = now; // racy on purpose: a lost update only makes the figure a little low
+            }
+        }
+
+        /** {@code tasks} of the run are answered (or taken back, or moved). */
+        void ended(int tasks, boolean answer) {
+            inFlight.addAndGet(-tasks);
+            if (answer) {
+                answered = true;
+                times.window = peak;
+            }
+        }
+
+        /**
+         * The tasks in flight that the run's start may count on: until its first answer, those of the function's last
+         * run (its window fills while its first tasks travel, and batches sized by the few tasks queued so far would
+         * be of one task each, each taking a member thread's place for a round trip); 0 after, or for a function not
+         * run before. A run whose window is smaller than the last one's sends only half its members' threads' worth of
+         * batches until its first answer.
+         */
+        int started() {
+            return answered ? 0 : times.window;
         }
     }
 
@@ -176,23 +241,44 @@ final class Lanes {
 
     /** Who waits for a task's answer: told once, on the thread that has it, which must make no remote call. */
     interface Answer {
+        /**
+         * A task of the shared queue leaves for {@code pending.lane}'s member, in a batch about to be sent: called
+         * before the batch leaves (so before its answer), on the thread that sends it.
+         */
+        void leaving(Pending pending);
+
         /** The member's answer, or why there is none ({@link NotSent}: the task never left the submitter). */
         void answered(Pending pending, TaskResult result, Throwable error);
     }
 
     /** One task on its way, and who waits for its answer. */
     static final class Pending {
+        static final int QUEUED = 0;
+        static final int TAKEN = 1;
+        static final int WITHDRAWN = 2;
+        private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Pending> STATE =
+                java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Pending.class, "state");
+
         final TaskEnvelope task;
-        final Lane lane;
+        /**
+         * The lane of its member: fixed from the start for a task that must avoid some members (see {@link #pooled}),
+         * else set when a lane takes it from the shared queue, just before it leaves.
+         */
+        volatile Lane lane;
+        /** It waits in the shared queue, for whichever member has room first, rather than in a member's lane. */
+        final boolean pooled;
         /** How long tasks of this function run, which decides how this task travels. */
         final TaskTimes times;
         /** What its run has left to send, which bounds the batches at the run's end. */
         final Left left;
         private final Answer to;
+        /** {@link #QUEUED}, then {@link #TAKEN} by a batch (or a move) or {@link #WITHDRAWN} by a cancel: once. */
+        private volatile int state;
 
         Pending(TaskEnvelope task, Lane lane, TaskTimes times, Left left, Answer to) {
             this.task = task;
             this.lane = lane;
+            this.pooled = lane == null;
             this.times = times;
             this.left = left;
             this.to = to;
@@ -207,9 +293,18 @@ final class Lanes {
             to.answered(this, null, error);
         }
 
-        /** The member it is (or was to be) sent to. */
+        /** The member it is (or was to be) sent to; null for a task still waiting in the shared queue. */
         Member member() {
-            return lane.member;
+            Lane now = lane;
+            return now == null ? null : now.member;
+        }
+
+        boolean take() {
+            return STATE.compareAndSet(this, QUEUED, TAKEN);
+        }
+
+        boolean withdraw() {
+            return STATE.compareAndSet(this, QUEUED, WITHDRAWN);
         }
     }
 
@@ -217,14 +312,14 @@ final class Lanes {
         final Member member;
         /** This submitter's tasks for the member, waiting here or in flight. */
         final MemberLoads.Load load;
+        /** Tasks that must go to this member (they avoid others: see {@link #pooled}); most wait in the shared queue. */
         final ConcurrentLinkedQueue<Pending> waiting = new ConcurrentLinkedQueue<>();
         final AtomicInteger waitingCount = new AtomicInteger();
         /** Batches sent and not answered yet (a task sent alone is a batch of one). */
         final AtomicInteger busy = new AtomicInteger();
-        final AtomicBoolean sending = new AtomicBoolean();
-        /** The times of the function whose task came last: they decide how the tasks waiting here travel. */
+        /** The times of the function whose task came last to {@link #waiting}. */
         volatile TaskTimes recent;
-        /** What the run whose task came last has left to send. */
+        /** What the run whose task came last to {@link #waiting} has left to send. */
         volatile Left recentLeft;
         volatile boolean gone;
 
@@ -238,34 +333,27 @@ final class Lanes {
             return Math.max(1, load.poolSize);
         }
 
-        /** The mean task time of the function whose task came last, or negative while it is unknown. */
-        long taskNanos() {
-            TaskTimes times = recent;
-            return times == null ? -1 : times.nanos();
-        }
-
         /**
-         * The size of the next batch, or 0 when none may leave now, {@code busy} batches being in flight: below
-         * {@link #DEPTH} per member thread; tasks of unknown time one by one; the others in batches of {@link
-         * #batchSize} (at most a share of the member's tasks such that each of its threads gets {@link #DEPTH} of
-         * them, so that a smaller window, a user's {@code numThreads}, still keeps every thread busy), which leave
-         * once that many wait, or with whatever waits while fewer batches than half the member's threads are in
+         * The size of the next batch for this member, or 0 when none may leave now, {@code busy} batches being in
+         * flight, {@code waits} tasks waiting for it (its own and the shared queue's), {@code share} tasks being a
+         * member thread's share of this submitter's tasks in flight over {@link #DEPTH} batches: below {@link #DEPTH}
+         * per member thread; tasks of unknown time one by one; the others in batches of {@link #batchSize} (at most
+         * {@code share}, so that a smaller window, a user's {@code numThreads}, still keeps every thread busy), which
+         * leave once that many wait, or with whatever waits while fewer batches than half the member's threads are in
          * flight (the start and the end of a run, where threads would idle). A batch does not leave as soon as one
          * task waits: the first task woken by an answer would leave alone, and the batches would shrink to one task
          * each. Near the end of a run of known size, a batch is at most its share of what the run has left, {@code
          * left / clusterThreads}, and at least {@link #minBatchSize} ({@link Left}).
          */
-        int nextBatch(int busy, long taskNanos, int clusterThreads) {
-            int waits = waitingCount.get();
+        int nextBatch(int busy, int waits, long taskNanos, int share, long left, int clusterThreads) {
             if (waits <= 0 || busy >= DEPTH * threads()) {
                 return 0;
             }
             if (taskNanos < 0) {
                 return 1;
             }
-            int enough = Math.max(1, Math.min(batchSize(taskNanos), load.inFlight.get() / (DEPTH * threads())));
-            Left run = recentLeft;
-            enough = atTheEnd(enough, run == null ? -1 : run.get(), clusterThreads, taskNanos);
+            int enough = Math.max(1, Math.min(batchSize(taskNanos), share));
+            enough = atTheEnd(enough, left, clusterThreads, taskNanos);
             return waits >= enough || 2 * busy < threads() ? enough : 0;
         }
     }
@@ -278,6 +366,8 @@ final class Lanes {
     static final class TaskTimes {
         /** The mean time of the last tasks; negative until the first answer. */
         private volatile long nanos = -1;
+        /** The most tasks in flight of the function's last run that had an answer (see {@link Left#started}). */
+        volatile int window;
 
         /** The mean task time (at least 1 ns), or -1 until the first answer. */
         long nanos() {
@@ -310,28 +400,50 @@ final class Lanes {
         return times.computeIfAbsent(function, f -> new TaskTimes());
     }
 
-    /** A task for {@code member}'s lane, not queued yet: {@link #send} queues it, and {@code to} gets its answer. */
+    /**
+     * A task for the shared queue, not queued yet: {@link #send} queues it, the first member with room takes it
+     * ({@link Answer#leaving} says which), and {@code to} gets its answer.
+     */
+    Pending pooled(TaskEnvelope task, TaskTimes taskTimes, Left left, Answer to) {
+        return new Pending(task, null, taskTimes, left, to);
+    }
+
+    /**
+     * A task for {@code member}'s lane alone (one that must avoid the members it lost or that refused it), not queued
+     * yet: {@link #send} queues it, and {@code to} gets its answer.
+     */
     Pending pending(Member member, TaskEnvelope task, TaskTimes taskTimes, Left left, Answer to) {
+        return new Pending(task, lane(member), taskTimes, left, to);
+    }
+
+    private Lane lane(Member member) {
         Lane lane = lanes.get(member.getUuid());
         if (lane == null) {
             lane = lanes.computeIfAbsent(member.getUuid(), uuid -> new Lane(member, cluster.loads().load(member)));
         }
-        return new Pending(task, lane, taskTimes, left, to);
+        return lane;
     }
 
-    /** Queues the task in its lane, from where it leaves alone or in a batch (maybe at once, on this thread). */
+    /** Queues the task, from where it leaves alone or in a batch (maybe at once, on this thread). */
     void send(Pending pending) {
-        Lane lane = pending.lane;
-        TaskTimes taskTimes = pending.times;
-        Left left = pending.left;
-        lane.recent = taskTimes;
-        lane.recentLeft = left;
-        lane.waiting.add(pending);
-        lane.waitingCount.incrementAndGet();
-        if (lane.gone) {
-            failWaiting(lane, null, true);
+        inFlight.incrementAndGet();
+        pending.left.queued();
+        if (pending.pooled) {
+            recent = pending.times;
+            recentLeft = pending.left;
+            pool.add(pending);
+            poolCount.incrementAndGet();
+        } else {
+            Lane lane = pending.lane;
+            lane.recent = pending.times;
+            lane.recentLeft = pending.left;
+            lane.waiting.add(pending);
+            lane.waitingCount.incrementAndGet();
+            if (lane.gone) {
+                failWaiting(lane, null, true);
+            }
         }
-        flush(lane);
+        flush();
     }
 
     /**
@@ -339,20 +451,28 @@ final class Lanes {
      * the task timed out), so that it is never sent: true when it was taken back, false when it had left.
      */
     boolean withdraw(Pending pending) {
-        if (pending.lane.waiting.remove(pending)) {
-            pending.lane.waitingCount.decrementAndGet();
-            return true;
+        if (!pending.withdraw()) {
+            return false;
         }
-        return false;
+        inFlight.decrementAndGet();
+        pending.left.ended(1, false);
+        if (pending.pooled) {
+            pool.remove(pending);
+            poolCount.decrementAndGet();
+        } else {
+            pending.lane.waiting.remove(pending);
+            pending.lane.waitingCount.decrementAndGet();
+        }
+        return true;
     }
 
     long batched() {
         return batched.sum();
     }
 
-    /** Tasks waiting in the lanes to be sent, for tests. */
+    /** Tasks waiting on this submitter to be sent, for tests. */
     int waiting() {
-        return lanes.values().stream().mapToInt(lane -> lane.waitingCount.get()).sum();
+        return poolCount.get() + lanes.values().stream().mapToInt(lane -> lane.waitingCount.get()).sum();
     }
 
     /** The member left: what waits for it goes to the other members (not a resubmission: it never left). */
@@ -362,15 +482,31 @@ final class Lanes {
             lane.gone = true;
             failWaiting(lane, null, true);
         }
+        if (!cluster.loads().hasDataMember()) {
+            // no member left to take the shared queue's tasks: each is sent again, and fails for want of a member
+            Pending pending;
+            while ((pending = pool.poll()) != null) {
+                if (pending.take()) {
+                    poolCount.decrementAndGet();
+                    inFlight.decrementAndGet();
+                    pending.left.ended(1, false);
+                    pending.fail(new NotSent("The cluster has no data member left", false));
+                }
+            }
+        }
     }
 
     /**
-     * A member joined: the tasks waiting in the lanes go again to the least loaded members, so that the new one takes
-     * its share of them at once rather than only of the tasks started from now on.
+     * A member joined (on a thread that may not make remote calls): the tasks waiting for a member of their own go again
+     * to the least loaded members, and the shared queue is sent from on the sender thread, so that the new member
+     * takes its share of them at once rather than only of the tasks started from now on.
      */
     void rebalance() {
         for (Lane lane : lanes.values()) {
             failWaiting(lane, null, false);
+        }
+        if (poolCount.get() > 0 && !cluster.onSender(this::flush)) {
+            failPool("the ParallelizedCluster was closed before the task was sent");
         }
     }
 
@@ -378,40 +514,141 @@ final class Lanes {
      * Ends what waits in the lane: {@link NotSent} (sent elsewhere then, the lane's member avoided when
      * {@code memberGone}), or else, with {@code why}, a failure.
      */
-    private static void failWaiting(Lane lane, String why, boolean memberGone) {
+    private void failWaiting(Lane lane, String why, boolean memberGone) {
         Pending pending;
         while ((pending = lane.waiting.poll()) != null) {
+            if (!pending.take()) {
+                continue; // withdrawn meanwhile: counted by the withdrawal
+            }
             lane.waitingCount.decrementAndGet();
+            inFlight.decrementAndGet();
+            pending.left.ended(1, false);
             pending.fail(why != null ? new IllegalStateException(why)
                     : new NotSent(memberGone ? "Member " + lane.member.getAddress()
                     + " left the cluster before the task was sent" : "Moved to a member that joined", memberGone));
         }
     }
 
-    private void flush(Lane lane) {
+    /** This view closed while tasks waited in the shared queue: they fail. */
+    private void failPool(String why) {
+        Pending pending;
+        while ((pending = pool.poll()) != null) {
+            if (pending.take()) {
+                poolCount.decrementAndGet();
+                inFlight.decrementAndGet();
+                pending.left.ended(1, false);
+                pending.fail(new IllegalStateException(why));
+            }
+        }
+    }
+
+    /** The lanes of the data members now, one per member (made for a member that has none yet), by the member list. */
+    private Lane[] lanesNow() {
+        Member[] members = cluster.loads().members();
+        Lane[] known = current;
+        if (knownMembers != members) {
+            List<Lane> now = new ArrayList<>(members.length);
+            for (Member member : members) {
+                if (!member.isLiteMember()) {
+                    now.add(lane(member));
+                }
+            }
+            known = now.toArray(new Lane[0]);
+            current = known; // racy on purpose: a stale pair is read again at the next change
+            knownMembers = members;
+        }
+        return known;
+    }
+
+    /**
+     * Sends what may leave, flat combining: whoever finds the flag free sends for everyone, and looks again after it
+     * let the flag go. The next batch goes to the member with the fewest batches in flight for its threads, among
+     * those that may take one ({@link Lane#nextBatch}): its own tasks first, then the shared queue's.
+     */
+    private void flush() {
         int clusterThreads = cluster.loads().threads();
-        while (lane.nextBatch(lane.busy.get(), lane.taskNanos(), clusterThreads) > 0
-                && lane.sending.compareAndSet(false, true)) {
+        while (pick(clusterThreads) != null && sending.compareAndSet(false, true)) {
             try {
-                int size;
-                while ((size = lane.nextBatch(lane.busy.get(), lane.taskNanos(), clusterThreads)) > 0) {
-                    List<Pending> batch = new ArrayList<>(size);
+                Lane lane;
+                while ((lane = pick(clusterThreads)) != null) {
+                    int size = size(lane, clusterThreads);
+                    List<Pending> batch = new ArrayList<>(Math.min(size, MAX_BATCH));
                     Pending next;
                     while (batch.size() < size && (next = lane.waiting.poll()) != null) {
-                        lane.waitingCount.decrementAndGet();
-                        batch.add(next);
+                        if (next.take()) {
+                            lane.waitingCount.decrementAndGet();
+                            batch.add(next);
+                        }
+                    }
+                    int fromPool = 0;
+                    while (batch.size() < size && (next = pool.poll()) != null) {
+                        next.lane = lane; // before it is taken: a cancel that finds it taken finds its member
+                        if (next.take()) {
+                            poolCount.decrementAndGet();
+                            batch.add(next);
+                            fromPool++;
+                        }
                     }
                     if (batch.isEmpty()) {
                         break;
+                    }
+                    if (fromPool > 0) {
+                        lane.load.inFlight.addAndGet(fromPool);
+                        for (Pending pending : batch) {
+                            if (pending.pooled) {
+                                pending.to.leaving(pending);
+                            }
+                        }
                     }
                     lane.busy.incrementAndGet();
                     countSent(batch);
                     submit(lane, batch);
                 }
             } finally {
-                lane.sending.set(false);
+                sending.set(false);
             }
         }
+    }
+
+    /** The lane that sends next: of those that may, the one with the fewest batches in flight for its threads. */
+    private Lane pick(int clusterThreads) {
+        Lane best = null;
+        double least = Double.MAX_VALUE;
+        for (Lane lane : lanesNow()) {
+            if (!lane.gone && size(lane, clusterThreads) > 0) {
+                double load = (double) lane.busy.get() / lane.threads();
+                if (load < least) {
+                    best = lane;
+                    least = load;
+                }
+            }
+        }
+        return best;
+    }
+
+    private int size(Lane lane, int clusterThreads) {
+        int own = lane.waitingCount.get();
+        TaskTimes times = own > 0 && lane.recent != null ? lane.recent : recent;
+        Left left = own > 0 && lane.recentLeft != null ? lane.recentLeft : recentLeft;
+        long taskNanos = times == null ? -1 : times.nanos();
+        int share = Math.max(inFlight.get(), left == null ? 0 : left.started()) / (DEPTH * Math.max(1, clusterThreads));
+        return lane.nextBatch(lane.busy.get(), own + poolCount.get(), taskNanos, share, left == null ? -1 : left.get(),
+                clusterThreads);
+    }
+
+    /** The batch's tasks are no longer in flight in their runs (one update per run in the batch). */
+    private static void ended(List<Pending> batch, boolean answer) {
+        Left run = batch.get(0).left;
+        int tasks = 0;
+        for (Pending pending : batch) {
+            if (pending.left != run) {
+                run.ended(tasks, answer);
+                run = pending.left;
+                tasks = 0;
+            }
+            tasks++;
+        }
+        run.ended(tasks, answer);
     }
 
     /** The batch's tasks no longer count in what their runs have left to send (one update per run in the batch). */
@@ -456,6 +693,8 @@ final class Lanes {
 
     private void answered(Lane lane, List<Pending> batch, Object result, Throwable error) {
         lane.busy.decrementAndGet();
+        inFlight.addAndGet(-batch.size());
+        ended(batch, error == null);
         try {
             complete(batch, result, error);
         } finally {
@@ -463,9 +702,10 @@ final class Lanes {
                 // the member is going: what waits for it goes elsewhere now, rather than after a failed send each
                 failWaiting(lane, null, true);
             }
-            if (lane.waitingCount.get() > 0) {
-                if (!cluster.onSender(() -> flush(lane))) {
+            if (lane.waitingCount.get() > 0 || poolCount.get() > 0) {
+                if (!cluster.onSender(this::flush)) {
                     failWaiting(lane, "the ParallelizedCluster was closed before the task was sent", false);
+                    failPool("the ParallelizedCluster was closed before the task was sent");
                 }
             } else if (!lane.gone) {
                 takeOver(lane);
@@ -477,6 +717,8 @@ final class Lanes {
      * A member has a free thread and nothing waits for it: tasks waiting for a member whose threads are all taken
      * (a slower member, one frozen until Hazelcast drops it, the end of a run) move, up to the free places and half of
      * that lane, to the least loaded members. Only lanes that are full: short tasks that wait to fill a batch stay.
+     * Only the tasks bound to a member wait in a lane; the others wait in the shared queue, for whichever member has
+     * room first.
      */
     private void takeOver(Lane idle) {
         int free = DEPTH * idle.threads() - idle.busy.get();
@@ -497,7 +739,13 @@ final class Lanes {
             if (pending == null) {
                 return;
             }
+            if (!pending.take()) {
+                i++;
+                continue;
+            }
             from.waitingCount.decrementAndGet();
+            inFlight.decrementAndGet();
+            pending.left.ended(1, false);
             pending.fail(new NotSent("Moved to a member with a free thread", false));
         }
     }

@@ -125,6 +125,16 @@ final class MemberLoads {
         return Math.max(1, threads);
     }
 
+    /** Tells whether the cluster had a data member at the last membership event. */
+    boolean hasDataMember() {
+        for (Member member : members) {
+            if (!member.isLiteMember()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Tells whether every data member is in {@code excluded}. */
     boolean allExcluded(Set<UUID> excluded) {
         for (Member member : members) {

@@ -67,6 +67,8 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         int resubmissions;
         /** The next send is a move of a task that never left the submitter: not one more submission. */
         boolean moved;
+        /** {@link #moved} of the send waiting in the shared queue, read when it leaves (after the queue's hand-off). */
+        boolean leavingMoved;
 
         Sending(TaskEnvelope task, Runnable countResubmission) {
             this.task = task;
@@ -77,33 +79,66 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             if (result.isDone()) {
                 return; // cancelled before a resubmission left
             }
-            Member member = cluster.loads().acquire(lost.isEmpty() ? refused : with(refused, lost));
-            if (member == null) {
-                result.completeExceptionally(new ClusterTaskException("The cluster has no data member to run cluster"
-                        + " task '" + run.function + "' on", null));
-                return;
-            }
-            if (moved) {
-                run.movedTo(member); // a task that never left the submitter: not one more submission
+            Set<UUID> excluded = lost.isEmpty() ? refused : with(refused, lost);
+            Member member = null;
+            Lanes.Pending pending;
+            if (excluded.isEmpty()) {
+                // the usual case: it waits for whichever member has room first (leaving says which)
+                if (!cluster.loads().hasDataMember()) {
+                    noDataMember();
+                    return;
+                }
+                leavingMoved = moved;
+                pending = cluster.lanes().pooled(task, run.times, run.left, this);
             } else {
-                run.submitted(member);
+                member = cluster.loads().acquire(excluded);
+                if (member == null) {
+                    noDataMember();
+                    return;
+                }
+                if (moved) {
+                    run.movedTo(member); // a task that never left the submitter: not one more submission
+                } else {
+                    run.submitted(member);
+                }
+                pending = cluster.lanes().pending(member, task, run.times, run.left, this);
             }
             moved = false;
             // in flight before it is queued: its answer may come on another thread before send returns
-            Lanes.Pending pending = cluster.lanes().pending(member, task, run.times, run.left, this);
             current.set(pending);
             try {
                 cluster.lanes().send(pending);
             } catch (RuntimeException e) {
                 if (current.compareAndSet(pending, null)) {
-                    cluster.loads().release(member);
-                    run.released(member);
-                    failedOn(member, e, false);
+                    Member to = pending.member();
+                    if (to != null) {
+                        cluster.loads().release(pending.lane.load);
+                        run.released(to);
+                        failedOn(to, e, false);
+                    } else {
+                        result.completeExceptionally(e);
+                    }
                 }
                 return;
             }
             if (result.isCancelled()) {
                 cancelled(); // the cancel came while this send was on its way to the lane
+            }
+        }
+
+        private void noDataMember() {
+            result.completeExceptionally(new ClusterTaskException("The cluster has no data member to run cluster"
+                    + " task '" + run.function + "' on", null));
+        }
+
+        /** A task of the shared queue leaves for its member: it counts there from now on. */
+        @Override
+        public void leaving(Lanes.Pending pending) {
+            Member member = pending.member();
+            if (leavingMoved) {
+                run.movedTo(member); // a task that never left the submitter: not one more submission
+            } else {
+                run.submitted(member);
             }
         }
 
@@ -114,14 +149,16 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         @Override
         public void answered(Lanes.Pending pending, TaskResult answer, Throwable error) {
             Member member = pending.member();
-            cluster.loads().release(pending.lane.load);
-            run.released(member);
+            if (member != null) { // null: it never left the shared queue, so it never counted on a member
+                cluster.loads().release(pending.lane.load);
+                run.released(member);
+            }
             if (!current.compareAndSet(pending, null) || result.isDone()) {
                 return; // cancelled meanwhile: the run no longer waits for it
             }
             if (error instanceof Lanes.NotSent notSent) {
                 // it waited in the lane of a member that left, or moves to one that joined: not a resubmission
-                if (notSent.memberGone) {
+                if (notSent.memberGone && member != null) {
                     lost = with(lost, member);
                 }
                 moved = true;
@@ -184,8 +221,10 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                 return; // not sent, or already answered
             }
             if (cluster.lanes().withdraw(pending)) {
-                cluster.loads().release(pending.lane.load);
-                run.released(pending.member());
+                if (!pending.pooled) { // a task of the shared queue counts on no member until it leaves
+                    cluster.loads().release(pending.lane.load);
+                    run.released(pending.member());
+                }
                 run.cancelled(null, task.task);
             } else {
                 run.cancelled(pending.member(), task.task);
