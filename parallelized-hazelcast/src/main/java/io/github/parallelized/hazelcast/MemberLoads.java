@@ -10,8 +10,9 @@ import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.Member;
 
 /**
- * Picks the member for the next task: the data member with the fewest tasks in flight from this submitter
- * for the size of its executor pool. A member that joins has none in flight, so it takes the next tasks; a
+ * This submitter's tasks in flight per member, and the member for a task that must avoid some members (most tasks wait
+ * in {@link Lanes}' shared queue for whichever member has room first): the data member with the fewest tasks in flight
+ * from this submitter for the size of its executor pool. A member that joins has none in flight, so it takes the next tasks; a
  * member that left is no longer in the member list. Thread-safe; the count and the pick race a little under
  * contention, which costs balance, never correctness.
  */

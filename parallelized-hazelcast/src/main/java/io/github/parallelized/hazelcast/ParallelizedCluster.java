@@ -67,8 +67,9 @@ import io.github.parallelized.TaskFunction;
  *
  * <p><b>Where tasks run:</b> on the data members (never lite members or clients), in the Hazelcast executor
  * named {@value #EXECUTOR}, whose pool size is ordinary Hazelcast configuration
- * ({@code hazelcast.executor-service.parallelized.pool-size}, default 16). Each task goes to the member with
- * the fewest tasks in flight for its pool size, so a member that joins mid-run takes work at once. A run's
+ * ({@code hazelcast.executor-service.parallelized.pool-size}, default 16). Tasks wait on the submitter in one queue,
+ * and the next one (or batch) goes to the member with the fewest batches in flight for its pool size, so a faster
+ * member takes more, and a member that joins mid-run takes work at once. A run's
  * {@code numThreads} is the number of its tasks in flight across the cluster: on a member, or waiting on the submitter
  * for one. A member holds two tasks per executor thread at most (one running, the next waiting there, so that the
  * thread never waits for a round trip); the rest wait on the submitter, where a cancel takes them back at once and a
