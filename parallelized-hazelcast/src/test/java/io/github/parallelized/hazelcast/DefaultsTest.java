@@ -314,4 +314,26 @@ class DefaultsTest {
         left.sent(10);
         assertThat(left.get()).isEqualTo(990);
     }
+
+    @Test
+    void aRunsStartCountsTheTasksInFlightOfTheFunctionsLastRunUntilItsFirstAnswer() {
+        Lanes.TaskTimes times = new Lanes.TaskTimes();
+        Lanes.Left first = new Lanes.Left(times);
+        assertThat(first.started()).isZero(); // a function never run: nothing to count on
+        for (int i = 0; i < 6_144; i++) {
+            first.queued();
+        }
+        first.ended(128, false); // taken back or moved: not an answer
+        assertThat(first.started()).isZero();
+        first.ended(128, true);
+        assertThat(first.started()).isZero(); // answered: the run's own tasks in flight count from now on
+        // the next run of the function counts on the last one's window until its own first answer
+        Lanes.Left next = new Lanes.Left(times);
+        next.queued();
+        assertThat(next.started()).isEqualTo(6_144);
+        next.ended(1, true);
+        assertThat(next.started()).isZero();
+        // a run with a smaller window teaches it to the one after
+        assertThat(new Lanes.Left(times).started()).isOne();
+    }
 }
