@@ -47,9 +47,10 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
  * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). The
- * completion of a batch runs on Hazelcast's thread, which cannot make remote calls: it counts the batch answered,
- * completes the tasks' futures, and, when tasks wait, has the sender send them. Whoever clears the flag
- * looks again, so no task is left waiting while it may leave.
+ * answer of a batch is handed out on the view's answer thread, never on Hazelcast's (a checkpointed run may hold the
+ * thread that delivers its outcomes until its store has written, and a store on the cluster's map needs Hazelcast's
+ * threads for that): it counts the batch answered, completes the tasks' futures, and, when tasks wait, has the sender
+ * send them. Whoever clears the flag looks again, so no task is left waiting while it may leave.
  */
 final class Lanes {
 
@@ -680,8 +681,9 @@ final class Lanes {
             return;
         }
         if (future instanceof CompletionStage<?> stage) {
-            // runs on the thread that completes Hazelcast's future, which cannot make remote calls (see answered)
-            stage.whenCompleteAsync((result, error) -> answered(lane, batch, result, error), Runnable::run);
+            // on the view's answer thread, not Hazelcast's: a checkpointed run may hold the thread that delivers its
+            // outcomes until its store has written, and a store on the cluster's map needs Hazelcast's threads for that
+            stage.whenCompleteAsync((result, error) -> answered(lane, batch, result, error), cluster::onAnswerThread);
         } else {
             try {
                 answered(lane, batch, future.get(), null);

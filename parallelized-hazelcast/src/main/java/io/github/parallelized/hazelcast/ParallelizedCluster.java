@@ -132,6 +132,7 @@ public final class ParallelizedCluster implements AutoCloseable {
     private static final int JOIN_QUESTIONS = 600;
     private static final AtomicInteger CONTROL_THREADS = new AtomicInteger();
     private static final AtomicInteger SENDER_THREADS = new AtomicInteger();
+    private static final AtomicInteger ANSWER_THREADS = new AtomicInteger();
 
     private final HazelcastInstance hazelcast;
     private final TaskRegistry registry = new TaskRegistry();
@@ -149,6 +150,13 @@ public final class ParallelizedCluster implements AutoCloseable {
      * that leaves such work, not per task.
      */
     private final ThreadPoolExecutor sender;
+    /**
+     * Hands out the answers of the batches (their tasks' outcomes), never on Hazelcast's threads: a checkpointed run
+     * holds the thread that delivers an outcome while its store is 1,000 outcomes behind, and a store on the cluster's
+     * map needs Hazelcast's response threads for its own writes (measured: a client and a lite member stalled until the
+     * map's 30 s bound, and the run failed). One thread, woken once per answered batch.
+     */
+    private final ThreadPoolExecutor answers;
     private final LongAdder resubmissions = new LongAdder();
     private final UUID membershipListener;
     private final UUID clientListener;
@@ -176,6 +184,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         this.memberSide = member ? new MemberSide(registry, hazelcast) : null;
         this.control = oneThread("parallelized-cluster-control-", CONTROL_THREADS);
         this.sender = oneThread("parallelized-cluster-sender-", SENDER_THREADS);
+        this.answers = oneThread("parallelized-cluster-answers-", ANSWER_THREADS);
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -668,6 +677,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         // this view's threads first: the instance may no longer be running, and then its calls below throw
         control.shutdownNow();
         sender.shutdownNow();
+        answers.shutdown(); // the answers already in are handed out: their runs wait for them
         closeNamedRuns();
         if (hazelcast.getLifecycleService().isRunning()) {
             try {
@@ -760,6 +770,16 @@ public final class ParallelizedCluster implements AutoCloseable {
      */
     boolean onSender(Runnable action) {
         return runOn(sender, action, System.Logger.Level.WARNING);
+    }
+
+    /**
+     * Runs {@code answer} (a batch's answer, handed out to its tasks' runs) on this view's answer thread, or on the
+     * calling thread once this view is closed (its runs still wait for their outcomes).
+     */
+    void onAnswerThread(Runnable answer) {
+        if (!runOn(answers, answer, System.Logger.Level.WARNING)) {
+            answer.run();
+        }
     }
 
     /** Runs {@code action} on this view's control thread: Hazelcast calls that must not be made elsewhere. */
