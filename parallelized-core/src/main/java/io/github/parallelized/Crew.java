@@ -125,7 +125,7 @@ final class Crew<I, R> implements Loops<I, R> {
         Worker<I, R> worker = create(next);
         live.incrementAndGet();
         try {
-            threads.start(worker.launch);
+            threads.start(worker);
             return true;
         } catch (Throwable e) {
             lostBecause = e; // no thread to be had: the run goes on with the loops it has
@@ -166,7 +166,7 @@ final class Crew<I, R> implements Loops<I, R> {
         live.set(loops);
         if (!shared) {
             for (int i = 0; i < loops; i++) {
-                threads.start(workers[i].launch);
+                threads.start(workers[i]);
             }
             return;
         }
@@ -194,7 +194,7 @@ final class Crew<I, R> implements Loops<I, R> {
             if (shared) {
                 submissions.launch(worker);
             } else {
-                threads.start(worker.launch);
+                threads.start(worker);
             }
             return true;
         } catch (Throwable e) {

@@ -194,7 +194,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
             attempt.countResubmission();
             return;
         }
-        Worker<?, ?> worker = Worker.CURRENT.get();
+        Worker<?, ?> worker = Worker.current();
         if (worker != null) {
             worker.resubmissions++;
         }
@@ -216,13 +216,13 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         if (attempt != null) {
             return attempt; // counts one each time it runs
         }
-        Worker<?, ?> worker = Worker.CURRENT.get();
+        Worker<?, ?> worker = Worker.current();
         if (worker == null) {
             return () -> { };
         }
         Thread task = Thread.currentThread();
         return () -> {
-            if (Thread.currentThread() == task && Worker.CURRENT.get() == worker) {
+            if (Thread.currentThread() == task && Worker.current() == worker) {
                 worker.resubmissions++;
             }
         };

@@ -57,9 +57,9 @@ final class Reporters {
 
     /**
      * onStart, then the refreshes: a reporter that throws in either (refreshInterval too) is left out. The default
-     * console display is started later, on a thread of its own ({@link #startDisplay}); the others here, before the
-     * run's loops start. Plain loops, no lambda: each lambda is a class spun at its first use, a cold start()'s
-     * cost.
+     * console display is started later, on the displays' refresh thread ({@link #startDisplay}); the others here,
+     * before the run's loops start. Plain loops, no lambda: each lambda is a class spun at its first use, a cold
+     * start()'s cost.
      */
     void start(Parallelized<?, ?> run) {
         int first = 0;
@@ -83,8 +83,9 @@ final class Reporters {
     }
 
     /**
-     * Starts the default console display, if {@link #start} left it for later, on a thread of its own: called once
-     * the run's loops have started, so that neither the caller of {@code start()} nor its loops wait for it.
+     * Starts the default console display, if {@link #start} left it for later, on the displays' refresh thread:
+     * called once the run's loops have started, so that neither the caller of {@code start()} nor its loops wait
+     * for it.
      */
     void startDisplay() {
         DisplayStart start = display;
@@ -119,8 +120,8 @@ final class Reporters {
      * The start of the default console display, off the thread that calls {@code start()}: finding the screen
      * (the terminal, the environment), the bar's classes and the refresh thread cost a cold start() milliseconds.
      * The run's clock is not the display's: it began with {@code start()}, and every snapshot the bar draws
-     * carries it. Whichever comes first, its own thread or the run's finish (a run that could not start, or ended
-     * at once), starts it (onStart, then the refreshes); the finish waits for a start under way, so the display
+     * carries it. Whichever comes first, the refresh thread or the run's finish (a run that could not start, or
+     * ended at once), starts it (onStart, then the refreshes); the finish waits for a start under way, so the display
      * always sees onStart before onFinish, and no refresh after it.
      */
     private final class DisplayStart implements Runnable {
@@ -136,9 +137,9 @@ final class Reporters {
 
         void begin() {
             try {
-                Thread thread = new Thread(this, "parallelized-display-" + runId);
-                thread.setDaemon(true);
-                thread.start();
+                // on the built-in displays' refresh thread, not a thread per run: a new platform thread's start()
+                // waits until the thread runs, which on a machine whose cores run the run's loops took milliseconds
+                Timer.schedule(this, java.time.Duration.ZERO);
             } catch (Throwable e) {
                 // no thread to be had (the JVM is out of them): the caller starts the display itself
                 run();

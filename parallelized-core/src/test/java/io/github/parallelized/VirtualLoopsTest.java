@@ -179,4 +179,65 @@ class VirtualLoopsTest {
             consumer.shutdownNow();
         }
     }
+
+    @Test
+    void resubmissionsCountedOnVirtualThreadsShowWithAndWithoutADecorator() {
+        if (!virtual()) {
+            return;
+        }
+        TaskFunction<Integer, Integer> resending = i -> {
+            for (int k = 0; k < i % 3; k++) {
+                Parallelized.countResubmission();
+            }
+            Runnable counter = Parallelized.resubmissionCounter();
+            if (i % 2 == 0) {
+                counter.run();
+            }
+            return i;
+        };
+        List<Integer> inputs = IntStream.range(0, 300).boxed().toList();
+        long expected = inputs.stream().mapToLong(i -> i % 3 + (i % 2 == 0 ? 1 : 0)).sum();
+        for (boolean decorated : new boolean[] {false, true}) {
+            Parallelized.Builder<Integer, Integer> builder = Parallelized.of(resending, inputs).virtualThreads()
+                    .numThreads(300).progress(ProgressReporter.none());
+            if (decorated) {
+                builder.decorator(body -> () -> body.run());
+            }
+            try (Parallelized<Integer, Integer> run = builder.start()) {
+                List<Outcome<Integer, Integer>> outcomes =
+                        assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().toList());
+                assertThat(outcomes).hasSize(300).allMatch(
+                        o -> o.attempts() == 1 + o.input() % 3 + (o.input() % 2 == 0 ? 1 : 0), "attempts");
+                assertThat(run.summary().resubmitted()).as("decorated: " + decorated).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void aBareLoopsThreadFindsItsWorkerWithoutAThreadLocalAndReportsWhatEscapesAsBefore() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        java.util.concurrent.atomic.AtomicReference<Thread.UncaughtExceptionHandler> seen =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            seen.set(Thread.currentThread().getUncaughtExceptionHandler());
+            return i;
+        }, List.of(1)).virtualThreads().progress(ProgressReporter.none()).start()) {
+            assertThat(countAll(run)).isEqualTo(1);
+        }
+        // the handler is the worker, and hands what it is given to the thread's group, as a thread without one would
+        assertThat(seen.get()).isInstanceOf(Worker.class);
+        java.util.concurrent.atomic.AtomicReference<Throwable> reported =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        ThreadGroup group = new ThreadGroup("reporting") {
+            @Override
+            public void uncaughtException(Thread thread, Throwable error) {
+                reported.set(error);
+            }
+        };
+        IllegalStateException escaped = new IllegalStateException("escaped");
+        seen.get().uncaughtException(new Thread(group, () -> { }), escaped);
+        assertThat(reported.get()).isSameAs(escaped);
+    }
 }
