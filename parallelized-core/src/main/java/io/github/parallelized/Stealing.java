@@ -72,7 +72,7 @@ final class Stealing<I> {
      * had not been claimed.
      */
     boolean fromStalled(Worker<I, ?> thief, long now) {
-        Pace pace = thief.pace;
+        Pace pace = thief.pace();
         if (now - pace.nextProbe < 0) {
             return false; // at most one look per half stall time: the other's fields are a cache miss each
         }

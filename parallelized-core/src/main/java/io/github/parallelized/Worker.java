@@ -33,8 +33,8 @@ final class Worker<I, R> extends CacheLinePadding implements Thread.UncaughtExce
     final WorkerCounts counts;
     /** Where this worker's outcomes go to the consumer; null for workers that share the queue. */
     final Handoff.Outbox outbox;
-    /** How its loop reads the source; the active loop's alone. */
-    final Pace pace = new Pace();
+    /** How its loop reads the source, made at its first use ({@link #pace()}); the active loop's alone. */
+    private Pace pace;
     /** Which thread runs it now, and the attempt a timeout may take over. */
     final WorkerThread<I> thread = new WorkerThread<>();
     /** Resubmissions counted by the running attempt; the task's thread alone writes it, {@link Tasks} takes it. */
@@ -62,6 +62,31 @@ final class Worker<I, R> extends CacheLinePadding implements Thread.UncaughtExce
         this.outbox = outbox;
         this.times = times;
         this.counts = counts;
+    }
+
+    /** The size of its next claim: one where claims are of one (no pace made), else as its pace says. */
+    int nextClaimSize(long now, int max) {
+        return max > 1 ? pace().nextClaimSize(now, max) : 1;
+    }
+
+    /** A claim of {@code size} inputs (of {@code target}) was read at {@code now}: for its pace, if it has one. */
+    void claimed(int target, int size, long now) {
+        if (pace != null) {
+            pace.claimed(target, size, now);
+        }
+    }
+
+    /**
+     * How its loop reads the source, made at the first use: a loop on a virtual thread may run one task in all,
+     * reading one input at a time, and would make its pace (48 bytes) for nothing.
+     */
+    Pace pace() {
+        Pace made = pace;
+        if (made == null) {
+            made = new Pace();
+            pace = made;
+        }
+        return made;
     }
 
     /** Records an input's time, from its first attempt's start to its outcome. */
