@@ -64,22 +64,33 @@ final class Worker<I, R> extends CacheLinePadding implements Thread.UncaughtExce
         this.counts = counts;
     }
 
-    /** The size of its next claim: one where claims are of one (no pace made), else as its pace says. */
+    /**
+     * The size of its next claim: as its pace says, once it has one. Until then its loop read one input at a time,
+     * and the time its last task took from its begin says whether claims should grow (as the pace would, from the
+     * read): a loop on a virtual thread may run one slow task in all, and would make its pace (48 bytes) for nothing.
+     */
     int nextClaimSize(long now, int max) {
-        return max > 1 ? pace().nextClaimSize(now, max) : 1;
+        if (max <= 1) {
+            return 1;
+        }
+        if (pace == null) {
+            long began = (long) TASK_BEGIN.getOpaque(this);
+            if (began == Long.MAX_VALUE || now - began >= Pace.GROW_NANOS) {
+                return 1;
+            }
+            pace().claimed(1, 1, began);
+        }
+        return pace.nextClaimSize(now, max);
     }
 
-    /** A claim of {@code size} inputs (of {@code target}) was read at {@code now}: for its pace, if it has one. */
+    /** A claim of {@code size} inputs (of {@code target}) was read at {@code now}: kept once claims are not of one. */
     void claimed(int target, int size, long now) {
-        if (pace != null) {
-            pace.claimed(target, size, now);
+        if (pace != null || target > 1 || size > 1) {
+            pace().claimed(target, size, now);
         }
     }
 
-    /**
-     * How its loop reads the source, made at the first use: a loop on a virtual thread may run one task in all,
-     * reading one input at a time, and would make its pace (48 bytes) for nothing.
-     */
+    /** How its loop reads the source, made at the first use (see {@link #nextClaimSize}). */
     Pace pace() {
         Pace made = pace;
         if (made == null) {
