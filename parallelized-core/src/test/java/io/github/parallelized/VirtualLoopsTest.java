@@ -240,4 +240,34 @@ class VirtualLoopsTest {
         seen.get().uncaughtException(new Thread(group, () -> { }), escaped);
         assertThat(reported.get()).isSameAs(escaped);
     }
+
+    @Test
+    void loopsThatRunOneSlowTaskEachMakeNoPace() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        Field crew = Run.class.getDeclaredField("crew");
+        crew.setAccessible(true);
+        Field pace = Worker.class.getDeclaredField("pace");
+        pace.setAccessible(true);
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            started.incrementAndGet();
+            assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
+            return i;
+        }, IntStream.range(0, 200).boxed().toList()).virtualThreads().numThreads(200)
+                .progress(ProgressReporter.none()).start()) {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> started.get() == 200);
+            int withPace = 0;
+            for (Worker<?, ?> worker : ((Crew<?, ?>) crew.get(run)).workers) {
+                if (worker != null && pace.get(worker) != null) {
+                    withPace++;
+                }
+            }
+            release.countDown();
+            assertThat(countAll(run)).isEqualTo(200);
+            assertThat(withPace).as("loops with a pace").isZero();
+        }
+    }
 }
