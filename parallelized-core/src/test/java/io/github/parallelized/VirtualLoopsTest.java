@@ -270,4 +270,64 @@ class VirtualLoopsTest {
             assertThat(withPace).as("loops with a pace").isZero();
         }
     }
+
+    @Test
+    void aDecoratorThatRunsEachLoopOnAnotherThreadRunsEveryInput() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            // one decorator starts a thread of its own for the loop, the other hands it to a pool; both wait for it
+            List<java.util.function.UnaryOperator<Runnable>> decorators = List.of(body -> () -> {
+                Thread other = new Thread(body, "decorator-thread");
+                other.start();
+                try {
+                    other.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, body -> () -> {
+                try {
+                    pool.submit(body).get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (java.util.function.UnaryOperator<Runnable> decorator : decorators) {
+                Set<String> ranOn = ConcurrentHashMap.newKeySet();
+                try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+                    ranOn.add(Thread.currentThread().getName());
+                    Parallelized.countResubmission();
+                    return i;
+                }, IntStream.range(0, 300).boxed().toList()).virtualThreads().numThreads(300).decorator(decorator)
+                        .progress(ProgressReporter.none()).start()) {
+                    List<Outcome<Integer, Integer>> outcomes =
+                            assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().toList());
+                    assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess)
+                            .allMatch(o -> o.attempts() == 2, "the resubmission counted on the other thread");
+                    assertThat(outcomes.stream().map(Outcome::input)).containsExactlyInAnyOrderElementsOf(
+                            IntStream.range(0, 300).boxed().toList());
+                }
+                assertThat(ranOn).noneMatch(name -> name.endsWith("-virtual"));
+            }
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aDecoratorThatDoesNotRunTheLoopOnVirtualThreadsFailsTheRunSayingSo() {
+        if (!virtual()) {
+            return;
+        }
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, List.of(1, 2, 3))
+                .virtualThreads().decorator(body -> () -> { }).progress(ProgressReporter.none()).start()) {
+            assertThatThrownBy(() -> assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().count()))
+                    .isInstanceOf(ParallelizedException.class)
+                    .hasStackTraceContaining("the decorator returned without running the worker loop");
+            assertThat(run.remaining()).toIterable().hasSize(3);
+        }
+    }
 }
