@@ -676,7 +676,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * way Spring's {@code TaskDecorator} does: a decorator that copies the caller's MDC, security or tracing
          * context makes it visible to every task. It is called once per worker loop, in {@link #start()} (a
          * decorator that throws or returns null makes start() fail); the runnable it returns may run several
-         * times (once per time slice on an executor, and again for a replacement after a timeout).
+         * times (once per time slice on an executor, and again for a replacement after a timeout). On virtual
+         * threads it is called once per run, and every loop runs through the one runnable it returns, on whichever
+         * thread that runnable runs it.
          *
          * @param decorator the decorator, not null
          * @return this builder
