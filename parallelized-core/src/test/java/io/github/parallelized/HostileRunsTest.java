@@ -4,8 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -76,5 +85,121 @@ class HostileRunsTest {
         assertThat(shared.inUse()).isZero();
         assertThat(shared.releases() - before).as("releases of the run's limit for 3,000 tasks")
                 .isLessThan(3 * 3_000L);
+    }
+
+    /** Every outcome of the run (consumed within the bound), then what remaining() hands back. */
+    private static Map<Integer, Integer> outcomesAndRemaining(Parallelized<Integer, Integer> run, List<Throwable> ended) {
+        return assertTimeoutPreemptively(BOUND, () -> {
+            Map<Integer, Integer> seen = new HashMap<>();
+            try (run) {
+                try {
+                    for (Outcome<Integer, Integer> o : run) {
+                        seen.merge(o.input(), 1, Integer::sum);
+                    }
+                } catch (RuntimeException e) {
+                    ended.add(e);
+                }
+                run.remaining().forEachRemaining(i -> seen.merge(i, 1, Integer::sum));
+            }
+            return seen;
+        });
+    }
+
+    /** An executor over a cached pool of daemon threads whose execute() does what {@code execute} says. */
+    private static ExecutorService hostile(ExecutorService pool, Consumer<Runnable> execute) {
+        return new AbstractExecutorService() {
+            @Override
+            public void execute(Runnable command) {
+                execute.accept(command);
+            }
+
+            @Override
+            public void shutdown() {
+                pool.shutdown();
+            }
+
+            @Override
+            public List<Runnable> shutdownNow() {
+                return pool.shutdownNow();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return pool.isShutdown();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return pool.isTerminated();
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+                return pool.awaitTermination(timeout, unit);
+            }
+        };
+    }
+
+    private static ExecutorService daemons() {
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "hostile-pool");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * An executor that runs the loop and throws {@code RejectedExecutionException} anyway: the run took the loop as
+     * refused and submitted it again, so one worker's loop ran on two threads (inputs lost, an outcome with an
+     * input never given, the run ended by "no worker of the run is left").
+     */
+    @Test
+    void anExecutorThatRunsTheLoopAndThrowsAnywayRunsEachLoopOnceAndLosesNothing() {
+        ExecutorService pool = daemons();
+        ExecutorService lying = hostile(pool, command -> {
+            pool.execute(command);
+            throw new RejectedExecutionException("refused (but it runs)");
+        });
+        try {
+            for (int round = 0; round < 3; round++) {
+                List<Integer> in = inputs(2_000);
+                List<Throwable> ended = new ArrayList<>();
+                Map<Integer, Integer> seen = outcomesAndRemaining(Parallelized.of((Integer i) -> i, in).executor(lying)
+                        .numThreads(4).progress(ProgressReporter.none()).start(), ended);
+                assertThat(ended).isEmpty();
+                assertThat(seen).hasSize(in.size()).containsOnlyKeys(in).allSatisfy((i, n) -> assertThat(n).isOne());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * An executor that runs each command twice at once (a buggy retrying wrapper): the loop ran twice, on two
+     * threads, one worker's state shared by both (inputs lost, the run ended by "no worker of the run is left").
+     */
+    @Test
+    void anExecutorThatRunsEachCommandTwiceRunsEachLoopOnceAndLosesNothing() {
+        ExecutorService pool = daemons();
+        ExecutorService twice = hostile(pool, command -> {
+            pool.execute(command);
+            pool.execute(command);
+        });
+        try {
+            for (int round = 0; round < 5; round++) {
+                List<Integer> in = inputs(3_000);
+                List<Throwable> ended = new ArrayList<>();
+                Map<Integer, Integer> seen = outcomesAndRemaining(Parallelized.of((Integer i) -> {
+                    if (i % 10 == 0) {
+                        Thread.sleep(1); // loops reach their time slice's end: each is submitted again
+                    }
+                    return i;
+                }, in).executor(twice).numThreads(4).progress(ProgressReporter.none()).start(), ended);
+                assertThat(ended).isEmpty();
+                assertThat(seen).hasSize(in.size()).containsOnlyKeys(in).allSatisfy((i, n) -> assertThat(n).isOne());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
