@@ -403,7 +403,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * would not return) or drop them ({@code DiscardPolicy}, {@code DiscardOldestPolicy}). An executor that runs
          * the loops inside {@code execute()} on the calling thread all the same (a direct executor such as
          * {@code Runnable::run}, or a rejection handler of its own that runs work on the caller) makes
-         * {@link #start()} fail with a {@link ParallelizedException} saying so.
+         * {@link #start()} fail with a {@link ParallelizedException} saying so. A rejection handler that blocks until
+         * the queue has room ({@code getQueue().put(r)}) cannot be seen from outside and may block for good (the
+         * loops submit themselves again from the pool's threads): use {@code AbortPolicy}.
          *
          * @param executor the executor, not null
          * @return this builder
