@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -232,5 +234,62 @@ class HostileRunsTest {
                 }).progress(ProgressReporter.none()).start(), ended);
         assertThat(ended).isEmpty();
         assertThat(seen).hasSize(in.size()).containsOnlyKeys(in).allSatisfy((i, n) -> assertThat(n).isOne());
+    }
+
+    /**
+     * {@code close()} from another thread while the consumer reads, one task ignoring its interrupt: close() returns
+     * at once (it never waits for such a task), and the consumer's loop ended too, as if the run were complete, with
+     * that input neither an outcome nor in {@code remaining()} (which a closed run no longer gives). Now the loop
+     * ends with a CancellationException that says how many inputs have no outcome.
+     */
+    @Test
+    void aCloseFromAnotherThreadNeverEndsTheConsumersLoopAsIfTheRunWereComplete() throws Exception {
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> in = inputs(50);
+        Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            if (i == 7) {
+                stuck.countDown();
+                while (true) {
+                    try {
+                        if (release.await(20, TimeUnit.SECONDS)) {
+                            return i;
+                        }
+                    } catch (InterruptedException e) {
+                        // ignores it, as a task in a blocking library call may
+                    }
+                }
+            }
+            return i;
+        }, in).numThreads(4).progress(ProgressReporter.none()).start();
+        try {
+            List<Integer> outcomes = new ArrayList<>();
+            Throwable ended = assertTimeoutPreemptively(BOUND, () -> {
+                Bounded.await(stuck);
+                Thread closer = new Thread(() -> {
+                    while (run.progress().completed() < 49) {
+                        Thread.onSpinWait();
+                    }
+                    run.close();
+                });
+                closer.setDaemon(true);
+                closer.start();
+                try {
+                    for (Outcome<Integer, Integer> o : run) {
+                        outcomes.add(o.input());
+                    }
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                } finally {
+                    Bounded.join(closer);
+                }
+            });
+            assertThat(outcomes).hasSize(49).doesNotContain(7);
+            assertThat(ended).as("the loop's end").isInstanceOf(CancellationException.class)
+                    .hasMessageContaining("closed").hasMessageContaining("1 input");
+        } finally {
+            release.countDown();
+        }
     }
 }
