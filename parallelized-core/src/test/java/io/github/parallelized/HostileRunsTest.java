@@ -292,4 +292,36 @@ class HostileRunsTest {
             release.countDown();
         }
     }
+
+    /**
+     * A null input, which a run takes as any other (its task gets null), ended a checkpointed run at once with
+     * "the task source failed: NullPointerException": the source was fine, the batch of inputs that had no recorded
+     * success was an ArrayDeque, which refuses null. Now the null input runs, its outcome is recorded under its key
+     * and a resume skips it.
+     */
+    @Test
+    void aNullInputRunsInACheckpointedRunAsInAnyOtherAndIsSkippedOnResume() {
+        List<Integer> in = new ArrayList<>(inputs(10));
+        in.add(5, null);
+        CheckpointStore store = CheckpointStore.inMemory();
+        List<Outcome<Integer, String>> outcomes = assertTimeoutPreemptively(BOUND, () -> {
+            try (Parallelized<Integer, String> run = Parallelized.of((Integer i) -> "ran " + i, in)
+                    .checkpoint(store, "with-null", String::valueOf).ordered().progress(ProgressReporter.none())
+                    .start()) {
+                return run.stream().collect(Collectors.toList());
+            }
+        });
+        assertThat(outcomes).extracting(Outcome::input).containsExactlyElementsOf(in);
+        assertThat(outcomes).allMatch(Outcome::isSuccess);
+        assertThat(outcomes.get(5).result()).isEqualTo("ran null");
+        assertThat(store.succeeded("with-null")).isEqualTo(11);
+        long skipped = assertTimeoutPreemptively(BOUND, () -> {
+            try (Parallelized<Integer, String> run = Parallelized.of((Integer i) -> "ran " + i, in)
+                    .checkpoint(store, "with-null", String::valueOf).progress(ProgressReporter.none()).start()) {
+                assertThat(run.stream().count()).isZero();
+                return run.summary().skipped();
+            }
+        });
+        assertThat(skipped).isEqualTo(11);
+    }
 }
