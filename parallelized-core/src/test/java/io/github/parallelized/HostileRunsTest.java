@@ -20,7 +20,6 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -209,14 +208,11 @@ class HostileRunsTest {
 
     /**
      * A decorator that runs the loop it wraps on another thread and waits for it (a context that lives on one
-     * thread, a pinned executor): with platform threads the run completes; on virtual threads the one decorated body
-     * looks its loop up in {@code Worker.CURRENT}, a thread-local of the launching thread, finds none on the other
-     * thread and throws NullPointerException there (printed by that thread's uncaught-exception handler), and the run
-     * ends with "no worker of the run is left" without running an input.
+     * thread, a pinned executor): with platform threads the run completes, and on virtual threads too (the one
+     * decorated body looked its loop up in a thread-local of the launching thread, found none on the other thread,
+     * and the run ended with "no worker of the run is left" without running an input).
      */
     @Test
-    @Disabled("needs lead: Growth.BODY reads Worker.CURRENT, set by Crew.launch on the virtual thread; a decorator "
-            + "that runs the body on another thread finds null there (Growth/Crew are the lead's files)")
     void onVirtualThreadsADecoratorThatRunsTheLoopOnAnotherThreadRunsEveryInput() {
         Assumptions.assumeTrue(VirtualThreads.available());
         List<Integer> in = inputs(500);
