@@ -83,7 +83,7 @@ final class Admission<I> {
             if (worker.claim.takeInto(worker)) {
                 return true;
             }
-            long now = System.nanoTime();
+            long now = maxClaim > 1 ? System.nanoTime() : 0; // claims of one: no clock, no pace (see Worker#pace)
             if (maxClaim > 1 && stealing.fromStalled(worker, now)) {
                 return true;
             }
@@ -92,7 +92,7 @@ final class Admission<I> {
                 // queue its leaving loops on it one by one)
                 return stealing.steal(worker);
             }
-            int wanted = worker.pace.nextClaimSize(now, maxClaim);
+            int wanted = worker.nextClaimSize(now, maxClaim);
             if (!stealing.lockOrSteal(reading, worker)) {
                 return true; // took an input that another worker published while it held the lock
             }
@@ -103,7 +103,7 @@ final class Admission<I> {
                 reading.unlock();
             }
             if (admitted == ADMITTED || admitted == TAKEN_BY_OTHERS) {
-                worker.pace.claimed(wanted, Math.max(1, worker.claim.size()), now);
+                worker.claimed(wanted, Math.max(1, worker.claim.size()), now);
                 if (admitted == ADMITTED) {
                     return true;
                 }
@@ -116,7 +116,7 @@ final class Admission<I> {
                 return false;
             }
             // outside the read lock: the other workers, the consumer and a stop never wait for a waiter
-            if (!room.await(worker.pace)) {
+            if (!room.await(worker.pace())) {
                 return false; // the worker takes its parked inputs first (admission is not closed: it comes back)
             }
         }

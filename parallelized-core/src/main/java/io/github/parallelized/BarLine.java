@@ -60,7 +60,8 @@ final class BarLine {
             return label + done + "it" + stopped + times;
         }
         double fraction = s.fraction().orElse(0.0);
-        String left = label + String.format(java.util.Locale.ROOT, "%3d%%|", (int) Math.floor(fraction * 100));
+        String percent = Integer.toString((int) Math.floor(fraction * 100)); // as "%3d%%": no Formatter per line
+        String left = label + "   ".substring(Math.min(3, percent.length())) + percent + "%|";
         String right = "| " + done + "/" + s.total() + stopped + times;
         int cells = columns > 0 ? Math.max(1, columns - left.length() - right.length()) : PLAIN_BAR;
         return left + bar(fraction, cells) + right;

@@ -18,7 +18,10 @@ final class CheckpointSkipping<I> implements Iterator<I> {
     private final CheckpointReader<I> reader;
     private final CheckpointBatches<I> batches;
     private final CheckpointLookup<I> lookup;
-    /** Inputs to hand over in order; a {@code Twin} is resolved when it comes first. */
+    /** Stands for a null input in {@link #ready}, which refuses null (a run takes a null input as any other). */
+    private static final Object NULL = new Object();
+
+    /** Inputs to hand over in order ({@link #NULL} for null); a {@code Twin} is resolved when it comes first. */
     private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private Throwable pendingFailure;
     private boolean failed;
@@ -38,7 +41,7 @@ final class CheckpointSkipping<I> implements Iterator<I> {
                 }
                 ready.removeFirst();
                 if (lookup.resolveTwin(twin)) {
-                    ready.addFirst(twin.input()); // runs, in its place
+                    ready.addFirst(masked(twin.input())); // runs, in its place
                     return true;
                 }
                 batches.skippedOne();
@@ -61,9 +64,14 @@ final class CheckpointSkipping<I> implements Iterator<I> {
         if (!hasNext()) {
             throw new NoSuchElementException("the source has no more inputs");
         }
+        Object first = ready.removeFirst();
         @SuppressWarnings("unchecked")
-        I input = (I) ready.removeFirst();
+        I input = first == NULL ? null : (I) first;
         return input;
+    }
+
+    private static Object masked(Object input) {
+        return input == null ? NULL : input;
     }
 
     /** Hands over the next batch in source order into {@link #ready}; false once the source has no more. */
@@ -73,7 +81,9 @@ final class CheckpointSkipping<I> implements Iterator<I> {
         if (batch == null) {
             return false;
         }
-        ready.addAll(batch.passed);
+        for (Object input : batch.passed) {
+            ready.add(masked(input));
+        }
         pendingFailure = batch.failure;
         return true;
     }

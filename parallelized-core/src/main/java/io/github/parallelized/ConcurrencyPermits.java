@@ -127,6 +127,14 @@ final class ConcurrencyPermits extends LimitPart {
         return max - (int) (state & TAKEN);
     }
 
+    /**
+     * True when an unstriped part has no permit free now: a refusal without taking anything. Never for a striped
+     * part, whose unused leases a refusal must take back first (see the class comment).
+     */
+    boolean visiblyFull() {
+        return cells == null && (int) (state & TAKEN) >= max;
+    }
+
     /** The releases so far, modulo 2^32: only compared for a change. */
     long releases() {
         return state >>> 32;

@@ -54,7 +54,7 @@ final class Crew<I, R> implements Loops<I, R> {
         counters.workers(workers);
         if (config.virtualThreads() && !shared) {
             // the decorator is called once, here on the starting thread (it may capture its context), for every loop
-            this.growth = new Growth(decorate(config, Growth.BODY), sourceSize, config.window());
+            this.growth = new Growth(config, sourceSize, config.window());
             admission.workers(workers, growth.created);
             int first = Math.min(count, Runtime.getRuntime().availableProcessors());
             for (int i = 0; i < first; i++) {
@@ -73,7 +73,7 @@ final class Crew<I, R> implements Loops<I, R> {
         }
     }
 
-    private static Runnable decorate(RunConfig config, Runnable body) {
+    static Runnable decorate(RunConfig config, Runnable body) {
         Runnable decorated = config.decorator().apply(body);
         if (decorated == null) {
             throw new ParallelizedException("the decorator returned null instead of a Runnable", null);
@@ -88,7 +88,7 @@ final class Crew<I, R> implements Loops<I, R> {
             Loop<I, R> loop = new Loop<>(this, worker, admission, tasks);
             worker.body = loop;
             // no decorator: the loop alone, a shorter stack, which a virtual thread copies at each park
-            worker.launch = growth.decorated == Growth.BODY ? loop : new Launch<>(this, worker, growth.decorated);
+            worker.launch = growth.decorated == growth.body ? loop : new Launch<>(this, worker, growth.decorated);
         }
         workers[i] = worker;
         return worker;
@@ -125,7 +125,7 @@ final class Crew<I, R> implements Loops<I, R> {
         Worker<I, R> worker = create(next);
         live.incrementAndGet();
         try {
-            threads.start(worker.launch);
+            threads.start(worker);
             return true;
         } catch (Throwable e) {
             lostBecause = e; // no thread to be had: the run goes on with the loops it has
@@ -134,23 +134,23 @@ final class Crew<I, R> implements Loops<I, R> {
         }
     }
 
-    /** Runs the decorated loop, and counts it as gone when the decorator did not let it begin. */
-    void launch(Worker<I, R> worker, Runnable decorated) {
+    /**
+     * Runs the decorated loop, and counts it as gone when the decorator did not let it begin. On virtual threads
+     * the launch is queued for the run's one decorated body, and withdrawn if no body took it ({@link Growth}).
+     */
+    void launch(Launch<I, R> launch) {
+        Worker<I, R> worker = launch.worker;
         long before = worker.thread.entries();
-        Throwable error = null;
-        if (worker.body != null) {
-            Worker.CURRENT.set(worker); // the one decorated body finds its loop there (see Growth)
+        if (growth != null) {
+            growth.queue(launch);
         }
+        Throwable error = null;
         try {
-            decorated.run();
+            launch.decorated.run();
         } catch (Throwable e) {
             error = e;
-        } finally {
-            if (worker.body != null) {
-                Worker.CURRENT.remove();
-            }
         }
-        if (worker.thread.entries() == before) {
+        if (growth != null ? launch.withdraw() : worker.thread.entries() == before) {
             lostBecause = error != null ? error
                     : new IllegalStateException("the decorator returned without running the worker loop");
             if (shared) {
@@ -166,7 +166,7 @@ final class Crew<I, R> implements Loops<I, R> {
         live.set(loops);
         if (!shared) {
             for (int i = 0; i < loops; i++) {
-                threads.start(workers[i].launch);
+                threads.start(workers[i]);
             }
             return;
         }
@@ -194,7 +194,7 @@ final class Crew<I, R> implements Loops<I, R> {
             if (shared) {
                 submissions.launch(worker);
             } else {
-                threads.start(worker.launch);
+                threads.start(worker);
             }
             return true;
         } catch (Throwable e) {

@@ -1,7 +1,6 @@
 package io.github.parallelized;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /** Formats durations for people: "850 us", "12.3 ms", "4.2 s", "1:02:03". */
 final class Durations {
@@ -15,16 +14,17 @@ final class Durations {
             return (nanos / 1_000) + " us";
         }
         if (nanos < 1_000_000_000) {
-            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+            return Units.fixed(nanos / 1e6, 1) + " ms";
         }
         if (nanos < 60_000_000_000L) {
-            return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+            return Units.fixed(nanos / 1e9, 1) + " s";
         }
         return clock(d);
     }
 
     static String clock(Duration d) {
         long s = d.getSeconds();
-        return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
+        StringBuilder text = new StringBuilder(10).append(s / 3600).append(':');
+        return Units.twoDigits(Units.twoDigits(text, (s % 3600) / 60).append(':'), s % 60).toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.parallelized;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,19 +13,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * start after another.
  *
  * <p>Here too: how many were created, and their one decorated body. Without a decorator each loop is its thread's
- * body; with one, the decorated body finds the loop to run through {@link Worker#CURRENT}, set by the launch: the
- * run's decorator is called once, on the thread that starts the run (it may capture that thread's context), not
- * once per virtual thread. The worker's own thread-local serves, rather than one more: a thread's first
- * thread-local costs it a table, and a run on 10,000 virtual threads makes as many.
+ * body; with one, each launch is queued, and the decorated body runs the loop of the next launch it takes, on
+ * whichever thread the decorator runs it (one that hands it to another thread too): the run's decorator is called
+ * once, on the thread that starts the run (it may capture that thread's context), not once per virtual thread.
  */
 final class Growth {
 
-    static final Runnable BODY = () -> Worker.CURRENT.get().body.run();
+    /** The launches of loops that no decorated body has taken yet. */
+    private final ConcurrentLinkedQueue<Launch<?, ?>> launched = new ConcurrentLinkedQueue<>();
+    /** What the decorator wraps: runs the loop of the next launch not yet taken. */
+    final Runnable body = new Runnable() {
+        @Override
+        public void run() {
+            for (Launch<?, ?> next = launched.poll(); next != null; next = launched.poll()) {
+                if (next.take()) {
+                    next.worker.body.run();
+                    return;
+                }
+            }
+        }
+    };
 
     /** How many loops the consumer starts before it looks for outcomes again, and ahead of an unsized source. */
     static final int AHEAD = 1024;
 
     final AtomicInteger created = new AtomicInteger();
+    /** The decorated body, or {@link #body} itself without a decorator. */
     final Runnable decorated;
     /** The source's size, or -1 when unknown. */
     private final long sourceSize;
@@ -37,10 +51,16 @@ final class Growth {
     /** Set once the consumer starts loops itself (see {@link #consumerStarts}): the loops then start none. */
     volatile boolean consumerGrows;
 
-    Growth(Runnable decorated, long sourceSize, int window) {
-        this.decorated = decorated;
+    Growth(RunConfig config, long sourceSize, int window) {
+        this.decorated = Crew.decorate(config, body);
         this.sourceSize = sourceSize;
         this.most = sourceSize >= 0 ? Math.min(window, sourceSize) : window;
+    }
+
+    /** Queues a launch for the decorated body, which the launch runs next. */
+    void queue(Launch<?, ?> launch) {
+        launch.queued();
+        launched.add(launch);
     }
 
     /** The number of the next loop to start; -1 once {@code max} or {@link #most} are, or admission closed. */

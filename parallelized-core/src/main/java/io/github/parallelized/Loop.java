@@ -112,7 +112,7 @@ final class Loop<I, R> implements Runnable {
             if (current.isInterrupted()) {
                 Thread.interrupted();
             }
-            Worker.leave(enclosing);
+            worker.leave(enclosing);
             crew.left(outer);
         }
         if (leaves) {
@@ -132,7 +132,7 @@ final class Loop<I, R> implements Runnable {
         try {
             return admission.pullWithoutWaiting(worker) && tasks.process(worker, worker.input, worker.seq);
         } finally {
-            Worker.leave(enclosing);
+            worker.leave(enclosing);
             worker.thread.release(consumer);
             if (!lifecycle.isRunning()) {
                 Thread.interrupted(); // the run interrupted its helper: not the consumer's own interrupt

@@ -116,8 +116,26 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
                 return next;
             }
             if (ended()) {
+                closedMeanwhile();
                 return null;
             }
+        }
+    }
+
+    /**
+     * The run was closed by another thread while this consumer read it, with inputs taken up that never came out
+     * (close() waits for no task): the loop must not end as if the run were complete, and remaining() no longer
+     * gives them either.
+     */
+    private void closedMeanwhile() {
+        if (!lifecycle.isClosed()) {
+            return;
+        }
+        long admitted = admission.finalCount();
+        if (admitted > received) {
+            throw new CancellationException("the run was closed while its outcomes were being read: "
+                    + (admitted - received) + " input(s) taken up have no outcome (close() waits for no task; "
+                    + "cancel(), then reading to the end, gives every outcome)");
         }
     }
 

@@ -16,8 +16,15 @@ final class OwnThreads {
         this.factory = config.virtualThreads() ? VirtualThreads.factory(prefix + "virtual") : new DaemonThreads(prefix);
     }
 
-    /** Starts a thread that runs the loop; throws what the factory or the start throws. */
-    void start(Runnable loop) {
-        factory.newThread(loop).start();
+    /**
+     * Starts a thread that runs the worker's loop; throws what the factory or the start throws. A virtual thread
+     * whose body is the bare loop (see {@link Worker#enter}) gets the worker as its uncaught-exception handler.
+     */
+    void start(Worker<?, ?> worker) {
+        Thread thread = factory.newThread(worker.launch);
+        if (worker.bareLoop()) {
+            thread.setUncaughtExceptionHandler(worker);
+        }
+        thread.start();
     }
 }

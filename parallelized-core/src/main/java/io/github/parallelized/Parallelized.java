@@ -194,7 +194,7 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
             attempt.countResubmission();
             return;
         }
-        Worker<?, ?> worker = Worker.CURRENT.get();
+        Worker<?, ?> worker = Worker.current();
         if (worker != null) {
             worker.resubmissions++;
         }
@@ -216,13 +216,13 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
         if (attempt != null) {
             return attempt; // counts one each time it runs
         }
-        Worker<?, ?> worker = Worker.CURRENT.get();
+        Worker<?, ?> worker = Worker.current();
         if (worker == null) {
             return () -> { };
         }
         Thread task = Thread.currentThread();
         return () -> {
-            if (Thread.currentThread() == task && Worker.CURRENT.get() == worker) {
+            if (Thread.currentThread() == task && Worker.current() == worker) {
                 worker.resubmissions++;
             }
         };
@@ -317,7 +317,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
     /**
      * Ends the run: if outcomes are left, cancels it; interrupts running tasks; shuts down the threads the
      * run owns (never a supplied executor); reports the end to the progress. Returns at once, without
-     * waiting for a task that ignores its interrupt. Idempotent.
+     * waiting for a task that ignores its interrupt. Idempotent. Called from another thread while the consumer's
+     * loop reads: that loop ends, with a {@link java.util.concurrent.CancellationException} when inputs taken up
+     * have no outcome (to receive every outcome, call {@link #cancel()} and read to the end instead).
      */
     @Override
     void close();
@@ -403,7 +405,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * would not return) or drop them ({@code DiscardPolicy}, {@code DiscardOldestPolicy}). An executor that runs
          * the loops inside {@code execute()} on the calling thread all the same (a direct executor such as
          * {@code Runnable::run}, or a rejection handler of its own that runs work on the caller) makes
-         * {@link #start()} fail with a {@link ParallelizedException} saying so.
+         * {@link #start()} fail with a {@link ParallelizedException} saying so. A rejection handler that blocks until
+         * the queue has room ({@code getQueue().put(r)}) cannot be seen from outside and may block for good (the
+         * loops submit themselves again from the pool's threads): use {@code AbortPolicy}.
          *
          * @param executor the executor, not null
          * @return this builder
@@ -676,7 +680,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * way Spring's {@code TaskDecorator} does: a decorator that copies the caller's MDC, security or tracing
          * context makes it visible to every task. It is called once per worker loop, in {@link #start()} (a
          * decorator that throws or returns null makes start() fail); the runnable it returns may run several
-         * times (once per time slice on an executor, and again for a replacement after a timeout).
+         * times (once per time slice on an executor, and again for a replacement after a timeout). On virtual
+         * threads it is called once per run, and every loop runs through the one runnable it returns, on whichever
+         * thread that runnable runs it.
          *
          * @param decorator the decorator, not null
          * @return this builder

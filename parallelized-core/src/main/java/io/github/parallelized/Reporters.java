@@ -22,6 +22,8 @@ final class Reporters {
     /** The indexes of the reporters that override onOutcome: the hot path calls only those. */
     private final int[] outcomeListeners;
     private final List<ScheduledFuture<?>> refreshes = new ArrayList<>();
+    /** Set once a display's refreshes were scheduled: the refresh thread's classes are loaded, a start may use it. */
+    private static volatile boolean timerReady;
     /** The start of the default console display, when it starts off the caller's thread; else null. */
     private volatile DisplayStart display;
 
@@ -57,9 +59,9 @@ final class Reporters {
 
     /**
      * onStart, then the refreshes: a reporter that throws in either (refreshInterval too) is left out. The default
-     * console display is started later, on a thread of its own ({@link #startDisplay}); the others here, before the
-     * run's loops start. Plain loops, no lambda: each lambda is a class spun at its first use, a cold start()'s
-     * cost.
+     * console display is started later, off the caller's thread ({@link #startDisplay}); the others here,
+     * before the run's loops start. Plain loops, no lambda: each lambda is a class spun at its first use, a cold
+     * start()'s cost.
      */
     void start(Parallelized<?, ?> run) {
         int first = 0;
@@ -83,8 +85,9 @@ final class Reporters {
     }
 
     /**
-     * Starts the default console display, if {@link #start} left it for later, on a thread of its own: called once
-     * the run's loops have started, so that neither the caller of {@code start()} nor its loops wait for it.
+     * Starts the default console display, if {@link #start} left it for later, on the displays' refresh thread (the
+     * JVM's first on a thread of its own, which loads that thread's classes): called once the run's loops have
+     * started, so that neither the caller of {@code start()} nor its loops wait for it.
      */
     void startDisplay() {
         DisplayStart start = display;
@@ -119,8 +122,8 @@ final class Reporters {
      * The start of the default console display, off the thread that calls {@code start()}: finding the screen
      * (the terminal, the environment), the bar's classes and the refresh thread cost a cold start() milliseconds.
      * The run's clock is not the display's: it began with {@code start()}, and every snapshot the bar draws
-     * carries it. Whichever comes first, its own thread or the run's finish (a run that could not start, or ended
-     * at once), starts it (onStart, then the refreshes); the finish waits for a start under way, so the display
+     * carries it. Whichever comes first, that thread or the run's finish (a run that could not start, or
+     * ended at once), starts it (onStart, then the refreshes); the finish waits for a start under way, so the display
      * always sees onStart before onFinish, and no refresh after it.
      */
     private final class DisplayStart implements Runnable {
@@ -136,6 +139,13 @@ final class Reporters {
 
         void begin() {
             try {
+                if (timerReady) {
+                    // on the built-in displays' refresh thread, not a thread per run: a new platform thread's
+                    // start() waits until the thread runs, which on cores busy with the run's loops took milliseconds
+                    Timer.schedule(this, java.time.Duration.ZERO);
+                    return;
+                }
+                // the JVM's first display: the refresh thread's classes are loaded there, off the caller's start()
                 Thread thread = new Thread(this, "parallelized-display-" + runId);
                 thread.setDaemon(true);
                 thread.start();
@@ -157,6 +167,9 @@ final class Reporters {
                 disable(0, "onStart", e);
             }
             refresh = refreshes(0, run);
+            if (refresh != null) {
+                timerReady = true;
+            }
         }
 
         /** Called at the run's finish: the display has started (here if not yet), and refreshes no more. */

@@ -146,8 +146,15 @@ final class Run<I, R> implements Parallelized<I, R> {
         if (!iterated.compareAndSet(0, 1)) {
             throw new IllegalStateException("the outcomes of a run can be iterated only once");
         }
-        return new Outcomes<>(handoff, admission, room, crew, tasks.async(), lifecycle, this::finishIteration,
-                config.ordered(), config.window());
+        // a class, not a method reference: a reference spins a class at a cold run's first iteration
+        Runnable finished = new Runnable() {
+            @Override
+            public void run() {
+                finishIteration();
+            }
+        };
+        return new Outcomes<>(handoff, admission, room, crew, tasks.async(), lifecycle, finished, config.ordered(),
+                config.window());
     }
 
     @Override

@@ -72,7 +72,10 @@ final class Stealing<I> {
      * had not been claimed.
      */
     boolean fromStalled(Worker<I, ?> thief, long now) {
-        Pace pace = thief.pace;
+        if (openClaims.get() == 0) {
+            return false; // no claim of more than one input holds any: nothing waits behind a task (and no pace made)
+        }
+        Pace pace = thief.pace();
         if (now - pace.nextProbe < 0) {
             return false; // at most one look per half stall time: the other's fields are a cache miss each
         }

@@ -3,6 +3,7 @@ package io.github.parallelized;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -81,6 +82,10 @@ final class Submissions<I, R> {
     private void execute(Worker<I, R> worker) {
         Runnable launch = worker.launch;
         boolean[] inline = new boolean[1];
+        // one run per submission: taken by the executor's first run of it, or by this thread when execute() failed,
+        // so that an executor that runs a command twice, or runs it and throws anyway, never runs one worker's loop
+        // on two threads at once (inputs were lost, an outcome came with another worker's input)
+        AtomicBoolean once = new AtomicBoolean();
         boolean[] outer = SUBMITTING.get();
         SUBMITTING.set(inline);
         try {
@@ -89,8 +94,15 @@ final class Submissions<I, R> {
                     inline[0] = true;
                     return;
                 }
-                launch.run();
+                if (once.compareAndSet(false, true)) {
+                    launch.run();
+                }
             });
+        } catch (RuntimeException | Error e) {
+            if (!once.compareAndSet(false, true)) {
+                return; // the executor ran the loop and threw anyway: it runs, once
+            }
+            throw e;
         } finally {
             if (outer == null) {
                 SUBMITTING.remove();
@@ -98,7 +110,7 @@ final class Submissions<I, R> {
                 SUBMITTING.set(outer);
             }
         }
-        if (inline[0]) {
+        if (inline[0] && once.compareAndSet(false, true)) {
             throw new ParallelizedException("the executor ran a worker loop on the calling thread, inside execute() "
                     + "(a direct executor, or a rejection policy that runs work on the caller): the loop would wait "
                     + "there for a consumer that never comes; give the run an executor that runs its tasks on threads "

@@ -1,7 +1,8 @@
 package io.github.parallelized;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * The numbers of a console bar, formatted as tqdm formats them: rates as {@code 176.47it/s}, {@code 6.25kit/s} or
@@ -34,17 +35,16 @@ final class Units {
     /** Two decimals below a thousand (tqdm's {@code 176.47}), three significant digits and a prefix above. */
     static String scaled(double value) {
         if (value < 999.995) {
-            return String.format(Locale.ROOT, "%.2f", value);
+            return fixed(value, 2);
         }
         double v = value;
         for (String prefix : PREFIXES) {
             if (v < 999.5) {
-                String pattern = v < 9.995 ? "%.2f" : v < 99.95 ? "%.1f" : "%.0f";
-                return String.format(Locale.ROOT, pattern, v) + prefix;
+                return fixed(v, v < 9.995 ? 2 : v < 99.95 ? 1 : 0) + prefix;
             }
             v /= 1000;
         }
-        return String.format(Locale.ROOT, "%.1f", v) + "Y";
+        return fixed(v, 1) + "Y";
     }
 
     /**
@@ -62,7 +62,24 @@ final class Units {
         long hours = s / 3600;
         long minutes = (s % 3600) / 60;
         long secs = s % 60;
-        return hours > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", hours, minutes, secs)
-                : String.format(Locale.ROOT, "%02d:%02d", minutes, secs);
+        StringBuilder text = new StringBuilder(8);
+        if (hours > 0) {
+            text.append(hours).append(':');
+        }
+        return twoDigits(twoDigits(text, minutes).append(':'), secs).toString();
+    }
+
+    /** Appends {@code value} with at least two digits, as {@code "%02d"}. */
+    static StringBuilder twoDigits(StringBuilder text, long value) {
+        return (value < 10 ? text.append('0') : text).append(value);
+    }
+
+    /**
+     * {@code value} with {@code decimals} decimals, rounded half up as {@code String.format("%.2f")} rounds (its
+     * shortest decimal form, then half up), without a Formatter: each looks up the locale's symbols, the cost of
+     * every bar line.
+     */
+    static String fixed(double value, int decimals) {
+        return new BigDecimal(Double.toString(value)).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
     }
 }

@@ -9,11 +9,11 @@ import java.lang.invoke.VarHandle;
  * A loop whose attempt times out is abandoned: its thread is left to finish the task on its own, and a replacement
  * loop takes over this worker (its counters, its task times, the timed-out input) at the deadline.
  */
-final class Worker<I, R> extends CacheLinePadding {
+final class Worker<I, R> extends CacheLinePadding implements Thread.UncaughtExceptionHandler {
 
     /**
      * The worker whose loop body runs on this thread: set when a body is entered (not per task), so that
-     * {@link Parallelized#countResubmission()} finds the task it is called from.
+     * {@link Parallelized#countResubmission()} finds the task it is called from (see {@link #current}).
      */
     static final ThreadLocal<Worker<?, ?>> CURRENT = new ThreadLocal<>();
     /**
@@ -33,8 +33,8 @@ final class Worker<I, R> extends CacheLinePadding {
     final WorkerCounts counts;
     /** Where this worker's outcomes go to the consumer; null for workers that share the queue. */
     final Handoff.Outbox outbox;
-    /** How its loop reads the source; the active loop's alone. */
-    final Pace pace = new Pace();
+    /** How its loop reads the source, made at its first use ({@link #pace()}); the active loop's alone. */
+    private Pace pace;
     /** Which thread runs it now, and the attempt a timeout may take over. */
     final WorkerThread<I> thread = new WorkerThread<>();
     /** Resubmissions counted by the running attempt; the task's thread alone writes it, {@link Tasks} takes it. */
@@ -55,18 +55,6 @@ final class Worker<I, R> extends CacheLinePadding {
      * {@link #stalled}).
      */
     private long taskBegin = Long.MAX_VALUE;
-    /**
-     * Padding after the fields that the worker's loop writes per task (before them: {@link CacheLinePadding}), so
-     * that two workers' loops never write to one cache line: the parts a worker carries are small objects now,
-     * allocated next to the following worker.
-     */
-    long q1;
-    long q2;
-    long q3;
-    long q4;
-    long q5;
-    long q6;
-    long q7;
 
     Worker(Loops<I, R> loops, int index, TaskTimes times, WorkerCounts counts, Handoff.Outbox outbox) {
         this.loops = loops;
@@ -74,6 +62,42 @@ final class Worker<I, R> extends CacheLinePadding {
         this.outbox = outbox;
         this.times = times;
         this.counts = counts;
+    }
+
+    /**
+     * The size of its next claim: as its pace says, once it has one. Until then its loop read one input at a time,
+     * and the time its last task took from its begin says whether claims should grow (as the pace would, from the
+     * read): a loop on a virtual thread may run one slow task in all, and would make its pace (48 bytes) for nothing.
+     */
+    int nextClaimSize(long now, int max) {
+        if (max <= 1) {
+            return 1;
+        }
+        if (pace == null) {
+            long began = (long) TASK_BEGIN.getOpaque(this);
+            if (began == Long.MAX_VALUE || now - began >= Pace.GROW_NANOS) {
+                return 1;
+            }
+            pace().claimed(1, 1, began);
+        }
+        return pace.nextClaimSize(now, max);
+    }
+
+    /** A claim of {@code size} inputs (of {@code target}) was read at {@code now}: kept once claims are not of one. */
+    void claimed(int target, int size, long now) {
+        if (pace != null || target > 1 || size > 1) {
+            pace().claimed(target, size, now);
+        }
+    }
+
+    /** How its loop reads the source, made at the first use (see {@link #nextClaimSize}). */
+    Pace pace() {
+        Pace made = pace;
+        if (made == null) {
+            made = new Pace();
+            pace = made;
+        }
+        return made;
     }
 
     /** Records an input's time, from its first attempt's start to its outcome. */
@@ -87,19 +111,52 @@ final class Worker<I, R> extends CacheLinePadding {
         }
     }
 
-    /** This thread now runs this worker's tasks: returns the worker it ran before (a nested run's), for {@link #leave}. */
+    /**
+     * This thread now runs this worker's tasks: returns the worker it ran before (a nested run's), for {@link
+     * #leave}. A virtual thread whose body is the bare loop is not entered in {@link #CURRENT}: its thread knows
+     * its worker as its uncaught-exception handler ({@link #current}), since a thread's first thread-local costs
+     * it a table (136 bytes, a twentieth of what each of 10,000 loops on virtual threads held).
+     */
     Worker<?, ?> enter() {
+        if (bareLoop()) {
+            return null;
+        }
         Worker<?, ?> enclosing = CURRENT.get();
         CURRENT.set(this);
         return enclosing;
     }
 
-    static void leave(Worker<?, ?> enclosing) {
+    void leave(Worker<?, ?> enclosing) {
+        if (bareLoop()) {
+            return;
+        }
         if (enclosing == null) {
             CURRENT.remove();
         } else {
             CURRENT.set(enclosing);
         }
+    }
+
+    /** Whether its thread runs its loop alone: a run on virtual threads without a decorator (see {@link Growth}). */
+    boolean bareLoop() {
+        return body != null && launch == body;
+    }
+
+    /** The worker whose task runs on this thread, or null. */
+    static Worker<?, ?> current() {
+        if (Thread.currentThread().getUncaughtExceptionHandler() instanceof Worker<?, ?> bare) {
+            return bare;
+        }
+        return CURRENT.get();
+    }
+
+    /**
+     * What escapes a bare loop (see {@link #enter}) goes where it would without this handler: to the thread's
+     * group, which hands it to the default handler or prints it.
+     */
+    @Override
+    public void uncaughtException(Thread thread, Throwable error) {
+        thread.getThreadGroup().uncaughtException(thread, error);
     }
 
     /** The resubmissions counted since the last call (the task's thread, between attempts). */

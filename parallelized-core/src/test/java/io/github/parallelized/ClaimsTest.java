@@ -44,6 +44,32 @@ class ClaimsTest {
         assertThat(worker.nextClaimSize(now, 16)).as("kept").isEqualTo(8);
     }
 
+    @Test
+    void aWorkerMakesItsPaceOnlyOnceItsClaimsGrow() throws ReflectiveOperationException {
+        java.lang.reflect.Field pace = Worker.class.getDeclaredField("pace");
+        pace.setAccessible(true);
+        Worker<Integer, Integer> slow = new Worker<>(null, 0, new TaskTimes(), WorkerCounts.own(), null);
+        assertThat(slow.nextClaimSize(0, 16)).as("the first claim").isEqualTo(1);
+        slow.claimed(1, 1, 0);
+        long began = slow.begins(1_000);
+        assertThat(slow.nextClaimSize(began + TimeUnit.MILLISECONDS.toNanos(10), 16)).as("a slow task").isEqualTo(1);
+        slow.claimed(1, 1, began);
+        assertThat(pace.get(slow)).as("claims of one: no pace").isNull();
+
+        Worker<Integer, Integer> trivial = new Worker<>(null, 0, new TaskTimes(), WorkerCounts.own(), null);
+        trivial.claimed(1, 1, 0);
+        long now = trivial.begins(1_000) + 100; // a 100 ns task
+        int size = trivial.nextClaimSize(now, 16);
+        assertThat(size).as("grows as the pace would").isEqualTo(2);
+        for (int i = 0; i < 5; i++) {
+            trivial.claimed(size, size, now);
+            now += size * 100L;
+            size = trivial.nextClaimSize(now, 16);
+        }
+        assertThat(size).as("grown to the limit").isEqualTo(16);
+        assertThat(pace.get(trivial)).isNotNull();
+    }
+
     /**
      * Every 2,000th task waits until the input after it has started. Trivial tasks make the claims grow, so most
      * such pairs share a claim: the waiting task's worker cannot run the next input, the other worker steals it

@@ -158,6 +158,29 @@ class ConsoleBarTest {
     }
 
     @Test
+    void numbersAreFormattedAsTheFormatterWouldWithoutOne() {
+        java.util.Random random = new java.util.Random(17);
+        for (int i = 0; i < 20_000; i++) {
+            // halves and near-halves at each scale, where rounding differs first
+            double value = i % 2 == 0 ? random.nextDouble() * Math.pow(10, random.nextInt(12) - 3)
+                    : (random.nextInt(200_000) + 0.5) / Math.pow(10, 1 + random.nextInt(3));
+            for (int decimals = 0; decimals <= 2; decimals++) {
+                assertThat(Units.fixed(value, decimals))
+                        .isEqualTo(String.format(java.util.Locale.ROOT, "%." + decimals + "f", value));
+            }
+            long seconds = random.nextInt(400_000);
+            assertThat(Units.interval(seconds)).isEqualTo(seconds >= 3600
+                    ? String.format("%d:%02d:%02d", seconds / 3600, seconds % 3600 / 60, seconds % 60)
+                    : String.format("%02d:%02d", seconds / 60, seconds % 60));
+            assertThat(Durations.clock(Duration.ofSeconds(seconds)))
+                    .isEqualTo(String.format("%d:%02d:%02d", seconds / 3600, seconds % 3600 / 60, seconds % 60));
+        }
+        assertThat(Units.interval(-5)).isEqualTo("00:00");
+        assertThat(Durations.format(Duration.ofNanos(12_345_678))).isEqualTo("12.3 ms");
+        assertThat(Durations.format(Duration.ofMillis(4_250))).isEqualTo("4.3 s");
+    }
+
+    @Test
     void unicodeBarsFillInEighthsAndAsciiBarsInTenths() {
         BarLine unicode = new BarLine(true);
         assertThat(unicode.bar(0, 10)).isEqualTo("          ");

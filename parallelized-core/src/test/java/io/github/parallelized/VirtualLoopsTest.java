@@ -179,4 +179,155 @@ class VirtualLoopsTest {
             consumer.shutdownNow();
         }
     }
+
+    @Test
+    void resubmissionsCountedOnVirtualThreadsShowWithAndWithoutADecorator() {
+        if (!virtual()) {
+            return;
+        }
+        TaskFunction<Integer, Integer> resending = i -> {
+            for (int k = 0; k < i % 3; k++) {
+                Parallelized.countResubmission();
+            }
+            Runnable counter = Parallelized.resubmissionCounter();
+            if (i % 2 == 0) {
+                counter.run();
+            }
+            return i;
+        };
+        List<Integer> inputs = IntStream.range(0, 300).boxed().toList();
+        long expected = inputs.stream().mapToLong(i -> i % 3 + (i % 2 == 0 ? 1 : 0)).sum();
+        for (boolean decorated : new boolean[] {false, true}) {
+            Parallelized.Builder<Integer, Integer> builder = Parallelized.of(resending, inputs).virtualThreads()
+                    .numThreads(300).progress(ProgressReporter.none());
+            if (decorated) {
+                builder.decorator(body -> () -> body.run());
+            }
+            try (Parallelized<Integer, Integer> run = builder.start()) {
+                List<Outcome<Integer, Integer>> outcomes =
+                        assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().toList());
+                assertThat(outcomes).hasSize(300).allMatch(
+                        o -> o.attempts() == 1 + o.input() % 3 + (o.input() % 2 == 0 ? 1 : 0), "attempts");
+                assertThat(run.summary().resubmitted()).as("decorated: " + decorated).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void aBareLoopsThreadFindsItsWorkerWithoutAThreadLocalAndReportsWhatEscapesAsBefore() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        java.util.concurrent.atomic.AtomicReference<Thread.UncaughtExceptionHandler> seen =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            seen.set(Thread.currentThread().getUncaughtExceptionHandler());
+            return i;
+        }, List.of(1)).virtualThreads().progress(ProgressReporter.none()).start()) {
+            assertThat(countAll(run)).isEqualTo(1);
+        }
+        // the handler is the worker, and hands what it is given to the thread's group, as a thread without one would
+        assertThat(seen.get()).isInstanceOf(Worker.class);
+        java.util.concurrent.atomic.AtomicReference<Throwable> reported =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        ThreadGroup group = new ThreadGroup("reporting") {
+            @Override
+            public void uncaughtException(Thread thread, Throwable error) {
+                reported.set(error);
+            }
+        };
+        IllegalStateException escaped = new IllegalStateException("escaped");
+        seen.get().uncaughtException(new Thread(group, () -> { }), escaped);
+        assertThat(reported.get()).isSameAs(escaped);
+    }
+
+    @Test
+    void loopsThatRunOneSlowTaskEachMakeNoPace() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        Field crew = Run.class.getDeclaredField("crew");
+        crew.setAccessible(true);
+        Field pace = Worker.class.getDeclaredField("pace");
+        pace.setAccessible(true);
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+            started.incrementAndGet();
+            assertThat(release.await(20, TimeUnit.SECONDS)).isTrue();
+            return i;
+        }, IntStream.range(0, 200).boxed().toList()).virtualThreads().numThreads(200)
+                .progress(ProgressReporter.none()).start()) {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> started.get() == 200);
+            int withPace = 0;
+            for (Worker<?, ?> worker : ((Crew<?, ?>) crew.get(run)).workers) {
+                if (worker != null && pace.get(worker) != null) {
+                    withPace++;
+                }
+            }
+            release.countDown();
+            assertThat(countAll(run)).isEqualTo(200);
+            assertThat(withPace).as("loops with a pace").isZero();
+        }
+    }
+
+    @Test
+    void aDecoratorThatRunsEachLoopOnAnotherThreadRunsEveryInput() throws Exception {
+        if (!virtual()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            // one decorator starts a thread of its own for the loop, the other hands it to a pool; both wait for it
+            List<java.util.function.UnaryOperator<Runnable>> decorators = List.of(body -> () -> {
+                Thread other = new Thread(body, "decorator-thread");
+                other.start();
+                try {
+                    other.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, body -> () -> {
+                try {
+                    pool.submit(body).get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (java.util.function.UnaryOperator<Runnable> decorator : decorators) {
+                Set<String> ranOn = ConcurrentHashMap.newKeySet();
+                try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> {
+                    ranOn.add(Thread.currentThread().getName());
+                    Parallelized.countResubmission();
+                    return i;
+                }, IntStream.range(0, 300).boxed().toList()).virtualThreads().numThreads(300).decorator(decorator)
+                        .progress(ProgressReporter.none()).start()) {
+                    List<Outcome<Integer, Integer>> outcomes =
+                            assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().toList());
+                    assertThat(outcomes).hasSize(300).allMatch(Outcome::isSuccess)
+                            .allMatch(o -> o.attempts() == 2, "the resubmission counted on the other thread");
+                    assertThat(outcomes.stream().map(Outcome::input)).containsExactlyInAnyOrderElementsOf(
+                            IntStream.range(0, 300).boxed().toList());
+                }
+                assertThat(ranOn).noneMatch(name -> name.endsWith("-virtual"));
+            }
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aDecoratorThatDoesNotRunTheLoopOnVirtualThreadsFailsTheRunSayingSo() {
+        if (!virtual()) {
+            return;
+        }
+        try (Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, List.of(1, 2, 3))
+                .virtualThreads().decorator(body -> () -> { }).progress(ProgressReporter.none()).start()) {
+            assertThatThrownBy(() -> assertTimeoutPreemptively(AsyncTestSupport.BOUND, () -> run.stream().count()))
+                    .isInstanceOf(ParallelizedException.class)
+                    .hasStackTraceContaining("the decorator returned without running the worker loop");
+            assertThat(run.remaining()).toIterable().hasSize(3);
+        }
+    }
 }

@@ -14,8 +14,9 @@ import io.github.parallelized.ProgressReporter;
 
 /**
  * The cost of a cold {@code start()}: one run of 3 tasks of 100 ms in a fresh JVM, timed from inside.
- * {@code coldstart [parallelized|none|ecs]}: with the console bar (the default display), with no display, or a
- * plain {@link ExecutorCompletionService} submitting the same tasks. Prints one line: the time {@code start()}
+ * {@code coldstart [parallelized|none|ecs|virtual|ecs-virtual]}: with the console bar (the default display), with
+ * no display, or a plain {@link ExecutorCompletionService} submitting the same tasks; {@code virtual} and
+ * {@code ecs-virtual} are the first and the last on virtual threads (Java 21 and later). Prints one line: the time {@code start()}
  * (or the submissions) took, the calling thread's processor time meanwhile (steadier than the time on a loaded
  * machine), the classes loaded meanwhile, the run's wall time from just before {@code start()},
  * the elapsed time the run's progress reports at its end (what the bar shows), and how much later than the call
@@ -40,8 +41,9 @@ final class ColdStart {
         long loaded;
         double barSeconds = Double.NaN;
         double clockLateMillis = Double.NaN;
-        if (mode.equals("ecs")) {
-            ExecutorService pool = Executors.newFixedThreadPool(3);
+        if (mode.startsWith("ecs")) {
+            ExecutorService pool = mode.equals("ecs-virtual") ? VirtualExecutors.perTask()
+                    : Executors.newFixedThreadPool(3);
             ExecutorCompletionService<Integer> ecs = new ExecutorCompletionService<>(pool);
             for (Integer input : inputs) {
                 ecs.submit(() -> sleep(input));
@@ -58,6 +60,9 @@ final class ColdStart {
                     .numThreads(3).desc("cold");
             if (mode.equals("none")) {
                 builder.progress(ProgressReporter.none());
+            }
+            if (mode.equals("virtual")) {
+                builder.virtualThreads();
             }
             cpuBefore = threads.getCurrentThreadCpuTime();
             t0 = System.nanoTime();

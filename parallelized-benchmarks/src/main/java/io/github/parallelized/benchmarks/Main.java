@@ -11,7 +11,8 @@ import java.util.Arrays;
  *   <li>{@code jmh [JMH options]}: the JMH benchmarks of this jar;</li>
  *   <li>{@code profile SYSTEM [RUNS] [TASKS] [THREADS]}: the noop workload on one system only, over and over, to run under a
  *   profiler (JFR);</li>
- *   <li>{@code coldstart [parallelized|none|ecs]}: the time of a cold {@code start()}, in this fresh JVM;</li>
+ *   <li>{@code coldstart [parallelized|none|ecs|virtual|ecs-virtual]}: the time of a cold {@code start()}, in this
+ *   fresh JVM;</li>
  *   <li>{@code limits [cost|keys|hosts] [ROUNDS]}: the figures of the task limits ({@link LimitsBench});</li>
  *   <li>{@code checkpoint [INPUTS] [ROUNDS] [--slowdown]}: a run of no-op inputs checkpointed into an embedded H2
  *   file database, then resumed (every input skipped), against the same run without a checkpoint; with
@@ -50,7 +51,7 @@ public final class Main {
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
                         + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]"
-                        + " | coldstart [parallelized|none|ecs] | limits [cost|keys|hosts] [ROUNDS]"
+                        + " | coldstart [parallelized|none|ecs|virtual|ecs-virtual] | limits [cost|keys|hosts] [ROUNDS]"
                         + " | checkpoint [INPUTS] [ROUNDS] [--slowdown]");
                 System.exit(2);
             }

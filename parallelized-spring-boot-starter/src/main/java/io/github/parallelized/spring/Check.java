@@ -143,8 +143,32 @@ final class Check {
         return value;
     }
 
+    /** What a named limit's {@code .concurrency} allows (see {@link LimitProperties}). */
+    static final String LIMIT_CONCURRENCY = WHOLE_AT_LEAST_1;
+    /** What a named limit's {@code .rate} allows. */
+    static final String LIMIT_RATE = "a whole number of at least 1 and at most 1000000 (for more, use a shorter per)";
+    /** What a named limit's {@code .per} allows. */
+    static final String LIMIT_PER = "a duration of more than zero, such as 1s, 100ms or 1m, and at most 36500d";
+
     static String allowed(String property) {
-        return ALLOWED.getOrDefault(property, "a valid value (see the starter's configuration metadata)");
+        String allowed = ALLOWED.get(property);
+        if (allowed != null) {
+            return allowed;
+        }
+        // a named limit's keys (parallelized.limits.<name>.*): a value that does not even convert (2147483648, a
+        // duration finer than a nanosecond) is told what is allowed, as one out of range is
+        if (property.startsWith(LimitProperties.PREFIX + ".")) {
+            if (property.endsWith(".concurrency")) {
+                return LIMIT_CONCURRENCY;
+            }
+            if (property.endsWith(".rate")) {
+                return LIMIT_RATE;
+            }
+            if (property.endsWith(".per")) {
+                return LIMIT_PER;
+            }
+        }
+        return "a valid value (see the starter's configuration metadata)";
     }
 
     static String message(String property, Object value, String allowed) {

@@ -30,6 +30,10 @@ final class LimitProperties {
         this.limits = new LinkedHashMap<>();
         if (limits != null) {
             limits.forEach((name, limit) -> {
+                if (name.isBlank()) {
+                    throw new Check.InvalidPropertyValueException(PREFIX, "[" + name + "]",
+                            "limits whose names are not blank, such as parallelized.limits.api.concurrency");
+                }
                 limit.check(PREFIX + "." + name);
                 this.limits.put(name, limit);
             });
@@ -68,15 +72,13 @@ final class LimitProperties {
         void check(String property) {
             if (concurrency != null && concurrency < 1) {
                 throw new Check.InvalidPropertyValueException(property + ".concurrency", concurrency,
-                        "a whole number of at least 1");
+                        Check.LIMIT_CONCURRENCY);
             }
             if (rate != null && (rate < 1 || rate > 1_000_000)) {
-                throw new Check.InvalidPropertyValueException(property + ".rate", rate,
-                        "a whole number of at least 1 and at most 1000000 (for more, use a shorter per)");
+                throw new Check.InvalidPropertyValueException(property + ".rate", rate, Check.LIMIT_RATE);
             }
             if (per == null || per.isZero() || per.isNegative() || per.compareTo(Check.MAX_DURATION) > 0) {
-                throw new Check.InvalidPropertyValueException(property + ".per", per,
-                        "a duration of more than zero, such as 1s, 100ms or 1m, and at most 36500d");
+                throw new Check.InvalidPropertyValueException(property + ".per", per, Check.LIMIT_PER);
             }
             if (concurrency == null && rate == null) {
                 throw new Check.InvalidPropertyValueException(property + ".concurrency", "",
