@@ -323,6 +323,12 @@ final class Lanes {
         /** What the run whose task came last to {@link #waiting} has left to send. */
         volatile Left recentLeft;
         volatile boolean gone;
+        /**
+         * Its last answer said the member is going (it shuts down, or left, before the member list says so): until an
+         * answer comes back from it, it takes one batch at a time. Such a member answers at once, so it looked the
+         * least loaded and drew the shared queue's tasks, each sent again elsewhere: a resubmission apiece.
+         */
+        volatile boolean failing;
 
         Lane(Member member, MemberLoads.Load load) {
             this.member = member;
@@ -616,7 +622,7 @@ final class Lanes {
         Lane best = null;
         double least = Double.MAX_VALUE;
         for (Lane lane : lanesNow()) {
-            if (!lane.gone && size(lane, clusterThreads) > 0) {
+            if (!lane.gone && (!lane.failing || lane.busy.get() == 0) && size(lane, clusterThreads) > 0) {
                 double load = (double) lane.busy.get() / lane.threads();
                 if (load < least) {
                     best = lane;
@@ -700,7 +706,9 @@ final class Lanes {
         try {
             complete(batch, result, error);
         } finally {
-            if (error != null && cluster.isMemberLoss(error)) {
+            boolean memberLoss = error != null && cluster.isMemberLoss(error);
+            lane.failing = memberLoss;
+            if (memberLoss) {
                 // the member is going: what waits for it goes elsewhere now, rather than after a failed send each
                 failWaiting(lane, null, true);
             }
