@@ -491,15 +491,7 @@ final class Lanes {
         }
         if (!cluster.loads().hasDataMember()) {
             // no member left to take the shared queue's tasks: each is sent again, and fails for want of a member
-            Pending pending;
-            while ((pending = pool.poll()) != null) {
-                if (pending.take()) {
-                    poolCount.decrementAndGet();
-                    inFlight.decrementAndGet();
-                    pending.left.ended(1, false);
-                    pending.fail(new NotSent("The cluster has no data member left", false));
-                }
-            }
+            failPool(() -> new NotSent("The cluster has no data member left", false));
         }
     }
 
@@ -513,7 +505,7 @@ final class Lanes {
             failWaiting(lane, null, false);
         }
         if (poolCount.get() > 0 && !cluster.onSender(this::flush)) {
-            failPool("the ParallelizedCluster was closed before the task was sent");
+            failPoolClosed();
         }
     }
 
@@ -536,17 +528,21 @@ final class Lanes {
         }
     }
 
-    /** This view closed while tasks waited in the shared queue: they fail. */
-    private void failPool(String why) {
+    /** This view closed, or the cluster lost its last data member, while tasks waited in the shared queue. */
+    private void failPool(java.util.function.Supplier<? extends Throwable> why) {
         Pending pending;
         while ((pending = pool.poll()) != null) {
             if (pending.take()) {
                 poolCount.decrementAndGet();
                 inFlight.decrementAndGet();
                 pending.left.ended(1, false);
-                pending.fail(new IllegalStateException(why));
+                pending.fail(why.get());
             }
         }
+    }
+
+    private void failPoolClosed() {
+        failPool(() -> new IllegalStateException("the ParallelizedCluster was closed before the task was sent"));
     }
 
     /** The lanes of the data members now, one per member (made for a member that has none yet), by the member list. */
@@ -715,7 +711,7 @@ final class Lanes {
             if (lane.waitingCount.get() > 0 || poolCount.get() > 0) {
                 if (!cluster.onSender(this::flush)) {
                     failWaiting(lane, "the ParallelizedCluster was closed before the task was sent", false);
-                    failPool("the ParallelizedCluster was closed before the task was sent");
+                    failPoolClosed();
                 }
             } else if (!lane.gone) {
                 takeOver(lane);
