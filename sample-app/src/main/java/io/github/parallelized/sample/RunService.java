@@ -115,7 +115,8 @@ public class RunService implements DisposableBean {
      *
      * @param id the finished run's id
      * @return the new run, or empty if the run is unknown
-     * @throws NothingToRunAgainException (409) if the run is still going on, has no failures, or has no checkpoint
+     * @throws NothingToRunAgainException (409) if the run is still going on, has no failures, or has no checkpoint,
+     *                                    or if a run of its inputs (an earlier run of them again) is going on
      */
     public Optional<RunView> runFailedAgain(String id) {
         TrackedRun tracked = seen.get(id);
@@ -144,6 +145,9 @@ public class RunService implements DisposableBean {
                 throw new TooManyRunsException(properties.maxActiveRuns());
             }
             forgetRunsTheRegistryLetGo();
+            if (checkpointOrNull != null) {
+                refuseASecondRunUnder(checkpointOrNull);
+            }
             boolean limited = spec.kind() == RunKind.API;
             tracked = new TrackedRun(launchChecked(spec, checkpoint), spec, properties.keepFailures(), checkpoint,
                     limited ? API_LIMIT : null, limited ? apiLimit() : null);
@@ -158,6 +162,19 @@ public class RunService implements DisposableBean {
         }
         log.info("Started run {} ({} x {})", tracked.id(), spec.count(), spec.desc());
         return tracked.view();
+    }
+
+    /**
+     * One run at a time under a checkpoint: two would run the same inputs at the same time (two requests to run a
+     * run's failed inputs again started two runs of them, and each input ran twice). Called under this.
+     */
+    private void refuseASecondRunUnder(String checkpoint) {
+        for (TrackedRun tracked : seen.values()) {
+            if (checkpoint.equals(tracked.checkpoint()) && !tracked.isFinished()) {
+                throw new NothingToRunAgainException("run " + tracked.id() + " runs these inputs now (checkpoint "
+                        + checkpoint + "): wait for its end or cancel it");
+            }
+        }
     }
 
     /**
