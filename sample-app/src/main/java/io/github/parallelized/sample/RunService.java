@@ -71,7 +71,8 @@ public class RunService implements DisposableBean {
      * @param factory     the starter's factory, preset from {@code parallelized.*}
      * @param runs        the starter's registry of runs
      * @param properties  the sample's settings
-     * @param limits      the starter's named limits ({@code parallelized.limits.*})
+     * @param limits      the starter's named limits ({@code parallelized.limits.*}), among them {@code api}
+     * @throws IllegalArgumentException if there is no {@code parallelized.limits.api}
      * @param checkpoints the application's checkpoint store, if it has one
      */
     public RunService(ParallelizedFactory factory, ParallelizedRuns runs, SampleProperties properties,
@@ -80,6 +81,9 @@ public class RunService implements DisposableBean {
         this.runs = runs;
         this.properties = properties;
         this.limits = limits;
+        // api runs obey this limit: without it (a configuration that left it out) every api run answered a bare 500;
+        // now the start-up stops, the message naming parallelized.limits.api
+        limits.get(API_LIMIT);
         this.api = new SimulatedApi(properties.apiRate(), API_LATENCY_MS);
         this.checkpoints = checkpoints.getIfUnique() != null;
         this.consumers = Executors.newCachedThreadPool(IoExecutors.daemons("sample-consumer-"));
