@@ -56,7 +56,9 @@ public interface CheckpointStore {
      * {@code kill -9} within that delay loses rows it reported committed (measured: 14,000 to 27,000 of them). Put
      * {@code ;WRITE_DELAY=0} in the URL of a file database used as a checkpoint store, for instance
      * {@code jdbc:h2:file:./data/checkpoints;WRITE_DELAY=0}; an in-memory H2 database resumes nothing after a crash
-     * anyway.
+     * anyway. In an application that closes the data source itself at its shutdown (Spring), add
+     * {@code ;DB_CLOSE_ON_EXIT=FALSE}: otherwise H2 closes the database in a JVM shutdown hook of its own, and runs
+     * still going at a SIGTERM fail at once instead of getting their grace.
      *
      * <p>The statements of a run (lookups, records) time out after 30 seconds, so that a database that stops
      * answering fails the run instead of holding it up; the queries for people ({@link #succeeded},

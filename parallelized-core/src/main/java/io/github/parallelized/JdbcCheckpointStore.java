@@ -219,6 +219,9 @@ final class JdbcCheckpointStore implements CheckpointStore, RunScopedStore {
                     throw runtime;
                 }
                 last = (SQLException) e;
+                if (JdbcWrites.isTimeout(last)) {
+                    break; // the database does not answer: another try waited the whole timeout again (3 x 30 s)
+                }
             }
         }
         throw failed("recording " + entries.size() + " outcomes of run '" + runName + "'", last);

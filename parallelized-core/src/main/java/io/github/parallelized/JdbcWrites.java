@@ -65,6 +65,25 @@ final class JdbcWrites {
         return false;
     }
 
+    /**
+     * A statement that timed out (our query timeout, a lock wait past the database's own): a {@link
+     * java.sql.SQLTimeoutException} or SQL state 57014 (query cancelled, as PostgreSQL reports its timeout), anywhere
+     * in the exception's chain.
+     */
+    static boolean isTimeout(SQLException error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            for (SQLException sql = e instanceof SQLException x ? x : null; sql != null; sql = sql.getNextException()) {
+                if (sql instanceof java.sql.SQLTimeoutException || "57014".equals(sql.getSQLState())) {
+                    return true;
+                }
+                if (sql.getNextException() == sql) {
+                    break;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Plain multi-row inserts: a full batch in one statement, the rest in chunks of powers of two. */
     static void insert(JdbcSessions.Session session, String runName, List<CheckpointStore.Entry> entries)
             throws SQLException {

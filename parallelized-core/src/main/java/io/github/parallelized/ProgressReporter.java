@@ -10,7 +10,7 @@ import java.time.Duration;
  * <p>The run calls a reporter from several threads, and a reporter may serve several runs at once (one
  * instance per run is not required), so implementations must be thread-safe. Workers never wait for a
  * reporter except in {@link #onOutcome}: keep that one cheap. Every other callback comes from the run's
- * starting thread, its consumer, or one shared refresh thread. A reporter that throws is logged once per run
+ * starting thread, its consumer, or a refresh thread. A reporter that throws is logged once per run
  * and then ignored; it never stops the run.
  */
 public interface ProgressReporter {
@@ -25,7 +25,10 @@ public interface ProgressReporter {
     }
 
     /**
-     * Called about every {@link #refreshInterval()} from the shared refresh thread while the run goes on.
+     * Called about every {@link #refreshInterval()} while the run goes on, on a daemon thread of a pool shared by
+     * all runs (the built-in displays have a thread of their own). A refresh that comes while this reporter's
+     * previous {@code onRefresh} still runs is skipped, so a reporter that blocks here holds one thread and stops
+     * only its own refreshes, never another reporter's, of its run or of any other.
      *
      * @param snapshot the run's state now
      */

@@ -3,13 +3,17 @@ package io.github.parallelized;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The shared daemon threads of all runs: one for task timeouts, one for the built-in displays' refreshes and one
- * for other reporters' refreshes, so that a timeout never waits behind a reporter's slow {@code onRefresh}, and a
- * reporter that blocks in it never freezes a console bar. Each ends after a second without work, so an idle JVM
- * holds no thread of ours. A timeout action does no user work: it interrupts, hands over, and starts a thread.
+ * The shared daemon threads of all runs: one for task timeouts, one for the built-in displays' refreshes, one that
+ * times other reporters' refreshes and a pool that runs them, so that a timeout never waits behind a reporter's slow
+ * {@code onRefresh}, a reporter that blocks in it never freezes a console bar, nor any other reporter's refreshes.
+ * Each thread ends after a second without work, so an idle JVM holds no thread of ours. A timeout action does no
+ * user work: it interrupts, hands over, and starts a thread.
  */
 final class Timer {
 
@@ -17,10 +21,17 @@ final class Timer {
     private static final ScheduledThreadPoolExecutor TIMEOUTS = create("parallelized-timeout-");
     private static final ScheduledThreadPoolExecutor REFRESHES = create("parallelized-refresh-");
     /**
-     * The refreshes of reporters other than the built-in displays: one that blocks in onRefresh then stops only
-     * those, never a console bar or the log progress of any run.
+     * Times the refreshes of reporters other than the built-in displays, and hands each to {@link #REPORTERS}: it
+     * runs no user code, so a reporter that blocks in onRefresh never delays another's refresh.
      */
     private static final ScheduledThreadPoolExecutor OTHER_REFRESHES = create("parallelized-refresh-other-");
+    /**
+     * Runs those refreshes: a thread per refresh under way, made when none is idle, ending after a second idle. A
+     * reporter's refresh is skipped while its previous one still runs ({@link Dispatch}), so a blocked reporter
+     * holds one thread, and stops only its own refreshes (before, all such reporters of all runs shared one thread).
+     */
+    private static final ThreadPoolExecutor REPORTERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1,
+            TimeUnit.SECONDS, new SynchronousQueue<>(), new DaemonThreads("parallelized-reporter-"));
 
     private Timer() {
     }
@@ -42,11 +53,59 @@ final class Timer {
         return REFRESHES.schedule(action, nanos(delay), TimeUnit.NANOSECONDS);
     }
 
-    /** A refresh every {@code interval}: a built-in display's, or another reporter's on a thread of their own. */
+    /**
+     * A refresh every {@code interval}: a built-in display's on the displays' thread, or another reporter's on a
+     * pooled thread, skipped while its previous one still runs. Cancelling the future stops the refreshes; one under
+     * way runs to its end (no thread waits for a reporter).
+     */
     static ScheduledFuture<?> every(Runnable action, Duration interval, boolean builtIn) {
         long nanos = nanos(interval);
-        return (builtIn ? REFRESHES : OTHER_REFRESHES).scheduleWithFixedDelay(action, nanos, nanos,
+        if (builtIn) {
+            return REFRESHES.scheduleWithFixedDelay(action, nanos, nanos, TimeUnit.NANOSECONDS);
+        }
+        Dispatch dispatch = new Dispatch(action);
+        ScheduledFuture<?> ticks = OTHER_REFRESHES.scheduleWithFixedDelay(dispatch, nanos, nanos,
                 TimeUnit.NANOSECONDS);
+        dispatch.ticks = ticks;
+        return ticks;
+    }
+
+    /** One reporter's refreshes, handed to the pool one at a time. */
+    private static final class Dispatch implements Runnable {
+        private final Runnable action;
+        /** Set while a refresh is handed over or runs. */
+        private final AtomicBoolean running = new AtomicBoolean();
+        /** The ticks' future, to see a cancel (the run's finish) before a handed-over refresh begins. */
+        private volatile ScheduledFuture<?> ticks;
+
+        Dispatch(Runnable action) {
+            this.action = action;
+        }
+
+        /** On the ticking thread: hands the refresh over unless the previous one still runs. */
+        @Override
+        public void run() {
+            if (!running.compareAndSet(false, true)) {
+                return; // the reporter is still in its previous onRefresh: it holds one thread, no more
+            }
+            try {
+                REPORTERS.execute(this::refresh);
+            } catch (Throwable e) {
+                // no thread to be had (the JVM is out of them): this refresh is skipped, the next one tries again
+                running.set(false);
+            }
+        }
+
+        private void refresh() {
+            try {
+                ScheduledFuture<?> future = ticks;
+                if (future == null || !future.isCancelled()) {
+                    action.run();
+                }
+            } finally {
+                running.set(false);
+            }
+        }
     }
 
     /**

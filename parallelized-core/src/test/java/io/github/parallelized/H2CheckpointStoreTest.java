@@ -81,6 +81,46 @@ class H2CheckpointStoreTest extends CheckpointStoreContract {
         }
     }
 
+    /**
+     * A write that times out (a lock held elsewhere; PostgreSQL's 30 s statement timeout alike) is not tried again:
+     * the database is not answering, and each try waited the whole timeout. Before, {@code record} tried it three
+     * times: a run whose PostgreSQL table was locked failed after 90 s instead of 30, and its consumer, cancelled,
+     * waited for all three.
+     */
+    @Test
+    void aWriteThatTimesOutIsNotTriedAgain() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:timeout-" + run + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=100");
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        connections.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(h2, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        CheckpointStore timing = CheckpointStore.jdbc(counting);
+        timing.record(run, List.of(CheckpointStore.Entry.failure("a", 1, new IllegalStateException("first"))));
+        try (Connection locker = h2.getConnection()) {
+            locker.setAutoCommit(false);
+            try (java.sql.Statement lock = locker.createStatement()) {
+                lock.executeUpdate("UPDATE parallelized_checkpoint SET attempts = attempts WHERE item_key = 'a'");
+            }
+            int before = connections.get();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                            timing.record(run, List.of(CheckpointStore.Entry.success("a", 1))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("recording 1 outcomes");
+            assertThat(connections.get() - before).as("tries of the write").isEqualTo(1);
+            locker.rollback();
+        }
+        timing.record(run, List.of(CheckpointStore.Entry.success("a", 1)));
+        assertThat(timing.succeeded(run)).isEqualTo(1);
+    }
+
     @Test
     void aDatabaseShutDownMidRunFailsTheRunNamingTheStoreAndNoConnectionIsLeft() throws Exception {
         org.h2.jdbcx.JdbcConnectionPool pool = org.h2.jdbcx.JdbcConnectionPool.create(

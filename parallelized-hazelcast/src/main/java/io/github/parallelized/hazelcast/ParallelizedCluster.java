@@ -125,6 +125,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     public static final String RUNS_MAP = "parallelized-runs";
     /** How long a named run's submitter may miss its heartbeats before the run counts as orphaned, by default. */
     public static final Duration DEFAULT_RUN_LEASE = Duration.ofSeconds(10);
+    /** The longest lease: it is kept and sent in milliseconds. */
+    private static final Duration MAX_LEASE = Duration.ofMillis(Long.MAX_VALUE);
 
     private static final System.Logger LOG = System.getLogger(ParallelizedCluster.class.getName());
     private static final int TRACKED_RUNS = 256;
@@ -548,15 +550,22 @@ public final class ParallelizedCluster implements AutoCloseable {
      * another submitter take the run, and this one then cancels its run when it wakes). Default
      * {@link #DEFAULT_RUN_LEASE}.
      *
-     * @param lease at least 1 second, not null
+     * @param lease at least 1 second, at most {@code Long.MAX_VALUE} milliseconds (never orphaned, in practice),
+     *              not null
      * @return this cluster view
      * @throws NullPointerException     if {@code lease} is null
-     * @throws IllegalArgumentException if {@code lease} is below 1 second
+     * @throws IllegalArgumentException if {@code lease} is below 1 second or above {@code Long.MAX_VALUE}
+     *                                  milliseconds
      */
     public ParallelizedCluster runLease(Duration lease) {
         Objects.requireNonNull(lease, "lease");
         if (lease.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("lease must be at least 1 s, was " + lease);
+        }
+        if (lease.compareTo(MAX_LEASE) > 0) {
+            // the lease travels in milliseconds: past that, toMillis() threw ArithmeticException("long overflow")
+            throw new IllegalArgumentException("lease must be at most " + MAX_LEASE
+                    + " (Long.MAX_VALUE milliseconds, about 292 million years), was " + lease);
         }
         named().lease(lease);
         return this;

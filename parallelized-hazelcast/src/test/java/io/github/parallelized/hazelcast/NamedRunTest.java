@@ -231,6 +231,11 @@ class NamedRunTest {
         assertThatThrownBy(() -> first.runLease(Duration.ofMillis(999)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease");
         assertThat(first.namedRun("n")).isEmpty();
+        // was ArithmeticException("long overflow"), naming nothing
+        assertThatThrownBy(() -> first.runLease(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease must be at most");
+        assertThatThrownBy(() -> first.runLease(Duration.ofMillis(Long.MAX_VALUE).plusNanos(1_000_000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease must be at most");
 
         String name = name();
         consume(first.<Integer, Integer>resumable(name, "named-work", INPUTS, KEY));

@@ -74,9 +74,19 @@ final class MicrometerProgress implements MetricsReporter, DisposableBean {
         runs.onRemoved(this::removed);
     }
 
+    /**
+     * One look at each run: a run may leave the registry between two looks (its retention over), and a second look
+     * found nothing and threw, which Micrometer turned into a NaN for the scrape.
+     */
     private double countLive() {
-        return members.values().stream().filter(member -> member.snapshot() != null
-                && member.snapshot().state() == RunState.RUNNING).count();
+        long live = 0;
+        for (Member member : members.values()) {
+            ProgressSnapshot snapshot = member.snapshot();
+            if (snapshot != null && snapshot.state() == RunState.RUNNING) {
+                live++;
+            }
+        }
+        return live;
     }
 
     /** One run in a batch; its figures come from the run registry. */

@@ -1,5 +1,6 @@
 package io.github.parallelized.spring;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.github.parallelized.CheckpointStore;
@@ -26,8 +27,11 @@ class ParallelizedEndpoint {
     static final int MAX_CHECKPOINTS = 50;
     static final int MAX_FAILURES = 10;
 
+    /** How long a read waits for the checkpoint store's answer before it shows the store as unavailable. */
+    static final Duration CHECKPOINTS_BOUND = Duration.ofSeconds(2);
+
     private final RunRegistry registry;
-    private final CheckpointStore checkpoints;
+    private final CheckpointQueries checkpoints;
     private final ClusterRunsView clusterRuns;
 
     ParallelizedEndpoint(RunRegistry registry) {
@@ -39,8 +43,15 @@ class ParallelizedEndpoint {
      * @param clusterRuns the cluster runs' figures, or null without cluster runs
      */
     ParallelizedEndpoint(RunRegistry registry, CheckpointStore checkpoints, ClusterRunsView clusterRuns) {
+        this(registry, checkpoints, clusterRuns, CHECKPOINTS_BOUND);
+    }
+
+    /** @param checkpointsBound how long a read waits for the checkpoint store */
+    ParallelizedEndpoint(RunRegistry registry, CheckpointStore checkpoints, ClusterRunsView clusterRuns,
+                         Duration checkpointsBound) {
         this.registry = registry;
-        this.checkpoints = checkpoints;
+        this.checkpoints = checkpoints == null ? null
+                : new CheckpointQueries(checkpoints, checkpointsBound, MAX_CHECKPOINTS, MAX_FAILURES);
         this.clusterRuns = clusterRuns;
     }
 
@@ -52,8 +63,10 @@ class ParallelizedEndpoint {
     /**
      * {@code GET /actuator/parallelized}: live runs in start order, then finished ones, the latest first; then, per
      * checkpointed run of the application's store, its succeeded and failed counts and its first failed keys with
-     * their errors. A store that cannot answer (its database is down) shows as one entry with its error. A cluster
-     * run also shows what each member runs and has done ({@link ClusterDescriptor}).
+     * their errors. A store that cannot answer (its database is down), or does not within
+     * {@link #CHECKPOINTS_BOUND}, shows as one entry with its error; at most one query of the store is under way
+     * whatever the number of reads. A cluster run also shows what each member runs and has done
+     * ({@link ClusterDescriptor}).
      */
     @ReadOperation
     public RunsDescriptor runs() {
@@ -61,15 +74,7 @@ class ParallelizedEndpoint {
     }
 
     private List<CheckpointDescriptor> checkpoints() {
-        if (checkpoints == null) {
-            return List.of();
-        }
-        try {
-            return checkpoints.runNames().stream().limit(MAX_CHECKPOINTS)
-                    .map(name -> CheckpointDescriptor.of(checkpoints, name, MAX_FAILURES)).toList();
-        } catch (RuntimeException e) {
-            return List.of(CheckpointDescriptor.unavailable(checkpoints, e));
-        }
+        return checkpoints == null ? List.of() : checkpoints.read();
     }
 
     /** {@code GET /actuator/parallelized/{id}}: one run, or null (404) for an unknown id. */

@@ -23,6 +23,7 @@ import io.github.parallelized.Parallelized;
 import io.github.parallelized.hazelcast.ParallelizedCluster;
 import io.github.parallelized.spring.ClusterTask;
 import io.github.parallelized.spring.ParallelizedClusterFactory;
+import io.github.parallelized.spring.ParallelizedRuns;
 
 /**
  * The cluster demo (profile {@code cluster}): every instance of the service is a Hazelcast member that runs the
@@ -41,17 +42,25 @@ public class ClusterRuns {
     private static final int MAX_COUNT = 1_000_000;
     private final ParallelizedClusterFactory factory;
     private final ParallelizedCluster cluster;
+    private final ParallelizedRuns registry;
+    private final SampleProperties properties;
+    /** The cluster runs started here, until the registry of runs lets them go; guarded by itself. */
     private final Map<String, Parallelized<Long, Long>> runs = new LinkedHashMap<>();
 
     /**
      * Creates the controller.
      *
-     * @param factory builds cluster runs
-     * @param cluster the cluster, for the figures of a run
+     * @param factory    builds cluster runs
+     * @param cluster    the cluster, for the figures of a run
+     * @param registry   the starter's registry of runs: how many go on, which it still shows
+     * @param properties the sample's settings ({@code sample.max-active-runs})
      */
-    public ClusterRuns(ParallelizedClusterFactory factory, ParallelizedCluster cluster) {
+    public ClusterRuns(ParallelizedClusterFactory factory, ParallelizedCluster cluster, ParallelizedRuns registry,
+                       SampleProperties properties) {
         this.factory = factory;
         this.cluster = cluster;
+        this.registry = registry;
+        this.properties = properties;
     }
 
     /**
@@ -74,6 +83,7 @@ public class ClusterRuns {
      * @param millis how long each sleeps, 0 to 999
      * @return the run's id and what it is
      * @throws InvalidRunRequestException (400) if a value is out of range
+     * @throws TooManyRunsException        (429) if {@code sample.max-active-runs} runs, local or cluster, go on
      */
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
@@ -90,10 +100,18 @@ public class ClusterRuns {
         if (!errors.isEmpty()) {
             throw new InvalidRunRequestException(errors);
         }
-        Parallelized<Long, Long> run = factory.<Long, Long>of("render",
-                        IntStream.range(0, count).mapToObj(i -> (long) i * 1_000 + millis))
-                .total(count).desc("cluster render").start();
+        Parallelized<Long, Long> run;
+        // one start at a time, and the same limit as local runs: before, cluster runs took no notice of it (while
+        // they counted against the local runs' one)
         synchronized (runs) {
+            if (registry.activeCount() >= properties.maxActiveRuns()) {
+                throw new TooManyRunsException(properties.maxActiveRuns());
+            }
+            // a run leaves the registry only once finished and past its retention: forgotten here too (the map grew
+            // with every run started)
+            runs.values().removeIf(done -> registry.find(done.id()).isEmpty());
+            run = factory.<Long, Long>of("render", IntStream.range(0, count).mapToObj(i -> (long) i * 1_000 + millis))
+                    .total(count).desc("cluster render").start();
             runs.put(run.id(), run);
         }
         Thread consumer = new Thread(() -> {
@@ -116,6 +134,7 @@ public class ClusterRuns {
     @GetMapping
     public List<Map<String, Object>> list() {
         synchronized (runs) {
+            runs.values().removeIf(done -> registry.find(done.id()).isEmpty());
             return runs.values().stream().map(this::view).toList();
         }
     }

@@ -72,7 +72,8 @@ public class RunController {
      * @param id the finished run's id
      * @return 201 with the new run and its {@code Location}
      * @throws UnknownRunException (404) if there is no such run
-     * @throws NothingToRunAgainException (409) if it is still going on or nothing failed
+     * @throws NothingToRunAgainException (409) if it is still going on, nothing failed, or a run of its failed inputs
+     *                                    is going on
      */
     @PostMapping("/{id}/failed-again")
     public ResponseEntity<RunView> runFailedAgain(@PathVariable String id) {

@@ -71,7 +71,8 @@ public class RunService implements DisposableBean {
      * @param factory     the starter's factory, preset from {@code parallelized.*}
      * @param runs        the starter's registry of runs
      * @param properties  the sample's settings
-     * @param limits      the starter's named limits ({@code parallelized.limits.*})
+     * @param limits      the starter's named limits ({@code parallelized.limits.*}), among them {@code api}
+     * @throws IllegalArgumentException if there is no {@code parallelized.limits.api}
      * @param checkpoints the application's checkpoint store, if it has one
      */
     public RunService(ParallelizedFactory factory, ParallelizedRuns runs, SampleProperties properties,
@@ -80,6 +81,9 @@ public class RunService implements DisposableBean {
         this.runs = runs;
         this.properties = properties;
         this.limits = limits;
+        // api runs obey this limit: without it (a configuration that left it out) every api run answered a bare 500;
+        // now the start-up stops, the message naming parallelized.limits.api
+        limits.get(API_LIMIT);
         this.api = new SimulatedApi(properties.apiRate(), API_LATENCY_MS);
         this.checkpoints = checkpoints.getIfUnique() != null;
         this.consumers = Executors.newCachedThreadPool(IoExecutors.daemons("sample-consumer-"));
@@ -115,7 +119,8 @@ public class RunService implements DisposableBean {
      *
      * @param id the finished run's id
      * @return the new run, or empty if the run is unknown
-     * @throws NothingToRunAgainException (409) if the run is still going on, has no failures, or has no checkpoint
+     * @throws NothingToRunAgainException (409) if the run is still going on, has no failures, or has no checkpoint,
+     *                                    or if a run of its inputs (an earlier run of them again) is going on
      */
     public Optional<RunView> runFailedAgain(String id) {
         TrackedRun tracked = seen.get(id);
@@ -144,6 +149,9 @@ public class RunService implements DisposableBean {
                 throw new TooManyRunsException(properties.maxActiveRuns());
             }
             forgetRunsTheRegistryLetGo();
+            if (checkpointOrNull != null) {
+                refuseASecondRunUnder(checkpointOrNull);
+            }
             boolean limited = spec.kind() == RunKind.API;
             tracked = new TrackedRun(launchChecked(spec, checkpoint), spec, properties.keepFailures(), checkpoint,
                     limited ? API_LIMIT : null, limited ? apiLimit() : null);
@@ -158,6 +166,19 @@ public class RunService implements DisposableBean {
         }
         log.info("Started run {} ({} x {})", tracked.id(), spec.count(), spec.desc());
         return tracked.view();
+    }
+
+    /**
+     * One run at a time under a checkpoint: two would run the same inputs at the same time (two requests to run a
+     * run's failed inputs again started two runs of them, and each input ran twice). Called under this.
+     */
+    private void refuseASecondRunUnder(String checkpoint) {
+        for (TrackedRun tracked : seen.values()) {
+            if (checkpoint.equals(tracked.checkpoint()) && !tracked.isFinished()) {
+                throw new NothingToRunAgainException("run " + tracked.id() + " runs these inputs now (checkpoint "
+                        + checkpoint + "): wait for its end or cancel it");
+            }
+        }
     }
 
     /**

@@ -76,6 +76,39 @@ class ClusterRunsTest {
                 .as("series of /actuator/prometheus").containsAll(GrafanaDashboardTest.metricsQueried(true));
     }
 
+    /**
+     * Cluster runs obey {@code sample.max-active-runs} as local runs do. Before, every POST started one (15 runs of
+     * 1,000,000 one-second tasks were taken), while those same runs made every local {@code POST /api/runs} a 429.
+     */
+    @Test
+    void clusterRunsPastTheMostActiveRunsAreRefusedWithA429() {
+        List<String> started = new java.util.ArrayList<>();
+        try {
+            boolean refused = false;
+            for (int post = 0; post < 20 && !refused; post++) {
+                var answer = client.post().uri("/api/cluster-runs?count=100000&millis=999").exchange()
+                        .returnResult(RUN);
+                if (answer.getStatus().value() == 201) {
+                    started.add(String.valueOf(answer.getResponseBody().get("id")));
+                } else {
+                    assertThat(answer.getStatus().value()).isEqualTo(429);
+                    assertThat(answer.getResponseHeaders().getFirst("Retry-After")).isNotNull();
+                    assertThat(String.valueOf(answer.getResponseBody().get("detail")))
+                            .contains("sample.max-active-runs");
+                    refused = true;
+                }
+            }
+            assertThat(refused).as("a 429 among 20 posts (sample.max-active-runs is 8)").isTrue();
+            assertThat(started).hasSizeLessThanOrEqualTo(8);
+        } finally {
+            started.forEach(id -> client.delete().uri("/api/cluster-runs/" + id).exchange());
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.get().uri("/api/cluster-runs")
+                .exchange().expectStatus().isOk().returnResult(RUNS).getResponseBody())
+                .filteredOn(run -> started.contains(String.valueOf(run.get("id"))))
+                .allSatisfy(run -> assertThat(run).containsEntry("state", "CANCELLED")));
+    }
+
     @Test
     void outOfRangeValuesAreRefusedWithTheirNames() {
         client.post().uri("/api/cluster-runs?count=0&millis=5000").exchange().expectStatus().isBadRequest()

@@ -67,4 +67,34 @@ class RunFailedAgainTest {
         client.delete().uri("/api/runs/{id}", going.id()).exchange().expectStatus().isOk();
         client.post().uri("/api/runs/{id}/failed-again", "999999").exchange().expectStatus().isNotFound();
     }
+
+    /**
+     * Two requests to run a finished run's failed inputs again, the second while the first one's run goes on: the
+     * second is refused. Before, each started a run under the same checkpoint, and every failed input ran once per
+     * request, at the same time (three requests: three runs of the same inputs).
+     */
+    @Test
+    void aSecondRunOfTheFailedInputsWhileOneGoesOnIsRefused() {
+        RunView first = client.post().uri("/api/runs").contentType(MediaType.APPLICATION_JSON)
+                .body("{\"kind\":\"flaky\",\"count\":100,\"failureRate\":1.0,\"maxAttempts\":1}").exchange()
+                .expectStatus().isCreated().returnResult(RunView.class).getResponseBody();
+        await().atMost(WAIT).until(() -> get(first.id()).summary() != null);
+        RunView again = client.post().uri("/api/runs/{id}/failed-again", first.id()).exchange()
+                .expectStatus().isCreated().returnResult(RunView.class).getResponseBody();
+        try {
+            // 100 inputs of 40 ms on the sample's 2 threads: the run of the failed inputs goes on for seconds
+            Map<String, Object> problem = client.post().uri("/api/runs/{id}/failed-again", first.id()).exchange()
+                    .expectStatus().isEqualTo(409)
+                    .returnResult(new ParameterizedTypeReference<Map<String, Object>>() {
+                    }).getResponseBody();
+            assertThat(problem.get("detail").toString()).contains("run " + again.id() + " ");
+        } finally {
+            client.delete().uri("/api/runs/{id}", again.id()).exchange().expectStatus().isOk();
+        }
+        await().atMost(WAIT).until(() -> get(again.id()).summary() != null);
+        RunView third = client.post().uri("/api/runs/{id}/failed-again", first.id()).exchange()
+                .expectStatus().isCreated().returnResult(RunView.class).getResponseBody();
+        client.delete().uri("/api/runs/{id}", third.id()).exchange().expectStatus().isOk();
+        await().atMost(WAIT).until(() -> get(third.id()).summary() != null);
+    }
 }

@@ -117,8 +117,9 @@ class SpringExamplesTests {
         PropertySource<?> resume = yaml.stream().filter(s -> s.containsProperty("parallelized.checkpoint.enabled"))
                 .findFirst().orElseThrow();
         assertThat(resume.getProperty("spring.datasource.url"))
-                .isEqualTo("jdbc:h2:file:./data/checkpoints;WRITE_DELAY=0");
-        String url = "jdbc:h2:file:" + dir.resolve("checkpoints") + ";WRITE_DELAY=0";   // the same, in a temp dir
+                .isEqualTo("jdbc:h2:file:./data/checkpoints;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+        String url = "jdbc:h2:file:" + dir.resolve("checkpoints")
+                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";   // the same, in a temp dir
         ApplicationContextRunner service = new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
                         ParallelizedCheckpointAutoConfiguration.class, ParallelizedAutoConfiguration.class))
