@@ -60,6 +60,14 @@ final class AsyncTasks<I, R> {
     }
 
     /**
+     * Whether an input waits for a loop to start its next attempt (a retry due, a place or permits it was given): a
+     * run with no loop left, and none to come, never gives it its outcome.
+     */
+    boolean waitsForALoop() {
+        return ends.retryDue() || !awaitingPlace.isEmpty() || throttled != null && !throttled.isEmpty();
+    }
+
+    /**
      * On a worker loop, before it takes an input: waits for a place among the tasks in flight (starting due retries
      * meanwhile), so that a stop finds the inputs not started still in the source. {@link #RESERVED}, {@link
      * #STOPPED}, or {@link #AWAY}: on a supplied executor a loop gives its thread back rather than wait, and is

@@ -154,7 +154,11 @@ final class Outcomes<I, R> implements Iterator<Outcome<I, R>> {
         if (lifecycle.isClosed()) {
             return true;
         }
-        if (crew.live() > 0 || !handoff.isEmpty() || async != null && async.inFlight() > 0) {
+        // an asynchronous input in flight may still end by itself (its stage completes), unless it waits for a loop
+        // to start its next attempt while none is left: on a supplied executor that refused a loop's relaunch
+        // (shut down), none comes back
+        if (crew.live() > 0 || !handoff.isEmpty() || async != null && async.inFlight() > 0
+                && !(crew.takesTurns() && async.waitsForALoop())) {
             return false;
         }
         // The last loop may have drained the source, closed admission and left after the count was read above:

@@ -1005,6 +1005,53 @@ class AsyncHostileTest extends AsyncTestSupport {
         }
     }
 
+    /**
+     * The supplied executor is shut down once every loop gave its thread back, waiting for the one task still in
+     * flight; that task then fails and its retry falls due: no loop can start it (the executor refuses the loop's
+     * relaunch), and the consumer waited for ever for that input (it counted as in flight). Now the run ends with a
+     * ParallelizedException that says no worker is left and one input never came out.
+     */
+    @Test
+    void aRetryDueAfterTheSuppliedExecutorWasShutDownEndsTheRunInsteadOfHangingTheConsumer() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> new Thread(r, "hostile-pool"));
+        try {
+            CompletableFuture<Integer> firstAttempt = new CompletableFuture<>();
+            AtomicBoolean first = new AtomicBoolean(true);
+            AsyncTaskFunction<Integer, Integer> task = i -> i == 0 && first.getAndSet(false) ? firstAttempt
+                    : CompletableFuture.completedFuture(i);
+            Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(20)).numThreads(8)
+                    .retry(2, Duration.ZERO).executor(pool).progress(ProgressReporter.none()).start();
+            try {
+                List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+                Iterator<Outcome<Integer, Integer>> it = run.iterator();
+                assertTimeoutPreemptively(BOUND, () -> {
+                    for (int i = 0; i < 19; i++) {
+                        outcomes.add(it.next());
+                    }
+                });
+                assertThat(outcomes).extracting(Outcome::input).doesNotContain(0);
+                // every loop leaves the pool's threads (they wait for input 0 away from the executor)
+                pool.shutdown();
+                assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).as("the loops gave their threads back").isTrue();
+                firstAttempt.completeExceptionally(new IOException("retry me")); // its retry is due at once
+                assertTimeoutPreemptively(BOUND, () -> {
+                    try {
+                        it.forEachRemaining(outcomes::add);
+                        throw new AssertionError("the loop ended normally with " + outcomes.size() + " outcomes");
+                    } catch (ParallelizedException e) {
+                        assertThat(e).hasMessageContaining("no worker of the run is left")
+                                .hasMessageContaining("1 admitted input(s) never came out");
+                    }
+                });
+            } finally {
+                run.cancel();
+                assertTimeoutPreemptively(BOUND, run::close);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void oneAndTenThousandTasksInFlightWork() {
         AsyncTaskFunction<Integer, Integer> task = i -> later(() -> i);
