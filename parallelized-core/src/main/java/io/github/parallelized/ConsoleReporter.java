@@ -180,6 +180,11 @@ final class ConsoleReporter implements ProgressReporter {
         private final RateMeter rate;
         /** Whether the screen has it: false until the first refresh when its first line is drawn later. */
         volatile boolean shown = true;
+        /**
+         * Whether the screen has this bar's end ({@link Screen#finish}): set and read under the screen's lock. Not
+         * {@link #finished()}, which the closing thread sets before it takes that lock.
+         */
+        boolean ended;
         private volatile String line = "";
         private volatile String summary;
 

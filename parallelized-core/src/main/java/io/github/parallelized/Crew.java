@@ -47,7 +47,7 @@ final class Crew<I, R> implements Loops<I, R> {
         this.admission = admission;
         this.tasks = tasks;
         this.shared = config.executor() != null;
-        this.submissions = shared ? new Submissions<>(config.executor()) : null;
+        this.submissions = shared ? new Submissions<>(config.executor(), id) : null;
         this.threads = shared ? null : new OwnThreads(config, id);
         int count = config.loops();
         this.workers = (Worker<I, R>[]) new Worker<?, ?>[count];
@@ -266,7 +266,7 @@ final class Crew<I, R> implements Loops<I, R> {
             return false;
         }
         try {
-            if (!submissions.submitRefused()) {
+            if (!submissions.submitRefused(live.get())) {
                 return false;
             }
         } catch (ParallelizedException e) {

@@ -407,7 +407,10 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * {@code Runnable::run}, or a rejection handler of its own that runs work on the caller) makes
          * {@link #start()} fail with a {@link ParallelizedException} saying so. A rejection handler that blocks until
          * the queue has room ({@code getQueue().put(r)}) cannot be seen from outside and may block for good (the
-         * loops submit themselves again from the pool's threads): use {@code AbortPolicy}.
+         * loops submit themselves again from the pool's threads): use {@code AbortPolicy}. An executor of one's own
+         * that accepts a command and never runs it cannot be told from a busy one either: the run waits for its
+         * loops, logs a warning (logger {@code io.github.parallelized}) once none has run for 30 s, and
+         * {@link Parallelized#cancel()} or {@link Parallelized#close()} ends the wait.
          *
          * @param executor the executor, not null
          * @return this builder

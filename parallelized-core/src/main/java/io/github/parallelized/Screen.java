@@ -119,7 +119,7 @@ final class Screen {
 
     synchronized void add(ConsoleReporter.Bar bar) {
         if (bar.finished()) {
-            // its run ended before its first line was drawn: finish() printed it
+            // its run ended before its first line was drawn: finish() prints it above the bars (or has)
             return;
         }
         if (!interactive) {
@@ -173,8 +173,14 @@ final class Screen {
         draw();
     }
 
-    /** The bar's run ended ({@link ConsoleReporter.Bar#summary()} is set): its last line stays, then leaves with the summary. */
+    /**
+     * The bar's run ended ({@link ConsoleReporter.Bar#summary()} is set): its last line stays, then leaves with the
+     * summary. Only bars handed to this method leave the block: a bar whose summary another thread has just set,
+     * but which has not reached here yet, stays in place (it leaves when it does), else that thread would find it
+     * gone and print it a second time.
+     */
     synchronized void finish(ConsoleReporter.Bar bar) {
+        bar.ended = true;
         if (!interactive) {
             out.println(bar.line());
             out.println(bar.summary());
@@ -191,10 +197,10 @@ final class Screen {
             return;
         }
         erase();
-        long finished = block.stream().filter(ConsoleReporter.Bar::finished).count();
+        long finished = block.stream().filter(b -> b.ended).count();
         for (var it = block.iterator(); it.hasNext(); ) {
             ConsoleReporter.Bar top = it.next();
-            if (!top.finished()) {
+            if (!top.ended) {
                 if (finished <= MOST_FINISHED_IN_BLOCK) {
                     break;
                 }

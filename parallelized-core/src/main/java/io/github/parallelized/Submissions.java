@@ -1,8 +1,10 @@
 package io.github.parallelized;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,6 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * consumer waits), or launched and not yet begun ({@link #pending()}), which tells a run that waits for the pool from
  * a run whose loops the executor dropped (it terminated with them queued). Also marks the threads that run a loop
  * of this executor ({@link #LOOP_EXECUTOR}), so that a nested run's consumer can tell it is one of them.
+ *
+ * <p>An executor that accepts a loop and never runs it (a custom executor that drops work without refusing it) is
+ * not told from a busy one: the run waits, and {@code cancel()} or {@code close()} ends it. So that the wait is
+ * never silent, the consumer warns once when none of the run's loops runs and none has begun for {@link
+ * #defaultStallWarningNanos} while some wait to begin ({@link #submitRefused}).
  */
 final class Submissions<I, R> {
 
@@ -23,12 +30,26 @@ final class Submissions<I, R> {
      */
     private static final ThreadLocal<boolean[]> SUBMITTING = new ThreadLocal<>();
 
+    /** How long the run's loops may all wait to begin, none running, before the consumer warns (tests shorten it). */
+    static volatile long defaultStallWarningNanos = TimeUnit.SECONDS.toNanos(30);
+    private static final Log LOG = Log.named("io.github.parallelized");
+
     private final ExecutorService executor;
     private final ConcurrentLinkedQueue<Worker<I, R>> refused = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
+    /** Loops that began so far: a stall's clock starts again whenever one does. */
+    private final AtomicInteger begun = new AtomicInteger();
+    private final String run;
+    private final long stallWarningNanos;
+    /** The consumer's view of a stall (see {@link #watch}): read and written on the consumer's thread only. */
+    private int begunWhenStalled = -1;
+    private long stalledSince;
+    private boolean warned;
 
-    Submissions(ExecutorService executor) {
+    Submissions(ExecutorService executor, String run) {
         this.executor = executor;
+        this.run = run;
+        this.stallWarningNanos = defaultStallWarningNanos;
     }
 
     /**
@@ -121,6 +142,7 @@ final class Submissions<I, R> {
     /** A launched loop began, or will never begin (its decorator did not run it). */
     void began() {
         pending.decrementAndGet();
+        begun.incrementAndGet();
     }
 
     /** Loops launched and not yet begun. */
@@ -129,13 +151,15 @@ final class Submissions<I, R> {
     }
 
     /**
-     * While the consumer waits: submits again what a busy executor refused. False when the executor is shut down
-     * (then nothing is submitted).
+     * While the consumer waits, with loops launched and not begun: submits again what a busy executor refused, and
+     * warns once when none of the {@code live} loops has run for a while ({@link #watch}). False when the executor is
+     * shut down (then nothing is submitted).
      *
      * @throws ParallelizedException when the executor terminated with loops of this run that never began, or was
      *                               shut down while they were submitted again
      */
-    boolean submitRefused() {
+    boolean submitRefused(int live) {
+        watch(live);
         if (executor.isShutdown()) {
             // queued loops still run after shutdown(), not after shutdownNow(): termination tells them apart
             if (executor.isTerminated() && pending.get() > 0) {
@@ -153,6 +177,26 @@ final class Submissions<I, R> {
         return true;
     }
 
+    /**
+     * Warns once when every live loop of the run waits to begin (none runs) and none has begun for the stall
+     * warning's time: the executor is busy with other work, or accepted the loops and dropped them.
+     */
+    private void watch(int live) {
+        int seen = begun.get();
+        if (live > pending.get() || seen != begunWhenStalled) {
+            begunWhenStalled = seen; // a loop runs, or one began since the last look: the clock starts again
+            stalledSince = System.nanoTime();
+            return;
+        }
+        if (!warned && System.nanoTime() - stalledSince >= stallWarningNanos) {
+            warned = true;
+            LOG.warn("Run {}: none of its {} worker loop(s) submitted to the executor has begun for {}, and none "
+                    + "of its loops runs: the executor is busy with other work, or accepted them and dropped them (an "
+                    + "executor must run or refuse every command). The run waits for them; cancel() or close() ends it",
+                    run, pending.get(), Durations.format(Duration.ofNanos(System.nanoTime() - stalledSince)));
+        }
+    }
+
     /** Whether the current thread runs a loop of this executor (a nested run's consumer, when it helps). */
     boolean onThisExecutor() {
         return LOOP_EXECUTOR.get() == executor;
@@ -160,7 +204,7 @@ final class Submissions<I, R> {
 
     /** A loop began on the executor: returns what {@link #LOOP_EXECUTOR} was, for {@link #left}. */
     ExecutorService entered() {
-        pending.decrementAndGet();
+        began();
         ExecutorService outer = LOOP_EXECUTOR.get();
         LOOP_EXECUTOR.set(executor);
         return outer;

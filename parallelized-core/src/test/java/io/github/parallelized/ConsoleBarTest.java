@@ -414,6 +414,45 @@ class ConsoleBarTest {
         }
     }
 
+    /**
+     * The race behind a CI failure of the test above (Alpha's final line twice on the terminal), in its order: a
+     * run's closing thread renders its bar's final line ({@code Bar.finish}) and is preempted before it takes the
+     * screen's lock ({@code Screen.finish}); the run below it then ends, and finding both bars finished the
+     * screen let both leave the block; the first thread, resuming, found its bar gone from the block, took it for
+     * one never drawn, and printed its line and summary again. A bar leaves only once the screen has its end.
+     */
+    @Test
+    void aBarWhoseRunEndsButWhoseScreenFinishComesLateLeavesTheBlockOnce() {
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        PrintStream tty = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+        Screen screen = new Screen(tty, tty, true, false, 60, false);
+        BarLine ascii = new BarLine(false);
+        ProgressSnapshot alphaStart = at("a", "Alpha", RunState.RUNNING, 60, 0, 0, 0, 0, Map.of());
+        ProgressSnapshot betaStart = at("b", "Beta", RunState.RUNNING, 40, 0, 0, 0, 0, Map.of());
+        ConsoleReporter.Bar alpha = new ConsoleReporter.Bar(alphaStart);
+        ConsoleReporter.Bar beta = new ConsoleReporter.Bar(betaStart);
+        alpha.update(alphaStart, ascii, screen.columns());
+        beta.update(betaStart, ascii, screen.columns());
+        screen.add(alpha);
+        screen.add(beta);
+        ProgressSnapshot alphaEnd = at("a", "Alpha", RunState.COMPLETED, 60, 60, 0, 0, 2000, Map.of());
+        ProgressSnapshot betaEnd = at("b", "Beta", RunState.COMPLETED, 40, 40, 0, 0, 1000, Map.of());
+        // Alpha's closing thread: the final line, then preempted before Screen.finish
+        alpha.finish(alphaEnd, summary(alphaEnd), ascii, screen.columns());
+        // Beta's closing thread runs its onFinish to its end: Alpha's final line stays on its row, Beta's below
+        beta.finish(betaEnd, summary(betaEnd), ascii, screen.columns());
+        screen.finish(beta);
+        assertThat(TerminalScreen.rows(terminal.toString(StandardCharsets.UTF_8)))
+                .containsExactly(alpha.line(), beta.line());
+        // Alpha's thread resumes: both leave the block, each line and summary once
+        screen.finish(alpha);
+        assertThat(TerminalScreen.rows(terminal.toString(StandardCharsets.UTF_8))).containsExactly(
+                "Alpha: 100%|################| 60/60 [00:02<00:00, 30.00it/s]",
+                "Alpha: 60 succeeded, 0 failed, 0 cancelled in 2.0 s; task p50 0 us, p95 0 us, max 0 us",
+                "Beta: 100%|#################| 40/40 [00:01<00:00, 40.00it/s]",
+                "Beta: 40 succeeded, 0 failed, 0 cancelled in 1.0 s; task p50 0 us, p95 0 us, max 0 us");
+    }
+
     @Test
     void badConsolePropertiesAreRefusedNamingThemAndTheirValues() {
         String before = System.getProperty(ConsoleReporter.WRITE_PROPERTY);

@@ -323,6 +323,12 @@ final class Lanes {
         /** What the run whose task came last to {@link #waiting} has left to send. */
         volatile Left recentLeft;
         volatile boolean gone;
+        /**
+         * Its last answer said the member is going (it shuts down, or left, before the member list says so): until an
+         * answer comes back from it, it takes one batch at a time. Such a member answers at once, so it looked the
+         * least loaded and drew the shared queue's tasks, each sent again elsewhere: a resubmission apiece.
+         */
+        volatile boolean failing;
 
         Lane(Member member, MemberLoads.Load load) {
             this.member = member;
@@ -485,15 +491,7 @@ final class Lanes {
         }
         if (!cluster.loads().hasDataMember()) {
             // no member left to take the shared queue's tasks: each is sent again, and fails for want of a member
-            Pending pending;
-            while ((pending = pool.poll()) != null) {
-                if (pending.take()) {
-                    poolCount.decrementAndGet();
-                    inFlight.decrementAndGet();
-                    pending.left.ended(1, false);
-                    pending.fail(new NotSent("The cluster has no data member left", false));
-                }
-            }
+            failPool(() -> new NotSent("The cluster has no data member left", false));
         }
     }
 
@@ -507,7 +505,7 @@ final class Lanes {
             failWaiting(lane, null, false);
         }
         if (poolCount.get() > 0 && !cluster.onSender(this::flush)) {
-            failPool("the ParallelizedCluster was closed before the task was sent");
+            failPoolClosed();
         }
     }
 
@@ -530,17 +528,21 @@ final class Lanes {
         }
     }
 
-    /** This view closed while tasks waited in the shared queue: they fail. */
-    private void failPool(String why) {
+    /** This view closed, or the cluster lost its last data member, while tasks waited in the shared queue. */
+    private void failPool(java.util.function.Supplier<? extends Throwable> why) {
         Pending pending;
         while ((pending = pool.poll()) != null) {
             if (pending.take()) {
                 poolCount.decrementAndGet();
                 inFlight.decrementAndGet();
                 pending.left.ended(1, false);
-                pending.fail(new IllegalStateException(why));
+                pending.fail(why.get());
             }
         }
+    }
+
+    private void failPoolClosed() {
+        failPool(() -> new IllegalStateException("the ParallelizedCluster was closed before the task was sent"));
     }
 
     /** The lanes of the data members now, one per member (made for a member that has none yet), by the member list. */
@@ -616,7 +618,7 @@ final class Lanes {
         Lane best = null;
         double least = Double.MAX_VALUE;
         for (Lane lane : lanesNow()) {
-            if (!lane.gone && size(lane, clusterThreads) > 0) {
+            if (!lane.gone && (!lane.failing || lane.busy.get() == 0) && size(lane, clusterThreads) > 0) {
                 double load = (double) lane.busy.get() / lane.threads();
                 if (load < least) {
                     best = lane;
@@ -700,14 +702,16 @@ final class Lanes {
         try {
             complete(batch, result, error);
         } finally {
-            if (error != null && cluster.isMemberLoss(error)) {
+            boolean memberLoss = error != null && cluster.isMemberLoss(error);
+            lane.failing = memberLoss;
+            if (memberLoss) {
                 // the member is going: what waits for it goes elsewhere now, rather than after a failed send each
                 failWaiting(lane, null, true);
             }
             if (lane.waitingCount.get() > 0 || poolCount.get() > 0) {
                 if (!cluster.onSender(this::flush)) {
                     failWaiting(lane, "the ParallelizedCluster was closed before the task was sent", false);
-                    failPool("the ParallelizedCluster was closed before the task was sent");
+                    failPoolClosed();
                 }
             } else if (!lane.gone) {
                 takeOver(lane);
