@@ -18,22 +18,20 @@ final class AsyncAttempts<I, R> {
     /** Stripes, a power of two: the loops and the completing threads rarely meet on one. */
     private static final int STRIPES = 16;
 
-    private final Stripe<I, R>[] stripes;
+    private final Stripe[] stripes = new Stripe[STRIPES];
 
-    @SuppressWarnings("unchecked")
     AsyncAttempts() {
-        stripes = new Stripe[STRIPES];
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Stripe<>();
+            stripes[i] = new Stripe();
         }
     }
 
-    private Stripe<I, R> stripe(AsyncAttempt<I, R> attempt) {
+    private Stripe stripe(AsyncAttempt<I, R> attempt) {
         return stripes[(int) attempt.seq & (STRIPES - 1)];
     }
 
     void add(AsyncAttempt<I, R> attempt) {
-        Stripe<I, R> stripe = stripe(attempt);
+        Stripe stripe = stripe(attempt);
         synchronized (stripe) {
             if (attempt.listed) {
                 return;
@@ -50,14 +48,14 @@ final class AsyncAttempts<I, R> {
 
     /** Unlinks the attempt; nothing when it is not linked (never registered, or removed already). */
     void remove(AsyncAttempt<I, R> attempt) {
-        Stripe<I, R> stripe = stripe(attempt);
+        Stripe stripe = stripe(attempt);
         synchronized (stripe) {
             if (!attempt.listed) {
                 return;
             }
             attempt.listed = false;
-            AsyncAttempt<I, R> before = attempt.previous;
-            AsyncAttempt<I, R> after = attempt.next;
+            AsyncAttempt<?, ?> before = attempt.previous;
+            AsyncAttempt<?, ?> after = attempt.next;
             if (before != null) {
                 before.next = after;
             } else {
@@ -72,12 +70,13 @@ final class AsyncAttempts<I, R> {
     }
 
     /** The attempts linked now, copied: the caller ends them without holding a stripe. */
+    @SuppressWarnings("unchecked") // only add() links attempts, all of this run's types
     List<AsyncAttempt<I, R>> snapshot() {
         List<AsyncAttempt<I, R>> all = new ArrayList<>();
-        for (Stripe<I, R> stripe : stripes) {
+        for (Stripe stripe : stripes) {
             synchronized (stripe) {
-                for (AsyncAttempt<I, R> attempt = stripe.head; attempt != null; attempt = attempt.next) {
-                    all.add(attempt);
+                for (AsyncAttempt<?, ?> attempt = stripe.head; attempt != null; attempt = attempt.next) {
+                    all.add((AsyncAttempt<I, R>) attempt);
                 }
             }
         }
@@ -85,7 +84,7 @@ final class AsyncAttempts<I, R> {
     }
 
     /** One list of attempts and its lock. */
-    private static final class Stripe<I, R> {
-        AsyncAttempt<I, R> head;
+    private static final class Stripe {
+        AsyncAttempt<?, ?> head;
     }
 }
