@@ -47,6 +47,11 @@ final class AsyncAttempt<I, R> implements Runnable {
     volatile ScheduledFuture<?> timer;
     /** The last stage that completed by itself (of this attempt or an earlier one): it needs no cancel. */
     volatile CompletionStage<?> completed;
+    /** Its neighbours in its stripe of {@link AsyncAttempts} while it is linked there; under that stripe's lock. */
+    AsyncAttempt<?, ?> previous;
+    AsyncAttempt<?, ?> next;
+    /** Linked in {@link AsyncAttempts}; under its stripe's lock. */
+    boolean listed;
 
     AsyncAttempt(I input, long seq, long begin) {
         this.input = input;

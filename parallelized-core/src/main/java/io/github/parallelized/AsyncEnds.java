@@ -3,11 +3,9 @@ package io.github.parallelized;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 
@@ -26,7 +24,7 @@ final class AsyncEnds<I, R> {
     private final Delivery<I, R> delivery;
     private final Room room;
     private final Places<I, R> places;
-    private final Set<AsyncAttempt<I, R>> pending = ConcurrentHashMap.newKeySet();
+    private final AsyncAttempts<I, R> pending = new AsyncAttempts<>();
     private final ConcurrentLinkedQueue<AsyncAttempt<I, R>> retries = new ConcurrentLinkedQueue<>();
     /** The attempts parked for their permits, or null: a stop drains them (they end through the registry). */
     private final Throttled<AsyncAttempt<I, R>> throttled;
@@ -112,7 +110,7 @@ final class AsyncEnds<I, R> {
             throttled.drain(); // each ends below, through the registry of the attempts not ended
         }
         List<CompletionStage<?>> stages = new ArrayList<>();
-        for (AsyncAttempt<I, R> attempt : pending) {
+        for (AsyncAttempt<I, R> attempt : pending.snapshot()) {
             int state = attempt.state;
             while (state != AsyncAttempt.ENDING && state != AsyncAttempt.ENDED) {
                 if (attempt.move(state, AsyncAttempt.ENDING)) {

@@ -239,11 +239,9 @@ final class AsyncTasks<I, R> {
             ends.ended(attempt, number, null, e, false);
             return;
         } finally {
-            if (outer == null) {
-                AsyncAttempt.STARTING.remove();
-            } else {
-                AsyncAttempt.STARTING.set(outer);
-            }
+            // set back, never removed: a removal per task made the next task's get() insert the entry again and
+            // sweep the thread's map (a tenth of a cluster run's loop time); a null value holds nothing
+            AsyncAttempt.STARTING.set(outer);
             lifecycle.keepOnlyAStopsInterrupt();
         }
         if (stage == null) {

@@ -44,7 +44,7 @@ class ArchitectureTest {
     /** The engine's parts, which the run makes and wires: none may know the run, each has few fields. */
     private static final Set<String> ENGINE = Set.of("Admission", "Room", "Cursor", "Stealing", "Unread", "Claim",
             "Crew", "Loop", "Submissions", "OwnThreads", "Growth", "Worker", "WorkerThread", "Pace", "Tasks",
-            "Parking", "Timeouts", "AttemptPolicy", "AsyncTasks", "AsyncEnds", "AsyncAttempt", "Places", "Stages",
+            "Parking", "Timeouts", "AttemptPolicy", "AsyncTasks", "AsyncEnds", "AsyncAttempt", "AsyncAttempts", "Places", "Stages",
             "Delivery", "Handoff", "Outcomes", "InOrder", "Counters", "Lifecycle", "FailurePolicy", "RunProgress",
             "Reporters", "Throttled", "RunLimits", "KeyedLimits");
 
