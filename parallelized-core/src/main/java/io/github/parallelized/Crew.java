@@ -203,18 +203,16 @@ final class Crew<I, R> implements Loops<I, R> {
         }
     }
 
-    /**
-     * Launches again a loop that gave its thread back while it waited (an asynchronous run's, see {@link
-     * AsyncTasks#reserve}); a busy executor's refusal is submitted again while the consumer waits, a shut down
-     * executor loses the loop (the consumer then finds the run without workers, and why).
-     */
+    /** Relaunches a loop that gave its thread back ({@link AsyncTasks#reserve}); false: a stopped executor lost it. */
     @Override
-    public void relaunch(Worker<I, R> worker) {
+    public boolean relaunch(Worker<I, R> worker) {
         try {
             submissions.launch(worker);
+            return true;
         } catch (RuntimeException e) {
             lostBecause = e;
             exited(worker);
+            return false;
         }
     }
 

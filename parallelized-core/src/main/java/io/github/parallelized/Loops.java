@@ -28,8 +28,8 @@ interface Loops<I, R> {
     /** Launches the loop of an abandoned worker again; false when it cannot (the caller then covers for it). */
     boolean replace(Worker<I, R> worker);
 
-    /** Launches again a loop that gave its thread back while it waited. */
-    void relaunch(Worker<I, R> worker);
+    /** Launches again a loop that gave its thread back while it waited; false when it cannot (it is gone then). */
+    boolean relaunch(Worker<I, R> worker);
 
     /** The worker's loop is gone for good. */
     void exited(Worker<I, R> worker);

@@ -151,9 +151,13 @@ final class Places<I, R> {
         if (waiter != null) {
             LockSupport.unpark(waiter);
         }
-        Worker<I, R> gone = away.poll();
-        if (gone != null) {
-            gone.loops.relaunch(gone);
+        // the next loop that gave its thread back, or the one after if the executor refused it (shut down): each
+        // refusal loses that loop, so that a run whose executor took none back ends (the consumer sees no worker)
+        // instead of keeping the others away for ever
+        for (Worker<I, R> gone; (gone = away.poll()) != null; ) {
+            if (gone.loops.relaunch(gone)) {
+                break;
+            }
         }
     }
 
