@@ -958,6 +958,12 @@ class AsyncHostileTest extends AsyncTestSupport {
         }
     }
 
+    /** A task whose input 0's first attempt is {@code firstAttempt} (completed by the test); the rest succeed. */
+    private static AsyncTaskFunction<Integer, Integer> firstAttemptOfZero(CompletableFuture<Integer> firstAttempt) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return i -> i == 0 && first.getAndSet(false) ? firstAttempt : CompletableFuture.completedFuture(i);
+    }
+
     // Was a bug, fixed after the review: shutdownNow of a supplied executor while the loops wait for room in the window, with a retry due:
     // the loops leave (InterruptedException out of Admission.pull, waiting in Room.await, skipped AsyncTasks.awaitInFlight), nobody starts
     // the retry, and the consumer waits forever (Outcomes.ended sees inFlight > 0).
@@ -967,10 +973,8 @@ class AsyncHostileTest extends AsyncTestSupport {
         ExecutorService pool = Executors.newFixedThreadPool(loops, r -> new Thread(r, "hostile-pool"));
         try {
             CompletableFuture<Integer> firstAttempt = new CompletableFuture<>();
-            AtomicBoolean first = new AtomicBoolean(true);
-            AsyncTaskFunction<Integer, Integer> task = i -> i == 0 && first.getAndSet(false) ? firstAttempt
-                    : CompletableFuture.completedFuture(i);
-            Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(20)).numThreads(100)
+            Parallelized<Integer, Integer> run = Parallelized.ofAsync(firstAttemptOfZero(firstAttempt), inputs(20))
+                    .numThreads(100)
                     .maxInFlight(4).retry(2, Duration.ZERO).executor(pool)
                     .progress(ProgressReporter.none()).start();
             try {
@@ -1016,10 +1020,8 @@ class AsyncHostileTest extends AsyncTestSupport {
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> new Thread(r, "hostile-pool"));
         try {
             CompletableFuture<Integer> firstAttempt = new CompletableFuture<>();
-            AtomicBoolean first = new AtomicBoolean(true);
-            AsyncTaskFunction<Integer, Integer> task = i -> i == 0 && first.getAndSet(false) ? firstAttempt
-                    : CompletableFuture.completedFuture(i);
-            Parallelized<Integer, Integer> run = Parallelized.ofAsync(task, inputs(20)).numThreads(8)
+            Parallelized<Integer, Integer> run = Parallelized.ofAsync(firstAttemptOfZero(firstAttempt), inputs(20))
+                    .numThreads(8)
                     .retry(2, Duration.ZERO).executor(pool).progress(ProgressReporter.none()).start();
             try {
                 List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();

@@ -287,7 +287,7 @@ class HostileRunsTest {
                     other.setDaemon(true);
                     other.start();
                     try {
-                        other.join();
+                        other.join(60_000); // bounded: a hang fails the bounded consumer first
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

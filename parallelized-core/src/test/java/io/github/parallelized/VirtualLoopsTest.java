@@ -283,7 +283,7 @@ class VirtualLoopsTest {
                 Thread other = new Thread(body, "decorator-thread");
                 other.start();
                 try {
-                    other.join();
+                    other.join(60_000); // bounded: a hang fails the bounded consumer first
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
