@@ -1,13 +1,8 @@
 package io.github.parallelized;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
-import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 
@@ -43,7 +38,6 @@ final class Screen {
     private final PrintStream standardOutput;
     private final boolean interactive;
     private final boolean unicode;
-    private final boolean redirectSystemStreams;
     private final boolean measureWidth;
     private volatile int width;
     /** Whether the width is known (measured, or given by COLUMNS); bars are drawn only then. Guarded by this. */
@@ -60,10 +54,8 @@ final class Screen {
     private int drawn;
     /** The JVM is shutting down (Ctrl+C): bars are no longer drawn, lines still printed. */
     private boolean shutDown;
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-    private PrintStream installedOut;
-    private PrintStream installedErr;
+    /** System.out and System.err, redirected above the bars while some are drawn; null when not redirected. */
+    private final SystemStreams streams;
 
     /** A screen for tests: fixed width, no terminal queries, no redirection unless asked. */
     Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
@@ -77,11 +69,11 @@ final class Screen {
         this.standardOutput = standardOutput;
         this.interactive = interactive;
         this.unicode = unicode;
-        this.redirectSystemStreams = redirectSystemStreams;
         this.measureWidth = measureWidth;
         this.width = width;
         this.widthKnown = !measureWidth;
         this.hooked = !redirectSystemStreams;
+        this.streams = redirectSystemStreams ? new SystemStreams(this) : null;
     }
 
     /** The screen of standard error, shared by every console bar of the JVM. */
@@ -91,9 +83,9 @@ final class Screen {
             synchronized (Screen.class) {
                 screen = standardError;
                 if (screen == null) {
-                    boolean terminal = isTerminal();
-                    int columns = terminal ? columnsVariable() : -1;
-                    screen = new Screen(System.err, null, terminal, terminal && utf8(),
+                    boolean terminal = Terminal.isTerminal();
+                    int columns = terminal ? Terminal.columnsVariable() : -1;
+                    screen = new Screen(System.err, null, terminal, terminal && Terminal.utf8(),
                             columns > 0 ? columns : 80, terminal, terminal);
                     // without COLUMNS, the terminal is measured when the first bar is added (on the refresh thread)
                     screen.widthKnown = !terminal || columns > 0;
@@ -127,8 +119,8 @@ final class Screen {
             out.flush();
             return;
         }
-        if (block.isEmpty() && redirectSystemStreams) {
-            redirect();
+        if (block.isEmpty() && streams != null) {
+            streams.redirect();
         }
         if (!hooked) {
             // Ctrl+C while bars are drawn: leave the cursor below them (registered with the first bar, off start())
@@ -165,7 +157,8 @@ final class Screen {
 
     /** One line above every bar: to standard output, or to the bars' own stream. */
     synchronized void write(String line, boolean toStandardError) {
-        PrintStream target = toStandardError ? out : standardOutput();
+        PrintStream target = toStandardError ? out : standardOutput != null ? standardOutput
+                : streams != null ? streams.standardOutput() : System.out;
         erase();
         out.flush();
         target.println(line);
@@ -213,17 +206,9 @@ final class Screen {
             out.println(top.summary());
         }
         draw();
-        if (block.isEmpty() && redirectSystemStreams) {
-            restore();
+        if (block.isEmpty() && streams != null) {
+            streams.restore();
         }
-    }
-
-    private PrintStream standardOutput() {
-        if (standardOutput != null) {
-            return standardOutput;
-        }
-        PrintStream current = System.out;
-        return current == installedOut && savedOut != null ? savedOut : current;
     }
 
     private void erase() {
@@ -260,7 +245,7 @@ final class Screen {
     }
 
     private void measure() {
-        int columns = terminalWidth(out);
+        int columns = Terminal.width(out);
         synchronized (this) {
             if (columns >= 20 && columns != width) {
                 width = columns;
@@ -276,18 +261,13 @@ final class Screen {
         }
     }
 
-    /** The shell's {@code COLUMNS} less the library's right margin, when it is exported and sensible; else -1. */
-    private static int columnsVariable() {
-        String columns = System.getenv("COLUMNS");
-        if (columns == null) {
-            return -1;
-        }
-        try {
-            int value = Integer.parseInt(columns.trim());
-            return value >= 21 && value <= 10_000 ? value - 1 : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    /** Bytes printed to System.out or System.err while redirected, a whole line: above the bars. */
+    synchronized void printAbove(PrintStream target, byte[] line, int length) {
+        erase();
+        out.flush();
+        target.write(line, 0, length);
+        target.flush();
+        draw();
     }
 
     /** Ctrl+C: leave the cursor on a clean line below the bars, and draw them no more. */
@@ -300,153 +280,4 @@ final class Screen {
         }
     }
 
-    private void redirect() {
-        savedOut = System.out;
-        savedErr = System.err;
-        installedOut = new PrintStream(new Above(savedOut), true, Charset.defaultCharset());
-        installedErr = new PrintStream(new Above(savedErr), true, Charset.defaultCharset());
-        System.setOut(installedOut);
-        System.setErr(installedErr);
-    }
-
-    private void restore() {
-        // put the streams back only if nobody replaced ours meanwhile
-        if (System.out == installedOut) {
-            System.setOut(savedOut);
-        }
-        if (System.err == installedErr) {
-            System.setErr(savedErr);
-        }
-    }
-
-    /** Collects what others print and puts each whole line above the bars. */
-    private final class Above extends OutputStream {
-        private final PrintStream target;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-
-        Above(PrintStream target) {
-            this.target = target;
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            synchronized (Screen.this) {
-                int start = offset;
-                for (int i = offset; i < offset + length; i++) {
-                    if (bytes[i] == '\n') {
-                        pending.write(bytes, start, i + 1 - start);
-                        start = i + 1;
-                        erase();
-                        out.flush();
-                        target.write(pending.toByteArray(), 0, pending.size());
-                        target.flush();
-                        pending.reset();
-                        draw();
-                    }
-                }
-                pending.write(bytes, start, offset + length - start);
-            }
-        }
-
-        @Override
-        public void flush() {
-            // partial lines wait for their newline, so they never land in the middle of a bar
-        }
-    }
-
-    /** Whether standard error is a terminal that understands cursor movement. */
-    private static boolean isTerminal() {
-        if (System.getenv("CI") != null || "dumb".equals(System.getenv("TERM"))) {
-            return false;
-        }
-        // Linux tells exactly where standard error goes; System.console() only knows about stdin and stdout
-        String target = standardErrorTarget();
-        if (target != null) {
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        }
-        java.io.Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            // Java 22+ returns a console even when redirected; it then says whether it is a terminal
-            Method isTerminal = java.io.Console.class.getMethod("isTerminal");
-            return (Boolean) isTerminal.invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true;
-        }
-    }
-
-    /**
-     * The terminal's width less the library's right margin: from {@code stty size} on the terminal standard error
-     * goes to (one small process), else as the progressbar library measures it (through JLine: hundreds of
-     * classes, a native library, processes), 80 if neither can tell.
-     */
-    private static int terminalWidth(PrintStream out) {
-        int columns = sttyColumns();
-        if (columns >= 21) {
-            return columns - 1;
-        }
-        try {
-            return new ConsoleProgressBarConsumer(out).getMaxRenderedLength();
-        } catch (RuntimeException | LinkageError e) {
-            return 80;
-        }
-    }
-
-    /**
-     * Where standard error goes (a device or a file) on Linux, else null. Through java.io.File, which the JVM has
-     * set up at launch, rather than java.nio.file, whose first use costs a cold start() milliseconds.
-     */
-    private static String standardErrorTarget() {
-        java.io.File link = new java.io.File("/proc/self/fd/2");
-        try {
-            // a pipe's link does not resolve to a path: its canonical form is then not a device either
-            return link.getParentFile().isDirectory() ? link.getCanonicalPath() : null;
-        } catch (java.io.IOException | SecurityException e) {
-            return null;
-        }
-    }
-
-    /** The columns {@code stty size} reports for the terminal standard error goes to, or -1. */
-    private static int sttyColumns() {
-        String target = standardErrorTarget();
-        try {
-            if (target == null) {
-                return -1;
-            }
-            java.io.File tty = new java.io.File(target);
-            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            // waited for first, with a bound: the refresh thread must never hang on it (its answer fits a pipe)
-            if (!stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
-                stty.destroyForcibly();
-                return -1;
-            }
-            String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-            String[] rowsAndColumns = answer.trim().split(" ");
-            return stty.exitValue() == 0 && rowsAndColumns.length == 2 ? Integer.parseInt(rowsAndColumns[1]) : -1;
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    /** Whether the terminal takes UTF-8: the encoding of standard error (Java 19+), else the platform's. */
-    private static boolean utf8() {
-        return isUtf8(System.getProperty("stderr.encoding",
-                System.getProperty("native.encoding", System.getProperty("file.encoding", ""))));
-    }
-
-    static boolean isUtf8(String encoding) {
-        String e = encoding.trim().toUpperCase(Locale.ROOT);
-        return e.equals("UTF-8") || e.equals("UTF8");
-    }
 }
