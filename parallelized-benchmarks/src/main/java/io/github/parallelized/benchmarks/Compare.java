@@ -65,7 +65,7 @@ final class Compare {
         if (options.wants("stream")) {
             int tasks = smoke ? 100_000 : 10_000_000;
             Workload stream = Workload.generated("stream", tasks, cores, Tasks.noop());
-            rounds.run(report, stream, "stream -Xmx64m", 0, system -> ForkedStream.measure(system, tasks, cores));
+            rounds.run(report, stream, "stream " + ForkedStream.HEAP, 0, system -> ForkedStream.measure(system, tasks, cores));
         }
         Targets.check(report);
         out.println();
