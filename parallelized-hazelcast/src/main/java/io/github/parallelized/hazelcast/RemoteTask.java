@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.hazelcast.cluster.Member;
 
 import io.github.parallelized.AsyncTaskFunction;
+import io.github.parallelized.Errors;
 import io.github.parallelized.Parallelized;
 
 /**
@@ -248,10 +249,11 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
     private byte[] serialize(I input) {
         try {
             return TaskResult.bytes(cluster.serialization(), input);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too (a writeObject that throws one, a structure too deep to write): that input's failure
             throw new ClusterTaskException("The input of cluster task '" + run.function + "' ("
                     + input.getClass().getName() + ") cannot be serialized by Hazelcast: make it Serializable, Compact"
-                    + " or give it a serializer (" + e.getMessage() + ")", e);
+                    + " or give it a serializer (" + Errors.describe(e, false) + ")", e);
         }
     }
 }
