@@ -4,10 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 
@@ -28,8 +31,11 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
  * for the width, display-width trimming for wide characters). Measuring the width costs JLine's terminal set-up
  * (hundreds of classes and a process, 100 to 300 ms in a fresh JVM), so it never happens on the thread that
  * calls {@code start()}: the terminal is measured on the refresh thread, and until then (the bars are not drawn
- * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. Thread-safe:
- * every drawing holds this screen's lock.
+ * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. When the terminal
+ * is resized while bars are drawn (its {@code SIGWINCH}, where the JDK lets a program hear it), the width is
+ * measured again and the bars redrawn to it, so that a narrower terminal never wraps them (a wrapped line would
+ * be left behind at each redraw); however narrow the terminal, a line is cut to it. Thread-safe: every drawing
+ * holds this screen's lock.
  */
 final class Screen {
 
@@ -45,6 +51,15 @@ final class Screen {
     private final boolean unicode;
     private final boolean redirectSystemStreams;
     private final boolean measureWidth;
+    /** Measures the terminal's usable width (columns less the right margin; below 1: cannot tell). */
+    private final IntSupplier widthProbe;
+    /** A measurement after a resize is scheduled and has not begun: more resizes meanwhile add none. */
+    private final AtomicBoolean resizeMeasurePending = new AtomicBoolean();
+    /**
+     * The terminal was resized and its width is not measured yet: nothing is drawn meanwhile (a line as wide as
+     * before could wrap now, and its first rows would stay).
+     */
+    private volatile boolean resizing;
     private volatile int width;
     /** Whether the width is known (measured, or given by COLUMNS); bars are drawn only then. Guarded by this. */
     private boolean widthKnown;
@@ -68,20 +83,30 @@ final class Screen {
     /** A screen for tests: fixed width, no terminal queries, no redirection unless asked. */
     Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
            boolean redirectSystemStreams) {
-        this(out, standardOutput, interactive, unicode, width, redirectSystemStreams, false);
+        this(out, standardOutput, interactive, unicode, width, redirectSystemStreams, null);
+    }
+
+    /**
+     * A terminal screen for tests whose width {@code widthProbe} measures (the usable columns, as {@code stty}'s
+     * less the right margin), as the screen of standard error measures its terminal, resizes included; no
+     * redirection.
+     */
+    Screen(PrintStream out, PrintStream standardOutput, boolean unicode, IntSupplier widthProbe) {
+        this(out, standardOutput, true, unicode, 80, false, widthProbe);
     }
 
     private Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
-                   boolean redirectSystemStreams, boolean measureWidth) {
+                   boolean redirectSystemStreams, IntSupplier widthProbe) {
         this.out = out;
         this.standardOutput = standardOutput;
         this.interactive = interactive;
         this.unicode = unicode;
         this.redirectSystemStreams = redirectSystemStreams;
-        this.measureWidth = measureWidth;
+        this.measureWidth = widthProbe != null;
+        this.widthProbe = widthProbe;
         this.width = width;
         this.widthKnown = !measureWidth;
-        this.hooked = !redirectSystemStreams;
+        this.hooked = !redirectSystemStreams && widthProbe == null;
     }
 
     /** The screen of standard error, shared by every console bar of the JVM. */
@@ -93,8 +118,9 @@ final class Screen {
                 if (screen == null) {
                     boolean terminal = isTerminal();
                     int columns = terminal ? columnsVariable() : -1;
-                    screen = new Screen(System.err, null, terminal, terminal && utf8(),
-                            columns > 0 ? columns : 80, terminal, terminal);
+                    PrintStream err = System.err;
+                    screen = new Screen(err, null, terminal, terminal && utf8(),
+                            columns > 0 ? columns : 80, terminal, terminal ? () -> terminalWidth(err) : null);
                     // without COLUMNS, the terminal is measured when the first bar is added (on the refresh thread)
                     screen.widthKnown = !terminal || columns > 0;
                     standardError = screen;
@@ -133,7 +159,12 @@ final class Screen {
         if (!hooked) {
             // Ctrl+C while bars are drawn: leave the cursor below them (registered with the first bar, off start())
             hooked = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "parallelized-shutdown"));
+            if (redirectSystemStreams) {
+                Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "parallelized-shutdown"));
+            }
+            if (measureWidth) {
+                onResize(this::resized);
+            }
         }
         long now = System.nanoTime();
         if (!widthKnown && !measuring) {
@@ -238,7 +269,7 @@ final class Screen {
     }
 
     private void draw() {
-        if (!interactive || block.isEmpty() || shutDown || !widthKnown) {
+        if (!interactive || block.isEmpty() || shutDown || !widthKnown || resizing) {
             return;
         }
         for (int i = 0; i < block.size(); i++) {
@@ -259,12 +290,29 @@ final class Screen {
         console.accept(line);
     }
 
+    /** The terminal was resized: measured again off the signal's thread, once for a burst of resizes. */
+    void resized() {
+        resizing = true;
+        if (resizeMeasurePending.compareAndSet(false, true)) {
+            Timer.schedule(() -> {
+                resizeMeasurePending.set(false);
+                measure();
+            }, java.time.Duration.ZERO);
+        }
+    }
+
     private void measure() {
-        int columns = terminalWidth(out);
+        int columns = widthProbe.getAsInt();
         synchronized (this) {
-            if (columns >= 20 && columns != width) {
+            if (columns >= 1 && columns != width) {
+                // however narrow: a line wider than the terminal wraps, and its first part stays at each redraw
                 width = columns;
                 console = new ConsoleProgressBarConsumer(out, columns);
+            }
+            if (resizing) {
+                resizing = false;
+                erase();
+                draw();
             }
             if (!widthKnown) {
                 // the first measurement: the bars that waited for it are drawn now
@@ -284,9 +332,48 @@ final class Screen {
         }
         try {
             int value = Integer.parseInt(columns.trim());
-            return value >= 21 && value <= 10_000 ? value - 1 : -1;
+            return value >= 2 && value <= 10_000 ? value - 1 : -1;
         } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    /**
+     * Calls {@code onResize} on each {@code SIGWINCH} (the terminal was resized), after a handler installed before
+     * (JLine's, an application's) is called as it was; nothing where the JDK offers no such signal (Windows, a JDK
+     * without {@code sun.misc.Signal}). Through reflection: {@code sun.misc} is exported by {@code jdk.unsupported}
+     * but would be a compiler warning.
+     */
+    static void onResize(Runnable onResize) {
+        try {
+            Class<?> signalType = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            Object winch = signalType.getConstructor(String.class).newInstance("WINCH");
+            Object byDefault = handlerType.getField("SIG_DFL").get(null);
+            Object ignore = handlerType.getField("SIG_IGN").get(null);
+            Method handleWith = signalType.getMethod("handle", signalType, handlerType);
+            Method handle = handlerType.getMethod("handle", signalType);
+            Object[] before = new Object[1];
+            Object handler = Proxy.newProxyInstance(Screen.class.getClassLoader(), new Class<?>[] {handlerType},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "handle" -> {
+                            try {
+                                onResize.run();
+                            } finally {
+                                Object previous = before[0];
+                                if (previous != null && previous != byDefault && previous != ignore) {
+                                    handle.invoke(previous, args[0]);
+                                }
+                            }
+                            yield null;
+                        }
+                        case "equals" -> proxy == args[0];
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        default -> "parallelized terminal resize handler";
+                    });
+            before[0] = handleWith.invoke(null, winch, handler);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // no such signal here: the width is measured again as runs start, at most once a second
         }
     }
 
@@ -389,7 +476,7 @@ final class Screen {
      */
     private static int terminalWidth(PrintStream out) {
         int columns = sttyColumns();
-        if (columns >= 21) {
+        if (columns >= 2) {
             return columns - 1;
         }
         try {
