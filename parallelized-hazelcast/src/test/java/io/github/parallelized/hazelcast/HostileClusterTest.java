@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import com.hazelcast.core.HazelcastInstance;
+
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
 import io.github.parallelized.ProgressReporter;
@@ -106,8 +108,37 @@ class HostileClusterTest {
                 return new ReadFails(i);
             }
             return x;
+        }).register("pause", (Integer millis) -> {
+            Thread.sleep(millis);
+            return millis;
         }));
         submitter = ParallelizedCluster.on(cluster.members.get(0));
+    }
+
+    /**
+     * The submitter's own Hazelcast instance goes down mid-run: the inputs that cannot be sent any more fail saying so,
+     * not blaming their input ("cannot be serialized") or a member that is alive ("Hazelcast could not run ... on
+     * member ...: RejectedExecutionException").
+     */
+    @Test
+    void whenTheSubmittersOwnInstanceStopsMidRunTheRestFailSayingSoNotBlamingTheirInputsOrTheMembers() {
+        HazelcastInstance lite = cluster.liteMember();
+        List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+        try (Parallelized<Integer, Integer> run = ParallelizedCluster.on(lite).<Integer, Integer>of("pause",
+                IntStream.range(0, 3000).mapToObj(i -> 5)).progress(ProgressReporter.none()).start()) {
+            for (Outcome<Integer, Integer> o : run) {
+                outcomes.add(o);
+                if (outcomes.size() == 100) {
+                    lite.getLifecycleService().terminate();
+                }
+            }
+        }
+        assertThat(outcomes).hasSize(3000);
+        List<String> failures = outcomes.stream().filter(o -> !o.isSuccess())
+                .map(o -> o.error().getClass().getSimpleName() + ": " + o.error().getMessage()).distinct().toList();
+        assertThat(failures).as("what the inputs that failed say").isNotEmpty().allSatisfy(message -> assertThat(message)
+                .startsWith("ClusterTaskException: Cluster task 'pause' cannot be sent: the Hazelcast instance of this"
+                        + " submitter (" + lite.getName() + ") is no longer running (shut down or terminated)"));
     }
 
     @AfterAll
