@@ -79,6 +79,8 @@ final class Screen {
     private PrintStream savedErr;
     private PrintStream installedOut;
     private PrintStream installedErr;
+    private Above aboveOut;
+    private Above aboveErr;
 
     /** A screen for tests: fixed width, no terminal queries, no redirection unless asked. */
     Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
@@ -385,18 +387,27 @@ final class Screen {
             out.flush();
             drawn = 0;
         }
+        if (aboveOut != null) {
+            aboveOut.flushPending();
+            aboveErr.flushPending();
+        }
     }
 
     private void redirect() {
         savedOut = System.out;
         savedErr = System.err;
-        installedOut = new PrintStream(new Above(savedOut), true, Charset.defaultCharset());
-        installedErr = new PrintStream(new Above(savedErr), true, Charset.defaultCharset());
+        aboveOut = new Above(savedOut);
+        aboveErr = new Above(savedErr);
+        installedOut = new PrintStream(aboveOut, true, Charset.defaultCharset());
+        installedErr = new PrintStream(aboveErr, true, Charset.defaultCharset());
         System.setOut(installedOut);
         System.setErr(installedErr);
     }
 
     private void restore() {
+        // a line begun meanwhile and never ended waited for its newline: it goes out now, never lost
+        aboveOut.flushPending();
+        aboveErr.flushPending();
         // put the streams back only if nobody replaced ours meanwhile
         if (System.out == installedOut) {
             System.setOut(savedOut);
@@ -443,6 +454,17 @@ final class Screen {
         @Override
         public void flush() {
             // partial lines wait for their newline, so they never land in the middle of a bar
+        }
+
+        /** The start of a line still waiting for its newline, written as it is (the bars are gone, or going). */
+        void flushPending() {
+            synchronized (Screen.this) {
+                if (pending.size() > 0) {
+                    target.write(pending.toByteArray(), 0, pending.size());
+                    target.flush();
+                    pending.reset();
+                }
+            }
         }
     }
 
