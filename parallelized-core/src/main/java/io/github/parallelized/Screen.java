@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 
@@ -51,8 +52,10 @@ final class Screen {
     private final boolean unicode;
     private final boolean redirectSystemStreams;
     private final boolean measureWidth;
-    /** Measures the terminal's usable width (columns less the right margin; below 1: cannot tell). */
-    private final IntSupplier widthProbe;
+    /** Measures the terminal: its usable width (columns less the right margin) and rows; below 1: cannot tell. */
+    private final Supplier<Size> sizeProbe;
+    /** The terminal's rows, or -1 when unknown: a block of more bars than rows shows the first ones and a count. */
+    private volatile int rows = -1;
     /** A measurement after a resize is scheduled and has not begun: more resizes meanwhile add none. */
     private final AtomicBoolean resizeMeasurePending = new AtomicBoolean();
     /**
@@ -94,21 +97,30 @@ final class Screen {
      * redirection.
      */
     Screen(PrintStream out, PrintStream standardOutput, boolean unicode, IntSupplier widthProbe) {
-        this(out, standardOutput, true, unicode, 80, false, widthProbe);
+        this(out, standardOutput, true, unicode, 80, false, () -> new Size(widthProbe.getAsInt(), -1));
+    }
+
+    /** A terminal screen for tests whose width and rows {@code sizeProbe} measures; no redirection. */
+    static Screen measuring(PrintStream out, PrintStream standardOutput, boolean unicode, Supplier<Size> sizeProbe) {
+        return new Screen(out, standardOutput, true, unicode, 80, false, sizeProbe);
+    }
+
+    /** A terminal's size as measured: the columns a line may fill (less the right margin) and the rows; -1: unknown. */
+    record Size(int columns, int rows) {
     }
 
     private Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
-                   boolean redirectSystemStreams, IntSupplier widthProbe) {
+                   boolean redirectSystemStreams, Supplier<Size> sizeProbe) {
         this.out = out;
         this.standardOutput = standardOutput;
         this.interactive = interactive;
         this.unicode = unicode;
         this.redirectSystemStreams = redirectSystemStreams;
-        this.measureWidth = widthProbe != null;
-        this.widthProbe = widthProbe;
+        this.measureWidth = sizeProbe != null;
+        this.sizeProbe = sizeProbe;
         this.width = width;
         this.widthKnown = !measureWidth;
-        this.hooked = !redirectSystemStreams && widthProbe == null;
+        this.hooked = !redirectSystemStreams && sizeProbe == null;
     }
 
     /** The screen of standard error, shared by every console bar of the JVM. */
@@ -122,7 +134,7 @@ final class Screen {
                     int columns = terminal ? columnsVariable() : -1;
                     PrintStream err = System.err;
                     screen = new Screen(err, null, terminal, terminal && utf8(),
-                            columns > 0 ? columns : 80, terminal, terminal ? () -> terminalWidth(err) : null);
+                            columns > 0 ? columns : 80, terminal, terminal ? () -> terminalSize(err) : null);
                     // without COLUMNS, the terminal is measured when the first bar is added (on the refresh thread)
                     screen.widthKnown = !terminal || columns > 0;
                     standardError = screen;
@@ -274,13 +286,25 @@ final class Screen {
         if (!interactive || block.isEmpty() || shutDown || !widthKnown || resizing) {
             return;
         }
-        for (int i = 0; i < block.size(); i++) {
+        // never more lines than the terminal has rows: a taller block scrolls, and what scrolled off cannot be erased,
+        // so each redraw would leave it behind; the bars past the last row are counted on it instead
+        int height = rows;
+        int most = height > 1 ? height - 1 : height == 1 ? 1 : Integer.MAX_VALUE;
+        int shown = block.size() > most ? most - 1 : block.size();
+        for (int i = 0; i < shown; i++) {
             if (i > 0) {
                 out.print('\n');
             }
             print(block.get(i).line());
         }
-        drawn = block.size();
+        if (shown < block.size()) {
+            if (shown > 0) {
+                out.print('\n');
+            }
+            print("+" + (block.size() - shown) + " more bars (the terminal has " + height + " rows)");
+            shown++;
+        }
+        drawn = shown;
         out.flush();
     }
 
@@ -304,8 +328,16 @@ final class Screen {
     }
 
     private void measure() {
-        int columns = widthProbe.getAsInt();
+        Size size = sizeProbe.get();
+        int columns = size.columns();
         synchronized (this) {
+            if (size.rows() >= 1 && size.rows() != rows) {
+                rows = size.rows();
+                if (widthKnown && !resizing) {
+                    erase();
+                    draw();
+                }
+            }
             if (columns >= 1 && columns != width) {
                 // however narrow: a line wider than the terminal wraps, and its first part stays at each redraw
                 width = columns;
@@ -496,15 +528,15 @@ final class Screen {
      * goes to (one small process), else as the progressbar library measures it (through JLine: hundreds of
      * classes, a native library, processes), 80 if neither can tell.
      */
-    private static int terminalWidth(PrintStream out) {
-        int columns = sttyColumns();
-        if (columns >= 2) {
-            return columns - 1;
+    private static Size terminalSize(PrintStream out) {
+        int[] rowsAndColumns = sttySize();
+        if (rowsAndColumns[1] >= 2) {
+            return new Size(rowsAndColumns[1] - 1, rowsAndColumns[0]);
         }
         try {
-            return new ConsoleProgressBarConsumer(out).getMaxRenderedLength();
+            return new Size(new ConsoleProgressBarConsumer(out).getMaxRenderedLength(), -1);
         } catch (RuntimeException | LinkageError e) {
-            return 80;
+            return new Size(80, -1);
         }
     }
 
@@ -522,12 +554,13 @@ final class Screen {
         }
     }
 
-    /** The columns {@code stty size} reports for the terminal standard error goes to, or -1. */
-    private static int sttyColumns() {
+    /** The rows and columns {@code stty size} reports for the terminal standard error goes to, or -1s. */
+    private static int[] sttySize() {
+        int[] unknown = {-1, -1};
         String target = standardErrorTarget();
         try {
             if (target == null) {
-                return -1;
+                return unknown;
             }
             java.io.File tty = new java.io.File(target);
             Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
@@ -535,16 +568,17 @@ final class Screen {
             // waited for first, with a bound: the refresh thread must never hang on it (its answer fits a pipe)
             if (!stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
                 stty.destroyForcibly();
-                return -1;
+                return unknown;
             }
             String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
             String[] rowsAndColumns = answer.trim().split(" ");
-            return stty.exitValue() == 0 && rowsAndColumns.length == 2 ? Integer.parseInt(rowsAndColumns[1]) : -1;
+            return stty.exitValue() == 0 && rowsAndColumns.length == 2
+                    ? new int[] {Integer.parseInt(rowsAndColumns[0]), Integer.parseInt(rowsAndColumns[1])} : unknown;
         } catch (java.io.IOException | RuntimeException e) {
-            return -1;
+            return unknown;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return unknown;
         }
     }
 

@@ -22,17 +22,28 @@ import org.junit.jupiter.api.Test;
  */
 class TerminalWidthTest {
 
-    /** A terminal that wraps at its width and can be resized (no reflow: rows are cut, as xterm does). */
+    /**
+     * A terminal that wraps at its width and can be resized (no reflow: rows are cut, as xterm does); with a height,
+     * rows that scrolled off the top stay in its history, where the cursor cannot go back to erase them.
+     */
     static final class WrappingTerminal extends OutputStream {
         private final List<StringBuilder> rows = new ArrayList<>(List.of(new StringBuilder()));
         private int width;
+        private final int height;
+        /** The first row on the screen: those above scrolled off. */
+        private int top;
         private int row;
         private int col;
         private final StringBuilder escape = new StringBuilder();
         private boolean inEscape;
 
         WrappingTerminal(int width) {
+            this(width, Integer.MAX_VALUE);
+        }
+
+        WrappingTerminal(int width, int height) {
             this.width = width;
+            this.height = height;
         }
 
         synchronized void resize(int columns) {
@@ -50,7 +61,7 @@ class TerminalWidthTest {
                     inEscape = false;
                     String arg = escape.substring(1, escape.length() - 1);
                     if (c == 'A') {
-                        row = Math.max(0, row - (arg.isEmpty() ? 1 : Integer.parseInt(arg)));
+                        row = Math.max(top, row - (arg.isEmpty() ? 1 : Integer.parseInt(arg)));
                     } else if (c == 'J') {
                         rows.get(row).setLength(Math.min(col, rows.get(row).length()));
                         while (rows.size() > row + 1) {
@@ -87,6 +98,7 @@ class TerminalWidthTest {
         private void newRow() {
             row++;
             col = 0;
+            top = Math.max(top, row - height + 1);
             if (row == rows.size()) {
                 rows.add(new StringBuilder());
             }
@@ -160,6 +172,41 @@ class TerminalWidthTest {
         }
         assertThat(barRows(terminal)).as("rows with a bar after the resize: %s", terminal.rows())
                 .singleElement().satisfies(r -> assertThat(r).startsWith("Resized: 100%|").hasSizeLessThan(30));
+    }
+
+    @Test
+    void moreBarsThanTheTerminalHasRowsNeverScrollABarOffTheScreenWhereItWouldStay() throws Exception {
+        WrappingTerminal terminal = new WrappingTerminal(70, 5);
+        PrintStream tty = new PrintStream(terminal, true, StandardCharsets.UTF_8);
+        ConsoleReporter console = new ConsoleReporter(Screen.measuring(tty, tty, false, () -> new Screen.Size(69, 5)),
+                Duration.ofMillis(5), true, false);
+        CountDownLatch allStarted = new CountDownLatch(8);
+        List<Thread> runs = new ArrayList<>();
+        for (int r = 0; r < 8; r++) {
+            String desc = "run " + r;
+            Thread thread = new Thread(() -> {
+                try (var par = Parallelized.of((Integer i) -> {
+                    Thread.sleep(3);
+                    return i;
+                }, IntStream.range(0, 40).boxed().toList()).numThreads(2).desc(desc).progress(console).start()) {
+                    allStarted.countDown();
+                    Bounded.await(allStarted); // eight bars at once on a screen of five rows
+                    par.forEach(o -> assertThat(o.isSuccess()).isTrue());
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            thread.start();
+            runs.add(thread);
+        }
+        for (Thread run : runs) {
+            Bounded.join(run);
+        }
+        List<String> rows = terminal.rows();
+        assertThat(rows).as("bars left behind, scrolled off the screen: %s", rows)
+                .noneMatch(r -> r.contains("%|") && !r.contains("100%|"));
+        assertThat(rows).filteredOn(r -> r.contains("100%|")).hasSize(8);
+        assertThat(rows).filteredOn(r -> r.contains("more bars")).isEmpty();
     }
 
     /** Sends this JVM a SIGWINCH, as a terminal does when its window is resized. */
