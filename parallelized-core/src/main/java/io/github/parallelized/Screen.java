@@ -35,8 +35,9 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
  * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. When the terminal
  * is resized while bars are drawn (its {@code SIGWINCH}, where the JDK lets a program hear it), the width is
  * measured again and the bars redrawn to it, so that a narrower terminal never wraps them (a wrapped line would
- * be left behind at each redraw); however narrow the terminal, a line is cut to it. Thread-safe: every drawing
- * holds this screen's lock.
+ * be left behind at each redraw); however narrow the terminal, a line is cut to it. The block is never taller than
+ * the terminal's rows less one (measured with the width): past that, the last row counts the bars not drawn, since
+ * a line that scrolled off the screen can no longer be erased. Thread-safe: every drawing holds this screen's lock.
  */
 final class Screen {
 
