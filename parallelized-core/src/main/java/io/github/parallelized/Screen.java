@@ -3,8 +3,8 @@ package io.github.parallelized;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Where console bars are drawn, and where lines written meanwhile go.
@@ -19,17 +19,20 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
  *
  * <p>Elsewhere (CI, IDE consoles, files) each refresh is one plain line, so nothing floods or garbles.
  *
- * <p>Terminal width and trimming come from the progressbar library ({@link ConsoleProgressBarConsumer}: JLine
- * for the width, display-width trimming for wide characters). Measuring the width costs JLine's terminal set-up
- * (hundreds of classes and a process, 100 to 300 ms in a fresh JVM), so it never happens on the thread that
- * calls {@code start()}: the terminal is measured on the refresh thread, and until then (the bars are not drawn
- * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. Thread-safe:
- * every drawing holds this screen's lock.
+ * <p>Terminal width and trimming come from the progressbar library ({@code ConsoleProgressBarConsumer}, in
+ * {@link ScreenSize}: JLine for the width, display-width trimming for wide characters). Measuring the width costs
+ * JLine's terminal set-up (hundreds of classes and a process, 100 to 300 ms in a fresh JVM), so it never happens on
+ * the thread that calls {@code start()}: the terminal is measured on the refresh thread, and until then (the bars are not drawn
+ * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. When the terminal
+ * is resized while bars are drawn (its {@code SIGWINCH}, where the JDK lets a program hear it), the width is
+ * measured again and the bars redrawn to it, so that a narrower terminal never wraps them (a wrapped line would
+ * be left behind at each redraw); however narrow the terminal, a line is cut to it. The block is never taller than
+ * the terminal's rows less one (measured with the width): past that, the last row counts the bars not drawn, since
+ * a line that scrolled off the screen can no longer be erased. Thread-safe: every drawing holds this screen's lock.
  */
 final class Screen {
 
     static final int MOST_FINISHED_IN_BLOCK = 8;
-    private static final long MEASURE_AT_MOST_EVERY_NANOS = 1_000_000_000L;
     private static final String ESC = "\u001b[";
     private static volatile Screen standardError;
 
@@ -38,15 +41,8 @@ final class Screen {
     private final PrintStream standardOutput;
     private final boolean interactive;
     private final boolean unicode;
-    private final boolean measureWidth;
-    private volatile int width;
-    /** Whether the width is known (measured, or given by COLUMNS); bars are drawn only then. Guarded by this. */
-    private boolean widthKnown;
-    /** Whether the first measurement is under way. Guarded by this. */
-    private boolean measuring;
-    private long lastMeasured = System.nanoTime();
-    /** Trims lines to the width; made at the first line drawn (the library's jar is opened then). Guarded by this. */
-    private ConsoleProgressBarConsumer console;
+    /** The terminal's width and rows, and their measuring. */
+    private final ScreenSize size;
     /** Whether the shutdown hook is registered: at the first bar of standard error's screen. Guarded by this. */
     private boolean hooked;
     private final List<ConsoleReporter.Bar> block = new ArrayList<>();
@@ -60,19 +56,35 @@ final class Screen {
     /** A screen for tests: fixed width, no terminal queries, no redirection unless asked. */
     Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
            boolean redirectSystemStreams) {
-        this(out, standardOutput, interactive, unicode, width, redirectSystemStreams, false);
+        this(out, standardOutput, interactive, unicode, width, redirectSystemStreams, null);
+    }
+
+    /**
+     * A terminal screen for tests whose width {@code widthProbe} measures (the usable columns, as {@code stty}'s
+     * less the right margin), as the screen of standard error measures its terminal, resizes included; no
+     * redirection.
+     */
+    Screen(PrintStream out, PrintStream standardOutput, boolean unicode, IntSupplier widthProbe) {
+        this(out, standardOutput, true, unicode, 80, false, () -> new Size(widthProbe.getAsInt(), -1));
+    }
+
+    /** A terminal screen for tests whose width and rows {@code sizeProbe} measures; no redirection. */
+    static Screen measuring(PrintStream out, PrintStream standardOutput, boolean unicode, Supplier<Size> sizeProbe) {
+        return new Screen(out, standardOutput, true, unicode, 80, false, sizeProbe);
+    }
+
+    /** A terminal's size as measured: the columns a line may fill (less the right margin) and the rows; -1: unknown. */
+    record Size(int columns, int rows) {
     }
 
     private Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
-                   boolean redirectSystemStreams, boolean measureWidth) {
+                   boolean redirectSystemStreams, Supplier<Size> sizeProbe) {
         this.out = out;
         this.standardOutput = standardOutput;
         this.interactive = interactive;
         this.unicode = unicode;
-        this.measureWidth = measureWidth;
-        this.width = width;
-        this.widthKnown = !measureWidth;
-        this.hooked = !redirectSystemStreams;
+        this.size = new ScreenSize(this, out, width, sizeProbe);
+        this.hooked = !redirectSystemStreams && sizeProbe == null;
         this.streams = redirectSystemStreams ? new SystemStreams(this) : null;
     }
 
@@ -85,10 +97,11 @@ final class Screen {
                 if (screen == null) {
                     boolean terminal = Terminal.isTerminal();
                     int columns = terminal ? Terminal.columnsVariable() : -1;
-                    screen = new Screen(System.err, null, terminal, terminal && Terminal.utf8(),
-                            columns > 0 ? columns : 80, terminal, terminal);
+                    PrintStream err = System.err;
+                    screen = new Screen(err, null, terminal, terminal && Terminal.utf8(),
+                            columns > 0 ? columns : 80, terminal, terminal ? () -> Terminal.size(err) : null);
                     // without COLUMNS, the terminal is measured when the first bar is added (on the refresh thread)
-                    screen.widthKnown = !terminal || columns > 0;
+                    screen.size.known(!terminal || columns > 0);
                     standardError = screen;
                 }
             }
@@ -106,7 +119,7 @@ final class Screen {
 
     /** The columns a bar line may fill: the terminal's width, or 0 when not on a terminal. */
     int columns() {
-        return interactive ? width : 0;
+        return interactive ? size.width() : 0;
     }
 
     synchronized void add(ConsoleReporter.Bar bar) {
@@ -125,19 +138,14 @@ final class Screen {
         if (!hooked) {
             // Ctrl+C while bars are drawn: leave the cursor below them (registered with the first bar, off start())
             hooked = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "parallelized-shutdown"));
+            if (streams != null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "parallelized-shutdown"));
+            }
+            if (size.measured()) {
+                Terminal.onResize(size::resized);
+            }
         }
-        long now = System.nanoTime();
-        if (!widthKnown && !measuring) {
-            // the first bar: the width is measured on the refresh thread, and the bars drawn once it is known
-            measuring = true;
-            Timer.schedule(this::measure, java.time.Duration.ZERO);
-        } else if (measureWidth && widthKnown && now - lastMeasured > MEASURE_AT_MOST_EVERY_NANOS) {
-            // the terminal may have been resized since the last run; asking costs a process: off this thread,
-            // and at most once a second however many runs start
-            lastMeasured = now;
-            Timer.schedule(this::measure, java.time.Duration.ZERO);
-        }
+        size.barAdded(System.nanoTime());
         block.add(bar);
         erase();
         draw();
@@ -157,8 +165,7 @@ final class Screen {
 
     /** One line above every bar: to standard output, or to the bars' own stream. */
     synchronized void write(String line, boolean toStandardError) {
-        PrintStream target = toStandardError ? out : standardOutput != null ? standardOutput
-                : streams != null ? streams.standardOutput() : System.out;
+        PrintStream target = toStandardError ? out : standardOutput();
         erase();
         out.flush();
         target.println(line);
@@ -211,6 +218,23 @@ final class Screen {
         }
     }
 
+    private PrintStream standardOutput() {
+        if (standardOutput != null) {
+            return standardOutput;
+        }
+        return streams != null ? streams.standardOutput() : System.out;
+    }
+
+    /** Draws the bars again, under this screen's lock: the terminal's size changed, or is known now. */
+    void redraw() {
+        erase();
+        draw();
+    }
+
+    private void print(String line) {
+        size.print(line);
+    }
+
     private void erase() {
         if (drawn == 0) {
             return;
@@ -223,43 +247,31 @@ final class Screen {
     }
 
     private void draw() {
-        if (!interactive || block.isEmpty() || shutDown || !widthKnown) {
+        if (!interactive || block.isEmpty() || shutDown || !size.drawable()) {
             return;
         }
-        for (int i = 0; i < block.size(); i++) {
+        // never more lines than the terminal has rows: a taller block scrolls, and what scrolled off cannot be erased,
+        // so each redraw would leave it behind; the bars past the last row are counted on it instead
+        int height = size.rows();
+        int most = height > 1 ? height - 1 : height == 1 ? 1 : Integer.MAX_VALUE;
+        int shown = block.size() > most ? most - 1 : block.size();
+        for (int i = 0; i < shown; i++) {
             if (i > 0) {
                 out.print('\n');
             }
             print(block.get(i).line());
         }
-        drawn = block.size();
+        if (shown < block.size()) {
+            if (shown > 0) {
+                out.print('\n');
+            }
+            print("+" + (block.size() - shown) + " more bars (the terminal has " + height + " rows)");
+            shown++;
+        }
+        drawn = shown;
         out.flush();
     }
 
-    /** Carriage return and the line cut to the width, so that it never wraps and the block keeps its height. */
-    private void print(String line) {
-        if (console == null) {
-            console = new ConsoleProgressBarConsumer(out, width);
-        }
-        console.accept(line);
-    }
-
-    private void measure() {
-        int columns = Terminal.width(out);
-        synchronized (this) {
-            if (columns >= 20 && columns != width) {
-                width = columns;
-                console = new ConsoleProgressBarConsumer(out, columns);
-            }
-            if (!widthKnown) {
-                // the first measurement: the bars that waited for it are drawn now
-                widthKnown = true;
-                lastMeasured = System.nanoTime();
-                erase();
-                draw();
-            }
-        }
-    }
 
     /** Bytes printed to System.out or System.err while redirected, a whole line: above the bars. */
     synchronized void printAbove(PrintStream target, byte[] line, int length) {
@@ -278,6 +290,8 @@ final class Screen {
             out.flush();
             drawn = 0;
         }
+        if (streams != null) {
+            streams.flushPending();
+        }
     }
-
 }

@@ -16,6 +16,8 @@ final class SystemStreams {
     private PrintStream savedErr;
     private PrintStream installedOut;
     private PrintStream installedErr;
+    private Above aboveOut;
+    private Above aboveErr;
 
     SystemStreams(Screen screen) {
         this.screen = screen;
@@ -24,19 +26,31 @@ final class SystemStreams {
     void redirect() {
         savedOut = System.out;
         savedErr = System.err;
-        installedOut = new PrintStream(new Above(savedOut), true, Charset.defaultCharset());
-        installedErr = new PrintStream(new Above(savedErr), true, Charset.defaultCharset());
+        aboveOut = new Above(savedOut);
+        aboveErr = new Above(savedErr);
+        installedOut = new PrintStream(aboveOut, true, Charset.defaultCharset());
+        installedErr = new PrintStream(aboveErr, true, Charset.defaultCharset());
         System.setOut(installedOut);
         System.setErr(installedErr);
     }
 
     void restore() {
+        // a line begun meanwhile and never ended waited for its newline: it goes out now, never lost
+        flushPending();
         // put the streams back only if nobody replaced ours meanwhile
         if (System.out == installedOut) {
             System.setOut(savedOut);
         }
         if (System.err == installedErr) {
             System.setErr(savedErr);
+        }
+    }
+
+    /** The starts of lines still waiting for their newline, written as they are (the bars are gone, or going). */
+    void flushPending() {
+        if (aboveOut != null) {
+            aboveOut.flushPending();
+            aboveErr.flushPending();
         }
     }
 
@@ -79,6 +93,17 @@ final class SystemStreams {
         @Override
         public void flush() {
             // partial lines wait for their newline, so they never land in the middle of a bar
+        }
+
+        /** The start of a line still waiting for its newline, written as it is. */
+        void flushPending() {
+            synchronized (screen) {
+                if (pending.size() > 0) {
+                    target.write(pending.toByteArray(), 0, pending.size());
+                    target.flush();
+                    pending.reset();
+                }
+            }
         }
     }
 }

@@ -2,14 +2,15 @@ package io.github.parallelized;
 
 import java.io.PrintStream;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Locale;
 
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 
 /**
- * What the {@link Screen} of standard error asks of the terminal: whether standard error is one, how wide it is,
- * and whether it takes UTF-8. Each answer is asked off the thread that calls {@code start()} where it costs a
- * process or the progressbar library's terminal set-up (see {@link Screen}).
+ * What the {@link Screen} of standard error asks of the terminal: whether standard error is one, its size, whether
+ * it takes UTF-8, and when it is resized. An answer that costs a process or the progressbar library's terminal
+ * set-up is asked off the thread that calls {@code start()} (see {@link Screen}).
  */
 final class Terminal {
 
@@ -24,9 +25,48 @@ final class Terminal {
         }
         try {
             int value = Integer.parseInt(columns.trim());
-            return value >= 21 && value <= 10_000 ? value - 1 : -1;
+            return value >= 2 && value <= 10_000 ? value - 1 : -1;
         } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    /**
+     * Calls {@code onResize} on each {@code SIGWINCH} (the terminal was resized), after a handler installed before
+     * (JLine's, an application's) is called as it was; nothing where the JDK offers no such signal (Windows, a JDK
+     * without {@code sun.misc.Signal}). Through reflection: {@code sun.misc} is exported by {@code jdk.unsupported}
+     * but would be a compiler warning.
+     */
+    static void onResize(Runnable onResize) {
+        try {
+            Class<?> signalType = Class.forName("sun.misc.Signal");
+            Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+            Object winch = signalType.getConstructor(String.class).newInstance("WINCH");
+            Object byDefault = handlerType.getField("SIG_DFL").get(null);
+            Object ignore = handlerType.getField("SIG_IGN").get(null);
+            Method handleWith = signalType.getMethod("handle", signalType, handlerType);
+            Method handle = handlerType.getMethod("handle", signalType);
+            Object[] before = new Object[1];
+            Object handler = Proxy.newProxyInstance(Terminal.class.getClassLoader(), new Class<?>[] {handlerType},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "handle" -> {
+                            try {
+                                onResize.run();
+                            } finally {
+                                Object previous = before[0];
+                                if (previous != null && previous != byDefault && previous != ignore) {
+                                    handle.invoke(previous, args[0]);
+                                }
+                            }
+                            yield null;
+                        }
+                        case "equals" -> proxy == args[0];
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        default -> "parallelized terminal resize handler";
+                    });
+            before[0] = handleWith.invoke(null, winch, handler);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // no such signal here: the width is measured again as runs start, at most once a second
         }
     }
 
@@ -58,15 +98,15 @@ final class Terminal {
      * goes to (one small process), else as the progressbar library measures it (through JLine: hundreds of
      * classes, a native library, processes), 80 if neither can tell.
      */
-    static int width(PrintStream out) {
-        int columns = sttyColumns();
-        if (columns >= 21) {
-            return columns - 1;
+    static Screen.Size size(PrintStream out) {
+        int[] rowsAndColumns = sttySize();
+        if (rowsAndColumns[1] >= 2) {
+            return new Screen.Size(rowsAndColumns[1] - 1, rowsAndColumns[0]);
         }
         try {
-            return new ConsoleProgressBarConsumer(out).getMaxRenderedLength();
+            return new Screen.Size(new ConsoleProgressBarConsumer(out).getMaxRenderedLength(), -1);
         } catch (RuntimeException | LinkageError e) {
-            return 80;
+            return new Screen.Size(80, -1);
         }
     }
 
@@ -84,12 +124,13 @@ final class Terminal {
         }
     }
 
-    /** The columns {@code stty size} reports for the terminal standard error goes to, or -1. */
-    private static int sttyColumns() {
+    /** The rows and columns {@code stty size} reports for the terminal standard error goes to, or -1s. */
+    private static int[] sttySize() {
+        int[] unknown = {-1, -1};
         String target = standardErrorTarget();
         try {
             if (target == null) {
-                return -1;
+                return unknown;
             }
             java.io.File tty = new java.io.File(target);
             Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
@@ -97,16 +138,17 @@ final class Terminal {
             // waited for first, with a bound: the refresh thread must never hang on it (its answer fits a pipe)
             if (!stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
                 stty.destroyForcibly();
-                return -1;
+                return unknown;
             }
             String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
             String[] rowsAndColumns = answer.trim().split(" ");
-            return stty.exitValue() == 0 && rowsAndColumns.length == 2 ? Integer.parseInt(rowsAndColumns[1]) : -1;
+            return stty.exitValue() == 0 && rowsAndColumns.length == 2
+                    ? new int[] {Integer.parseInt(rowsAndColumns[0]), Integer.parseInt(rowsAndColumns[1])} : unknown;
         } catch (java.io.IOException | RuntimeException e) {
-            return -1;
+            return unknown;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return unknown;
         }
     }
 

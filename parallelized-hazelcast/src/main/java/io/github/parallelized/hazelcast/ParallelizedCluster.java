@@ -844,6 +844,19 @@ public final class ParallelizedCluster implements AutoCloseable {
         return serialization;
     }
 
+    /**
+     * Null while this view's Hazelcast instance runs; once it is shut down or terminated (a task can then be neither
+     * serialized nor sent, and Hazelcast's own errors would blame the input or a member), the failure of a task of
+     * {@code function} that says so.
+     */
+    ClusterTaskException notRunning(String function) {
+        if (hazelcast.getLifecycleService().isRunning()) {
+            return null;
+        }
+        return new ClusterTaskException("Cluster task '" + function + "' cannot be sent: the Hazelcast instance of"
+                + " this submitter (" + hazelcast.getName() + ") is no longer running (shut down or terminated)", null);
+    }
+
     UUID localUuid() {
         return localUuid;
     }
