@@ -137,6 +137,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     private static final AtomicInteger ANSWER_THREADS = new AtomicInteger();
 
     private final HazelcastInstance hazelcast;
+    /** The instance's name, kept: a terminated client's instance throws when asked. */
+    private final String instanceName;
     private final TaskRegistry registry = new TaskRegistry();
     private final MemberSide memberSide;
     private final MemberLoads loads;
@@ -177,6 +179,7 @@ public final class ParallelizedCluster implements AutoCloseable {
     private ParallelizedCluster(HazelcastInstance hazelcast) {
         AsyncExecutor.installIfThreadPerTask();
         this.hazelcast = hazelcast;
+        this.instanceName = hazelcast.getName();
         this.serialization = TaskResult.serialization(hazelcast);
         this.localUuid = hazelcast.getLocalEndpoint().getUuid();
         this.loads = new MemberLoads(hazelcast.getCluster());
@@ -660,7 +663,7 @@ public final class ParallelizedCluster implements AutoCloseable {
      * @return the count, 0 once this instance is shut down
      */
     public int dataMembers() {
-        if (!hazelcast.getLifecycleService().isRunning()) {
+        if (!running()) {
             return 0;
         }
         return (int) hazelcast.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).count();
@@ -688,7 +691,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         sender.shutdownNow();
         answers.shutdown(); // the answers already in are handed out: their runs wait for them
         closeNamedRuns();
-        if (hazelcast.getLifecycleService().isRunning()) {
+        if (running()) {
             try {
                 synchronized (ParallelizedCluster.class) {
                     hazelcast.getUserContext().remove(MemberSide.USER_CONTEXT_KEY, this);
@@ -822,7 +825,7 @@ public final class ParallelizedCluster implements AutoCloseable {
             }
             if (t instanceof HazelcastInstanceNotActiveException) {
                 // the target is shutting down, unless it is this very instance
-                return hazelcast.getLifecycleService().isRunning();
+                return running();
             }
         }
         return false;
@@ -850,11 +853,24 @@ public final class ParallelizedCluster implements AutoCloseable {
      * {@code function} that says so.
      */
     ClusterTaskException notRunning(String function) {
-        if (hazelcast.getLifecycleService().isRunning()) {
+        if (running()) {
             return null;
         }
         return new ClusterTaskException("Cluster task '" + function + "' cannot be sent: the Hazelcast instance of"
-                + " this submitter (" + hazelcast.getName() + ") is no longer running (shut down or terminated)", null);
+                + " this submitter (" + instanceName + ") is no longer running (shut down or terminated)", null);
+    }
+
+    /**
+     * Whether this view's Hazelcast instance runs. Never throws: a client's instance, once terminated, throws
+     * {@code HazelcastClientNotActiveException} from its every method, {@code getLifecycleService()} included; asked
+     * from an answer's callback, that would leave the rest of its batch unanswered (their run waiting for ever).
+     */
+    boolean running() {
+        try {
+            return hazelcast.getLifecycleService().isRunning();
+        } catch (RuntimeException notActive) {
+            return false;
+        }
     }
 
     UUID localUuid() {

@@ -164,6 +164,17 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             if (!current.compareAndSet(pending, null) || result.isDone()) {
                 return; // cancelled meanwhile: the run no longer waits for it
             }
+            try {
+                handle(member, answer, error);
+            } catch (Throwable e) {
+                // whatever fails here ends this task, never leaves its run waiting for it (nor, thrown on, the rest
+                // of its batch: a terminated client's instance threw from every call, and 376 tasks waited for ever)
+                result.completeExceptionally(e);
+            }
+        }
+
+        /** The answer (or failure) of this task's send, taken from the lane: it ends, or is sent again. */
+        private void handle(Member member, TaskResult answer, Throwable error) {
             if (error instanceof Lanes.NotSent notSent) {
                 // it waited in the lane of a member that left, or moves to one that joined: not a resubmission
                 if (notSent.memberGone && member != null) {
