@@ -228,10 +228,15 @@ public final class ParallelizedCluster implements AutoCloseable {
      *
      * @param hazelcast a running instance, not null
      * @return the cluster view
-     * @throws NullPointerException if {@code hazelcast} is null
+     * @throws NullPointerException     if {@code hazelcast} is null
+     * @throws IllegalArgumentException if {@code hazelcast} is no longer running (shut down or terminated)
      */
     public static ParallelizedCluster on(HazelcastInstance hazelcast) {
         Objects.requireNonNull(hazelcast, "hazelcast");
+        if (!hazelcast.getLifecycleService().isRunning()) {
+            throw new IllegalArgumentException("hazelcast: the instance " + hazelcast.getName()
+                    + " is no longer running (shut down or terminated): a cluster view needs a running one");
+        }
         synchronized (ParallelizedCluster.class) {
             Object existing = hazelcast.getUserContext().get(MemberSide.USER_CONTEXT_KEY);
             if (existing instanceof ParallelizedCluster cluster) {
@@ -258,7 +263,7 @@ public final class ParallelizedCluster implements AutoCloseable {
      * @return this cluster view
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the name is blank or too long
-     * @throws IllegalStateException    if the name is already registered
+     * @throws IllegalStateException    if the name is already registered, or this view is {@link #close() closed}
      */
     public <I, R> ParallelizedCluster register(String name, TaskFunction<I, R> function) {
         Objects.requireNonNull(function, "function");
@@ -277,9 +282,14 @@ public final class ParallelizedCluster implements AutoCloseable {
      * @return this cluster view
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the name or version is blank or the name too long
-     * @throws IllegalStateException    if the name is already registered
+     * @throws IllegalStateException    if the name is already registered, or this view is {@link #close() closed}
+     *                                  (its member would never run the function: get a new view with {@link #on})
      */
     public <I, R> ParallelizedCluster register(String name, String version, TaskFunction<I, R> function) {
+        if (control.isShutdown()) {
+            throw new IllegalStateException("This ParallelizedCluster is closed, so its member would never run '"
+                    + name + "'; register it on a new one: ParallelizedCluster.on(hazelcastInstance)");
+        }
         registry.register(name, version, function);
         return this;
     }

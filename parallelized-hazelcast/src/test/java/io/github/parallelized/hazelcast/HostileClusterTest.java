@@ -1,6 +1,7 @@
 package io.github.parallelized.hazelcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -139,6 +140,25 @@ class HostileClusterTest {
         assertThat(failures).as("what the inputs that failed say").isNotEmpty().allSatisfy(message -> assertThat(message)
                 .startsWith("ClusterTaskException: Cluster task 'pause' cannot be sent: the Hazelcast instance of this"
                         + " submitter (" + lite.getName() + ") is no longer running (shut down or terminated)"));
+    }
+
+    /**
+     * A view that cannot do what is asked is refused, never silently useless: registering on a closed view (its member
+     * no longer finds it, so the function would never run there), and a view of an instance that no longer runs.
+     */
+    @Test
+    void aClosedViewRefusesRegistrationsAndAStoppedInstanceGetsNoView() {
+        HazelcastInstance lite = cluster.liteMember();
+        ParallelizedCluster view = ParallelizedCluster.on(lite);
+        view.close();
+        assertThatThrownBy(() -> view.register("late", (Integer x) -> x)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("This ParallelizedCluster is closed, so its member would never run 'late'");
+        assertThatThrownBy(() -> view.register("late", "1", (Integer x) -> x)).isInstanceOf(IllegalStateException.class);
+        assertThat(ParallelizedCluster.on(lite)).as("a new view of the running instance").isNotSameAs(view)
+                .satisfies(fresh -> fresh.register("late", (Integer x) -> x).close());
+        lite.getLifecycleService().terminate();
+        assertThatThrownBy(() -> ParallelizedCluster.on(lite)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("hazelcast: the instance " + lite.getName() + " is no longer running");
     }
 
     @AfterAll
