@@ -329,7 +329,12 @@ final class Screen {
     }
 
     private void measure() {
-        Size size = sizeProbe.get();
+        Size size;
+        try {
+            size = sizeProbe.get();
+        } catch (RuntimeException e) {
+            size = new Size(-1, -1); // cannot tell: the bars keep their width, and a resize's pause ends below
+        }
         int columns = size.columns();
         synchronized (this) {
             if (size.rows() >= 1 && size.rows() != rows) {
