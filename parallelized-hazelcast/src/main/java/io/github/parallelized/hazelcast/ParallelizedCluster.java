@@ -137,6 +137,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     private static final AtomicInteger ANSWER_THREADS = new AtomicInteger();
 
     private final HazelcastInstance hazelcast;
+    /** The instance's name, read while it runs: a client's {@code getName()} throws once it is shut down. */
+    private final String instanceName;
     private final TaskRegistry registry = new TaskRegistry();
     private final MemberSide memberSide;
     private final MemberLoads loads;
@@ -177,6 +179,7 @@ public final class ParallelizedCluster implements AutoCloseable {
     private ParallelizedCluster(HazelcastInstance hazelcast) {
         AsyncExecutor.installIfThreadPerTask();
         this.hazelcast = hazelcast;
+        this.instanceName = hazelcast.getName();
         this.serialization = TaskResult.serialization(hazelcast);
         this.localUuid = hazelcast.getLocalEndpoint().getUuid();
         this.loads = new MemberLoads(hazelcast.getCluster());
@@ -234,8 +237,9 @@ public final class ParallelizedCluster implements AutoCloseable {
     public static ParallelizedCluster on(HazelcastInstance hazelcast) {
         Objects.requireNonNull(hazelcast, "hazelcast");
         if (!hazelcast.getLifecycleService().isRunning()) {
-            throw new IllegalArgumentException("hazelcast: the instance " + hazelcast.getName()
-                    + " is no longer running (shut down or terminated): a cluster view needs a running one");
+            // not its getName(): a client's throws once it is shut down
+            throw new IllegalArgumentException("hazelcast: the instance is no longer running (shut down or terminated):"
+                    + " a cluster view needs a running one");
         }
         synchronized (ParallelizedCluster.class) {
             Object existing = hazelcast.getUserContext().get(MemberSide.USER_CONTEXT_KEY);
@@ -860,11 +864,12 @@ public final class ParallelizedCluster implements AutoCloseable {
      * {@code function} that says so.
      */
     ClusterTaskException notRunning(String function) {
+        // called where nothing may throw (a task's answer): only the lifecycle, which a stopped instance still answers
         if (hazelcast.getLifecycleService().isRunning()) {
             return null;
         }
         return new ClusterTaskException("Cluster task '" + function + "' cannot be sent: the Hazelcast instance of"
-                + " this submitter (" + hazelcast.getName() + ") is no longer running (shut down or terminated)", null);
+                + " this submitter (" + instanceName + ") is no longer running (shut down or terminated)", null);
     }
 
     UUID localUuid() {
