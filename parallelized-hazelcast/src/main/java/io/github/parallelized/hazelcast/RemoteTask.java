@@ -81,7 +81,19 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             this.countResubmission = countResubmission;
         }
 
+        /**
+         * Sends the task, or ends it: whatever goes wrong on the way (a Hazelcast call on an instance that stopped
+         * throws) becomes the task's failure, so that its stage always completes and the run never waits for it.
+         */
         void send() {
+            try {
+                trySend();
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void trySend() {
             if (result.isDone()) {
                 return; // cancelled before a resubmission left
             }
@@ -156,6 +168,15 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
          */
         @Override
         public void answered(Lanes.Pending pending, TaskResult answer, Throwable error) {
+            try {
+                answer(pending, answer, error);
+            } catch (Throwable e) {
+                // never leave the stage waiting: a task whose answer cannot be handled fails with why
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void answer(Lanes.Pending pending, TaskResult answer, Throwable error) {
             Member member = pending.member();
             if (member != null) { // null: it never left the shared queue, so it never counted on a member
                 cluster.loads().release(pending.lane.load);
