@@ -217,6 +217,13 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         private void failedOn(Member member, Throwable failure, boolean answeredByHazelcast) {
             Throwable loss = (failure instanceof ExecutionException || failure instanceof CompletionException)
                     && failure.getCause() != null ? failure.getCause() : failure;
+            if (member == null) {
+                // it never left the submitter's shared queue (this view was closed meanwhile): no member to blame
+                ClusterTaskException stopped = cluster.notRunning(run.function);
+                result.completeExceptionally(stopped != null ? stopped : new ClusterTaskException("Cluster task '"
+                        + run.function + "' was not sent: " + loss.getMessage(), loss));
+                return;
+            }
             if (!cluster.isMemberLoss(loss)) {
                 ClusterTaskException stopped = cluster.notRunning(run.function);
                 if (stopped != null) {

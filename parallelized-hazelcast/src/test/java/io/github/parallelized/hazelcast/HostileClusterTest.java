@@ -151,6 +151,37 @@ class HostileClusterTest {
     }
 
     /**
+     * The submitter's view is closed while its run goes on: the run ends, each input that had not left for a member
+     * failing with why (the tasks waiting for a member's room failed with a NullPointerException once, and before that
+     * the first such failure stopped the others from being failed at all, so the consumer waited for ever).
+     */
+    @Test
+    void closingTheViewMidRunEndsTheRunEachUnsentInputFailingSayingSo() {
+        HazelcastInstance lite = cluster.liteMember();
+        try {
+            ParallelizedCluster view = ParallelizedCluster.on(lite);
+            List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                try (Parallelized<Integer, Integer> run = view.<Integer, Integer>of("pause",
+                        IntStream.range(0, 3000).mapToObj(i -> 5)).progress(ProgressReporter.none()).start()) {
+                    for (Outcome<Integer, Integer> o : run) {
+                        outcomes.add(o);
+                        if (outcomes.size() == 100) {
+                            view.close();
+                        }
+                    }
+                }
+            }, "the loop of a run whose view was closed must end");
+            assertThat(outcomes).hasSize(3000);
+            assertThat(outcomes.stream().filter(o -> !o.isSuccess()).map(o -> o.error().toString()).distinct())
+                    .as("what the inputs that failed say").isNotEmpty().allSatisfy(message -> assertThat(message)
+                            .contains("ClusterTaskException", "'pause'", "closed"));
+        } finally {
+            lite.getLifecycleService().terminate();
+        }
+    }
+
+    /**
      * A view that cannot do what is asked is refused, never silently useless: registering on a closed view (its member
      * no longer finds it, so the function would never run there), and a view of an instance that no longer runs.
      */
