@@ -95,7 +95,12 @@ final class ScreenSize {
     }
 
     private void measure() {
-        Screen.Size size = probe.get();
+        Screen.Size size;
+        try {
+            size = probe.get();
+        } catch (RuntimeException e) {
+            size = new Screen.Size(-1, -1); // cannot tell: the bars keep their width, and a resize's pause ends below
+        }
         int columns = size.columns();
         synchronized (screen) {
             if (size.rows() >= 1 && size.rows() != rows) {

@@ -137,7 +137,7 @@ public final class ParallelizedCluster implements AutoCloseable {
     private static final AtomicInteger ANSWER_THREADS = new AtomicInteger();
 
     private final HazelcastInstance hazelcast;
-    /** The instance's name, kept: a terminated client's instance throws when asked. */
+    /** The instance's name, read while it runs: a client's {@code getName()} throws once it is shut down. */
     private final String instanceName;
     private final TaskRegistry registry = new TaskRegistry();
     private final MemberSide memberSide;
@@ -231,10 +231,16 @@ public final class ParallelizedCluster implements AutoCloseable {
      *
      * @param hazelcast a running instance, not null
      * @return the cluster view
-     * @throws NullPointerException if {@code hazelcast} is null
+     * @throws NullPointerException     if {@code hazelcast} is null
+     * @throws IllegalArgumentException if {@code hazelcast} is no longer running (shut down or terminated)
      */
     public static ParallelizedCluster on(HazelcastInstance hazelcast) {
         Objects.requireNonNull(hazelcast, "hazelcast");
+        if (!hazelcast.getLifecycleService().isRunning()) {
+            // not its getName(): a client's throws once it is shut down
+            throw new IllegalArgumentException("hazelcast: the instance is no longer running (shut down or terminated):"
+                    + " a cluster view needs a running one");
+        }
         synchronized (ParallelizedCluster.class) {
             Object existing = hazelcast.getUserContext().get(MemberSide.USER_CONTEXT_KEY);
             if (existing instanceof ParallelizedCluster cluster) {
@@ -261,7 +267,7 @@ public final class ParallelizedCluster implements AutoCloseable {
      * @return this cluster view
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the name is blank or too long
-     * @throws IllegalStateException    if the name is already registered
+     * @throws IllegalStateException    if the name is already registered, or this view is {@link #close() closed}
      */
     public <I, R> ParallelizedCluster register(String name, TaskFunction<I, R> function) {
         Objects.requireNonNull(function, "function");
@@ -280,9 +286,14 @@ public final class ParallelizedCluster implements AutoCloseable {
      * @return this cluster view
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if the name or version is blank or the name too long
-     * @throws IllegalStateException    if the name is already registered
+     * @throws IllegalStateException    if the name is already registered, or this view is {@link #close() closed}
+     *                                  (its member would never run the function: get a new view with {@link #on})
      */
     public <I, R> ParallelizedCluster register(String name, String version, TaskFunction<I, R> function) {
+        if (control.isShutdown()) {
+            throw new IllegalStateException("This ParallelizedCluster is closed, so its member would never run '"
+                    + name + "'; register it on a new one: ParallelizedCluster.on(hazelcastInstance)");
+        }
         registry.register(name, version, function);
         return this;
     }
@@ -853,6 +864,7 @@ public final class ParallelizedCluster implements AutoCloseable {
      * {@code function} that says so.
      */
     ClusterTaskException notRunning(String function) {
+        // called where nothing may throw (a task's answer): only the lifecycle, which a stopped instance still answers
         if (running()) {
             return null;
         }
@@ -861,9 +873,9 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     /**
-     * Whether this view's Hazelcast instance runs. Never throws: a client's instance, once terminated, throws
-     * {@code HazelcastClientNotActiveException} from its every method, {@code getLifecycleService()} included; asked
-     * from an answer's callback, that would leave the rest of its batch unanswered (their run waiting for ever).
+     * Whether this view's Hazelcast instance runs. Never throws (asked from a task's answer, where a throw would leave
+     * the task's stage uncompleted): a stopped instance still answers its lifecycle, but a client's throws
+     * {@code HazelcastClientNotActiveException} from most of its other methods once terminated.
      */
     boolean running() {
         try {

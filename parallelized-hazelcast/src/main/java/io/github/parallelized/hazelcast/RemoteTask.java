@@ -81,7 +81,19 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             this.countResubmission = countResubmission;
         }
 
+        /**
+         * Sends the task, or ends it: whatever goes wrong on the way (a Hazelcast call on an instance that stopped
+         * throws) becomes the task's failure, so that its stage always completes and the run never waits for it.
+         */
         void send() {
+            try {
+                trySend();
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void trySend() {
             if (result.isDone()) {
                 return; // cancelled before a resubmission left
             }
@@ -156,6 +168,15 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
          */
         @Override
         public void answered(Lanes.Pending pending, TaskResult answer, Throwable error) {
+            try {
+                answer(pending, answer, error);
+            } catch (Throwable e) {
+                // never leave the stage waiting: a task whose answer cannot be handled fails with why
+                result.completeExceptionally(e);
+            }
+        }
+
+        private void answer(Lanes.Pending pending, TaskResult answer, Throwable error) {
             Member member = pending.member();
             if (member != null) { // null: it never left the shared queue, so it never counted on a member
                 cluster.loads().release(pending.lane.load);
@@ -164,17 +185,6 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             if (!current.compareAndSet(pending, null) || result.isDone()) {
                 return; // cancelled meanwhile: the run no longer waits for it
             }
-            try {
-                handle(member, answer, error);
-            } catch (Throwable e) {
-                // whatever fails here ends this task, never leaves its run waiting for it (nor, thrown on, the rest
-                // of its batch: a terminated client's instance threw from every call, and 376 tasks waited for ever)
-                result.completeExceptionally(e);
-            }
-        }
-
-        /** The answer (or failure) of this task's send, taken from the lane: it ends, or is sent again. */
-        private void handle(Member member, TaskResult answer, Throwable error) {
             if (error instanceof Lanes.NotSent notSent) {
                 // it waited in the lane of a member that left, or moves to one that joined: not a resubmission
                 if (notSent.memberGone && member != null) {
@@ -207,6 +217,13 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         private void failedOn(Member member, Throwable failure, boolean answeredByHazelcast) {
             Throwable loss = (failure instanceof ExecutionException || failure instanceof CompletionException)
                     && failure.getCause() != null ? failure.getCause() : failure;
+            if (member == null) {
+                // it never left the submitter's shared queue (this view was closed meanwhile): no member to blame
+                ClusterTaskException stopped = cluster.notRunning(run.function);
+                result.completeExceptionally(stopped != null ? stopped : new ClusterTaskException("Cluster task '"
+                        + run.function + "' was not sent: " + loss.getMessage(), loss));
+                return;
+            }
             if (!cluster.isMemberLoss(loss)) {
                 ClusterTaskException stopped = cluster.notRunning(run.function);
                 if (stopped != null) {

@@ -1,12 +1,15 @@
 package io.github.parallelized.hazelcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import com.hazelcast.core.HazelcastInstance;
 
@@ -120,25 +125,83 @@ class HostileClusterTest {
      * not blaming their input ("cannot be serialized") or a member that is alive ("Hazelcast could not run ... on
      * member ...: RejectedExecutionException").
      */
-    @Test
-    void whenTheSubmittersOwnInstanceStopsMidRunTheRestFailSayingSoNotBlamingTheirInputsOrTheMembers() {
-        HazelcastInstance lite = cluster.liteMember();
+    @ParameterizedTest
+    @ValueSource(strings = {"lite member", "client"})
+    void whenTheSubmittersOwnInstanceStopsMidRunTheRestFailSayingSoNotBlamingTheirInputsOrTheMembers(String kind) {
+        HazelcastInstance submitting = kind.equals("client") ? cluster.client() : cluster.liteMember();
+        String name = submitting.getName(); // a client's getName() throws once it is shut down
         List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
-        try (Parallelized<Integer, Integer> run = ParallelizedCluster.on(lite).<Integer, Integer>of("pause",
-                IntStream.range(0, 3000).mapToObj(i -> 5)).progress(ProgressReporter.none()).start()) {
-            for (Outcome<Integer, Integer> o : run) {
-                outcomes.add(o);
-                if (outcomes.size() == 100) {
-                    lite.getLifecycleService().terminate();
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = ParallelizedCluster.on(submitting).<Integer, Integer>of("pause",
+                    IntStream.range(0, 3000).mapToObj(i -> 5)).progress(ProgressReporter.none()).start()) {
+                for (Outcome<Integer, Integer> o : run) {
+                    outcomes.add(o);
+                    if (outcomes.size() == 100) {
+                        submitting.getLifecycleService().terminate();
+                    }
                 }
             }
-        }
+        }, "the loop of a run whose submitter's instance stopped must end");
         assertThat(outcomes).hasSize(3000);
         List<String> failures = outcomes.stream().filter(o -> !o.isSuccess())
                 .map(o -> o.error().getClass().getSimpleName() + ": " + o.error().getMessage()).distinct().toList();
         assertThat(failures).as("what the inputs that failed say").isNotEmpty().allSatisfy(message -> assertThat(message)
                 .startsWith("ClusterTaskException: Cluster task 'pause' cannot be sent: the Hazelcast instance of this"
-                        + " submitter (" + lite.getName() + ") is no longer running (shut down or terminated)"));
+                        + " submitter (" + name + ") is no longer running (shut down or terminated)"));
+    }
+
+    /**
+     * The submitter's view is closed while its run goes on: the run ends, each input that had not left for a member
+     * failing with why (the tasks waiting for a member's room failed with a NullPointerException once, and before that
+     * the first such failure stopped the others from being failed at all, so the consumer waited for ever).
+     */
+    @Test
+    void closingTheViewMidRunEndsTheRunEachUnsentInputFailingSayingSo() {
+        HazelcastInstance lite = cluster.liteMember();
+        try {
+            ParallelizedCluster view = ParallelizedCluster.on(lite);
+            List<Outcome<Integer, Integer>> outcomes = new ArrayList<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                try (Parallelized<Integer, Integer> run = view.<Integer, Integer>of("pause",
+                        IntStream.range(0, 3000).mapToObj(i -> 5)).progress(ProgressReporter.none()).start()) {
+                    for (Outcome<Integer, Integer> o : run) {
+                        outcomes.add(o);
+                        if (outcomes.size() == 100) {
+                            view.close();
+                        }
+                    }
+                }
+            }, "the loop of a run whose view was closed must end");
+            assertThat(outcomes).hasSize(3000);
+            assertThat(outcomes.stream().filter(o -> !o.isSuccess()).map(o -> o.error().toString()).distinct())
+                    .as("what the inputs that failed say").isNotEmpty().allSatisfy(message -> assertThat(message)
+                            .contains("ClusterTaskException", "'pause'", "closed"));
+        } finally {
+            lite.getLifecycleService().terminate();
+        }
+    }
+
+    /**
+     * A view that cannot do what is asked is refused, never silently useless: registering on a closed view (its member
+     * no longer finds it, so the function would never run there), and a view of an instance that no longer runs.
+     */
+    @Test
+    void aClosedViewRefusesRegistrationsAndAStoppedInstanceGetsNoView() {
+        HazelcastInstance lite = cluster.liteMember();
+        ParallelizedCluster view = ParallelizedCluster.on(lite);
+        view.close();
+        assertThatThrownBy(() -> view.register("late", (Integer x) -> x)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("This ParallelizedCluster is closed, so its member would never run 'late'");
+        assertThatThrownBy(() -> view.register("late", "1", (Integer x) -> x)).isInstanceOf(IllegalStateException.class);
+        assertThat(ParallelizedCluster.on(lite)).as("a new view of the running instance").isNotSameAs(view)
+                .satisfies(fresh -> fresh.register("late", (Integer x) -> x).close());
+        lite.getLifecycleService().terminate();
+        assertThatThrownBy(() -> ParallelizedCluster.on(lite)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("hazelcast: the instance is no longer running");
+        HazelcastInstance client = cluster.client();
+        client.getLifecycleService().terminate();
+        assertThatThrownBy(() -> ParallelizedCluster.on(client)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("hazelcast: the instance is no longer running");
     }
 
     @AfterAll
