@@ -692,8 +692,9 @@ public final class ParallelizedCluster implements AutoCloseable {
 
     /**
      * Detaches this view from its Hazelcast instance: removes its listeners, stops its control thread and
-     * forgets the registered functions (tasks arriving later fail as unknown). Does not shut Hazelcast down.
-     * Idempotent.
+     * forgets the registered functions (tasks arriving later fail as unknown). A run of this view that goes on
+     * ends: its inputs not yet sent to a member fail ("was not sent: the ParallelizedCluster was closed ..."), and
+     * the answers already on their way are handed out. Does not shut Hazelcast down. Idempotent.
      */
     @Override
     public void close() {
