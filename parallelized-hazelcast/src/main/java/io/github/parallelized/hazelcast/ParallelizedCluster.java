@@ -530,12 +530,13 @@ public final class ParallelizedCluster implements AutoCloseable {
      *
      * @param runName the run's name, not null
      * @return the run, or empty if none is recorded under that name
-     * @throws NullPointerException  if {@code runName} is null
-     * @throws IllegalStateException if this view is closed
+     * @throws NullPointerException     if {@code runName} is null
+     * @throws IllegalArgumentException if {@code runName} is blank or longer than 200 characters (no run has such a
+     *                                  name)
+     * @throws IllegalStateException    if this view is closed
      */
     public Optional<NamedRun> namedRun(String runName) {
-        Objects.requireNonNull(runName, "runName");
-        return named().get(runName);
+        return named().get(checkRunName(runName));
     }
 
     /**
@@ -545,12 +546,14 @@ public final class ParallelizedCluster implements AutoCloseable {
      *
      * @param runName the run's name, not null
      * @return true if a run of that name was recorded
-     * @throws NullPointerException   if {@code runName} is null
-     * @throws RunInProgressException if a submitter runs it now
-     * @throws IllegalStateException  if this view is closed
+     * @throws NullPointerException     if {@code runName} is null
+     * @throws IllegalArgumentException if {@code runName} is blank or longer than 200 characters (no run has such a
+     *                                  name)
+     * @throws RunInProgressException   if a submitter runs it now
+     * @throws IllegalStateException    if this view is closed
      */
     public boolean forget(String runName) {
-        Objects.requireNonNull(runName, "runName");
+        checkRunName(runName);
         boolean known = named().forget(runName);
         checkpointStore().clear(runName);
         return known;
@@ -585,12 +588,18 @@ public final class ParallelizedCluster implements AutoCloseable {
         return this;
     }
 
-    private <I, R> Parallelized.Builder<I, R> named(String runName, String function, Function<? super I, String> key,
-                                                    Function<String, Parallelized.Builder<I, R>> builder) {
+    /** A named run's name: 1 to 200 characters, not blank (what the runs' map and a checkpoint can hold). */
+    private static String checkRunName(String runName) {
         Objects.requireNonNull(runName, "runName");
         if (runName.isBlank() || runName.length() > 200) {
             throw new IllegalArgumentException("runName must be 1 to 200 characters and not blank, was '" + runName + "'");
         }
+        return runName;
+    }
+
+    private <I, R> Parallelized.Builder<I, R> named(String runName, String function, Function<? super I, String> key,
+                                                    Function<String, Parallelized.Builder<I, R>> builder) {
+        checkRunName(runName);
         Objects.requireNonNull(key, "key");
         NamedRuns.Lease lease = named().claim(runName, function);
         try {

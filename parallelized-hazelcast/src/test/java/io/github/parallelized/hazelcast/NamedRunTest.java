@@ -214,6 +214,14 @@ class NamedRunTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runName");
         assertThatThrownBy(() -> first.resumable("x".repeat(201), "named-work", INPUTS, KEY))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runName");
+        // no run can have such a name: asking for one, or forgetting one, is a mistake to say, not an empty answer
+        assertThatThrownBy(() -> first.namedRun(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("runName must be 1 to 200 characters and not blank, was ' '");
+        assertThatThrownBy(() -> first.forget("")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("runName must be 1 to 200 characters and not blank, was ''");
+        assertThatThrownBy(() -> first.namedRun("x".repeat(201))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("runName must be 1 to 200 characters");
+        assertThatThrownBy(() -> first.namedRun(null)).isInstanceOf(NullPointerException.class).hasMessage("runName");
         assertThatThrownBy(() -> first.resumable("n", null, INPUTS, KEY))
                 .isInstanceOf(NullPointerException.class).hasMessage("function");
         assertThatThrownBy(() -> first.resumable("n", "", INPUTS, KEY))
