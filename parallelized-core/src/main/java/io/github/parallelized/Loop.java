@@ -115,10 +115,11 @@ final class Loop<I, R> implements Runnable {
     /**
      * One turn of the loop: {@link #NEXT} when a parked input ran or the loop waits on for parked ones, {@link
      * #PROCESSED} when an input from the source ran, {@link #AWAY} when an asynchronous run's loop gave its thread
-     * back, {@link #DONE} when admission closed, {@link #ABANDONED} when its attempt timed out. A method of its own,
-     * called per task, so that the JIT compiles it as soon as it is hot and keeps it from run to run; inside {@link
-     * #run} (called once per loop) it would be compiled only on the stack, and thrown away at each run's end: the
-     * next run's first 50-90 ms ran profiled code (1,000,000 no-ops at 1 thread: the second run 1.5x the third's time).
+     * back, {@link #DONE} when admission closed (or an asynchronous run stopped), {@link #ABANDONED} when its attempt
+     * timed out. A method of its own, called per task, so that the JIT compiles it as soon as it is hot and keeps it
+     * from run to run; inside {@link #run} (called once per loop) it would be compiled only on the stack, and thrown
+     * away at each run's end: the next run's first 50-90 ms ran profiled code (1,000,000 no-ops at 1 thread: the second
+     * run 1.5x the third's time).
      */
     private int turn(AsyncTasks<I, R> async) throws InterruptedException {
         // an asynchronous run's loop takes a place among the tasks in flight before it takes an input

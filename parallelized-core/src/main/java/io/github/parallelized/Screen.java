@@ -19,15 +19,15 @@ import java.util.function.Supplier;
  *
  * <p>Elsewhere (CI, IDE consoles, files) each refresh is one plain line, so nothing floods or garbles.
  *
- * <p>Terminal width and trimming come from the progressbar library ({@code ConsoleProgressBarConsumer}, in
- * {@link ScreenSize}: JLine for the width, display-width trimming for wide characters). Measuring the width costs
- * JLine's terminal set-up (hundreds of classes and a process, 100 to 300 ms in a fresh JVM), so it never happens on
- * the thread that calls {@code start()}: the terminal is measured on the refresh thread, and until then (the bars are not drawn
- * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. When the terminal
- * is resized while bars are drawn (its {@code SIGWINCH}, where the JDK lets a program hear it), the width is
- * measured again and the bars redrawn to it, so that a narrower terminal never wraps them (a wrapped line would
- * be left behind at each redraw); however narrow the terminal, a line is cut to it. The block is never taller than
- * the terminal's rows less one (measured with the width): past that, the last row counts the bars not drawn, since
+ * <p>The width ({@link ScreenSize}): the shell's {@code COLUMNS} when it is exported, given at once; else one {@code
+ * stty size} on the terminal standard error goes to, on the refresh thread (never the thread that calls {@code
+ * start()}), the bars not drawn before; the progressbar library (JLine: hundreds of classes and a process, 100 to 300
+ * ms in a fresh JVM) only when {@code stty} cannot tell. Lines are cut to it by the library's {@code
+ * ConsoleProgressBarConsumer} (display widths, wide characters included). Until the width is known nothing is drawn.
+ * When the terminal is resized while bars are drawn (its {@code SIGWINCH}, where the JDK lets a program hear it), the
+ * width is measured again and the bars redrawn to it, so that a narrower terminal never wraps them (a wrapped line
+ * would be left behind at each redraw); however narrow the terminal, a line is cut to it. The block is never taller
+ * than the terminal's rows less one (measured with the width): past that, the last row counts the bars not drawn, since
  * a line that scrolled off the screen can no longer be erased. Thread-safe: every drawing holds this screen's lock.
  */
 final class Screen {

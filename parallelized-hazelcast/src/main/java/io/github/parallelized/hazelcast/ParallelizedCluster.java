@@ -290,6 +290,9 @@ public final class ParallelizedCluster implements AutoCloseable {
      *                                  (its member would never run the function: get a new view with {@link #on})
      */
     public <I, R> ParallelizedCluster register(String name, String version, TaskFunction<I, R> function) {
+        Objects.requireNonNull(name, "name"); // the arguments first: a null says which, closed or not
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(function, "function");
         if (control.isShutdown()) {
             throw new IllegalStateException("This ParallelizedCluster is closed, so its member would never run '"
                     + name + "'; register it on a new one: ParallelizedCluster.on(hazelcastInstance)");
@@ -874,18 +877,29 @@ public final class ParallelizedCluster implements AutoCloseable {
      * {@code function} that says so.
      */
     ClusterTaskException notRunning(String function) {
+        return notRunning(function, null);
+    }
+
+    /**
+     * As {@link #notRunning(String)}, for a task that was sent to {@code sentTo} (null: never sent): its answer is
+     * lost, and it may have run there.
+     */
+    ClusterTaskException notRunning(String function, Member sentTo) {
         // called where nothing may throw (a task's answer): only the lifecycle, which a stopped instance still answers
         if (running()) {
             return null;
         }
-        return new ClusterTaskException("Cluster task '" + function + "' cannot be sent: the Hazelcast instance of"
-                + " this submitter (" + instanceName + ") is no longer running (shut down or terminated)", null);
+        String submitter = "the Hazelcast instance of this submitter (" + instanceName + ") is no longer running (shut"
+                + " down or terminated)";
+        return new ClusterTaskException(sentTo == null ? "Cluster task '" + function + "' cannot be sent: " + submitter
+                : "Cluster task '" + function + "' was sent to member " + sentTo.getAddress() + ", but its answer is"
+                + " lost: " + submitter + "; it may have run there", null);
     }
 
     /**
      * Whether this view's Hazelcast instance runs. Never throws (asked from a task's answer, where a throw would leave
-     * the task's stage uncompleted): a stopped instance still answers its lifecycle, but a client's throws
-     * {@code HazelcastClientNotActiveException} from most of its other methods once terminated.
+     * the task's stage uncompleted): a stopped instance still answers its lifecycle (Hazelcast 5.7), though a client's
+     * {@code getName()} throws {@code HazelcastClientNotActiveException} once terminated; caught all the same.
      */
     boolean running() {
         try {

@@ -25,6 +25,7 @@ import io.github.parallelized.Parallelized;
  * already sent is cancelled on its member ({@link ClusterRun#cancelled}).
  */
 final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
+    private static final System.Logger LOG = System.getLogger(RemoteTask.class.getName());
 
     private final ParallelizedCluster cluster;
     private final ClusterRun run;
@@ -89,7 +90,7 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             try {
                 trySend();
             } catch (Throwable e) {
-                result.completeExceptionally(e);
+                failAnyway(e);
             }
         }
 
@@ -172,7 +173,15 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                 answer(pending, answer, error);
             } catch (Throwable e) {
                 // never leave the stage waiting: a task whose answer cannot be handled fails with why
-                result.completeExceptionally(e);
+                failAnyway(e);
+            }
+        }
+
+        /** What threw while the task was sent or answered: its failure, or, if it had ended already, a warning. */
+        private void failAnyway(Throwable e) {
+            if (!result.completeExceptionally(e)) {
+                LOG.log(System.Logger.Level.WARNING, "cluster task '" + run.function + "' had ended when handling it"
+                        + " threw (its member's count of tasks may be off by one)", e);
             }
         }
 
@@ -225,7 +234,8 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                 return;
             }
             if (!cluster.isMemberLoss(loss)) {
-                ClusterTaskException stopped = cluster.notRunning(run.function);
+                // sent, and answered by Hazelcast with a failure: the task may have run on the member
+                ClusterTaskException stopped = cluster.notRunning(run.function, answeredByHazelcast ? member : null);
                 if (stopped != null) {
                     // this submitter's instance went down: not the member's fault, whatever Hazelcast said
                     result.completeExceptionally(stopped);
