@@ -79,11 +79,14 @@ final class Lanes {
      */
     static final int WINDOW_BATCHES = DEPTH + 1;
     /**
-     * The most tasks in flight per member thread at the defaults: for tasks of a few microseconds, three batches of
-     * {@link #MAX_BATCH} would hold 768 inputs per member thread on the submitter (tens of megabytes on a large
+     * The most tasks in flight per member thread at the defaults: three batches of 128, so that tasks of a quarter of
+     * a millisecond (128 to a batch) have a batch waiting here for each member thread, which leaves as soon as an
+     * answer frees a place on the member (with 256, both batches were on the member, and the next one waited for the
+     * answer to be handed out and for its 128 inputs to be started). For tasks of a few microseconds, three batches
+     * of {@link #MAX_BATCH} would hold 768 inputs per member thread on the submitter (tens of megabytes on a large
      * cluster) for no more speed (measured: 100,000 no-op tasks were as fast with 256 per thread as with 768).
      */
-    static final int MAX_PER_THREAD = MAX_BATCH;
+    static final int MAX_PER_THREAD = WINDOW_BATCHES * 128;
     /** Tasks in flight per member thread of a run at the defaults while the function's task time is unknown. */
     static final int DEFAULT_DEPTH = 32;
     /** The most one batch's mean adds to a function's {@link TaskTimes}. */
@@ -679,24 +682,50 @@ final class Lanes {
             batch.forEach(p -> tasks.add(p.task));
             future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks), lane.member);
         } catch (RuntimeException e) {
+            arrived(lane, e);
             answered(lane, batch, null, e);
             return;
         }
         if (future instanceof CompletionStage<?> stage) {
-            // on the view's answer thread, not Hazelcast's: a checkpointed run may hold the thread that delivers its
-            // outcomes until its store has written, and a store on the cluster's map needs Hazelcast's threads for that
-            stage.whenCompleteAsync((result, error) -> answered(lane, batch, result, error), cluster::onAnswerThread);
+            // on the thread that completes the future (Hazelcast's, which may make no remote call): the member's place
+            // is free, and the next batch leaves from the sender thread now, not once the answer thread has handed out
+            // this batch's outcomes (a descheduled answer thread held the members' next batches for milliseconds)
+            stage.whenCompleteAsync((result, error) -> {
+                arrived(lane, error);
+                // the outcomes on the view's answer thread, not Hazelcast's: a checkpointed run may hold the thread
+                // that delivers its outcomes until its store has written, and a store on the cluster's map needs
+                // Hazelcast's threads for that
+                cluster.onAnswerThread(() -> answered(lane, batch, result, error));
+            }, Runnable::run);
         } else {
+            Object result = null;
+            Throwable error = null;
             try {
-                answered(lane, batch, future.get(), null);
+                result = future.get();
             } catch (Exception e) {
-                answered(lane, batch, null, e);
+                error = e;
             }
+            arrived(lane, error);
+            answered(lane, batch, result, error);
+        }
+    }
+
+    /**
+     * The answer of a batch sent to {@code lane}'s member came back (maybe a failure): the member's place is free, and
+     * what waits here leaves on the sender thread. A member loss makes the lane {@link Lane#failing} first, so that
+     * the sender does not pick it for the next batch. On any thread; no remote call.
+     */
+    private void arrived(Lane lane, Throwable error) {
+        if (error != null && cluster.isMemberLoss(error)) {
+            lane.failing = true;
+        }
+        lane.busy.decrementAndGet();
+        if (poolCount.get() > 0 || lane.waitingCount.get() > 0) {
+            cluster.onSender(this::flush); // closed: the answer's own handling fails what waits
         }
     }
 
     private void answered(Lane lane, List<Pending> batch, Object result, Throwable error) {
-        lane.busy.decrementAndGet();
         inFlight.addAndGet(-batch.size());
         ended(batch, error == null);
         try {
