@@ -357,10 +357,12 @@ final class Lanes {
          * member thread's share of this submitter's tasks in flight over {@link #DEPTH} batches: below {@link #DEPTH}
          * per member thread; tasks of unknown time one by one; the others in batches of {@link #batchSize} (at most
          * {@code share}, so that a smaller window, a user's {@code numThreads}, still keeps every thread busy), which
-         * leave once that many wait; while a thread of the member has no batch, with its part of what waits, shared
-         * among the {@code idleThreads} of the cluster without one, once that part is {@link #minBatchSize} or more
-         * (the start of a run, where the first tasks would otherwise fill the first threads' batches while the others
-         * idle; measured at the start of a run of 100 us tasks: 3 to 12 ms of idle per thread); or with whatever waits
+         * leave once that many wait; while the run's window fills ({@code idleThreads} positive) and a thread of the
+         * member has no batch, with its part of what waits, shared among the {@code idleThreads} of the cluster without
+         * one, once that part is {@link #minBatchSize} or more (the first tasks would otherwise fill the first
+         * threads' batches while the others idle; measured at the start of a run of 100 us tasks: 3 to 12 ms of idle
+         * per thread; later in the run, when the submitter is slow to start tasks, such parts made most batches of 4
+         * to 8 tasks, each a round trip); or with whatever waits
          * while fewer batches than half the member's threads are in flight (the start and the end of a run, where
          * threads would idle). A batch does not leave as soon as one
          * task waits: the first task woken by an answer would leave alone, and the batches would shrink to one task
@@ -379,9 +381,9 @@ final class Lanes {
             if (waits >= enough) {
                 return enough;
             }
-            if (busy < threads()) {
-                // a thread of this member has no batch: its part of what waits, shared among the cluster's threads
-                // without one, once that part is worth a round trip
+            if (busy < threads() && idleThreads > 0) {
+                // while the run's window fills, a thread of this member has no batch: its part of what waits, shared
+                // among the cluster's threads without one, once that part is worth a round trip
                 int part = Math.max(minBatchSize(taskNanos), (waits + idleThreads - 1) / Math.max(1, idleThreads));
                 if (waits >= part) {
                     return part;
@@ -673,9 +675,10 @@ final class Lanes {
         TaskTimes times = own > 0 && lane.recent != null ? lane.recent : recent;
         Left left = own > 0 && lane.recentLeft != null ? lane.recentLeft : recentLeft;
         long taskNanos = times == null ? -1 : times.nanos();
-        int share = Math.max(inFlight.get(), left == null ? 0 : left.started()) / (DEPTH * Math.max(1, clusterThreads));
+        int started = left == null ? 0 : left.started();
+        int share = Math.max(inFlight.get(), started) / (DEPTH * Math.max(1, clusterThreads));
         return lane.nextBatch(lane.busy.get(), own + poolCount.get(), taskNanos, share, left == null ? -1 : left.get(),
-                clusterThreads, idleThreads);
+                clusterThreads, started > 0 ? idleThreads : 0);
     }
 
     /** The batch's tasks are no longer in flight in their runs (one update per run in the batch). */
