@@ -33,10 +33,11 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *   Left}), run one task after the other on one member thread,
  *   at most {@link #DEPTH} batches per member thread in flight. A round trip costs far more than a short task, in
  *   time and above all in processor time on both sides, so short tasks are fast only in a few batches per member
- *   thread. A batch is also at most a member thread's share of the tasks in flight over {@link #DEPTH} batches,
- *   so that a small window (a user's {@code numThreads}, or the end of a run) still gives every thread a batch; at a
- *   run's start, before its first answer, that share counts the tasks in flight of the function's last run ({@link
- *   Left#started}), as the window fills. The answers of a batch come back together: a long task among short ones
+ *   thread. A batch is also at most a member thread's share of the tasks in flight over {@link #WINDOW_BATCHES}
+ *   batches, so that a small window (a user's {@code numThreads}, or the end of a run) still gives every thread a
+ *   batch, and one batch per member thread waits here, ready to leave as soon as an answer frees a place on its
+ *   member; while a run's window fills, that share counts the tasks in flight of the function's last run ({@link
+ *   Left#started}). The answers of a batch come back together: a long task among short ones
  *   delays those of its batch (a per-task timeout bounds that).</li>
  * </ul>
  * A run at the cluster's defaults has more tasks in flight than the members have threads ({@link #defaultInFlight}):
@@ -79,12 +80,13 @@ final class Lanes {
      */
     static final int WINDOW_BATCHES = DEPTH + 1;
     /**
-     * The most tasks in flight per member thread at the defaults: three batches of 128, so that tasks of a quarter of
-     * a millisecond (128 to a batch) have a batch waiting here for each member thread, which leaves as soon as an
-     * answer frees a place on the member (with 256, both batches were on the member, and the next one waited for the
-     * answer to be handed out and for its 128 inputs to be started). For tasks of a few microseconds, three batches
-     * of {@link #MAX_BATCH} would hold 768 inputs per member thread on the submitter (tens of megabytes on a large
-     * cluster) for no more speed (measured: 100,000 no-op tasks were as fast with 256 per thread as with 768).
+     * The most tasks in flight per member thread at the defaults: three batches of 128 (a batch is at most a thread's
+     * share of the window over {@link #WINDOW_BATCHES} batches), so that short tasks have a batch waiting here for each
+     * member thread, which leaves as soon as an answer frees a place on the member (with 256 in flight, both batches
+     * were on the member, and the next one waited for the answer to be handed out and for its 128 inputs to be
+     * started). For tasks of a few microseconds, three batches of {@link #MAX_BATCH} would hold 768 inputs per member
+     * thread on the submitter (tens of megabytes on a large cluster) for no more speed (measured: 100,000 no-op tasks
+     * were as fast with 256 per thread as with 768).
      */
     static final int MAX_PER_THREAD = WINDOW_BATCHES * 128;
     /** Tasks in flight per member thread of a run at the defaults while the function's task time is unknown. */
@@ -354,7 +356,8 @@ final class Lanes {
         /**
          * The size of the next batch for this member, or 0 when none may leave now, {@code busy} batches being in
          * flight, {@code waits} tasks waiting for it (its own and the shared queue's), {@code share} tasks being a
-         * member thread's share of this submitter's tasks in flight over {@link #DEPTH} batches: below {@link #DEPTH}
+         * member thread's share of this submitter's tasks in flight over {@link #WINDOW_BATCHES} batches (so that one
+         * batch per member thread waits here, ready to leave as soon as an answer frees a place): below {@link #DEPTH}
          * per member thread; tasks of unknown time one by one; the others in batches of {@link #batchSize} (at most
          * {@code share}, so that a smaller window, a user's {@code numThreads}, still keeps every thread busy), which
          * leave once that many wait; while the run's window fills ({@code idleThreads} positive) and a thread of the
@@ -676,7 +679,7 @@ final class Lanes {
         Left left = own > 0 && lane.recentLeft != null ? lane.recentLeft : recentLeft;
         long taskNanos = times == null ? -1 : times.nanos();
         int started = left == null ? 0 : left.started();
-        int share = Math.max(inFlight.get(), started) / (DEPTH * Math.max(1, clusterThreads));
+        int share = Math.max(inFlight.get(), started) / (WINDOW_BATCHES * Math.max(1, clusterThreads));
         return lane.nextBatch(lane.busy.get(), own + poolCount.get(), taskNanos, share, left == null ? -1 : left.get(),
                 clusterThreads, started > 0 ? idleThreads : 0);
     }

@@ -316,7 +316,7 @@ class DefaultsTest {
     }
 
     @Test
-    void aRunsStartCountsTheTasksInFlightOfTheFunctionsLastRunUntilItsFirstAnswer() {
+    void aRunsStartCountsTheTasksInFlightOfTheFunctionsLastRunWhileItsOwnGrow() {
         Lanes.TaskTimes times = new Lanes.TaskTimes();
         Lanes.Left first = new Lanes.Left(times);
         assertThat(first.started()).isZero(); // a function never run: nothing to count on
@@ -326,14 +326,45 @@ class DefaultsTest {
         first.ended(128, false); // taken back or moved: not an answer
         assertThat(first.started()).isZero();
         first.ended(128, true);
-        assertThat(first.started()).isZero(); // answered: the run's own tasks in flight count from now on
-        // the next run of the function counts on the last one's window until its own first answer
+        assertThat(first.started()).isZero();
+        // the next run of the function counts on the last one's window while its own grows between its answers
         Lanes.Left next = new Lanes.Left(times);
         next.queued();
         assertThat(next.started()).isEqualTo(6_144);
-        next.ended(1, true);
+        next.ended(1, true); // its first answer: its window grew from nothing
+        assertThat(next.started()).isEqualTo(6_144);
+        next.queued();
+        next.queued();
+        next.ended(1, true); // grew again since the last answer
+        assertThat(next.started()).isEqualTo(6_144);
+        next.ended(1, true); // no growth between two answers: its own tasks in flight count from now on
         assertThat(next.started()).isZero();
         // a run with a smaller window teaches it to the one after
-        assertThat(new Lanes.Left(times).started()).isOne();
+        assertThat(new Lanes.Left(times).started()).isEqualTo(2);
+    }
+
+    @Test
+    void whileARunsWindowFillsAMemberThreadWithoutABatchGetsItsPartOfWhatWaits() {
+        Lanes.Lane lane = new Lanes.Lane(null, new MemberLoads.Load());
+        lane.load.poolSize(8);
+        long task = 250_000; // 128 to a batch
+        int batch = Lanes.batchSize(task);
+        assertThat(batch).isEqualTo(128);
+        int min = Lanes.minBatchSize(task);
+        // enough waiting: a full batch, filling or not
+        assertThat(lane.nextBatch(4, 500, task, 128, -1, 24, 20)).isEqualTo(batch);
+        assertThat(lane.nextBatch(4, 500, task, 128, -1, 24, 0)).isEqualTo(batch);
+        // filling, a thread of this member without a batch: its part of what waits among the 20 idle threads
+        assertThat(lane.nextBatch(4, 100, task, 128, -1, 24, 20)).isEqualTo(5);
+        assertThat(lane.nextBatch(4, 2 * min, task, 128, -1, 24, 20)).isEqualTo(min); // never below about 1 ms
+        assertThat(lane.nextBatch(4, min - 1, task, 128, -1, 24, 20)).isZero(); // too little to be worth a trip
+        // not filling (or every thread of this member has a batch): it waits for a full batch, so that batches do not
+        // shrink to a few tasks each when the submitter is slow to start tasks
+        assertThat(lane.nextBatch(4, 100, task, 128, -1, 24, 0)).isZero();
+        assertThat(lane.nextBatch(8, 100, task, 128, -1, 24, 20)).isZero();
+        // fewer batches than half the member's threads: whatever waits leaves, as before
+        assertThat(lane.nextBatch(3, 2, task, 128, -1, 24, 0)).isEqualTo(batch);
+        // two batches per member thread: none
+        assertThat(lane.nextBatch(16, 500, task, 128, -1, 24, 20)).isZero();
     }
 }
