@@ -366,5 +366,9 @@ class DefaultsTest {
         assertThat(lane.nextBatch(3, 2, task, 128, -1, 24, 0)).isEqualTo(batch);
         // two batches per member thread: none
         assertThat(lane.nextBatch(16, 500, task, 128, -1, 24, 20)).isZero();
+        // the run's last tasks, all waiting here, leave however few (no more will come to fill a batch)
+        assertThat(lane.nextBatch(6, 2, task, 128, 2, 24, 0)).isEqualTo(min);
+        assertThat(lane.nextBatch(6, 2, task, 128, 3, 24, 0)).isZero(); // one is still to come
+        assertThat(lane.nextBatch(16, 2, task, 128, 2, 24, 0)).isZero(); // but not past two per member thread
     }
 }
