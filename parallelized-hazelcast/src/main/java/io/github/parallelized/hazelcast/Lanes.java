@@ -47,11 +47,13 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  * counts as a resubmission (the task never left).
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
- * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). The
- * answer of a batch is handed out on the view's answer thread, never on Hazelcast's (a checkpointed run may hold the
- * thread that delivers its outcomes until its store has written, and a store on the cluster's map needs Hazelcast's
- * threads for that): it counts the batch answered, completes the tasks' futures, and, when tasks wait, has the sender
- * send them. Whoever clears the flag looks again, so no task is left waiting while it may leave.
+ * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). When the answer of
+ * a batch arrives, the thread that receives it (Hazelcast's) frees the member's place and, when tasks wait, has the
+ * sender send them ({@link #arrived}); the answer is then handed out on one of the view's answer threads, never on
+ * Hazelcast's (a checkpointed run may hold the thread that delivers its outcomes until its store has written, and a
+ * store on the cluster's map needs Hazelcast's threads for that): it counts the batch answered, completes the tasks'
+ * futures, and has the sender send what waits again. Whoever clears the flag looks again, so no task is left waiting
+ * while it may leave.
  */
 final class Lanes {
 
@@ -738,9 +740,9 @@ final class Lanes {
             // this batch's outcomes (a descheduled answer thread held the members' next batches for milliseconds)
             stage.whenCompleteAsync((result, error) -> {
                 arrived(lane, error);
-                // the outcomes on the view's answer thread, not Hazelcast's: a checkpointed run may hold the thread
-                // that delivers its outcomes until its store has written, and a store on the cluster's map needs
-                // Hazelcast's threads for that
+                // the outcomes on one of the view's answer threads, not Hazelcast's: a checkpointed run may hold the
+                // thread that delivers its outcomes until its store has written, and a store on the cluster's map
+                // needs Hazelcast's threads for that
                 cluster.onAnswerThread(() -> answered(lane, batch, result, error));
             }, Runnable::run);
         } else {

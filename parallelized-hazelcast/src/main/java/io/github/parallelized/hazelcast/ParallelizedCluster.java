@@ -792,8 +792,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     /**
-     * Runs {@code answer} (a batch's answer, handed out to its tasks' runs) on this view's answer thread, or on the
-     * calling thread once this view is closed (its runs still wait for their outcomes).
+     * Runs {@code answer} (a batch's answer, handed out to its tasks' runs) on one of this view's answer threads, or on
+     * the calling thread once this view is closed (its runs still wait for their outcomes).
      */
     void onAnswerThread(Runnable answer) {
         if (!runOn(answers, answer, System.Logger.Level.WARNING)) {
