@@ -36,8 +36,8 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *   thread. A batch is also at most a member thread's share of the tasks in flight over {@link #WINDOW_BATCHES}
  *   batches, so that a small window (a user's {@code numThreads}, or the end of a run) still gives every thread a
  *   batch, and one batch per member thread waits here, ready to leave as soon as an answer frees a place on its
- *   member; while a run's window fills, that share counts the tasks in flight of the function's last run ({@link
- *   Left#started}). The answers of a batch come back together: a long task among short ones
+ *   member; at a run's start, before its first answer, that share counts the tasks in flight of the function's last
+ *   run ({@link Left#started}), as the window fills. The answers of a batch come back together: a long task among short ones
  *   delays those of its batch (a per-task timeout bounds that).</li>
  * </ul>
  * A run at the cluster's defaults has more tasks in flight than the members have threads ({@link #defaultInFlight}):
@@ -179,12 +179,8 @@ final class Lanes {
         private final AtomicInteger inFlight = new AtomicInteger();
         /** The most tasks in flight the run had so far. */
         private volatile int peak;
-        /** The most tasks in flight of the function's last run that had an answer, when this run was made. */
-        private final int lastWindow;
-        /** The run's peak at its last answer (see {@link #started}). */
-        private volatile int peakAtAnswer;
-        /** False once two answers came with no growth of the run's tasks in flight between them. */
-        private volatile boolean filling = true;
+        /** Whether an answer came for one of the run's tasks. */
+        private volatile boolean answered;
 
         Left() {
             this(new TaskTimes());
@@ -192,7 +188,6 @@ final class Lanes {
 
         Left(TaskTimes times) {
             this.times = times;
-            this.lastWindow = times.window;
         }
 
         /** The run's size, once known (at its start). */
@@ -223,23 +218,20 @@ final class Lanes {
         void ended(int tasks, boolean answer) {
             inFlight.addAndGet(-tasks);
             if (answer) {
-                int now = peak;
-                filling = now > peakAtAnswer;
-                peakAtAnswer = now;
-                times.window = now;
+                answered = true;
+                times.window = peak;
             }
         }
 
         /**
-         * The tasks in flight that the run's start may count on: while its window fills, those of the function's last
-         * run (batches sized by the few tasks queued so far would be of one or two tasks each, each taking a member
-         * thread's place for a round trip: measured, after the first answer of a run of 100 us tasks, 16 batches of one
-         * task per member, queued there behind each other); 0 once two answers came without the run's tasks in flight
-         * growing between them, or for a function not run before. A run whose window is smaller than the last one's
-         * sends only half its members' threads' worth of batches until then.
+         * The tasks in flight that the run's start may count on: until its first answer, those of the function's last
+         * run (its window fills while its first tasks travel, and batches sized by the few tasks queued so far would
+         * be of one task each, each taking a member thread's place for a round trip); 0 after, or for a function not
+         * run before. A run whose window is smaller than the last one's sends only half its members' threads' worth of
+         * batches until its first answer.
          */
         int started() {
-            return filling ? lastWindow : 0;
+            return answered ? 0 : times.window;
         }
     }
 
@@ -362,14 +354,8 @@ final class Lanes {
          * batch per member thread waits here, ready to leave as soon as an answer frees a place): below {@link #DEPTH}
          * per member thread; tasks of unknown time one by one; the others in batches of {@link #batchSize} (at most
          * {@code share}, so that a smaller window, a user's {@code numThreads}, still keeps every thread busy), which
-         * leave once that many wait; while the run's window fills ({@code idleThreads} positive) and a thread of the
-         * member has no batch, with its part of what waits, shared among the {@code idleThreads} of the cluster without
-         * one, once that part is {@link #minBatchSize} or more (the first tasks would otherwise fill the first
-         * threads' batches while the others idle; measured at the start of a run of 100 us tasks: 3 to 12 ms of idle
-         * per thread; later in the run, when the submitter is slow to start tasks, such parts made most batches of 4
-         * to 8 tasks, each a round trip); or with whatever waits
-         * while fewer batches than half the member's threads are in flight (the start and the end of a run, where
-         * threads would idle). A batch does not leave as soon as one
+         * leave once that many wait, or with whatever waits while fewer batches than half the member's threads are in
+         * flight (the start and the end of a run, where threads would idle). A batch does not leave as soon as one
          * task waits: the first task woken by an answer would leave alone, and the batches would shrink to one task
          * each. Near the end of a run of known size, a batch is at most its share of what the run has left, {@code
          * left / clusterThreads}, and at least {@link #minBatchSize} ({@link Left}); its last tasks leave as soon as
@@ -377,7 +363,7 @@ final class Lanes {
          * measured at the end of runs of 100 us tasks, a last batch of one to three tasks often left 3 to 14 ms after
          * the others).
          */
-        int nextBatch(int busy, int waits, long taskNanos, int share, long left, int clusterThreads, int idleThreads) {
+        int nextBatch(int busy, int waits, long taskNanos, int share, long left, int clusterThreads) {
             if (waits <= 0 || busy >= DEPTH * threads()) {
                 return 0;
             }
@@ -386,19 +372,8 @@ final class Lanes {
             }
             int enough = Math.max(1, Math.min(batchSize(taskNanos), share));
             enough = atTheEnd(enough, left, clusterThreads, taskNanos);
-            if (waits >= enough || left >= 0 && waits >= left) {
-                // enough for a batch, or the run's last tasks, all here: no more will come to fill a batch
-                return enough;
-            }
-            if (busy < threads() && idleThreads > 0) {
-                // while the run's window fills, a thread of this member has no batch: its part of what waits, shared
-                // among the cluster's threads without one, once that part is worth a round trip
-                int part = Math.max(minBatchSize(taskNanos), (waits + idleThreads - 1) / Math.max(1, idleThreads));
-                if (waits >= part) {
-                    return part;
-                }
-            }
-            return 2 * busy < threads() ? enough : 0;
+            // enough for a batch, or the run's last tasks, all here (no more will come to fill a batch), or threads idle
+            return waits >= enough || left >= 0 && waits >= left || 2 * busy < threads() ? enough : 0;
         }
     }
 
@@ -611,7 +586,7 @@ final class Lanes {
             try {
                 Lane lane;
                 while ((lane = pick(clusterThreads)) != null) {
-                    int size = size(lane, clusterThreads, idleThreads(lanesNow()));
+                    int size = size(lane, clusterThreads);
                     List<Pending> batch = new ArrayList<>(Math.min(size, MAX_BATCH));
                     Pending next;
                     while (batch.size() < size && (next = lane.waiting.poll()) != null) {
@@ -654,10 +629,8 @@ final class Lanes {
     private Lane pick(int clusterThreads) {
         Lane best = null;
         double least = Double.MAX_VALUE;
-        Lane[] now = lanesNow();
-        int idleThreads = idleThreads(now);
-        for (Lane lane : now) {
-            if (!lane.gone && (!lane.failing || lane.busy.get() == 0) && size(lane, clusterThreads, idleThreads) > 0) {
+        for (Lane lane : lanesNow()) {
+            if (!lane.gone && (!lane.failing || lane.busy.get() == 0) && size(lane, clusterThreads) > 0) {
                 double load = (double) lane.busy.get() / lane.threads();
                 if (load < least) {
                     best = lane;
@@ -668,26 +641,15 @@ final class Lanes {
         return best;
     }
 
-    /** The member threads without a batch of this submitter, by the batches in flight: those that would idle. */
-    private static int idleThreads(Lane[] lanes) {
-        int idle = 0;
-        for (Lane lane : lanes) {
-            if (!lane.gone) {
-                idle += Math.max(0, lane.threads() - lane.busy.get());
-            }
-        }
-        return idle;
-    }
-
-    private int size(Lane lane, int clusterThreads, int idleThreads) {
+    private int size(Lane lane, int clusterThreads) {
         int own = lane.waitingCount.get();
         TaskTimes times = own > 0 && lane.recent != null ? lane.recent : recent;
         Left left = own > 0 && lane.recentLeft != null ? lane.recentLeft : recentLeft;
         long taskNanos = times == null ? -1 : times.nanos();
-        int started = left == null ? 0 : left.started();
-        int share = Math.max(inFlight.get(), started) / (WINDOW_BATCHES * Math.max(1, clusterThreads));
+        int share = Math.max(inFlight.get(), left == null ? 0 : left.started())
+                / (WINDOW_BATCHES * Math.max(1, clusterThreads));
         return lane.nextBatch(lane.busy.get(), own + poolCount.get(), taskNanos, share, left == null ? -1 : left.get(),
-                clusterThreads, started > 0 ? idleThreads : 0);
+                clusterThreads);
     }
 
     /** The batch's tasks are no longer in flight in their runs (one update per run in the batch). */
