@@ -75,8 +75,8 @@ import io.github.parallelized.TaskFunction;
  * thread never waits for a round trip); the rest wait on the submitter, where a cancel takes them back at once and a
  * member that joins takes its share of them. The default is three batches (below) per member thread once the members
  * have measured the function's tasks: 3 tasks per thread for tasks of 4 ms or more, 30 for tasks of 3 ms, at most
- * 256 for tasks of a third of a millisecond or less; for a function not measured yet, 32 per member thread ({@code 32 *
- * clusterThreads()}).
+ * 384 (three batches of 128) for tasks of a quarter of a millisecond or less; for a function not measured yet, 32 per
+ * member thread ({@code 32 * clusterThreads()}).
  * It is fixed when the run starts.
  * A task's time in flight, which a per-task timeout bounds, counts its wait on the submitter and on the member:
  * with a tight timeout, set {@code numThreads} (for instance {@code 2 * clusterThreads()}). Cancellation is
