@@ -692,8 +692,7 @@ final class Lanes {
             batch.forEach(p -> tasks.add(p.task));
             future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks), lane.member);
         } catch (RuntimeException e) {
-            arrived(lane, e);
-            answered(lane, batch, null, e);
+            arrivedAndAnswered(lane, batch, null, e);
             return;
         }
         if (future instanceof CompletionStage<?> stage) {
@@ -701,11 +700,14 @@ final class Lanes {
             // is free, and the next batch leaves from the sender thread now, not once the answer thread has handed out
             // this batch's outcomes (a descheduled answer thread held the members' next batches for milliseconds)
             stage.whenCompleteAsync((result, error) -> {
-                arrived(lane, error);
-                // the outcomes on one of the view's answer threads, not Hazelcast's: a checkpointed run may hold the
-                // thread that delivers its outcomes until its store has written, and a store on the cluster's map
-                // needs Hazelcast's threads for that
-                cluster.onAnswerThread(() -> answered(lane, batch, result, error));
+                try {
+                    arrived(lane, error);
+                } finally {
+                    // the outcomes on one of the view's answer threads, not Hazelcast's: a checkpointed run may hold
+                    // the thread that delivers its outcomes until its store has written, and a store on the cluster's
+                    // map needs Hazelcast's threads for that; handed out whatever the arrival's bookkeeping threw
+                    cluster.onAnswerThread(() -> answered(lane, batch, result, error));
+                }
             }, Runnable::run);
         } else {
             Object result = null;
@@ -715,7 +717,15 @@ final class Lanes {
             } catch (Exception e) {
                 error = e;
             }
+            arrivedAndAnswered(lane, batch, result, error);
+        }
+    }
+
+    /** Both, on this thread (a send that failed, or a future without stages). */
+    private void arrivedAndAnswered(Lane lane, List<Pending> batch, Object result, Throwable error) {
+        try {
             arrived(lane, error);
+        } finally {
             answered(lane, batch, result, error);
         }
     }
@@ -726,10 +736,13 @@ final class Lanes {
      * the sender does not pick it for the next batch. On any thread; no remote call.
      */
     private void arrived(Lane lane, Throwable error) {
-        if (error != null && cluster.isMemberLoss(error)) {
-            lane.failing = true;
+        try {
+            if (error != null && cluster.isMemberLoss(error)) {
+                lane.failing = true;
+            }
+        } finally {
+            lane.busy.decrementAndGet();
         }
-        lane.busy.decrementAndGet();
         if (poolCount.get() > 0 || lane.waitingCount.get() > 0) {
             cluster.onSender(this::flush); // closed: the answer's own handling fails what waits
         }
