@@ -1,14 +1,20 @@
 package io.github.parallelized;
 
+import static io.github.parallelized.PermitCells.CELLS;
+import static io.github.parallelized.PermitCells.CLOSED;
+import static io.github.parallelized.PermitCells.ONE_FREE;
+import static io.github.parallelized.PermitCells.STRIDE;
+import static io.github.parallelized.PermitCells.cell;
+import static io.github.parallelized.PermitCells.held;
+import static io.github.parallelized.PermitCells.leaseUnused;
+import static io.github.parallelized.PermitCells.open;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * At most {@link #max} permits held at once. Plain fields with var handles rather than atomics, and the queue of
- * wake-ups made at the first wait: a key's copy of a limit costs a few dozen bytes.
+ * wake-ups ({@link PermitWakeups}) made at the first wait: a key's copy of a limit costs a few dozen bytes.
  *
  * <p>Striped (a limit made with a {@code max} of {@link #STRIPED_FROM} or more, not a key's copy): a thread takes
  * and gives back its permits in a cell of the thread's number ({@link TaskLimit#thread()}), a word on lines of its
@@ -38,10 +44,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   releases after its refusal).</li>
  * </ul>
  */
-final class ConcurrencyPermits extends LimitPart {
+final class ConcurrencyPermits extends PermitWakeups {
     static final VarHandle STATE = VarHandles.field(MethodHandles.lookup(), ConcurrencyPermits.class, "state",
             long.class);
-    /** The cells' words: elements of a {@code long[]}, one a {@link #STRIDE}. */
+    /** The cells' words: elements of a {@code long[]}, one a {@link PermitCells#STRIDE}. */
     static final VarHandle CELL = MethodHandles.arrayElementVarHandle(long[].class);
     /** A release: one permit less in use (the low half), one release more (the high half), in one add. */
     private static final long RELEASE = (1L << 32) - 1;
@@ -53,17 +59,6 @@ final class ConcurrencyPermits extends LimitPart {
     private static final long PRESSURE = 1L << 31;
     /** The smallest {@code max} striped: below it, a cell's lease would be a large share of the limit. */
     static final int STRIPED_FROM = 64;
-    /** The cells of a striped limit: a power of two, four a processor, 4 to 64. */
-    private static final int CELLS = Math.max(4, Math.min(64,
-            Integer.highestOneBit(Math.max(1, 4 * Runtime.getRuntime().availableProcessors() - 1)) << 1));
-    /** Longs from one cell's word to the next: two cache lines (an adjacent-line prefetch shares none). */
-    private static final int STRIDE = 16;
-    /** A cell's word: the permits it holds (bits 0-31), its lease unused (bits 32-62), closed (bit 63). */
-    private static final long ONE_FREE = 1L << 32;
-    private static final long CLOSED = 1L << 63;
-    static final VarHandle WAITERS = VarHandles.field(MethodHandles.lookup(), ConcurrencyPermits.class, "waiters",
-            ConcurrentLinkedQueue.class);
-
     final int max;
     /** Permits a cell leases at once; 0 when not striped. */
     private final int lease;
@@ -78,32 +73,12 @@ final class ConcurrencyPermits extends LimitPart {
      * give back, on a line that runs sharing the limit contend for.
      */
     private volatile long state;
-    /** One-shot wake-ups, run at the next release; null until the first wait. */
-    private volatile ConcurrentLinkedQueue<Runnable> waiters;
-    /** A give-back under a rate's lock left its wake-ups to run (see {@link #wakeDeferred()}). */
-    private volatile boolean wakeDue;
 
     ConcurrencyPermits(int max, boolean striped) {
         this.max = max;
         boolean stripes = striped && max >= STRIPED_FROM;
         this.lease = stripes ? Math.min(32, max / 16) : 0;
         this.cells = stripes ? new long[(CELLS + 2) * STRIDE] : null;
-    }
-
-    private static int cell(int thread) {
-        return ((thread & (CELLS - 1)) + 1) * STRIDE;
-    }
-
-    private static int held(long word) {
-        return (int) word;
-    }
-
-    private static int free(long word) {
-        return (int) ((word & ~CLOSED) >>> 32);
-    }
-
-    private static boolean open(long word) {
-        return (word & CLOSED) == 0;
     }
 
     private long word(int cell) {
@@ -140,15 +115,6 @@ final class ConcurrencyPermits extends LimitPart {
         return state >>> 32;
     }
 
-    ConcurrentLinkedQueue<Runnable> waiters() {
-        ConcurrentLinkedQueue<Runnable> queue = waiters;
-        if (queue == null) {
-            ConcurrentLinkedQueue<Runnable> made = new ConcurrentLinkedQueue<>();
-            queue = WAITERS.compareAndSet(this, null, made) ? made : waiters;
-        }
-        return queue;
-    }
-
     /**
      * Takes a permit, for the thread of number {@code thread} (its cell when striped). {@code locked}: under a
      * rate's lock, so that a give-back on the way (a lease taken back) leaves its wake-ups to
@@ -162,7 +128,7 @@ final class ConcurrencyPermits extends LimitPart {
         // the fast path kept small, so that it is inlined into the engine's attempt
         int cell = cell(thread);
         long word = (long) CELL.getVolatile(all, cell);
-        if (open(word) && free(word) > 0 && CELL.compareAndSet(all, cell, word, word - ONE_FREE + 1)) {
+        if (open(word) && leaseUnused(word) > 0 && CELL.compareAndSet(all, cell, word, word - ONE_FREE + 1)) {
             return true;
         }
         return takeSlowly(cell, locked);
@@ -183,7 +149,7 @@ final class ConcurrencyPermits extends LimitPart {
 
     private boolean takeSlowly(int cell, boolean locked) {
         long word = word(cell);
-        while (open(word) && free(word) > 0) {
+        while (open(word) && leaseUnused(word) > 0) {
             if (CELL.compareAndSet(cells, cell, word, word - ONE_FREE + 1)) {
                 return true;
             }
@@ -194,11 +160,7 @@ final class ConcurrencyPermits extends LimitPart {
             do {
                 now = word(cell);
             } while (!CELL.compareAndSet(cells, cell, now, (now & ~CLOSED) + (lease - 1) * ONE_FREE + 1));
-            // a thread refused meanwhile may have missed this lease: see the class comment
-            int back = (state & PRESSURE) != 0 ? close(cell) : trim(cell);
-            if (back > 0) {
-                giveBack(back, !locked);
-            }
+            settle(cell, true, !locked); // a thread refused meanwhile may have missed this lease: see the class comment
             return true;
         }
         // full: the unused leases are taken back before a refusal, so none is refused for a lease unused
@@ -218,11 +180,8 @@ final class ConcurrencyPermits extends LimitPart {
             if (taken + lease > (pressed ? max / 4 : max / 2)) {
                 return false;
             }
-            if (pressed) {
-                ConcurrentLinkedQueue<Runnable> queue = waiters;
-                if (queue != null && !queue.isEmpty()) {
-                    return false;
-                }
+            if (pressed && awaited()) {
+                return false;
             }
             if (STATE.compareAndSet(this, now, (now & ~PRESSURE) + lease)) {
                 return true;
@@ -252,7 +211,7 @@ final class ConcurrencyPermits extends LimitPart {
     private int close(int cell) {
         while (true) {
             long now = word(cell);
-            int free = free(now);
+            int free = leaseUnused(now);
             if (!open(now) && free == 0) {
                 return 0;
             }
@@ -266,14 +225,14 @@ final class ConcurrencyPermits extends LimitPart {
     void release(int thread) {
         long[] all = cells;
         if (all == null) {
-            giveBack(1);
+            giveBack(1, true);
             return;
         }
         // one add, no compare: the permit goes to the cell's lease; the rare cases are put right after
         int cell = cell(thread);
         long was = (long) CELL.getAndAdd(all, cell, ONE_FREE - 1);
-        if (!open(was) || free(was) >= lease || (state & PRESSURE) != 0) {
-            settle(cell, open(was));
+        if (!open(was) || leaseUnused(was) >= lease || (state & PRESSURE) != 0) {
+            settle(cell, open(was), true);
         }
     }
 
@@ -296,12 +255,13 @@ final class ConcurrencyPermits extends LimitPart {
     /**
      * After permits went to a cell that was closed ({@code open} false), or whose lease is whole, or while a
      * thread was refused: its unused permits go back to the shared count. A closed cell's are whoever's takes
-     * them first; an open one closes under {@link #PRESSURE}, else gives back only its lease beyond the size.
+     * them first; an open one closes under {@link #PRESSURE}, else gives back only its lease beyond the size
+     * (waking as {@link #giveBack} does).
      */
-    private void settle(int cell, boolean open) {
+    private void settle(int cell, boolean open, boolean wake) {
         int back = !open || (state & PRESSURE) != 0 ? close(cell) : trim(cell);
         if (back > 0) {
-            giveBack(back);
+            giveBack(back, wake);
         }
     }
 
@@ -309,7 +269,7 @@ final class ConcurrencyPermits extends LimitPart {
     private int trim(int cell) {
         while (true) {
             long now = word(cell);
-            int free = free(now);
+            int free = leaseUnused(now);
             if (!open(now) || free <= lease) {
                 return 0;
             }
@@ -319,55 +279,13 @@ final class ConcurrencyPermits extends LimitPart {
         }
     }
 
-    /** Gives {@code permits} back to the shared count (a release) and runs the wake-ups registered before it. */
-    private void giveBack(int permits) {
-        giveBack(permits, true);
-    }
-
     /**
-     * As {@link #giveBack(int)}; with {@code wake} false (under a rate's lock, where no wake-up may run), the
-     * wake-ups are left to {@link #wakeDeferred()}, which the taker calls once unlocked.
+     * Gives {@code permits} back to the shared count (a release) and runs the wake-ups registered before it; with
+     * {@code wake} false (under a rate's lock, where no wake-up may run), the wake-ups are left to {@link
+     * #wakeDeferred()}, which the taker calls once unlocked.
      */
     private void giveBack(int permits, boolean wake) {
         STATE.getAndAdd(this, permits == 1 ? RELEASE : ONE_RELEASE - permits);
-        if (wake) {
-            wake();
-        } else {
-            wakeDue = true;
-        }
-    }
-
-    /** Runs the wake-ups that a give-back under a rate's lock left, if any. */
-    void wakeDeferred() {
-        if (wakeDue) {
-            wakeDue = false;
-            wake();
-        }
-    }
-
-    /** Runs the wake-ups registered before now. */
-    private void wake() {
-        ConcurrentLinkedQueue<Runnable> queue = waiters;
-        if (queue != null && !queue.isEmpty()) {
-            // one-shot: only the wake-ups registered before this release run; one that registers again (a
-            // waiter still waiting) goes behind the mark and waits for the next release
-            Runnable mark = new Mark();
-            queue.add(mark);
-            Runnable waiter;
-            while ((waiter = queue.poll()) != null && waiter != mark) {
-                try {
-                    waiter.run();
-                } catch (RuntimeException e) {
-                    // a wake-up is the engine's own unpark; one that fails must not stop the others
-                }
-            }
-        }
-    }
-
-    /** The end of the wake-ups one release runs; another release's mark, met on the way, runs as a no-op. */
-    static final class Mark implements Runnable {
-        @Override
-        public void run() {
-        }
+        released(wake);
     }
 }

@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class FailurePolicy {
 
-    private final RunConfig config;
+    private final FailureLimit limit;
     private final Counters counters;
     private final Lifecycle lifecycle;
     private final AtomicLong failures = new AtomicLong();
     private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
 
-    FailurePolicy(RunConfig config, Counters counters, Lifecycle lifecycle) {
-        this.config = config;
+    FailurePolicy(FailureLimit limit, Counters counters, Lifecycle lifecycle) {
+        this.limit = limit;
         this.counters = counters;
         this.lifecycle = lifecycle;
     }
@@ -28,11 +28,11 @@ final class FailurePolicy {
     void failed(Throwable error) {
         byType.computeIfAbsent(error.getClass().getName(), k -> new LongAdder()).increment();
         long failed = failures.incrementAndGet();
-        if (failed >= config.maxFailures()) {
+        if (failed >= limit.maxFailures()) {
             lifecycle.stop(RunState.FAILED);
-        } else if (!Double.isNaN(config.maxFailureRate())) {
+        } else if (!Double.isNaN(limit.maxRate())) {
             long ended = counters.ended();
-            if (ended >= config.minTasksForRate() && (double) failed / ended > config.maxFailureRate()) {
+            if (ended >= limit.minTasksForRate() && (double) failed / ended > limit.maxRate()) {
                 lifecycle.stop(RunState.FAILED);
             }
         }

@@ -45,13 +45,13 @@ final class Run<I, R> implements Parallelized<I, R> {
         Stop stop = new Stop();
         this.admission = new Admission<>(source, room, config.window(), config.threads(), stop, new Wake(handoff));
         Counters counters = new Counters(config);
-        FailurePolicy failurePolicy = new FailurePolicy(config, counters, lifecycle);
-        this.reporters = new Reporters(id, config.display(), config.listeners());
+        FailurePolicy failurePolicy = new FailurePolicy(config.failureLimit(), counters, lifecycle);
+        this.reporters = new Reporters(id, config.reporting().display(), config.reporting().listeners());
         Delivery<I, R> delivery = new Delivery<>(reporters, failurePolicy, handoff, config.ordered());
         this.tasks = new Tasks<>(function, asyncFunction, config, admission, room, lifecycle, counters, delivery);
         this.crew = new Crew<>(config, admission, tasks, handoff, lifecycle, counters, id, source.size());
         this.room = room;
-        this.progress = new RunProgress(id, config, config.total() >= 0 ? config.total() : source.size(),
+        this.progress = new RunProgress(id, config, config.reporting().total() >= 0 ? config.reporting().total() : source.size(),
                 source, counters, lifecycle, reporters, failurePolicy);
         lifecycle.onStop(stop);
     }

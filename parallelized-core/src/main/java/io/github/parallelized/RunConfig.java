@@ -13,16 +13,11 @@ import java.util.function.UnaryOperator;
  * @param virtualThreads   whether the run's own threads are virtual
  * @param executor         the supplied executor, or null for threads of the run's own
  * @param window           the admission window: inputs taken from the source and not yet consumed
- * @param desc             the run's name at the start
- * @param total            the number of inputs given by the user, or -1
- * @param display          the display reporter
- * @param listeners        the other reporters
+ * @param reporting        its name at the start, the total given, and its reporters
  * @param ordered          submission order instead of completion order
  * @param retry            attempts per input, the wait before a retry, which errors are retried
  * @param timeout          the limit of one attempt, or null
- * @param maxFailures      failures that stop the run
- * @param maxFailureRate   the failure rate that stops the run, or NaN
- * @param minTasksForRate  tasks ended before the rate counts
+ * @param failureLimit     when failures stop the run
  * @param threadNamePrefix the prefix of the run's thread names
  * @param decorator        wraps each worker loop, on the thread that starts the run
  * @param asyncInFlight    for an {@link AsyncTaskFunction}: the most tasks in flight (the loops only start them);
@@ -31,11 +26,22 @@ import java.util.function.UnaryOperator;
  * @param startNanos       when {@code start()} was called ({@link System#nanoTime()}): the run's clock, which its
  *                         progress and the bar's elapsed time count from, begins then, not once the run is built
  */
-record RunConfig(int threads, boolean virtualThreads, ExecutorService executor, int window, String desc, long total,
-                 ProgressReporter display, List<ProgressReporter> listeners, boolean ordered, RetryPolicy retry,
-                 Duration timeout, int maxFailures, double maxFailureRate, int minTasksForRate,
+record RunConfig(int threads, boolean virtualThreads, ExecutorService executor, int window, Reporting reporting,
+                 boolean ordered, RetryPolicy retry, Duration timeout, FailureLimit failureLimit,
                  String threadNamePrefix, UnaryOperator<Runnable> decorator, int asyncInFlight,
                  RunLimits<?> limits, long startNanos) {
+
+    /**
+     * How the run reports: its name at the start, the number of inputs given by the user (or -1), the display
+     * reporter and the other reporters.
+     *
+     * @param desc      the run's name at the start
+     * @param total     the number of inputs given by the user, or -1
+     * @param display   the display reporter
+     * @param listeners the other reporters
+     */
+    record Reporting(String desc, long total, ProgressReporter display, List<ProgressReporter> listeners) {
+    }
 
     boolean async() {
         return asyncInFlight > 0;

@@ -37,14 +37,11 @@ final class RunOptions {
     final List<ProgressReporter> listeners = new ArrayList<>();
     boolean ordered;
     Duration timeout;
-    int maxFailures = Integer.MAX_VALUE;
-    double maxFailureRate = Double.NaN;
-    int minTasksForRate = 1;
+    FailureLimit failureLimit = FailureLimit.NONE;
     String threadNamePrefix = "parallelized-";
     UnaryOperator<Runnable> decorator = UnaryOperator.identity();
     /** The most tasks the supplied executor runs at once, declared with it; lifted when the executor changes. */
-    int maxThreads = Integer.MAX_VALUE;
-    String maxThreadsReason = "";
+    ExecutorBound executorBound = ExecutorBound.NONE;
 
     void numThreads(int n) {
         if (n < 1 || n > MAX_VIRTUAL) {
@@ -59,7 +56,7 @@ final class RunOptions {
         if (on) {
             VirtualThreads.require();
             executor = null;
-            maxThreads = Integer.MAX_VALUE;
+            executorBound = ExecutorBound.NONE;
         }
         virtualThreads = on;
     }
@@ -68,7 +65,7 @@ final class RunOptions {
         checkExecutor(executor);
         this.executor = executor;
         this.virtualThreads = false;
-        this.maxThreads = Integer.MAX_VALUE;
+        this.executorBound = ExecutorBound.NONE;
     }
 
     /** The executor and the most tasks it runs at once, with what a refusal of more says after the figures. */
@@ -77,8 +74,7 @@ final class RunOptions {
             throw new IllegalArgumentException("maxThreads must be at least 1, was " + maxThreads);
         }
         executor(executor);
-        this.maxThreads = maxThreads;
-        this.maxThreadsReason = whenAbove;
+        this.executorBound = new ExecutorBound(maxThreads, whenAbove);
     }
 
     /**
@@ -152,7 +148,7 @@ final class RunOptions {
         if (n < 1) {
             throw new IllegalArgumentException("maxFailures must be at least 1, was " + n);
         }
-        maxFailures = n;
+        failureLimit = failureLimit.withMaxFailures(n);
     }
 
     void stopAboveFailureRate(double rate, int minTasks) {
@@ -162,8 +158,7 @@ final class RunOptions {
         if (minTasks < 1) {
             throw new IllegalArgumentException("minTasks must be at least 1, was " + minTasks);
         }
-        maxFailureRate = rate;
-        minTasksForRate = minTasks;
+        failureLimit = failureLimit.withMaxRate(rate, minTasks);
     }
 
     /**
@@ -183,6 +178,7 @@ final class RunOptions {
                 : virtualThreads ? DEFAULT_VIRTUAL_THREADS : Runtime.getRuntime().availableProcessors();
         // an asynchronous function's tasks hold no thread while in flight: a loop per processor starts them (no more
         // than the executor's limit)
+        int maxThreads = executorBound.maxThreads();
         int threads = async ? Math.max(1, Math.min(Math.min(inFlight, maxThreads),
                 Runtime.getRuntime().availableProcessors())) : inFlight;
         if (!async && !virtualThreads && threads > MAX_THREADS) {
@@ -191,15 +187,16 @@ final class RunOptions {
         }
         if (threads > maxThreads) {
             throw new IllegalArgumentException("numThreads " + threads + " is above the executor's limit of "
-                    + maxThreads + " tasks at once: " + maxThreadsReason);
+                    + maxThreads + " tasks at once: " + executorBound.whenAbove());
         }
         // an asynchronous run's window holds its tasks in flight and as many outcomes on their way to the consumer
         int window = maxInFlight != null ? maxInFlight
                 : (int) Math.min(Integer.MAX_VALUE, Math.max(128L, (async ? 4L : 16L) * inFlight));
-        return new RunConfig(threads, virtualThreads, executor, window, desc, total,
-                progress != null ? progress : ProgressReporter.console(), withInternal(internal), ordered,
-                limits.retry != null ? limits.retry : AttemptPolicy.NO_RETRY, timeout, maxFailures, maxFailureRate,
-                minTasksForRate, threadNamePrefix, decorator, async ? inFlight : 0, limits.runLimits(), startNanos);
+        RunConfig.Reporting reporting = new RunConfig.Reporting(desc, total, progress != null ? progress : ProgressReporter.console(),
+                withInternal(internal));
+        return new RunConfig(threads, virtualThreads, executor, window, reporting, ordered,
+                limits.retry != null ? limits.retry : AttemptPolicy.NO_RETRY, timeout, failureLimit, threadNamePrefix,
+                decorator, async ? inFlight : 0, limits.runLimits(), startNanos);
     }
 
     private List<ProgressReporter> withInternal(ProgressReporter internal) {

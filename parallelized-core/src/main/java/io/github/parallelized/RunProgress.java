@@ -29,7 +29,7 @@ final class RunProgress implements Progress {
         this.failurePolicy = failurePolicy;
         this.maxRunning = config.maxRunning();
         this.source = source;
-        this.description = config.desc();
+        this.description = config.reporting().desc();
         this.total = total;
     }
 

@@ -1,15 +1,10 @@
 package io.github.parallelized;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
-import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Where console bars are drawn, and where lines written meanwhile go.
@@ -24,17 +19,20 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
  *
  * <p>Elsewhere (CI, IDE consoles, files) each refresh is one plain line, so nothing floods or garbles.
  *
- * <p>Terminal width and trimming come from the progressbar library ({@link ConsoleProgressBarConsumer}: JLine
- * for the width, display-width trimming for wide characters). Measuring the width costs JLine's terminal set-up
- * (hundreds of classes and a process, 100 to 300 ms in a fresh JVM), so it never happens on the thread that
- * calls {@code start()}: the terminal is measured on the refresh thread, and until then (the bars are not drawn
- * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. Thread-safe:
- * every drawing holds this screen's lock.
+ * <p>Terminal width and trimming come from the progressbar library ({@code ConsoleProgressBarConsumer}, in
+ * {@link ScreenSize}: JLine for the width, display-width trimming for wide characters). Measuring the width costs
+ * JLine's terminal set-up (hundreds of classes and a process, 100 to 300 ms in a fresh JVM), so it never happens on
+ * the thread that calls {@code start()}: the terminal is measured on the refresh thread, and until then (the bars are not drawn
+ * before) only the {@code COLUMNS} variable, when the shell exports it, gives the width at once. When the terminal
+ * is resized while bars are drawn (its {@code SIGWINCH}, where the JDK lets a program hear it), the width is
+ * measured again and the bars redrawn to it, so that a narrower terminal never wraps them (a wrapped line would
+ * be left behind at each redraw); however narrow the terminal, a line is cut to it. The block is never taller than
+ * the terminal's rows less one (measured with the width): past that, the last row counts the bars not drawn, since
+ * a line that scrolled off the screen can no longer be erased. Thread-safe: every drawing holds this screen's lock.
  */
 final class Screen {
 
     static final int MOST_FINISHED_IN_BLOCK = 8;
-    private static final long MEASURE_AT_MOST_EVERY_NANOS = 1_000_000_000L;
     private static final String ESC = "\u001b[";
     private static volatile Screen standardError;
 
@@ -43,16 +41,8 @@ final class Screen {
     private final PrintStream standardOutput;
     private final boolean interactive;
     private final boolean unicode;
-    private final boolean redirectSystemStreams;
-    private final boolean measureWidth;
-    private volatile int width;
-    /** Whether the width is known (measured, or given by COLUMNS); bars are drawn only then. Guarded by this. */
-    private boolean widthKnown;
-    /** Whether the first measurement is under way. Guarded by this. */
-    private boolean measuring;
-    private long lastMeasured = System.nanoTime();
-    /** Trims lines to the width; made at the first line drawn (the library's jar is opened then). Guarded by this. */
-    private ConsoleProgressBarConsumer console;
+    /** The terminal's width and rows, and their measuring. */
+    private final ScreenSize size;
     /** Whether the shutdown hook is registered: at the first bar of standard error's screen. Guarded by this. */
     private boolean hooked;
     private final List<ConsoleReporter.Bar> block = new ArrayList<>();
@@ -60,28 +50,42 @@ final class Screen {
     private int drawn;
     /** The JVM is shutting down (Ctrl+C): bars are no longer drawn, lines still printed. */
     private boolean shutDown;
-    private PrintStream savedOut;
-    private PrintStream savedErr;
-    private PrintStream installedOut;
-    private PrintStream installedErr;
+    /** System.out and System.err, redirected above the bars while some are drawn; null when not redirected. */
+    private final SystemStreams streams;
 
     /** A screen for tests: fixed width, no terminal queries, no redirection unless asked. */
     Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
            boolean redirectSystemStreams) {
-        this(out, standardOutput, interactive, unicode, width, redirectSystemStreams, false);
+        this(out, standardOutput, interactive, unicode, width, redirectSystemStreams, null);
+    }
+
+    /**
+     * A terminal screen for tests whose width {@code widthProbe} measures (the usable columns, as {@code stty}'s
+     * less the right margin), as the screen of standard error measures its terminal, resizes included; no
+     * redirection.
+     */
+    Screen(PrintStream out, PrintStream standardOutput, boolean unicode, IntSupplier widthProbe) {
+        this(out, standardOutput, true, unicode, 80, false, () -> new Size(widthProbe.getAsInt(), -1));
+    }
+
+    /** A terminal screen for tests whose width and rows {@code sizeProbe} measures; no redirection. */
+    static Screen measuring(PrintStream out, PrintStream standardOutput, boolean unicode, Supplier<Size> sizeProbe) {
+        return new Screen(out, standardOutput, true, unicode, 80, false, sizeProbe);
+    }
+
+    /** A terminal's size as measured: the columns a line may fill (less the right margin) and the rows; -1: unknown. */
+    record Size(int columns, int rows) {
     }
 
     private Screen(PrintStream out, PrintStream standardOutput, boolean interactive, boolean unicode, int width,
-                   boolean redirectSystemStreams, boolean measureWidth) {
+                   boolean redirectSystemStreams, Supplier<Size> sizeProbe) {
         this.out = out;
         this.standardOutput = standardOutput;
         this.interactive = interactive;
         this.unicode = unicode;
-        this.redirectSystemStreams = redirectSystemStreams;
-        this.measureWidth = measureWidth;
-        this.width = width;
-        this.widthKnown = !measureWidth;
-        this.hooked = !redirectSystemStreams;
+        this.size = new ScreenSize(this, out, width, sizeProbe);
+        this.hooked = !redirectSystemStreams && sizeProbe == null;
+        this.streams = redirectSystemStreams ? new SystemStreams(this) : null;
     }
 
     /** The screen of standard error, shared by every console bar of the JVM. */
@@ -91,12 +95,13 @@ final class Screen {
             synchronized (Screen.class) {
                 screen = standardError;
                 if (screen == null) {
-                    boolean terminal = isTerminal();
-                    int columns = terminal ? columnsVariable() : -1;
-                    screen = new Screen(System.err, null, terminal, terminal && utf8(),
-                            columns > 0 ? columns : 80, terminal, terminal);
+                    boolean terminal = Terminal.isTerminal();
+                    int columns = terminal ? Terminal.columnsVariable() : -1;
+                    PrintStream err = System.err;
+                    screen = new Screen(err, null, terminal, terminal && Terminal.utf8(),
+                            columns > 0 ? columns : 80, terminal, terminal ? () -> Terminal.size(err) : null);
                     // without COLUMNS, the terminal is measured when the first bar is added (on the refresh thread)
-                    screen.widthKnown = !terminal || columns > 0;
+                    screen.size.known(!terminal || columns > 0);
                     standardError = screen;
                 }
             }
@@ -114,7 +119,7 @@ final class Screen {
 
     /** The columns a bar line may fill: the terminal's width, or 0 when not on a terminal. */
     int columns() {
-        return interactive ? width : 0;
+        return interactive ? size.width() : 0;
     }
 
     synchronized void add(ConsoleReporter.Bar bar) {
@@ -127,25 +132,20 @@ final class Screen {
             out.flush();
             return;
         }
-        if (block.isEmpty() && redirectSystemStreams) {
-            redirect();
+        if (block.isEmpty() && streams != null) {
+            streams.redirect();
         }
         if (!hooked) {
             // Ctrl+C while bars are drawn: leave the cursor below them (registered with the first bar, off start())
             hooked = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "parallelized-shutdown"));
+            if (streams != null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "parallelized-shutdown"));
+            }
+            if (size.measured()) {
+                Terminal.onResize(size::resized);
+            }
         }
-        long now = System.nanoTime();
-        if (!widthKnown && !measuring) {
-            // the first bar: the width is measured on the refresh thread, and the bars drawn once it is known
-            measuring = true;
-            Timer.schedule(this::measure, java.time.Duration.ZERO);
-        } else if (measureWidth && widthKnown && now - lastMeasured > MEASURE_AT_MOST_EVERY_NANOS) {
-            // the terminal may have been resized since the last run; asking costs a process: off this thread,
-            // and at most once a second however many runs start
-            lastMeasured = now;
-            Timer.schedule(this::measure, java.time.Duration.ZERO);
-        }
+        size.barAdded(System.nanoTime());
         block.add(bar);
         erase();
         draw();
@@ -213,8 +213,8 @@ final class Screen {
             out.println(top.summary());
         }
         draw();
-        if (block.isEmpty() && redirectSystemStreams) {
-            restore();
+        if (block.isEmpty() && streams != null) {
+            streams.restore();
         }
     }
 
@@ -222,8 +222,17 @@ final class Screen {
         if (standardOutput != null) {
             return standardOutput;
         }
-        PrintStream current = System.out;
-        return current == installedOut && savedOut != null ? savedOut : current;
+        return streams != null ? streams.standardOutput() : System.out;
+    }
+
+    /** Draws the bars again, under this screen's lock: the terminal's size changed, or is known now. */
+    void redraw() {
+        erase();
+        draw();
+    }
+
+    private void print(String line) {
+        size.print(line);
     }
 
     private void erase() {
@@ -238,56 +247,39 @@ final class Screen {
     }
 
     private void draw() {
-        if (!interactive || block.isEmpty() || shutDown || !widthKnown) {
+        if (!interactive || block.isEmpty() || shutDown || !size.drawable()) {
             return;
         }
-        for (int i = 0; i < block.size(); i++) {
+        // never more lines than the terminal has rows: a taller block scrolls, and what scrolled off cannot be erased,
+        // so each redraw would leave it behind; the bars past the last row are counted on it instead
+        int height = size.rows();
+        int most = height > 1 ? height - 1 : height == 1 ? 1 : Integer.MAX_VALUE;
+        int shown = block.size() > most ? most - 1 : block.size();
+        for (int i = 0; i < shown; i++) {
             if (i > 0) {
                 out.print('\n');
             }
             print(block.get(i).line());
         }
-        drawn = block.size();
+        if (shown < block.size()) {
+            if (shown > 0) {
+                out.print('\n');
+            }
+            print("+" + (block.size() - shown) + " more bars (the terminal has " + height + " rows)");
+            shown++;
+        }
+        drawn = shown;
         out.flush();
     }
 
-    /** Carriage return and the line cut to the width, so that it never wraps and the block keeps its height. */
-    private void print(String line) {
-        if (console == null) {
-            console = new ConsoleProgressBarConsumer(out, width);
-        }
-        console.accept(line);
-    }
 
-    private void measure() {
-        int columns = terminalWidth(out);
-        synchronized (this) {
-            if (columns >= 20 && columns != width) {
-                width = columns;
-                console = new ConsoleProgressBarConsumer(out, columns);
-            }
-            if (!widthKnown) {
-                // the first measurement: the bars that waited for it are drawn now
-                widthKnown = true;
-                lastMeasured = System.nanoTime();
-                erase();
-                draw();
-            }
-        }
-    }
-
-    /** The shell's {@code COLUMNS} less the library's right margin, when it is exported and sensible; else -1. */
-    private static int columnsVariable() {
-        String columns = System.getenv("COLUMNS");
-        if (columns == null) {
-            return -1;
-        }
-        try {
-            int value = Integer.parseInt(columns.trim());
-            return value >= 21 && value <= 10_000 ? value - 1 : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    /** Bytes printed to System.out or System.err while redirected, a whole line: above the bars. */
+    synchronized void printAbove(PrintStream target, byte[] line, int length) {
+        erase();
+        out.flush();
+        target.write(line, 0, length);
+        target.flush();
+        draw();
     }
 
     /** Ctrl+C: leave the cursor on a clean line below the bars, and draw them no more. */
@@ -298,155 +290,8 @@ final class Screen {
             out.flush();
             drawn = 0;
         }
-    }
-
-    private void redirect() {
-        savedOut = System.out;
-        savedErr = System.err;
-        installedOut = new PrintStream(new Above(savedOut), true, Charset.defaultCharset());
-        installedErr = new PrintStream(new Above(savedErr), true, Charset.defaultCharset());
-        System.setOut(installedOut);
-        System.setErr(installedErr);
-    }
-
-    private void restore() {
-        // put the streams back only if nobody replaced ours meanwhile
-        if (System.out == installedOut) {
-            System.setOut(savedOut);
+        if (streams != null) {
+            streams.flushPending();
         }
-        if (System.err == installedErr) {
-            System.setErr(savedErr);
-        }
-    }
-
-    /** Collects what others print and puts each whole line above the bars. */
-    private final class Above extends OutputStream {
-        private final PrintStream target;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-
-        Above(PrintStream target) {
-            this.target = target;
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            synchronized (Screen.this) {
-                int start = offset;
-                for (int i = offset; i < offset + length; i++) {
-                    if (bytes[i] == '\n') {
-                        pending.write(bytes, start, i + 1 - start);
-                        start = i + 1;
-                        erase();
-                        out.flush();
-                        target.write(pending.toByteArray(), 0, pending.size());
-                        target.flush();
-                        pending.reset();
-                        draw();
-                    }
-                }
-                pending.write(bytes, start, offset + length - start);
-            }
-        }
-
-        @Override
-        public void flush() {
-            // partial lines wait for their newline, so they never land in the middle of a bar
-        }
-    }
-
-    /** Whether standard error is a terminal that understands cursor movement. */
-    private static boolean isTerminal() {
-        if (System.getenv("CI") != null || "dumb".equals(System.getenv("TERM"))) {
-            return false;
-        }
-        // Linux tells exactly where standard error goes; System.console() only knows about stdin and stdout
-        String target = standardErrorTarget();
-        if (target != null) {
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-        }
-        java.io.Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            // Java 22+ returns a console even when redirected; it then says whether it is a terminal
-            Method isTerminal = java.io.Console.class.getMethod("isTerminal");
-            return (Boolean) isTerminal.invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true;
-        }
-    }
-
-    /**
-     * The terminal's width less the library's right margin: from {@code stty size} on the terminal standard error
-     * goes to (one small process), else as the progressbar library measures it (through JLine: hundreds of
-     * classes, a native library, processes), 80 if neither can tell.
-     */
-    private static int terminalWidth(PrintStream out) {
-        int columns = sttyColumns();
-        if (columns >= 21) {
-            return columns - 1;
-        }
-        try {
-            return new ConsoleProgressBarConsumer(out).getMaxRenderedLength();
-        } catch (RuntimeException | LinkageError e) {
-            return 80;
-        }
-    }
-
-    /**
-     * Where standard error goes (a device or a file) on Linux, else null. Through java.io.File, which the JVM has
-     * set up at launch, rather than java.nio.file, whose first use costs a cold start() milliseconds.
-     */
-    private static String standardErrorTarget() {
-        java.io.File link = new java.io.File("/proc/self/fd/2");
-        try {
-            // a pipe's link does not resolve to a path: its canonical form is then not a device either
-            return link.getParentFile().isDirectory() ? link.getCanonicalPath() : null;
-        } catch (java.io.IOException | SecurityException e) {
-            return null;
-        }
-    }
-
-    /** The columns {@code stty size} reports for the terminal standard error goes to, or -1. */
-    private static int sttyColumns() {
-        String target = standardErrorTarget();
-        try {
-            if (target == null) {
-                return -1;
-            }
-            java.io.File tty = new java.io.File(target);
-            Process stty = new ProcessBuilder("stty", "size").redirectInput(tty)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            // waited for first, with a bound: the refresh thread must never hang on it (its answer fits a pipe)
-            if (!stty.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
-                stty.destroyForcibly();
-                return -1;
-            }
-            String answer = new String(stty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-            String[] rowsAndColumns = answer.trim().split(" ");
-            return stty.exitValue() == 0 && rowsAndColumns.length == 2 ? Integer.parseInt(rowsAndColumns[1]) : -1;
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    /** Whether the terminal takes UTF-8: the encoding of standard error (Java 19+), else the platform's. */
-    private static boolean utf8() {
-        return isUtf8(System.getProperty("stderr.encoding",
-                System.getProperty("native.encoding", System.getProperty("file.encoding", ""))));
-    }
-
-    static boolean isUtf8(String encoding) {
-        String e = encoding.trim().toUpperCase(Locale.ROOT);
-        return e.equals("UTF-8") || e.equals("UTF8");
     }
 }

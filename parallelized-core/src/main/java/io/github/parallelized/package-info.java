@@ -30,9 +30,9 @@
  * uses, never the run; a part that must reach a part above it does so through a narrow interface that part
  * implements ({@code Loops}: a worker's loop and its timeouts ask the crew to begin, end, replace or relaunch a
  * loop) or a callback set once before the loops start ({@code Lifecycle.onStop}, {@code Room.beforeWait}). The
- * console display ({@code ConsoleReporter}, {@code Screen}, {@code BarLine}, {@code RateMeter}, {@code
- * ProgressLine}, {@code Units}) is one {@link io.github.parallelized.ProgressReporter} among others: no engine part
- * refers to it; it stays in this package because moving it would make public the helpers it shares with the log
+ * console display ({@code ConsoleReporter}, {@code Screen}, {@code ScreenSize}, {@code Terminal}, {@code
+ * SystemStreams}, {@code BarLine}, {@code RateMeter}, {@code ProgressLine}, {@code Units}) is one {@link
+ * io.github.parallelized.ProgressReporter} among others: no engine part refers to it; it stays in this package because moving it would make public the helpers it shares with the log
  * reporter and the snapshot ({@code Postfix}, {@code Durations}, {@code Timer}).
  *
  * <h3>The checkpoint around a run</h3>

@@ -318,11 +318,11 @@ class ConsoleBarTest {
 
     @Test
     void unicodeOnlyWhenTheTerminalsEncodingIsUtf8() {
-        assertThat(Screen.isUtf8("UTF-8")).isTrue();
-        assertThat(Screen.isUtf8("utf8")).isTrue();
-        assertThat(Screen.isUtf8("ANSI_X3.4-1968")).isFalse(); // LANG=C
-        assertThat(Screen.isUtf8("windows-1252")).isFalse();
-        assertThat(Screen.isUtf8("")).isFalse();
+        assertThat(Terminal.isUtf8("UTF-8")).isTrue();
+        assertThat(Terminal.isUtf8("utf8")).isTrue();
+        assertThat(Terminal.isUtf8("ANSI_X3.4-1968")).isFalse(); // LANG=C
+        assertThat(Terminal.isUtf8("windows-1252")).isFalse();
+        assertThat(Terminal.isUtf8("")).isFalse();
     }
 
     /** On a terminal, the first line comes at the first refresh, while the tasks still run. */

@@ -63,9 +63,9 @@ final class Compare {
             inJvm(report, rounds, Workload.prebuilt("sleep-virtual-100k", tasks, tasks, true, Tasks.sleep(10)));
         }
         if (options.wants("stream")) {
-            int tasks = smoke ? 100_000 : 10_000_000;
+            int tasks = smoke ? 20_000 : 10_000_000; // smoke: few enough for the systems that keep every input
             Workload stream = Workload.generated("stream", tasks, cores, Tasks.noop());
-            rounds.run(report, stream, "stream -Xmx64m", 0, system -> ForkedStream.measure(system, tasks, cores));
+            rounds.run(report, stream, "stream " + ForkedStream.HEAP, 0, system -> ForkedStream.measure(system, tasks, cores));
         }
         Targets.check(report);
         out.println();

@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The stream workload: each system in a JVM of its own with {@code -Xmx64m}, over a lazily generated stream of
+ * The stream workload: each system in a JVM of its own with {@link #HEAP}, over a lazily generated stream of
  * inputs, so that a system that holds on to its inputs runs out of memory instead of looking fast.
  */
 final class ForkedStream {
+
+    /** The child JVM's heap: 10,000,000 lazy inputs must run in constant memory, this little (issue 17's figure). */
+    static final String HEAP = "-Xmx32m";
 
     private ForkedStream() {
     }
@@ -18,7 +21,7 @@ final class ForkedStream {
     /** One run of {@code system} in a child JVM. */
     static Report.Sample measure(BenchSystem system, int tasks, int threads) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder child = new ProcessBuilder(java, "-Xmx64m", "-XX:+ExitOnOutOfMemoryError", "-cp",
+        ProcessBuilder child = new ProcessBuilder(java, HEAP, "-XX:+ExitOnOutOfMemoryError", "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "stream-child", system.name(),
                 Integer.toString(tasks), Integer.toString(threads));
         child.redirectError(ProcessBuilder.Redirect.INHERIT);

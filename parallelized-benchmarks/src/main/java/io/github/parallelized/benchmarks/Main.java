@@ -18,7 +18,7 @@ import java.util.Arrays;
  *   file database, then resumed (every input skipped), against the same run without a checkpoint; with
  *   {@code --slowdown}, also a run of 10 ms tasks with and without a checkpoint;</li>
  *   <li>{@code stream-child SYSTEM TASKS THREADS}: one run of the stream workload, in the forked JVM that
- *   {@code compare} starts with {@code -Xmx64m}.</li>
+ *   {@code compare} starts with {@code -Xmx32m}.</li>
  * </ul>
  */
 public final class Main {

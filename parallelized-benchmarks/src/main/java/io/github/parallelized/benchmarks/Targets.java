@@ -76,7 +76,7 @@ final class Targets {
         for (Report.Row row : report.rows.values()) {
             if (row.workload.startsWith("stream")) {
                 checks.add(String.format(Locale.ROOT, "stream: %s %s", row.system,
-                        row.ok() ? "completed within -Xmx64m" : row.failure));
+                        row.ok() ? "completed within " + ForkedStream.HEAP : row.failure));
             }
         }
     }

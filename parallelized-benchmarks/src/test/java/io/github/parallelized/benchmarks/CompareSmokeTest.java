@@ -25,7 +25,7 @@ class CompareSmokeTest {
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
         List<String> workloads = new java.util.ArrayList<>(List.of("noop-1t", "noop-2t", "noop-4t", "fixed-10",
-                "cpu-1t", "cpu-2t", "sleep", "stream -Xmx64m"));
+                "cpu-1t", "cpu-2t", "sleep", "stream -Xmx32m"));
         if (VirtualExecutors.available()) {
             workloads.add("sleep-virtual");
         }

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.SerializationService;
 
+import io.github.parallelized.Errors;
+
 /**
  * What a member keeps to run cluster tasks: the registry of functions, the runs that have tasks running here,
  * the runs cancelled by broadcast and the submitters that are gone.
@@ -100,9 +102,10 @@ final class MemberSide {
             Object input;
             try {
                 input = TaskResult.object(serialization, task.input);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // an Error too (a readObject that throws one): this task's failure, never its batch's
                 return failure(new ClusterTaskException("The input of cluster task '" + task.function
-                        + "' cannot be deserialized on member " + address + ": " + e.getMessage(), e));
+                        + "' cannot be deserialized on member " + address + ": " + Errors.describe(e, false), e));
             }
             Slot entered = enter(task);
             entered.begin(task.task);
@@ -114,11 +117,11 @@ final class MemberSide {
                 Object result = registered.function().apply(input);
                 try {
                     return TaskResult.success(TaskResult.bytes(serialization, result), address);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     return failure(new ClusterTaskException("The result of cluster task '" + task.function
                             + "' on member " + address + " (" + result.getClass().getName() + ") cannot be serialized"
-                            + " by Hazelcast: make it Serializable, Compact or give it a serializer (" + e.getMessage()
-                            + ")", e));
+                            + " by Hazelcast: make it Serializable, Compact or give it a serializer ("
+                            + Errors.describe(e, false) + ")", e));
                 }
             } catch (Throwable error) {
                 return failure(error);

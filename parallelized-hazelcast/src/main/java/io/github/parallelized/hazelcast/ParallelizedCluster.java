@@ -139,6 +139,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     static final int ANSWER_THREAD_COUNT = 2;
 
     private final HazelcastInstance hazelcast;
+    /** The instance's name, kept: a terminated client's instance throws when asked. */
+    private final String instanceName;
     private final TaskRegistry registry = new TaskRegistry();
     private final MemberSide memberSide;
     private final MemberLoads loads;
@@ -181,6 +183,7 @@ public final class ParallelizedCluster implements AutoCloseable {
     private ParallelizedCluster(HazelcastInstance hazelcast) {
         AsyncExecutor.installIfThreadPerTask();
         this.hazelcast = hazelcast;
+        this.instanceName = hazelcast.getName();
         this.serialization = TaskResult.serialization(hazelcast);
         this.localUuid = hazelcast.getLocalEndpoint().getUuid();
         this.loads = new MemberLoads(hazelcast.getCluster());
@@ -664,7 +667,7 @@ public final class ParallelizedCluster implements AutoCloseable {
      * @return the count, 0 once this instance is shut down
      */
     public int dataMembers() {
-        if (!hazelcast.getLifecycleService().isRunning()) {
+        if (!running()) {
             return 0;
         }
         return (int) hazelcast.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).count();
@@ -692,7 +695,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         sender.shutdownNow();
         answers.shutdown(); // the answers already in are handed out: their runs wait for them
         closeNamedRuns();
-        if (hazelcast.getLifecycleService().isRunning()) {
+        if (running()) {
             try {
                 synchronized (ParallelizedCluster.class) {
                     hazelcast.getUserContext().remove(MemberSide.USER_CONTEXT_KEY, this);
@@ -832,7 +835,7 @@ public final class ParallelizedCluster implements AutoCloseable {
             }
             if (t instanceof HazelcastInstanceNotActiveException) {
                 // the target is shutting down, unless it is this very instance
-                return hazelcast.getLifecycleService().isRunning();
+                return running();
             }
         }
         return false;
@@ -852,6 +855,32 @@ public final class ParallelizedCluster implements AutoCloseable {
 
     SerializationService serialization() {
         return serialization;
+    }
+
+    /**
+     * Null while this view's Hazelcast instance runs; once it is shut down or terminated (a task can then be neither
+     * serialized nor sent, and Hazelcast's own errors would blame the input or a member), the failure of a task of
+     * {@code function} that says so.
+     */
+    ClusterTaskException notRunning(String function) {
+        if (running()) {
+            return null;
+        }
+        return new ClusterTaskException("Cluster task '" + function + "' cannot be sent: the Hazelcast instance of"
+                + " this submitter (" + instanceName + ") is no longer running (shut down or terminated)", null);
+    }
+
+    /**
+     * Whether this view's Hazelcast instance runs. Never throws: a client's instance, once terminated, throws
+     * {@code HazelcastClientNotActiveException} from its every method, {@code getLifecycleService()} included; asked
+     * from an answer's callback, that would leave the rest of its batch unanswered (their run waiting for ever).
+     */
+    boolean running() {
+        try {
+            return hazelcast.getLifecycleService().isRunning();
+        } catch (RuntimeException notActive) {
+            return false;
+        }
     }
 
     UUID localUuid() {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.hazelcast.cluster.Member;
 
 import io.github.parallelized.AsyncTaskFunction;
+import io.github.parallelized.Errors;
 import io.github.parallelized.Parallelized;
 
 /**
@@ -35,6 +36,10 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
 
     @Override
     public CompletionStage<R> apply(I input) {
+        ClusterTaskException stopped = cluster.notRunning(run.function);
+        if (stopped != null) {
+            return CompletableFuture.failedFuture(stopped);
+        }
         TaskEnvelope task = new TaskEnvelope(run.id, run.nextTaskId(), cluster.localUuid(), run.function, run.version,
                 serialize(input));
         Sending sending = new Sending(task, Parallelized.resubmissionCounter());
@@ -117,7 +122,8 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
                         run.released(to);
                         failedOn(to, e, false);
                     } else {
-                        result.completeExceptionally(e);
+                        ClusterTaskException stopped = cluster.notRunning(run.function);
+                        result.completeExceptionally(stopped != null ? stopped : e);
                     }
                 }
                 return;
@@ -128,8 +134,9 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         }
 
         private void noDataMember() {
-            result.completeExceptionally(new ClusterTaskException("The cluster has no data member to run cluster"
-                    + " task '" + run.function + "' on", null));
+            ClusterTaskException stopped = cluster.notRunning(run.function);
+            result.completeExceptionally(stopped != null ? stopped : new ClusterTaskException("The cluster has no data"
+                    + " member to run cluster task '" + run.function + "' on", null));
         }
 
         /** A task of the shared queue leaves for its member: it counts there from now on. */
@@ -157,6 +164,17 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             if (!current.compareAndSet(pending, null) || result.isDone()) {
                 return; // cancelled meanwhile: the run no longer waits for it
             }
+            try {
+                handle(member, answer, error);
+            } catch (Throwable e) {
+                // whatever fails here ends this task, never leaves its run waiting for it (nor, thrown on, the rest
+                // of its batch: a terminated client's instance threw from every call, and 376 tasks waited for ever)
+                result.completeExceptionally(e);
+            }
+        }
+
+        /** The answer (or failure) of this task's send, taken from the lane: it ends, or is sent again. */
+        private void handle(Member member, TaskResult answer, Throwable error) {
             if (error instanceof Lanes.NotSent notSent) {
                 // it waited in the lane of a member that left, or moves to one that joined: not a resubmission
                 if (notSent.memberGone && member != null) {
@@ -190,6 +208,12 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
             Throwable loss = (failure instanceof ExecutionException || failure instanceof CompletionException)
                     && failure.getCause() != null ? failure.getCause() : failure;
             if (!cluster.isMemberLoss(loss)) {
+                ClusterTaskException stopped = cluster.notRunning(run.function);
+                if (stopped != null) {
+                    // this submitter's instance went down: not the member's fault, whatever Hazelcast said
+                    result.completeExceptionally(stopped);
+                    return;
+                }
                 result.completeExceptionally(answeredByHazelcast ? new ClusterTaskException("Hazelcast could not"
                         + " run cluster task '" + run.function + "' on member " + member.getAddress() + ": " + loss,
                         loss) : loss);
@@ -210,8 +234,10 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
 
         private void sendAgain() {
             if (!cluster.onSender(this::send)) {
-                result.completeExceptionally(new ClusterTaskException("The ParallelizedCluster was closed while"
-                        + " cluster task '" + run.function + "' was to be sent again", null));
+                ClusterTaskException stopped = cluster.notRunning(run.function);
+                result.completeExceptionally(stopped != null ? stopped : new ClusterTaskException("The"
+                        + " ParallelizedCluster was closed while cluster task '" + run.function + "' was to be sent"
+                        + " again", null));
             }
         }
 
@@ -248,10 +274,15 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
     private byte[] serialize(I input) {
         try {
             return TaskResult.bytes(cluster.serialization(), input);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            ClusterTaskException stopped = cluster.notRunning(run.function);
+            if (stopped != null) {
+                throw stopped; // not the input's fault
+            }
+            // an Error too (a writeObject that throws one, a structure too deep to write): that input's failure
             throw new ClusterTaskException("The input of cluster task '" + run.function + "' ("
                     + input.getClass().getName() + ") cannot be serialized by Hazelcast: make it Serializable, Compact"
-                    + " or give it a serializer (" + e.getMessage() + ")", e);
+                    + " or give it a serializer (" + Errors.describe(e, false) + ")", e);
         }
     }
 }

@@ -11,6 +11,8 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 
+import io.github.parallelized.Errors;
+
 /**
  * A member's answer to one task: the result or the thrown error, each already serialized on the member (so
  * that an unserializable result becomes that task's failure there, not a broken response), or the news that
@@ -56,19 +58,38 @@ final class TaskResult implements IdentifiedDataSerializable {
         return new TaskResult(NOT_HERE, bytes(serialization, why), member);
     }
 
-    /** A failure; an error that Hazelcast cannot serialize travels as a {@link ClusterTaskException} with its text. */
+    /**
+     * A failure; an error that Hazelcast cannot serialize (it throws anything, an {@code Error} included, while being
+     * written) travels as a {@link ClusterTaskException} with its text, read so that an error whose
+     * {@code getMessage()} or {@code getStackTrace()} throws is still described: this never throws, so that one task's
+     * error never fails the other tasks of its batch.
+     */
     static TaskResult failure(Throwable error, SerializationService serialization, String member) {
         byte[] payload;
         try {
             payload = bytes(serialization, error);
-        } catch (RuntimeException notSerializable) {
-            ClusterTaskException stand = new ClusterTaskException(error.getClass().getName() + ": " + error.getMessage()
-                    + " (thrown on member " + member + "; the exception itself cannot be serialized: "
-                    + notSerializable.getMessage() + ")", null);
-            stand.setStackTrace(error.getStackTrace());
+        } catch (Throwable notSerializable) {
+            ClusterTaskException stand = new ClusterTaskException(text(error) + " (thrown on member " + member + "; the exception itself cannot be serialized: "
+                    + Errors.describe(notSerializable, false) + ")", null);
+            try {
+                stand.setStackTrace(error.getStackTrace());
+            } catch (Throwable lying) {
+                stand.setStackTrace(new StackTraceElement[0]);
+            }
             payload = bytes(serialization, stand);
         }
         return new TaskResult(FAILURE, payload, member);
+    }
+
+    /** {@code class: message}, also for an error whose {@code getMessage()} throws. */
+    private static String text(Throwable error) {
+        String message;
+        try {
+            message = error.getMessage();
+        } catch (Throwable lying) {
+            return error.getClass().getName() + " (its getMessage() threw " + lying.getClass().getSimpleName() + ")";
+        }
+        return message == null ? error.getClass().getName() : error.getClass().getName() + ": " + message;
     }
 
     static byte[] bytes(SerializationService serialization, Object value) {
@@ -89,10 +110,11 @@ final class TaskResult implements IdentifiedDataSerializable {
         Object value;
         try {
             value = object(serialization, payload);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too (a readObject that throws one): that input's failure, naming what could not be read
             throw new ClusterTaskException("The " + (kind == SUCCESS ? "result" : "error") + " of cluster task '"
                     + function + "' from member " + member + " cannot be deserialized on the submitter: "
-                    + e.getMessage(), e);
+                    + Errors.describe(e, false), e);
         }
         if (kind == SUCCESS) {
             return value;
