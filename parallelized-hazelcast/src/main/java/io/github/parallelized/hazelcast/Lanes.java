@@ -48,8 +48,9 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
  * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). When the answer of
- * a batch arrives, the thread that receives it (Hazelcast's) frees the member's place and, when tasks wait, has the
- * sender send them ({@link #arrived}); the answer is then handed out on one of the view's answer threads, never on
+ * a batch of several tasks arrives, the thread that receives it (Hazelcast's) frees the member's place and, when tasks
+ * wait, has the sender send them ({@link #arrived}; a task sent alone frees its place on the answer thread); the
+ * answer is then handed out on one of the view's answer threads, never on
  * Hazelcast's (a checkpointed run may hold the thread that delivers its outcomes until its store has written, and a
  * store on the cluster's map needs Hazelcast's threads for that): it counts the batch answered, completes the tasks'
  * futures, and has the sender send what waits again. Whoever clears the flag looks again, so no task is left waiting
