@@ -33,10 +33,11 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *   Left}), run one task after the other on one member thread,
  *   at most {@link #DEPTH} batches per member thread in flight. A round trip costs far more than a short task, in
  *   time and above all in processor time on both sides, so short tasks are fast only in a few batches per member
- *   thread. A batch is also at most a member thread's share of the tasks in flight over {@link #DEPTH} batches,
- *   so that a small window (a user's {@code numThreads}, or the end of a run) still gives every thread a batch; at a
- *   run's start, before its first answer, that share counts the tasks in flight of the function's last run ({@link
- *   Left#started}), as the window fills. The answers of a batch come back together: a long task among short ones
+ *   thread. A batch is also at most a member thread's share of the tasks in flight over {@link #WINDOW_BATCHES}
+ *   batches, so that a small window (a user's {@code numThreads}, or the end of a run) still gives every thread a
+ *   batch, and one batch per member thread waits here, ready to leave as soon as an answer frees a place on its
+ *   member; at a run's start, before its first answer, that share counts the tasks in flight of the function's last
+ *   run ({@link Left#started}), as the window fills. The answers of a batch come back together: a long task among short ones
  *   delays those of its batch (a per-task timeout bounds that).</li>
  * </ul>
  * A run at the cluster's defaults has more tasks in flight than the members have threads ({@link #defaultInFlight}):
@@ -46,11 +47,14 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  * counts as a resubmission (the task never left).
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
- * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). The
- * answer of a batch is handed out on the view's answer thread, never on Hazelcast's (a checkpointed run may hold the
- * thread that delivers its outcomes until its store has written, and a store on the cluster's map needs Hazelcast's
- * threads for that): it counts the batch answered, completes the tasks' futures, and, when tasks wait, has the sender
- * send them. Whoever clears the flag looks again, so no task is left waiting while it may leave.
+ * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). When the answer of
+ * a batch of several tasks arrives, the thread that receives it (Hazelcast's) frees the member's place and, when tasks
+ * wait, has the sender send them ({@link #arrived}; a task sent alone frees its place on the answer thread); the
+ * answer is then handed out on one of the view's answer threads, never on
+ * Hazelcast's (a checkpointed run may hold the thread that delivers its outcomes until its store has written, and a
+ * store on the cluster's map needs Hazelcast's threads for that): it counts the batch answered, completes the tasks'
+ * futures, and has the sender send what waits again. Whoever clears the flag looks again, so no task is left waiting
+ * while it may leave.
  */
 final class Lanes {
 
@@ -79,11 +83,15 @@ final class Lanes {
      */
     static final int WINDOW_BATCHES = DEPTH + 1;
     /**
-     * The most tasks in flight per member thread at the defaults: for tasks of a few microseconds, three batches of
-     * {@link #MAX_BATCH} would hold 768 inputs per member thread on the submitter (tens of megabytes on a large
-     * cluster) for no more speed (measured: 100,000 no-op tasks were as fast with 256 per thread as with 768).
+     * The most tasks in flight per member thread at the defaults: three batches of 128 (a batch is at most a thread's
+     * share of the window over {@link #WINDOW_BATCHES} batches), so that short tasks have a batch waiting here for each
+     * member thread, which leaves as soon as an answer frees a place on the member (with 256 in flight, both batches
+     * were on the member, and the next one waited for the answer to be handed out and for its 128 inputs to be
+     * started). For tasks of a few microseconds, three batches of {@link #MAX_BATCH} would hold 768 inputs per member
+     * thread on the submitter (tens of megabytes on a large cluster) for no more speed (measured: 100,000 no-op tasks
+     * were as fast with 256 per thread as with 768).
      */
-    static final int MAX_PER_THREAD = MAX_BATCH;
+    static final int MAX_PER_THREAD = WINDOW_BATCHES * 128;
     /** Tasks in flight per member thread of a run at the defaults while the function's task time is unknown. */
     static final int DEFAULT_DEPTH = 32;
     /** The most one batch's mean adds to a function's {@link TaskTimes}. */
@@ -343,14 +351,18 @@ final class Lanes {
         /**
          * The size of the next batch for this member, or 0 when none may leave now, {@code busy} batches being in
          * flight, {@code waits} tasks waiting for it (its own and the shared queue's), {@code share} tasks being a
-         * member thread's share of this submitter's tasks in flight over {@link #DEPTH} batches: below {@link #DEPTH}
+         * member thread's share of this submitter's tasks in flight over {@link #WINDOW_BATCHES} batches (so that one
+         * batch per member thread waits here, ready to leave as soon as an answer frees a place): below {@link #DEPTH}
          * per member thread; tasks of unknown time one by one; the others in batches of {@link #batchSize} (at most
          * {@code share}, so that a smaller window, a user's {@code numThreads}, still keeps every thread busy), which
          * leave once that many wait, or with whatever waits while fewer batches than half the member's threads are in
          * flight (the start and the end of a run, where threads would idle). A batch does not leave as soon as one
          * task waits: the first task woken by an answer would leave alone, and the batches would shrink to one task
          * each. Near the end of a run of known size, a batch is at most its share of what the run has left, {@code
-         * left / clusterThreads}, and at least {@link #minBatchSize} ({@link Left}).
+         * left / clusterThreads}, and at least {@link #minBatchSize} ({@link Left}); its last tasks leave as soon as
+         * they all wait here, however few (they waited until fewer than half the member's threads had a batch:
+         * measured at the end of runs of 100 us tasks, a last batch of one to three tasks often left 3 to 14 ms after
+         * the others).
          */
         int nextBatch(int busy, int waits, long taskNanos, int share, long left, int clusterThreads) {
             if (waits <= 0 || busy >= DEPTH * threads()) {
@@ -361,7 +373,8 @@ final class Lanes {
             }
             int enough = Math.max(1, Math.min(batchSize(taskNanos), share));
             enough = atTheEnd(enough, left, clusterThreads, taskNanos);
-            return waits >= enough || 2 * busy < threads() ? enough : 0;
+            // enough for a batch, or the run's last tasks, all here (no more will come to fill a batch), or threads idle
+            return waits >= enough || left >= 0 && waits >= left || 2 * busy < threads() ? enough : 0;
         }
     }
 
@@ -634,7 +647,8 @@ final class Lanes {
         TaskTimes times = own > 0 && lane.recent != null ? lane.recent : recent;
         Left left = own > 0 && lane.recentLeft != null ? lane.recentLeft : recentLeft;
         long taskNanos = times == null ? -1 : times.nanos();
-        int share = Math.max(inFlight.get(), left == null ? 0 : left.started()) / (DEPTH * Math.max(1, clusterThreads));
+        int share = Math.max(inFlight.get(), left == null ? 0 : left.started())
+                / (WINDOW_BATCHES * Math.max(1, clusterThreads));
         return lane.nextBatch(lane.busy.get(), own + poolCount.get(), taskNanos, share, left == null ? -1 : left.get(),
                 clusterThreads);
     }
@@ -679,24 +693,71 @@ final class Lanes {
             batch.forEach(p -> tasks.add(p.task));
             future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks), lane.member);
         } catch (RuntimeException e) {
-            answered(lane, batch, null, e);
+            arrivedAndAnswered(lane, batch, null, e, false);
             return;
         }
-        if (future instanceof CompletionStage<?> stage) {
-            // on the view's answer thread, not Hazelcast's: a checkpointed run may hold the thread that delivers its
-            // outcomes until its store has written, and a store on the cluster's map needs Hazelcast's threads for that
-            stage.whenCompleteAsync((result, error) -> answered(lane, batch, result, error), cluster::onAnswerThread);
+        if (future instanceof CompletionStage<?> stage && batch.size() == 1) {
+            // a task alone (4 ms or more, or of unknown time): its place frees on the answer thread, as it always did
+            // (freed as the answer arrived, the 10 ms row read 0.94-0.98x of the local pool instead of 0.97-0.99x in
+            // alternated pairs on a quiet machine; not understood, not needed: a round trip is short beside the task)
+            stage.whenCompleteAsync((result, error) -> arrivedAndAnswered(lane, batch, result, error, false),
+                    cluster::onAnswerThread);
+        } else if (future instanceof CompletionStage<?> stage) {
+            // a batch: on the thread that completes the future (Hazelcast's, which may make no remote call), the
+            // member's place is free, and the next batch leaves from the sender thread now, not once the answer thread
+            // has handed out this batch's outcomes (a descheduled answer thread held the members' next batches for
+            // milliseconds)
+            stage.whenCompleteAsync((result, error) -> {
+                try {
+                    arrived(lane, error, true);
+                } finally {
+                    // the outcomes on one of the view's answer threads, not Hazelcast's: a checkpointed run may hold
+                    // the thread that delivers its outcomes until its store has written, and a store on the cluster's
+                    // map needs Hazelcast's threads for that; handed out whatever the arrival's bookkeeping threw
+                    cluster.onAnswerThread(() -> answered(lane, batch, result, error));
+                }
+            }, Runnable::run);
         } else {
+            Object result = null;
+            Throwable error = null;
             try {
-                answered(lane, batch, future.get(), null);
+                result = future.get();
             } catch (Exception e) {
-                answered(lane, batch, null, e);
+                error = e;
             }
+            arrivedAndAnswered(lane, batch, result, error, false);
+        }
+    }
+
+    /** Both, on this thread (a task alone, a send that failed, or a future without stages). */
+    private void arrivedAndAnswered(Lane lane, List<Pending> batch, Object result, Throwable error, boolean sendNow) {
+        try {
+            arrived(lane, error, sendNow);
+        } finally {
+            answered(lane, batch, result, error);
+        }
+    }
+
+    /**
+     * The answer of a batch sent to {@code lane}'s member came back (maybe a failure): the member's place is free, and,
+     * with {@code sendNow}, what waits here leaves on the sender thread (else once the answer is handed out). A member
+     * loss makes the lane {@link Lane#failing} first, so that the sender does not pick it for the next batch. On any
+     * thread; no remote call.
+     */
+    private void arrived(Lane lane, Throwable error, boolean sendNow) {
+        try {
+            if (error != null && cluster.isMemberLoss(error)) {
+                lane.failing = true;
+            }
+        } finally {
+            lane.busy.decrementAndGet();
+        }
+        if (sendNow && (poolCount.get() > 0 || lane.waitingCount.get() > 0)) {
+            cluster.onSender(this::flush); // closed: the answer's own handling fails what waits
         }
     }
 
     private void answered(Lane lane, List<Pending> batch, Object result, Throwable error) {
-        lane.busy.decrementAndGet();
         inFlight.addAndGet(-batch.size());
         ended(batch, error == null);
         try {

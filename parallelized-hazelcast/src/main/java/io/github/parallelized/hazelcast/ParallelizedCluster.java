@@ -75,8 +75,8 @@ import io.github.parallelized.TaskFunction;
  * thread never waits for a round trip); the rest wait on the submitter, where a cancel takes them back at once and a
  * member that joins takes its share of them. The default is three batches (below) per member thread once the members
  * have measured the function's tasks: 3 tasks per thread for tasks of 4 ms or more, 30 for tasks of 3 ms, at most
- * 256 for tasks of a third of a millisecond or less; for a function not measured yet, 32 per member thread ({@code 32 *
- * clusterThreads()}).
+ * 384 (three batches of 128) for tasks of a quarter of a millisecond or less; for a function not measured yet, 32 per
+ * member thread ({@code 32 * clusterThreads()}).
  * It is fixed when the run starts.
  * A task's time in flight, which a per-task timeout bounds, counts its wait on the submitter and on the member:
  * with a tight timeout, set {@code numThreads} (for instance {@code 2 * clusterThreads()}). Cancellation is
@@ -135,6 +135,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     private static final AtomicInteger CONTROL_THREADS = new AtomicInteger();
     private static final AtomicInteger SENDER_THREADS = new AtomicInteger();
     private static final AtomicInteger ANSWER_THREADS = new AtomicInteger();
+    /** The threads that hand out the answers of the batches ({@link #answers}). */
+    static final int ANSWER_THREAD_COUNT = 2;
 
     private final HazelcastInstance hazelcast;
     /** The instance's name, read while it runs: a client's {@code getName()} throws once it is shut down. */
@@ -158,7 +160,9 @@ public final class ParallelizedCluster implements AutoCloseable {
      * Hands out the answers of the batches (their tasks' outcomes), never on Hazelcast's threads: a checkpointed run
      * holds the thread that delivers an outcome while its store is 1,000 outcomes behind, and a store on the cluster's
      * map needs Hazelcast's response threads for its own writes (measured: a client and a lite member stalled until the
-     * map's 30 s bound, and the run failed). One thread, woken once per answered batch.
+     * map's 30 s bound, and the run failed). Two threads ({@link #ANSWER_THREAD_COUNT}), each woken once per answered
+     * batch: with one, a batch's outcomes waited while it was descheduled in the middle of another's (measured on a
+     * loaded 2-core machine: answers received 5 to 15 ms before they were handled, at the end of a run too).
      */
     private final ThreadPoolExecutor answers;
     private final LongAdder resubmissions = new LongAdder();
@@ -189,7 +193,7 @@ public final class ParallelizedCluster implements AutoCloseable {
         this.memberSide = member ? new MemberSide(registry, hazelcast) : null;
         this.control = oneThread("parallelized-cluster-control-", CONTROL_THREADS);
         this.sender = oneThread("parallelized-cluster-sender-", SENDER_THREADS);
-        this.answers = oneThread("parallelized-cluster-answers-", ANSWER_THREADS);
+        this.answers = threads("parallelized-cluster-answers-", ANSWER_THREADS, ANSWER_THREAD_COUNT);
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -790,7 +794,13 @@ public final class ParallelizedCluster implements AutoCloseable {
 
     /** One daemon thread of this view, which ends after 2 s without work. */
     private static ThreadPoolExecutor oneThread(String prefix, AtomicInteger count) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        return threads(prefix, count, 1);
+    }
+
+    /** Up to {@code threads} daemon threads of this view, each of which ends after 2 s without work. */
+    private static ThreadPoolExecutor threads(String prefix, AtomicInteger count, int threads) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 2, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
                 runnable -> {
                     Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
                     thread.setDaemon(true);
@@ -809,8 +819,8 @@ public final class ParallelizedCluster implements AutoCloseable {
     }
 
     /**
-     * Runs {@code answer} (a batch's answer, handed out to its tasks' runs) on this view's answer thread, or on the
-     * calling thread once this view is closed (its runs still wait for their outcomes).
+     * Runs {@code answer} (a batch's answer, handed out to its tasks' runs) on one of this view's answer threads, or on
+     * the calling thread once this view is closed (its runs still wait for their outcomes).
      */
     void onAnswerThread(Runnable answer) {
         if (!runOn(answers, answer, System.Logger.Level.WARNING)) {

@@ -17,8 +17,8 @@ import io.github.parallelized.Parallelized;
 
 /**
  * The asynchronous function the core run applies to each input: serialize it once, send it to the least loaded
- * member ({@link Lanes}: alone, or in a batch), and complete the task's stage with the member's answer, on the
- * view's answer thread; no submitter thread waits for a task. A task whose member is lost goes to another
+ * member ({@link Lanes}: alone, or in a batch), and complete the task's stage with the member's answer, on one of
+ * the view's answer threads; no submitter thread waits for a task. A task whose member is lost goes to another
  * one, from the cluster view's sender thread (a loss can be heard on a Hazelcast thread, which cannot make remote
  * calls). When the
  * run cancels the stage (a stop, a per-task timeout), a task still waiting in its lane is taken back, and one
@@ -164,8 +164,8 @@ final class RemoteTask<I, R> implements AsyncTaskFunction<I, R> {
         }
 
         /**
-         * The answer to {@code pending}, once, on the thread that has it (the view's answer thread, or the one that
-         * moves it, maybe a Hazelcast one): no remote call from here.
+         * The answer to {@code pending}, once, on the thread that has it (one of the view's answer threads, or the one
+         * that moves it, maybe a Hazelcast one): no remote call from here.
          */
         @Override
         public void answered(Lanes.Pending pending, TaskResult answer, Throwable error) {

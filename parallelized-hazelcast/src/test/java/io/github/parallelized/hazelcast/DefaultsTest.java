@@ -55,6 +55,13 @@ class DefaultsTest {
         view.register("gate", DefaultsTest::pass);
         view.register("another-gate", DefaultsTest::pass);
         view.register("gate-on-one", DefaultsTest::passOnOthers);
+        view.register("count", DefaultsTest::count);
+    }
+
+    /** Counts the task's start and returns at once. */
+    private static Integer count(Integer x) {
+        ENTERED.incrementAndGet();
+        return x;
     }
 
     /** Tasks of "gate-on-one" wait at the gate only on the member of this name (its executor threads carry it). */
@@ -141,6 +148,52 @@ class DefaultsTest {
                         ENTERED.get() == threads && run.progress().snapshot().running() == 40);
                 gate.countDown();
                 assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(1_000);
+            }
+        });
+    }
+
+    @Test
+    void aBatchsAnswerFreesItsMembersPlaceBeforeItsOutcomesAreHandedOut() {
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        int threads = submitter.clusterThreads();
+        // as if the members had measured "count" at 100 us a task: three batches per member thread in flight, two on
+        // the member and one waiting here
+        submitter.lanes().times("count").measured(10_000_000, 100);
+        int inFlight = Lanes.defaultInFlight(threads, submitter.lanes().times("count"));
+        int batch = inFlight / (Lanes.WINDOW_BATCHES * threads);
+        assertThat(inFlight).isEqualTo(Lanes.MAX_PER_THREAD * threads);
+        CountDownLatch handOut = new CountDownLatch(1);
+        AtomicInteger held = new AtomicInteger();
+        ProgressReporter holding = new ProgressReporter() {
+            @Override
+            public void onOutcome(String runId, Outcome<?, ?> outcome) {
+                // on the thread that hands out a batch's outcomes: each answer thread stops at its first outcome
+                held.incrementAndGet();
+                try {
+                    if (!handOut.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never let go");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("count",
+                    IntStream.range(0, 10_000).boxed()).progress(ProgressReporter.none()).listener(holding).start()) {
+                // the members get the batches that waited here as their answers arrive, while no outcome is handed
+                // out (the run's window stays full): more batches than two per member thread, every task in flight
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(held.get()).isEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    // (a place that an answer thread frees before it hands out the outcome lets one more start)
+                    assertThat(ENTERED.get()).isBetween(inFlight, inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    assertThat(submitter.lanes().waiting()).isZero();
+                });
+                assertThat(inFlight / batch).isGreaterThan(Lanes.DEPTH * threads);
+                handOut.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(10_000);
+            } finally {
+                handOut.countDown();
             }
         });
     }
@@ -335,5 +388,27 @@ class DefaultsTest {
         assertThat(next.started()).isZero();
         // a run with a smaller window teaches it to the one after
         assertThat(new Lanes.Left(times).started()).isOne();
+    }
+
+    @Test
+    void theLastTasksOfARunLeaveAsSoonAsTheyAllWaitOnTheSubmitter() {
+        Lanes.Lane lane = new Lanes.Lane(null, new MemberLoads.Load());
+        lane.load.poolSize(8);
+        long task = 250_000; // 128 to a batch
+        int batch = Lanes.batchSize(task);
+        assertThat(batch).isEqualTo(128);
+        int min = Lanes.minBatchSize(task);
+        // enough waiting: a full batch
+        assertThat(lane.nextBatch(4, 500, task, 128, -1, 24)).isEqualTo(batch);
+        // fewer than a batch, and at least half the member's threads have one: it waits for more, so that batches do
+        // not shrink to a few tasks each
+        assertThat(lane.nextBatch(4, 100, task, 128, -1, 24)).isZero();
+        assertThat(lane.nextBatch(4, 100, task, 128, 20_000, 24)).isZero();
+        // fewer batches than half the member's threads: whatever waits leaves
+        assertThat(lane.nextBatch(3, 2, task, 128, -1, 24)).isEqualTo(batch);
+        // the run's last tasks, all waiting here, leave however few: no more will come to fill a batch
+        assertThat(lane.nextBatch(6, 2, task, 128, 2, 24)).isEqualTo(min);
+        assertThat(lane.nextBatch(6, 2, task, 128, 3, 24)).isZero(); // one is still to come
+        assertThat(lane.nextBatch(16, 2, task, 128, 2, 24)).isZero(); // but not past two per member thread
     }
 }
