@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Records a checkpointed run's outcomes ({@link Checkpointing}). {@link #append} (on the thread that delivers each
@@ -30,6 +31,11 @@ final class CheckpointRecorder {
     static final int MAX_UNFLUSHED = 1_000;
     /** A partial batch is written after this long. */
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
+    /**
+     * How long {@link #finish} waits for a write in progress: twice the JDBC store's statement timeout, so a slow
+     * write that times out and reports it is waited for; tests shorten it.
+     */
+    static volatile long finishWaitNanos = TimeUnit.SECONDS.toNanos(2L * JdbcCheckpointStore.TIMEOUT_SECONDS);
 
     private final CheckpointStore store;
     private final String runName;
@@ -42,7 +48,7 @@ final class CheckpointRecorder {
     private int unflushed;
     private boolean finished;
     /** One write at a time, so that the last write of {@link #finish} follows the flusher's. */
-    private final Object writing = new Object();
+    private final ReentrantLock writing = new ReentrantLock();
 
     CheckpointRecorder(CheckpointStore store, String runName, CheckpointKeys<?> keys, CheckpointState state) {
         this.store = store;
@@ -169,18 +175,45 @@ final class CheckpointRecorder {
         }
     }
 
-    /** The run is over: what is buffered is written on this thread, before the run's end is reported further. */
+    /**
+     * The run is over: what is buffered is written on this thread, before the run's end is reported further. A write
+     * of the flusher still in progress is waited for at most {@link #finishWaitNanos}: a store that never answers (a
+     * database that shut down under H2's exclusive mode, a store of one's own that blocks) must not hold the run's
+     * {@code close()} for ever; the store is then failed, naming what is not recorded.
+     */
     void finish() {
         synchronized (lock) {
             finished = true;
             lock.notifyAll();
         }
-        flush(true);
+        boolean locked;
+        try {
+            locked = writing.tryLock(finishWaitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            locked = false;
+        }
+        if (!locked) {
+            int left;
+            synchronized (lock) {
+                left = unflushed;
+            }
+            state.storeFailed("finish recording (a write did not end within " + Durations.format(
+                    java.time.Duration.ofNanos(finishWaitNanos)) + "; " + left + " outcomes not recorded)",
+                    new java.util.concurrent.TimeoutException("the checkpoint store's write did not return"));
+            return;
+        }
+        try {
+            flush(true);
+        } finally {
+            writing.unlock();
+        }
     }
 
     /** Writes one batch, or with {@code all} every buffered entry; one write at a time. */
     private void flush(boolean all) {
-        synchronized (writing) {
+        writing.lock();
+        try {
             do {
                 List<CheckpointStore.Entry> taken;
                 synchronized (lock) {
@@ -208,6 +241,8 @@ final class CheckpointRecorder {
                     lock.notifyAll();
                 }
             } while (all);
+        } finally {
+            writing.unlock();
         }
     }
 

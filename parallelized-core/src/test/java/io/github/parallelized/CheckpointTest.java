@@ -3,6 +3,7 @@ package io.github.parallelized;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -330,6 +331,50 @@ class CheckpointTest {
         assertThat(resumed.succeeded()).isEqualTo(20_000 - recorded.size());
         assertThat(runs).hasSize(20_000);
         assertThat(recorded).allMatch(k -> runs.get(Integer.valueOf(k)).get() == 1);
+    }
+
+    /**
+     * A store whose write never returns (H2 once looped for ever in a rollback after a SHUTDOWN, in CI) must not hold
+     * the run's close() for ever: the last flush waits for the write in progress a bounded time, then the run fails
+     * naming the store and how many outcomes are not recorded.
+     */
+    @Test
+    void aStoreWriteThatNeverReturnsDoesNotHoldTheRunsCloseForEver() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BreakingStore store = new BreakingStore() {
+            @Override
+            public void record(String runName, List<Entry> entries) {
+                writing.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS); // released at the end of the test
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        long before = CheckpointRecorder.finishWaitNanos;
+        CheckpointRecorder.finishWaitNanos = TimeUnit.MILLISECONDS.toNanos(300);
+        try {
+            // fewer than CheckpointRecorder.MAX_UNFLUSHED: the outcomes never wait for the stuck write (they would, by
+            // design, until a cancel() or close() from another thread)
+            Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, IntStream.range(0, 800).boxed()
+                    .toList()).progress(ProgressReporter.none()).checkpoint(store, "stuck", String::valueOf).start();
+            List<Outcome<Integer, Integer>> seen = new ArrayList<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                try (run) {
+                    // the consumer's last hasNext() finishes the run: it fails, naming the store and what is lost
+                    assertThatThrownBy(() -> run.forEach(seen::add)).isInstanceOf(ParallelizedException.class)
+                            .hasMessageContaining("checkpoint store BreakingStore failed to finish recording (a write"
+                                    + " did not end within 300.0 ms; 800 outcomes not recorded) of run 'stuck'");
+                    assertThat(writing.await(5, TimeUnit.SECONDS)).as("a write began").isTrue();
+                }
+            });
+            assertThat(seen).hasSize(800);
+        } finally {
+            release.countDown();
+            CheckpointRecorder.finishWaitNanos = before;
+        }
     }
 
     /**
