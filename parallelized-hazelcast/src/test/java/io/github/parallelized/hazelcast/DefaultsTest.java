@@ -185,9 +185,12 @@ class DefaultsTest {
                 // out (the run's window stays full): more batches than two per member thread, every task in flight
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     assertThat(held.get()).isEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
-                    // (a place that an answer thread frees before it hands out the outcome lets one more start)
-                    assertThat(ENTERED.get()).isBetween(inFlight, inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
-                    assertThat(submitter.lanes().waiting()).isZero();
+                    // (a place that an answer thread frees before it hands out the outcome lets one more start; a task
+                    // that happened to leave alone, at the start, frees its place on the answer thread, held here: a
+                    // few may wait. Without the early release 2,048 of 3,072 started)
+                    assertThat(ENTERED.get()).isBetween(inFlight - threads,
+                            inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    assertThat(submitter.lanes().waiting()).isLessThanOrEqualTo(threads);
                 });
                 assertThat(inFlight / batch).isGreaterThan(Lanes.DEPTH * threads);
                 handOut.countDown();
