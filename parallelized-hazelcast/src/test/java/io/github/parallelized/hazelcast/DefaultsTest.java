@@ -184,7 +184,8 @@ class DefaultsTest {
                 // the members get the batches that waited here as their answers arrive, while no outcome is handed
                 // out (the run's window stays full): more batches than two per member thread
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                    assertThat(held.get()).isEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    // every answer thread held (a task that ended otherwise may hand its outcome out elsewhere: held too)
+                    assertThat(held.get()).isGreaterThanOrEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
                     // more than the two batches per member thread that the members hold (2,048 here: all that started
                     // when a place was freed only once the answer thread had handed out the batch's outcomes); not
                     // necessarily all: a task that left alone frees its place on the answer thread (held here), and
