@@ -45,15 +45,7 @@ final class TerminalScreen {
                 }
                 i = end;
             } else {
-                StringBuilder line = rows.get(row);
-                while (line.length() < col) {
-                    line.append(' ');
-                }
-                if (col < line.length()) {
-                    line.setCharAt(col, c);
-                } else {
-                    line.append(c);
-                }
+                put(rows.get(row), col, c);
                 col++;
             }
         }
@@ -63,5 +55,17 @@ final class TerminalScreen {
             shown.remove(shown.size() - 1);
         }
         return shown;
+    }
+
+    /** Writes {@code c} at column {@code col} of a row, over what is there, blanks before it where the row is short. */
+    static void put(StringBuilder line, int col, char c) {
+        while (line.length() < col) {
+            line.append(' ');
+        }
+        if (col < line.length()) {
+            line.setCharAt(col, c);
+        } else {
+            line.append(c);
+        }
     }
 }

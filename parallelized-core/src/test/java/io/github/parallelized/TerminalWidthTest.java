@@ -82,15 +82,7 @@ class TerminalWidthTest {
                 if (col >= width) { // the pending wrap of a line that filled the row
                     newRow();
                 }
-                StringBuilder line = rows.get(row);
-                while (line.length() < col) {
-                    line.append(' ');
-                }
-                if (col < line.length()) {
-                    line.setCharAt(col, c);
-                } else {
-                    line.append(c);
-                }
+                TerminalScreen.put(rows.get(row), col, c);
                 col++;
             }
         }
