@@ -1,5 +1,6 @@
 package io.github.parallelized;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -186,6 +187,12 @@ final class ConsoleReporter implements ProgressReporter {
          */
         boolean ended;
         private volatile String line = "";
+        /** The count that {@link #line} shows. */
+        private volatile long lineCount = -1;
+        /** Off a terminal: the count of the last live line printed, under the screen's lock; -1: none yet. */
+        private long printedCount = -1;
+        /** Set with the final line: the run completed (neither cancelled nor failed). */
+        private volatile boolean completed;
         private volatile String summary;
 
         Bar(ProgressSnapshot first) {
@@ -200,13 +207,37 @@ final class ConsoleReporter implements ProgressReporter {
             long nanos = s.elapsed().toNanos();
             rate.update(s.completed(), nanos);
             line = lines.render(s, rate.smoothed(s.completed(), nanos), columns, false);
+            lineCount = s.completed();
             return true;
         }
 
         /** Renders the final line, with the plain average rate as tqdm's last line has. */
         synchronized void finish(ProgressSnapshot s, Summary summary, BarLine lines, int columns) {
             line = lines.render(s, RateMeter.average(s.completed(), s.elapsed().toNanos()), columns, true);
+            lineCount = s.completed();
+            completed = s.state() == RunState.COMPLETED;
             this.summary = BarLine.visible(summary.toString());
+        }
+
+        /** Off a terminal: its live line, a whole line of the log. Under the screen's lock. */
+        void printLive(PrintStream out) {
+            long count = lineCount; // read first: a line newer than its count is at worst printed again at the end
+            out.println(line);
+            out.flush();
+            printedCount = count;
+        }
+
+        /**
+         * Off a terminal: its final line and summary. The final line is left out when it would only repeat the last
+         * live line printed: the run completed with the count that line showed (it ended before its first line was
+         * printed, or between two refreshes), so a log has its 100 % line once. Under the screen's lock.
+         */
+        void printEnd(PrintStream out) {
+            if (!(completed && lineCount == printedCount)) {
+                out.println(line);
+            }
+            out.println(summary);
+            out.flush();
         }
 
         String line() {

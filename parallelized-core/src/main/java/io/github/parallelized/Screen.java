@@ -128,8 +128,7 @@ final class Screen {
             return;
         }
         if (!interactive) {
-            out.println(bar.line());
-            out.flush();
+            bar.printLive(out);
             return;
         }
         if (block.isEmpty() && streams != null) {
@@ -153,8 +152,9 @@ final class Screen {
 
     synchronized void refresh(ConsoleReporter.Bar bar) {
         if (!interactive) {
-            out.println(bar.line());
-            out.flush();
+            if (!bar.ended) { // a refresh that comes after the end would print the final line below its summary
+                bar.printLive(out);
+            }
             return;
         }
         if (block.contains(bar)) {
@@ -182,9 +182,7 @@ final class Screen {
     synchronized void finish(ConsoleReporter.Bar bar) {
         bar.ended = true;
         if (!interactive) {
-            out.println(bar.line());
-            out.println(bar.summary());
-            out.flush();
+            bar.printEnd(out);
             return;
         }
         if (!block.contains(bar)) {
@@ -271,7 +269,6 @@ final class Screen {
         drawn = shown;
         out.flush();
     }
-
 
     /** Bytes printed to System.out or System.err while redirected, a whole line: above the bars. */
     synchronized void printAbove(PrintStream target, byte[] line, int length) {

@@ -104,6 +104,41 @@ class ConsoleBarTest {
     }
 
     @Test
+    void offATerminalARunThatEndedBeforeItsFirstLineWasPrintedHasItsHundredPercentLineOnce() {
+        ConsoleReporter console = plain(true);
+        console.start(running(3, 3, 30)); // a cold start: the first line is drawn after the tasks ended
+        finish(console, at("r1", "Quick", RunState.COMPLETED, 3, 3, 0, 0, 36, Map.of()));
+        assertThat(lines()).hasSize(2);
+        assertThat(lines().get(0)).isEqualTo("Rendering: 100%|██████████| 3/3 [00:00<00:00, 100.00it/s]");
+        assertThat(lines().get(1)).startsWith("Quick: 3 succeeded, 0 failed, 0 cancelled");
+    }
+
+    @Test
+    void offATerminalTheFinalLineOfACancelledOrFailedRunIsPrintedEvenAtTheCountAlreadyShown() {
+        ConsoleReporter console = plain(false);
+        console.start(running(1000, 0, 0));
+        console.onRefresh(running(1000, 15, 200));
+        finish(console, at("r1", "Rendering", RunState.CANCELLED, 1000, 15, 0, 0, 250, Map.of()));
+        assertThat(lines()).hasSize(4);
+        assertThat(lines().get(2)).contains("15/1000 cancelled");
+    }
+
+    @Test
+    void offATerminalARefreshThatComesAfterTheEndPrintsNothingBelowTheSummary() {
+        Screen screen = new Screen(err, out, false, true, 80, false);
+        BarLine lines = new BarLine(true);
+        ConsoleReporter.Bar bar = new ConsoleReporter.Bar(running(10, 0, 0));
+        bar.update(running(10, 5, 100), lines, 0);
+        screen.add(bar);
+        ProgressSnapshot end = at("r1", "Rendering", RunState.COMPLETED, 10, 10, 0, 0, 200, Map.of());
+        bar.finish(end, summary(end), lines, 0);
+        screen.finish(bar);
+        screen.refresh(bar); // the refresh thread rendered the bar just before its run ended
+        assertThat(lines()).hasSize(3);
+        assertThat(lines().get(2)).startsWith("Rendering: 10 succeeded");
+    }
+
+    @Test
     void theFinalLineOfACancelledRunSaysSoAndHasNoEta() {
         ConsoleReporter console = plain(true);
         console.start(running(1000, 0, 0));
