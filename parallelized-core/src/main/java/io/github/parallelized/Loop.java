@@ -55,6 +55,7 @@ final class Loop<I, R> implements Runnable {
         boolean away = false;
         try {
             if (resumed != null && !tasks.resume(worker, resumed)) {
+                leaves = false; // abandoned again, as below
                 return;
             }
             long sliceEnd = System.nanoTime() + SLICE_NANOS;
@@ -64,7 +65,10 @@ final class Loop<I, R> implements Runnable {
                     continue;
                 }
                 if (turn == ABANDONED) {
-                    return; // abandoned after a timeout: the replacement owns this worker now
+                    // abandoned after a timeout: the replacement owns this worker now, and this thread, no longer
+                    // one of the run's loops, leaves without touching it (see the finally)
+                    leaves = false;
+                    return;
                 }
                 if (turn == AWAY) {
                     away = true;
@@ -88,7 +92,11 @@ final class Loop<I, R> implements Runnable {
             awaitInFlight = leaves;
         } finally {
             if (leaves) {
-                tasks.drainParked(worker); // a stopped run's parked inputs come out cancelled
+                // a stopped run's parked inputs come out cancelled, drained by a live loop only: an abandoned thread
+                // that drained them held them, uncounted, while the last live loop left with nothing to drain, and
+                // the consumer, seeing no loop left, failed the run with them as lost (it also wrote its worker's
+                // outbox, which has one writer: the live loop)
+                tasks.drainParked(worker);
             }
             if (async != null && !away) {
                 async.unreserve(worker);

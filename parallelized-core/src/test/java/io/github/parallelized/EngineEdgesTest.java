@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -246,6 +247,98 @@ class EngineEdgesTest extends AsyncTestSupport {
             java.util.List<Integer> all = new java.util.ArrayList<>(seen);
             all.addAll(rest);
             assertThat(all).containsExactlyInAnyOrderElementsOf(inputs(n));
+        }
+    }
+
+    /**
+     * The thread of a timed-out attempt, abandoned and replaced, that comes back after a stop leaves the inputs parked
+     * for a retry to the worker's live loop. It no longer counts as a loop of the run: when it drained them, the live
+     * loop left with nothing to drain, and the consumer, seeing no loop left while the abandoned thread still held
+     * them, failed the run with "no worker of the run is left, and 1 admitted input(s) never came out" (the flake of
+     * {@link #orderedKeepsSubmissionOrderThroughAChaoticStop}, there with 2). Here each step waits for the one
+     * before it, so the abandoned thread comes back after the stop and before the live loop leaves, every time.
+     */
+    @Test
+    void anAbandonedThreadBackAfterAStopLeavesTheParkedInputsToItsLiveLoop() throws Exception {
+        CountDownLatch lastStarted = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch abandonedDelivers = new CountDownLatch(1);
+        CountDownLatch consumed = new CountDownLatch(1);
+        AtomicReference<Thread> abandoned = new AtomicReference<>();
+        ProgressReporter holdsTheAbandonedThread = new ProgressReporter() {
+            @Override
+            public void onOutcome(String run, Outcome<?, ?> outcome) {
+                if (Thread.currentThread() == abandoned.get()) {
+                    // it delivers what it drained: held until the consumer's loop is over, as a descheduled
+                    // thread would be
+                    abandonedDelivers.countDown();
+                    NoHangTest.awaitUninterruptibly(consumed);
+                }
+            }
+        };
+        Parallelized.Builder<Integer, Integer> builder = Parallelized.of((Integer i) -> {
+            if (i == 0) {
+                throw new IllegalStateException("parked for its retry, 30 s away: drained by the stop");
+            }
+            if (i == 1) {
+                abandoned.set(Thread.currentThread());
+                NoHangTest.awaitUninterruptibly(stopped); // times out, is abandoned, and comes back after the stop
+            }
+            if (i == 2) {
+                // on the replacement loop, the one live: it leaves only once the abandoned thread is gone, or
+                // delivers what it drained
+                lastStarted.countDown();
+                untilGoneOrDelivering(abandoned.get(), abandonedDelivers);
+            }
+            return i;
+        }, List.of(0, 1, 2)).numThreads(1).timeout(Duration.ofMillis(50))
+                .retry(2, Duration.ofSeconds(30), e -> !(e instanceof TimeoutException))
+                .progress(holdsTheAbandonedThread);
+        List<Outcome<Integer, Integer>> seen = new java.util.ArrayList<>();
+        try (Parallelized<Integer, Integer> run = builder.start()) {
+            try {
+                assertTimeoutPreemptively(BOUND, () -> {
+                    for (Outcome<Integer, Integer> outcome : run) {
+                        seen.add(outcome);
+                        if (outcome.input() == 1) {
+                            Bounded.await(lastStarted);
+                            run.cancel();
+                            stopped.countDown();
+                        }
+                    }
+                });
+            } finally {
+                consumed.countDown();
+                stopped.countDown();
+            }
+            assertThat(seen).extracting(Outcome::input).containsExactlyInAnyOrder(0, 1, 2);
+            assertThat(seen).filteredOn(o -> o.input() == 0).singleElement()
+                    .satisfies(o -> assertThat(o.isCancelled()).isTrue());
+            assertThat(seen).filteredOn(o -> o.input() == 1).singleElement()
+                    .satisfies(o -> assertThat(o.error()).isInstanceOf(TimeoutException.class));
+            assertThat(run.remaining()).isExhausted();
+        }
+    }
+
+    /** Waits, deaf to interrupts, until {@code thread} ended or {@code delivering} is released; bounded. */
+    private static void untilGoneOrDelivering(Thread thread, CountDownLatch delivering) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Bounded.SECONDS);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(thread.getName() + " neither ended nor delivered within " + Bounded.SECONDS
+                        + " s");
+            }
+            try {
+                if (delivering.await(10, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true; // the stop's: this task ends when the abandoned thread has done its part
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
