@@ -378,6 +378,38 @@ class CheckpointTest {
     }
 
     /**
+     * An interrupt of the consumer stops the run and keeps the consumer's flag; the run's last flush, on that thread,
+     * still writes what is buffered. It used to fail the store at once ("a write did not end within 0:01:00", a timed
+     * tryLock throws on an interrupted thread), every buffered outcome unrecorded: the successes the consumer had seen
+     * ran again on a resume.
+     */
+    @Test
+    void anInterruptedConsumerStillRecordsTheSuccessesItSaw() {
+        CheckpointStore store = CheckpointStore.inMemory();
+        List<String> seen = new ArrayList<>();
+        Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, INPUTS).numThreads(2)
+                .progress(ProgressReporter.none()).checkpoint(store, "interrupted", String::valueOf).start();
+        try {
+            try (run) {
+                assertThatThrownBy(() -> {
+                    for (Outcome<Integer, Integer> o : run) {
+                        seen.add(String.valueOf(o.input()));
+                        if (seen.size() == 10) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }).isInstanceOf(java.util.concurrent.CancellationException.class);
+            }
+            assertThat(Thread.currentThread().isInterrupted()).as("the consumer's interrupt is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(store.succeededAmong("interrupted", seen)).as("the successes the consumer saw, recorded")
+                .containsExactlyInAnyOrderElementsOf(seen);
+    }
+
+    /**
      * A stop interrupts the engine's reading thread; a store may report that interrupt as its own failure (Hazelcast's
      * getAll did). That is no failure of the store: the run ends cancelled, not failed, and the outcomes recorded
      * before the stop stay recorded (the store's failure clears what waits to be written, and a resume then found
