@@ -186,27 +186,40 @@ final class CheckpointRecorder {
             finished = true;
             lock.notifyAll();
         }
-        boolean locked;
+        // a stopped run's consumer may carry its interrupt here: the wait stays bounded and is not cut short (a timed
+        // tryLock throws at once on an interrupted thread: that failed the store as if a write had not ended in time,
+        // every buffered outcome unrecorded); the flag is set again once the last write is done
+        boolean interrupted = Thread.interrupted();
         try {
-            locked = writing.tryLock(finishWaitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            locked = false;
-        }
-        if (!locked) {
-            int left;
-            synchronized (lock) {
-                left = unflushed;
+            boolean locked;
+            long deadline = System.nanoTime() + finishWaitNanos;
+            while (true) {
+                try {
+                    locked = writing.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
-            state.storeFailed("finish recording (a write did not end within " + Durations.format(
-                    java.time.Duration.ofNanos(finishWaitNanos)) + "; " + left + " outcomes not recorded)",
-                    new java.util.concurrent.TimeoutException("the checkpoint store's write did not return"));
-            return;
-        }
-        try {
-            flush(true);
+            if (!locked) {
+                int left;
+                synchronized (lock) {
+                    left = unflushed;
+                }
+                state.storeFailed("finish recording (a write did not end within " + Durations.format(
+                        java.time.Duration.ofNanos(finishWaitNanos)) + "; " + left + " outcomes not recorded)",
+                        new java.util.concurrent.TimeoutException("the checkpoint store's write did not return"));
+                return;
+            }
+            try {
+                flush(true);
+            } finally {
+                writing.unlock();
+            }
         } finally {
-            writing.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

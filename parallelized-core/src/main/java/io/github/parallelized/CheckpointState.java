@@ -77,8 +77,10 @@ final class CheckpointState {
             return;
         }
         onFailure.run();
-        ParallelizedException failure = new ParallelizedException("the checkpoint store " + store + " failed to "
-                + what + " of run '" + runName + "': " + Errors.describe(error, false)
+        // a store of one's own whose toString() throws would otherwise throw here, the run never failed: the store's
+        // failure (nothing recorded, lookups skipped) lost without a word
+        ParallelizedException failure = new ParallelizedException("the checkpoint store " + Log.text(store)
+                + " failed to " + what + " of run '" + runName + "': " + Errors.describe(error, false)
                 + "; nothing more is recorded, and a resume runs every input whose success was not recorded", error);
         LOG.warn("{}", failure.getMessage());
         Consumer<ParallelizedException> fail = failRun;

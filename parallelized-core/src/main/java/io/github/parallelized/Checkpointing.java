@@ -122,7 +122,7 @@ final class Checkpointing<I> implements ProgressReporter {
 
     @Override
     public String toString() {
-        return "checkpoint '" + runName + "' in " + store;
+        return "checkpoint '" + runName + "' in " + Log.text(store);
     }
 
     static void checkRunName(String runName) {

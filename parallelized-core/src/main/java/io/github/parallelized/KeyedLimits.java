@@ -66,7 +66,12 @@ final class KeyedLimits<I> {
             return new Entry(null, null, new ParallelizedException("the limitPerKey key function returned null: "
                     + "every input needs a key", null));
         }
-        return copies.pin(k);
+        try {
+            return copies.pin(k); // the key's own hashCode() and equals() run here
+        } catch (Throwable e) {
+            return new Entry(null, null, new ParallelizedException("the limitPerKey key's hashCode() or equals() "
+                    + "threw: " + Errors.describe(e, false), e));
+        }
     }
 
     /** The input is done with its key's limit (no permit held, no wait pending). */

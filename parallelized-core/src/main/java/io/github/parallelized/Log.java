@@ -81,8 +81,8 @@ final class Log {
         }
     }
 
-    /** An argument as text; one whose toString() throws is named by its type instead. */
-    private static String text(Object arg) {
+    /** An argument as text; one whose toString() throws is named by its type instead. Never throws. */
+    static String text(Object arg) {
         try {
             return String.valueOf(arg);
         } catch (Throwable e) {

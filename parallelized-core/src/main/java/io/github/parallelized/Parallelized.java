@@ -593,9 +593,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * Limits the tasks of each key value by a copy of {@code limit} of its own: per host, tenant or model.
          * While one key is throttled, the workers run inputs of other keys. A key's copy is forgotten once it is
          * idle, so a million distinct keys run in constant memory; runs given the same {@code limit} share each
-         * key's copy. An input whose key function throws or returns null fails with a
-         * {@link ParallelizedException} saying so; the run goes on. Applies together with
-         * {@link #limit(TaskLimit)}. Replaces a per-key limit set before.
+         * key's copy. An input whose key function throws or returns null, or returns a key whose {@code hashCode()}
+         * or {@code equals()} throws, fails with a {@link ParallelizedException} saying so; the run goes on. Applies
+         * together with {@link #limit(TaskLimit)}. Replaces a per-key limit set before.
          *
          * @param key   the key of an input (compared by {@code equals}), not null; called once per input, on a
          *              worker's thread

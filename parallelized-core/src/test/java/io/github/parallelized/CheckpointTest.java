@@ -333,6 +333,40 @@ class CheckpointTest {
         assertThat(recorded).allMatch(k -> runs.get(Integer.valueOf(k)).get() == 1);
     }
 
+    /** A store of one's own whose toString() throws, as a proxy or a half-built client may. */
+    static final class NamelessStore extends BreakingStore {
+        @Override
+        public String toString() {
+            throw new IllegalStateException("no name");
+        }
+    }
+
+    /**
+     * A store whose toString() throws still fails the run when it fails, named by its type: the failure's message threw
+     * instead, and the run ended as if complete, nothing recorded (or, for a lookup, every input run unchecked).
+     */
+    @Test
+    void aFailingStoreWhoseToStringThrowsStillFailsTheRunNamedByItsType() {
+        for (boolean lookups : new boolean[] {false, true}) {
+            NamelessStore store = new NamelessStore();
+            store.broken.set(true);
+            store.breakLookups.set(lookups);
+            Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, INPUTS).numThreads(2)
+                    .progress(ProgressReporter.none()).checkpoint(store, "nameless", String::valueOf).start();
+            try (run) {
+                assertThatThrownBy(() -> run.forEach(o -> { })).as(lookups ? "a lookup fails" : "a record fails")
+                        .isInstanceOf(ParallelizedException.class)
+                        .hasMessageContaining("the checkpoint store " + NamelessStore.class.getName()
+                                + " (its toString() threw java.lang.IllegalStateException) failed to")
+                        .hasMessageContaining("connection refused");
+            }
+            if (lookups) {
+                // (a failure of the last write, after the run's end, is thrown but leaves the state COMPLETED)
+                assertThat(run.summary().state()).isEqualTo(RunState.FAILED);
+            }
+        }
+    }
+
     /**
      * A store whose write never returns (H2 once looped for ever in a rollback after a SHUTDOWN, in CI) must not hold
      * the run's close() for ever: the last flush waits for the write in progress a bounded time, then the run fails
@@ -375,6 +409,38 @@ class CheckpointTest {
             release.countDown();
             CheckpointRecorder.finishWaitNanos = before;
         }
+    }
+
+    /**
+     * An interrupt of the consumer stops the run and keeps the consumer's flag; the run's last flush, on that thread,
+     * still writes what is buffered. It used to fail the store at once ("a write did not end within 0:01:00", a timed
+     * tryLock throws on an interrupted thread), every buffered outcome unrecorded: the successes the consumer had seen
+     * ran again on a resume.
+     */
+    @Test
+    void anInterruptedConsumerStillRecordsTheSuccessesItSaw() {
+        CheckpointStore store = CheckpointStore.inMemory();
+        List<String> seen = new ArrayList<>();
+        Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, INPUTS).numThreads(2)
+                .progress(ProgressReporter.none()).checkpoint(store, "interrupted", String::valueOf).start();
+        try {
+            try (run) {
+                assertThatThrownBy(() -> {
+                    for (Outcome<Integer, Integer> o : run) {
+                        seen.add(String.valueOf(o.input()));
+                        if (seen.size() == 10) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }).isInstanceOf(java.util.concurrent.CancellationException.class);
+            }
+            assertThat(Thread.currentThread().isInterrupted()).as("the consumer's interrupt is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(run.summary().state()).isEqualTo(RunState.CANCELLED);
+        assertThat(store.succeededAmong("interrupted", seen)).as("the successes the consumer saw, recorded")
+                .containsExactlyInAnyOrderElementsOf(seen);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -162,6 +163,44 @@ class LimitsTest extends AsyncTestSupport {
         assertThat(outcomes).filteredOn(o -> !o.isSuccess()).allSatisfy(o -> {
             assertThat(o.error()).isInstanceOf(ParallelizedException.class);
             assertThat(o.error().getMessage()).containsIgnoringCase("key");
+            assertThat(o.attempts()).isZero();
+        });
+    }
+
+    /** A key whose hashCode() throws (as a key of one's own with a broken hashCode may), or whose equals() does. */
+    private record LyingKey(int value, boolean equalsThrows) {
+        @Override
+        public int hashCode() {
+            if (!equalsThrows) {
+                throw new IllegalStateException("hashCode of " + value);
+            }
+            return 0; // every key collides: equals() is asked
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            throw new IllegalStateException("equals of " + value);
+        }
+    }
+
+    /**
+     * A key whose hashCode() or equals() throws fails its input naming them, and the run ends; an asynchronous run's
+     * consumer waited for ever (the throw killed the loop that was starting the input).
+     */
+    @ParameterizedTest
+    @CsvSource({"false, false", "false, true", "true, false", "true, true"})
+    void aKeyWhoseHashCodeOrEqualsThrowsFailsItsInputAndTheRunEnds(boolean async, boolean equalsThrows) {
+        Parallelized.Builder<Integer, Integer> builder = async
+                ? Parallelized.ofAsync((Integer i) -> CompletableFuture.completedFuture(i), inputs(30))
+                : Parallelized.of((Integer i) -> i, inputs(30));
+        List<Outcome<Integer, Integer>> outcomes = runAll(builder.numThreads(4)
+                .limitPerKey(i -> new LyingKey(i, equalsThrows), TaskLimit.concurrency(1)));
+        assertThat(outcomes).hasSize(30);
+        // with a throwing equals() the first key goes into the map unasked; every later one collides with it
+        assertThat(outcomes).filteredOn(o -> !o.isSuccess()).hasSize(equalsThrows ? 29 : 30).allSatisfy(o -> {
+            assertThat(o.error()).isInstanceOf(ParallelizedException.class)
+                    .hasMessageStartingWith("the limitPerKey key's hashCode() or equals() threw: "
+                            + "IllegalStateException: " + (equalsThrows ? "equals of " : "hashCode of "));
             assertThat(o.attempts()).isZero();
         });
     }

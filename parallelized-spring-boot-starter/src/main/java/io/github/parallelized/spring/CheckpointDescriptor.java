@@ -37,7 +37,16 @@ final class CheckpointDescriptor {
     }
 
     static CheckpointDescriptor unavailable(CheckpointStore store, RuntimeException error) {
-        return new CheckpointDescriptor(store.toString(), 0, 0, List.of(), Errors.describe(error, false));
+        return new CheckpointDescriptor(nameOf(store), 0, 0, List.of(), Errors.describe(error, false));
+    }
+
+    /** The store's toString(), or its class when that throws: a store that fails must not fail the endpoint too. */
+    private static String nameOf(CheckpointStore store) {
+        try {
+            return String.valueOf(store);
+        } catch (RuntimeException | Error e) {
+            return store.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
+        }
     }
 
     /** The run's name. */

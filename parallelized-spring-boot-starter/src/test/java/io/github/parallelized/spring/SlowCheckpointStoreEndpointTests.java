@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 class SlowCheckpointStoreEndpointTests {
 
     /** A store whose every query for people blocks until released; counts the queries begun. */
-    static final class Stuck implements CheckpointStore {
+    static class Stuck implements CheckpointStore {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger queries = new AtomicInteger();
 
@@ -104,5 +104,33 @@ class SlowCheckpointStoreEndpointTests {
                     assertThat(checkpoint.getSucceeded()).isEqualTo(7);
                     assertThat(checkpoint.getError()).isNull();
                 }));
+    }
+
+    /** A store that fails, and whose toString() throws too. */
+    static final class Nameless extends Stuck {
+        @Override
+        public List<String> runNames() {
+            throw new IllegalStateException("database down");
+        }
+
+        @Override
+        public String toString() {
+            throw new IllegalStateException("no name");
+        }
+    }
+
+    /**
+     * A failing store whose toString() throws is shown as unavailable, named by its class: naming it threw, and every
+     * read of the endpoint failed (the dashboard went blank, for every run).
+     */
+    @Test
+    void aFailingStoreWhoseToStringThrowsIsShownByItsClassAndTheEndpointAnswers() {
+        ParallelizedEndpoint endpoint = new ParallelizedEndpoint(new RunRegistry(Duration.ZERO), new Nameless(), null,
+                Duration.ofSeconds(5));
+        assertThat(endpoint.runs().getCheckpoints()).singleElement().satisfies(checkpoint -> {
+            assertThat(checkpoint.getName()).isEqualTo(Nameless.class.getName()
+                    + " (its toString() threw java.lang.IllegalStateException)");
+            assertThat(checkpoint.getError()).contains("database down");
+        });
     }
 }
