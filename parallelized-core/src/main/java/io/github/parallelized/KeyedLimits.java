@@ -137,7 +137,7 @@ final class KeyedLimits<I> {
                         idle = entry.limit.idle(now);
                     } finally {
                         if (idle) {
-                            it.remove();
+                            forget(it, entry);
                         } else {
                             entry.pins = 0;
                         }
@@ -146,6 +146,20 @@ final class KeyedLimits<I> {
                 sweepAt = Math.max(MIN_SWEEP, 2 * entries.size());
             } finally {
                 sweeping.set(false);
+            }
+        }
+
+        /**
+         * Removes a retired entry from the map. A key whose {@code hashCode()} or {@code equals()} throws now (a key
+         * that lies only sometimes) cannot be found to be removed: its entry stays, back in service, else it would
+         * stay retired in the map and every later input of an equal key would wait for ever for it to leave; and the
+         * sweep goes on (the input whose pin started it is not failed for another key's lie).
+         */
+        private static void forget(Iterator<Map.Entry<Object, Entry>> it, Entry entry) {
+            try {
+                it.remove();
+            } catch (Throwable e) {
+                entry.pins = 0;
             }
         }
     }

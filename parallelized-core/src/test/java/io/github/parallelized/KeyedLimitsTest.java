@@ -76,6 +76,47 @@ class KeyedLimitsTest {
         assertThat(limits.pin(1).limit()).as("forgotten and made again").isNotSameAs(recent.limit());
     }
 
+    /** A key that lies only sometimes: its hashCode() throws while {@code lying} is set. */
+    private record SometimesLying(int id, java.util.concurrent.atomic.AtomicBoolean lying) {
+        @Override
+        public int hashCode() {
+            if (lying.get()) {
+                throw new IllegalStateException("hashCode lies now");
+            }
+            return id;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SometimesLying key && key.id == id;
+        }
+    }
+
+    @Test
+    void aKeyWhoseHashCodeThrowsWhileItIsSweptIsFoundAgainLater() {
+        AtomicLong clock = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean lying = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean never = new java.util.concurrent.atomic.AtomicBoolean();
+        KeyedLimits<Integer> limits = new KeyedLimits<>(i -> new SometimesLying(i, i == 7 ? lying : never),
+                TaskLimit.rate(1, Duration.ofSeconds(1)), clock::get);
+        KeyedLimits.Entry first = limits.pin(7);
+        assertThat(first.limit().tryAcquire(0)).isZero();
+        limits.unpin(first);
+        KeyedLimits.Entry honest = limits.pin(8);
+        limits.unpin(honest);
+        clock.set(2_000 * MS); // both idle now
+        lying.set(true);
+        limits.sweep(); // cannot remove the liar (its hashCode throws), removes the other, and does not throw
+        assertThat(limits.size()).isEqualTo(1);
+        lying.set(false);
+        // the liar's entry is back in service: an input of its key pins it at once (it waited for ever before)
+        KeyedLimits.Entry again = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> limits.pin(7));
+        assertThat(again.error()).isNull();
+        assertThat(again.limit()).isSameAs(first.limit());
+        limits.unpin(again);
+    }
+
     @Test
     void aKeyFunctionThatThrowsOrAnswersNullFailsThatInputOnly() {
         KeyedLimits<String> limits = new KeyedLimits<>(s -> {
