@@ -171,6 +171,30 @@ final class AsyncEnds<I, R> {
                 Duration.ofNanos(nanos)));
     }
 
+    /**
+     * Whatever threw while {@code input} was started ({@code attempt} null: before it was made) fails it, and frees
+     * its place: an attempt already launched ends as a failed attempt (retried or not, as any), one not launched yet
+     * fails outside its task, one that ended meanwhile is left as it is.
+     */
+    void failedToStart(AsyncAttempt<I, R> attempt, I input, long seq, Throwable error) {
+        if (attempt == null) {
+            counters.failedOutsideTask();
+            try {
+                delivery.deliver(null, seq, new Outcome<>(input, null, error, 0, Duration.ZERO));
+            } finally {
+                places.release();
+            }
+            return;
+        }
+        int state = attempt.state;
+        if (state > 0) {
+            ended(attempt, state, null, error, false);
+        } else if (state == AsyncAttempt.WAITING && attempt.move(AsyncAttempt.WAITING, AsyncAttempt.ENDING)) {
+            counters.failedOutsideTask();
+            end(attempt, new Outcome<>(input, null, error, attempt.attempts, Duration.ZERO));
+        }
+    }
+
     /** Hands the outcome over, then frees the input's place: the consumer sees it before a loop may leave. */
     void end(AsyncAttempt<I, R> attempt, Outcome<I, R> outcome) {
         attempt.state = AsyncAttempt.ENDED;

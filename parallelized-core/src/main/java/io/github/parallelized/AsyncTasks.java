@@ -100,27 +100,34 @@ final class AsyncTasks<I, R> {
             delivery.deliver(worker.outbox, seq, counters.cancelledBeforeStart(input));
             return;
         }
-        AsyncAttempt<I, R> attempt = new AsyncAttempt<>(input, seq, System.nanoTime());
-        if (limits != null) {
-            RunLimits<I>.Slot slot = limits.slot(input);
-            if (slot.error() != null) {
-                slot.close();
-                counters.failedOutsideTask();
-                attempt.state = AsyncAttempt.ENDED;
-                ends.endUnregistered(attempt, new Outcome<>(input, null, slot.error(), 0, Duration.ZERO));
+        AsyncAttempt<I, R> attempt = null;
+        try {
+            attempt = new AsyncAttempt<>(input, seq, System.nanoTime());
+            if (limits != null) {
+                RunLimits<I>.Slot slot = limits.slot(input);
+                if (slot.error() != null) {
+                    slot.close();
+                    counters.failedOutsideTask();
+                    attempt.state = AsyncAttempt.ENDED;
+                    ends.endUnregistered(attempt, new Outcome<>(input, null, slot.error(), 0, Duration.ZERO));
+                    return;
+                }
+                attempt.slot = slot;
+            }
+            ends.register(attempt);
+            if (!lifecycle.isRunning()) {
+                // the stop may have read the registry before this attempt was in it: whoever moves it first ends it
+                if (attempt.move(AsyncAttempt.WAITING, AsyncAttempt.ENDING)) {
+                    ends.end(attempt, counters.cancelledBeforeStart(input));
+                }
                 return;
             }
-            attempt.slot = slot;
+            launch(attempt);
+        } catch (RuntimeException | Error e) {
+            // whatever else threw while it was started (an error of the JVM, a bug): thrown out of the loop, the
+            // input would stay in flight for ever, and the run would wait for it
+            ends.failedToStart(attempt, input, seq, e);
         }
-        ends.register(attempt);
-        if (!lifecycle.isRunning()) {
-            // the stop may have read the registry before this attempt was in it: whoever moves it first ends it
-            if (attempt.move(AsyncAttempt.WAITING, AsyncAttempt.ENDING)) {
-                ends.end(attempt, counters.cancelledBeforeStart(input));
-            }
-            return;
-        }
-        launch(attempt);
     }
 
     /**

@@ -69,16 +69,9 @@ final class Crew<I, R> implements Loops<I, R> {
             create(i);
         }
         for (Worker<I, R> worker : workers) {
-            worker.launch = new Launch<>(this, worker, decorate(config, new Loop<>(this, worker, admission, tasks)));
+            worker.launch = new Launch<>(this, worker,
+                    Launch.decorate(config, new Loop<>(this, worker, admission, tasks)));
         }
-    }
-
-    static Runnable decorate(RunConfig config, Runnable body) {
-        Runnable decorated = config.decorator().apply(body);
-        if (decorated == null) {
-            throw new ParallelizedException("the decorator returned null instead of a Runnable", null);
-        }
-        return decorated;
     }
 
     /** Creates worker {@code i}; a lazily started one gets its launch here (the others' after the decorator). */
@@ -209,7 +202,7 @@ final class Crew<I, R> implements Loops<I, R> {
         try {
             submissions.launch(worker);
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // any throw of the executor: the loop is gone, counted as such
             lostBecause = e;
             exited(worker);
             return false;
@@ -233,6 +226,14 @@ final class Crew<I, R> implements Loops<I, R> {
         if (growth != null && worker.index >= Counters.OWN_TIMES) {
             workers[worker.index] = null; // left for good, nothing claimed: its parts may go before the run ends
         }
+        if (live.decrementAndGet() == 0) {
+            handoff.wake();
+        }
+    }
+
+    @Override
+    public void died(Worker<I, R> worker, Throwable cause) {
+        lostBecause = cause; // its worker stays known: what it claimed and did not start, the others take
         if (live.decrementAndGet() == 0) {
             handoff.wake();
         }

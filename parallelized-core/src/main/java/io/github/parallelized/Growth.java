@@ -52,7 +52,7 @@ final class Growth {
     volatile boolean consumerGrows;
 
     Growth(RunConfig config, long sourceSize, int window) {
-        this.decorated = Crew.decorate(config, body);
+        this.decorated = Launch.decorate(config, body);
         this.sourceSize = sourceSize;
         this.most = sourceSize >= 0 ? Math.min(window, sourceSize) : window;
     }

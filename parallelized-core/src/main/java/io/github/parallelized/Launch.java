@@ -30,6 +30,15 @@ final class Launch<I, R> implements Runnable {
         this.decorated = decorated;
     }
 
+    /** The loop's body as the run's decorator wraps it; a decorator that returns null is refused. */
+    static Runnable decorate(RunConfig config, Runnable body) {
+        Runnable decorated = config.decorator().apply(body);
+        if (decorated == null) {
+            throw new ParallelizedException("the decorator returned null instead of a Runnable", null);
+        }
+        return decorated;
+    }
+
     @Override
     public void run() {
         crew.launch(this);

@@ -53,6 +53,7 @@ final class Loop<I, R> implements Runnable {
         boolean awaitInFlight = false;
         // an asynchronous run's loop on a supplied executor that gave its thread back: launched again by a wake-up
         boolean away = false;
+        Throwable died = null;
         try {
             if (resumed != null && !tasks.resume(worker, resumed)) {
                 leaves = false; // abandoned again, as below
@@ -90,6 +91,10 @@ final class Loop<I, R> implements Runnable {
         } catch (InterruptedException e) {
             // stopped while waiting for the source or for room: leave
             awaitInFlight = leaves;
+        } catch (RuntimeException | Error e) {
+            // anything else nothing caught (the JVM's own errors): the loop dies, counted as gone, never silently
+            died = e;
+            awaitInFlight = leaves;
         } finally {
             if (leaves) {
                 // a stopped run's parked inputs come out cancelled, drained by a live loop only: an abandoned thread
@@ -115,7 +120,11 @@ final class Loop<I, R> implements Runnable {
             worker.leave(enclosing);
             crew.left(outer);
         }
-        if (leaves) {
+        if (leaves && died != null) {
+            Log.named("io.github.parallelized").warn("the worker loop on {} died, its run goes on with its other "
+                    + "loops: {}", current.getName(), Errors.describe(died, false), died);
+            crew.died(worker, died);
+        } else if (leaves) {
             crew.exited(worker);
         }
     }

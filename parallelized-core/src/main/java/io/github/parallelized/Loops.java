@@ -33,4 +33,10 @@ interface Loops<I, R> {
 
     /** The worker's loop is gone for good. */
     void exited(Worker<I, R> worker);
+
+    /**
+     * The worker's loop died by a throwable nothing else caught (an {@code Error} of the JVM, a bug): gone for good,
+     * like {@link #exited}, and the run learns why (its claimed inputs stay for the other loops to take).
+     */
+    void died(Worker<I, R> worker, Throwable cause);
 }

@@ -70,13 +70,18 @@ final class Submissions<I, R> {
         }
     }
 
-    /** At the end of a time slice: true when the loop goes on in a new submission, false to keep this thread. */
+    /**
+     * At the end of a time slice: true when the loop goes on in a new submission, false to keep this thread: the
+     * executor refused it, or threw anything else (a pool that cannot make a thread throws an {@code OutOfMemoryError}
+     * "unable to create native thread"): thrown out of the loop, it would end it uncounted, and the run would wait
+     * for ever for a loop that is gone.
+     */
     boolean resubmit(Worker<I, R> worker) {
         pending.incrementAndGet();
         try {
             execute(worker);
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             pending.decrementAndGet();
             return false;
         }

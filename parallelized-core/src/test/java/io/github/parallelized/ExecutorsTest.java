@@ -172,6 +172,70 @@ class ExecutorsTest {
         }
     }
 
+    /**
+     * A pool whose execute() throws an Error once the run is under way (a ThreadPoolExecutor that cannot make a
+     * thread throws "OutOfMemoryError: unable to create native thread"): a loop whose next time slice cannot be
+     * submitted keeps its thread, as when the pool refuses it; the run neither hangs nor loses an input.
+     */
+    @Test
+    void aPoolThatThrowsAnErrorWhenALoopResubmitsItselfNeitherHangsTheRunNorLosesAnInput() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger thrown = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService breaking = new java.util.concurrent.AbstractExecutorService() {
+            @Override
+            public void execute(Runnable command) {
+                if (broken.get()) {
+                    thrown.incrementAndGet();
+                    throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+                }
+                pool.execute(command);
+            }
+
+            @Override
+            public void shutdown() {
+                pool.shutdown();
+            }
+
+            @Override
+            public List<Runnable> shutdownNow() {
+                return pool.shutdownNow();
+            }
+
+            @Override
+            public boolean isShutdown() {
+                return pool.isShutdown();
+            }
+
+            @Override
+            public boolean isTerminated() {
+                return pool.isTerminated();
+            }
+
+            @Override
+            public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+                return pool.awaitTermination(timeout, unit);
+            }
+        };
+        try {
+            List<Outcome<Integer, Integer>> outcomes = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(30), () -> {
+                        try (var par = Parallelized.of((Integer i) -> {
+                            broken.set(true); // every loop's next slice is refused with an Error from now on
+                            Thread.sleep(2);
+                            return i;
+                        }, IntStream.range(0, 100).boxed().toList()).numThreads(2).executor(breaking)
+                                .progress(ProgressReporter.none()).start()) {
+                            return par.stream().toList();
+                        }
+                    });
+            assertThat(outcomes).hasSize(100).allMatch(Outcome::isSuccess);
+            assertThat(thrown.get()).as("loops whose next slice could not be submitted").isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void anExecutorWithALimitRefusesMoreThreadsAtStartAndRunsNothing() {
         ExecutorService pool = Executors.newFixedThreadPool(2);
