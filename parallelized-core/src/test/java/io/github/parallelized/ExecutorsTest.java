@@ -221,11 +221,15 @@ class ExecutorsTest {
             List<Outcome<Integer, Integer>> outcomes = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
                     java.time.Duration.ofSeconds(30), () -> {
                         try (var par = Parallelized.of((Integer i) -> {
-                            broken.set(true); // every loop's next slice is refused with an Error from now on
+                            // the tasks wait until the pool is broken: their loops' next slices come after that
+                            for (int waited = 0; !broken.get() && waited < 5_000; waited++) {
+                                Thread.sleep(1);
+                            }
                             Thread.sleep(2);
                             return i;
                         }, IntStream.range(0, 100).boxed().toList()).numThreads(2).executor(breaking)
                                 .progress(ProgressReporter.none()).start()) {
+                            broken.set(true); // every loop's next slice is refused with an Error from now on
                             return par.stream().toList();
                         }
                     });
