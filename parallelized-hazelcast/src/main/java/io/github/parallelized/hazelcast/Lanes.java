@@ -48,8 +48,9 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
  * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). When the answer of
- * a batch of several tasks arrives, the thread that receives it (Hazelcast's) frees the member's place and, when tasks
- * wait, has the sender send them ({@link #arrived}; a task sent alone frees its place on the answer thread); the
+ * a batch arrives (a task sent alone too), the thread that receives it (Hazelcast's) frees the member's place and,
+ * when tasks wait, has the sender send them ({@link #arrived}), so that no answer waiting to be handed out holds a
+ * member's place (a slow listener or consumer holds the answer threads); the
  * answer is then handed out on one of the view's answer threads, never on
  * Hazelcast's (a checkpointed run may hold the thread that delivers its outcomes until its store has written, and a
  * store on the cluster's map needs Hazelcast's threads for that): it counts the batch answered, completes the tasks'
@@ -696,17 +697,13 @@ final class Lanes {
             arrivedAndAnswered(lane, batch, null, e, false);
             return;
         }
-        if (future instanceof CompletionStage<?> stage && batch.size() == 1) {
-            // a task alone (4 ms or more, or of unknown time): its place frees on the answer thread, as it always did
-            // (freed as the answer arrived, the 10 ms row read 0.94-0.98x of the local pool instead of 0.97-0.99x in
-            // alternated pairs on a quiet machine; not understood, not needed: a round trip is short beside the task)
-            stage.whenCompleteAsync((result, error) -> arrivedAndAnswered(lane, batch, result, error, false),
-                    cluster::onAnswerThread);
-        } else if (future instanceof CompletionStage<?> stage) {
-            // a batch: on the thread that completes the future (Hazelcast's, which may make no remote call), the
-            // member's place is free, and the next batch leaves from the sender thread now, not once the answer thread
-            // has handed out this batch's outcomes (a descheduled answer thread held the members' next batches for
-            // milliseconds)
+        if (future instanceof CompletionStage<?> stage) {
+            // on the thread that completes the future (Hazelcast's, which may make no remote call), the member's place
+            // is free, and the next batch leaves from the sender thread now, not once an answer thread has handed out
+            // this batch's outcomes: a descheduled answer thread held the members' next batches for milliseconds, and
+            // answer threads held by a slow listener or consumer held every place whose answer queued behind them (a
+            // task alone too: a run's first tasks, of unknown time or before its window fills, leave alone, and 16 of
+            // them took all the places of 2 members of 4 threads for good while both answer threads were held)
             stage.whenCompleteAsync((result, error) -> {
                 try {
                     arrived(lane, error, true);
@@ -729,7 +726,7 @@ final class Lanes {
         }
     }
 
-    /** Both, on this thread (a task alone, a send that failed, or a future without stages). */
+    /** Both, on this thread (a send that failed, or a future without stages). */
     private void arrivedAndAnswered(Lane lane, List<Pending> batch, Object result, Throwable error, boolean sendNow) {
         try {
             arrived(lane, error, sendNow);
