@@ -48,8 +48,9 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
  *
  * <p>Threads: tasks are queued on the run's loops (which start the tasks), and batches sent there and on the
  * cluster view's sender thread (flat combining: whoever finds the flag free sends for everyone). When the answer of
- * a batch of several tasks arrives, the thread that receives it (Hazelcast's) frees the member's place and, when tasks
- * wait, has the sender send them ({@link #arrived}; a task sent alone frees its place on the answer thread); the
+ * a batch arrives (a task sent alone too), the thread that receives it (Hazelcast's) frees the member's place and,
+ * when tasks wait, has the sender send them ({@link #arrived}), so that no answer waiting to be handed out holds a
+ * member's place (a slow listener or consumer holds the answer threads); the
  * answer is then handed out on one of the view's answer threads, never on
  * Hazelcast's (a checkpointed run may hold the thread that delivers its outcomes until its store has written, and a
  * store on the cluster's map needs Hazelcast's threads for that): it counts the batch answered, completes the tasks'
@@ -337,6 +338,12 @@ final class Lanes {
          * least loaded and drew the shared queue's tasks, each sent again elsewhere: a resubmission apiece.
          */
         volatile boolean failing;
+        /**
+         * The member losses its answers said so far: only the answer to a batch sent after the last one makes the lane
+         * not {@link #failing} (an answer to one sent before, a task that was running when the member began to shut
+         * down, says nothing new, and made the lane draw a batch per thread, each sent again elsewhere).
+         */
+        final AtomicInteger losses = new AtomicInteger();
 
         Lane(Member member, MemberLoads.Load load) {
             this.member = member;
@@ -684,6 +691,7 @@ final class Lanes {
     }
 
     private void submit(Lane lane, List<Pending> batch) {
+        int losses = lane.losses.get();
         Future<?> future;
         try {
             if (batch.size() > 1) {
@@ -693,28 +701,39 @@ final class Lanes {
             batch.forEach(p -> tasks.add(p.task));
             future = cluster.taskExecutor().submitToMember(new TaskBatch(tasks), lane.member);
         } catch (RuntimeException e) {
-            arrivedAndAnswered(lane, batch, null, e, false);
+            arrivedAndAnswered(lane, batch, null, e, false, losses);
             return;
         }
-        if (future instanceof CompletionStage<?> stage && batch.size() == 1) {
-            // a task alone (4 ms or more, or of unknown time): its place frees on the answer thread, as it always did
-            // (freed as the answer arrived, the 10 ms row read 0.94-0.98x of the local pool instead of 0.97-0.99x in
-            // alternated pairs on a quiet machine; not understood, not needed: a round trip is short beside the task)
-            stage.whenCompleteAsync((result, error) -> arrivedAndAnswered(lane, batch, result, error, false),
-                    cluster::onAnswerThread);
-        } else if (future instanceof CompletionStage<?> stage) {
-            // a batch: on the thread that completes the future (Hazelcast's, which may make no remote call), the
-            // member's place is free, and the next batch leaves from the sender thread now, not once the answer thread
-            // has handed out this batch's outcomes (a descheduled answer thread held the members' next batches for
-            // milliseconds)
+        if (future instanceof CompletionStage<?> stage) {
+            // on the thread that completes the future (Hazelcast's, which may make no remote call), the member's place
+            // is free, and the next batch leaves from the sender thread now, not once an answer thread has handed out
+            // this batch's outcomes: a descheduled answer thread held the members' next batches for milliseconds, and
+            // answer threads held by a slow listener or consumer held every place whose answer queued behind them (a
+            // task alone too: a run's first tasks, of unknown time or before its window fills, leave alone, and 16 of
+            // them took all the places of 2 members of 4 threads for good while both answer threads were held).
+            // Only a member loss frees its place on the answer thread, as before, the lane failing from its arrival: a
+            // failing lane takes one batch whenever it has none, and a member shutting down answers at once, so freed
+            // here it drew a task per round trip until the member list dropped it (up to 106 resubmissions instead of
+            // about 8 for 300 tasks of 20 ms in MembershipTest)
             stage.whenCompleteAsync((result, error) -> {
+                boolean loss = false;
                 try {
-                    arrived(lane, error, true);
+                    loss = error != null && cluster.isMemberLoss(error);
+                    if (loss) {
+                        lane.losses.incrementAndGet();
+                        lane.failing = true;
+                    } else {
+                        arrived(lane, error, true, losses);
+                    }
                 } finally {
                     // the outcomes on one of the view's answer threads, not Hazelcast's: a checkpointed run may hold
                     // the thread that delivers its outcomes until its store has written, and a store on the cluster's
                     // map needs Hazelcast's threads for that; handed out whatever the arrival's bookkeeping threw
-                    cluster.onAnswerThread(() -> answered(lane, batch, result, error));
+                    if (loss) {
+                        cluster.onAnswerThread(() -> arrivedAndAnswered(lane, batch, result, error, false, -1));
+                    } else {
+                        cluster.onAnswerThread(() -> answered(lane, batch, result, error));
+                    }
                 }
             }, Runnable::run);
         } else {
@@ -725,14 +744,15 @@ final class Lanes {
             } catch (Exception e) {
                 error = e;
             }
-            arrivedAndAnswered(lane, batch, result, error, false);
+            arrivedAndAnswered(lane, batch, result, error, false, losses);
         }
     }
 
-    /** Both, on this thread (a task alone, a send that failed, or a future without stages). */
-    private void arrivedAndAnswered(Lane lane, List<Pending> batch, Object result, Throwable error, boolean sendNow) {
+    /** Both, on this thread (a member loss on the answer thread, a send that failed, or a future without stages). */
+    private void arrivedAndAnswered(Lane lane, List<Pending> batch, Object result, Throwable error, boolean sendNow,
+                                    int losses) {
         try {
-            arrived(lane, error, sendNow);
+            arrived(lane, error, sendNow, losses);
         } finally {
             answered(lane, batch, result, error);
         }
@@ -741,13 +761,19 @@ final class Lanes {
     /**
      * The answer of a batch sent to {@code lane}'s member came back (maybe a failure): the member's place is free, and,
      * with {@code sendNow}, what waits here leaves on the sender thread (else once the answer is handed out). A member
-     * loss makes the lane {@link Lane#failing} first, so that the sender does not pick it for the next batch. On any
-     * thread; no remote call.
+     * loss makes the lane {@link Lane#failing} first, so that the sender does not pick it for the next batch; another
+     * answer to a batch sent after the member's last loss ({@code losses} then, -1 when already counted) makes it not
+     * failing. On any thread; no remote call.
      */
-    private void arrived(Lane lane, Throwable error, boolean sendNow) {
+    private void arrived(Lane lane, Throwable error, boolean sendNow, int losses) {
         try {
             if (error != null && cluster.isMemberLoss(error)) {
+                if (losses >= 0) {
+                    lane.losses.incrementAndGet();
+                }
                 lane.failing = true;
+            } else if (lane.losses.get() == losses) {
+                lane.failing = false;
             }
         } finally {
             lane.busy.decrementAndGet();
@@ -764,7 +790,6 @@ final class Lanes {
             complete(batch, result, error);
         } finally {
             boolean memberLoss = error != null && cluster.isMemberLoss(error);
-            lane.failing = memberLoss;
             if (memberLoss) {
                 // the member is going: what waits for it goes elsewhere now, rather than after a failed send each
                 failWaiting(lane, null, true);

@@ -56,11 +56,19 @@ class DefaultsTest {
         view.register("another-gate", DefaultsTest::pass);
         view.register("gate-on-one", DefaultsTest::passOnOthers);
         view.register("count", DefaultsTest::count);
+        view.register("nap", DefaultsTest::nap);
     }
 
     /** Counts the task's start and returns at once. */
     private static Integer count(Integer x) {
         ENTERED.incrementAndGet();
+        return x;
+    }
+
+    /** Counts the task's start and returns after 6 ms (more than a task sent alone runs). */
+    private static Integer nap(Integer x) throws InterruptedException {
+        ENTERED.incrementAndGet();
+        Thread.sleep(6);
         return x;
     }
 
@@ -182,20 +190,66 @@ class DefaultsTest {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("count",
                     IntStream.range(0, 10_000).boxed()).progress(ProgressReporter.none()).listener(holding).start()) {
                 // the members get the batches that waited here as their answers arrive, while no outcome is handed
-                // out (the run's window stays full): more batches than two per member thread
+                // out (the run's window stays full): all of the window starts, far more than the two batches per
+                // member thread that the members hold (2,048 here: all that started when a place was freed only once
+                // the answer thread had handed out the batch's outcomes; 16 when the run's first tasks, sent alone
+                // while its window filled, kept their places until then: one per place)
+                assertThat(inFlight / batch).isGreaterThan(Lanes.DEPTH * threads);
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     // every answer thread held (a task that ended otherwise may hand its outcome out elsewhere: held too)
                     assertThat(held.get()).isGreaterThanOrEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
-                    // more than the two batches per member thread that the members hold (2,048 here: all that started
-                    // when a place was freed only once the answer thread had handed out the batch's outcomes); not
-                    // necessarily all: a task that left alone frees its place on the answer thread (held here), and
-                    // a place freed before the outcome is handed out lets one more start
-                    assertThat(ENTERED.get()).isGreaterThan(Lanes.DEPTH * threads * batch)
-                            .isLessThanOrEqualTo(inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    // a place freed before the outcome is handed out may let one more start per held thread
+                    assertThat(ENTERED.get()).isBetween(inFlight, inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    assertThat(submitter.lanes().waiting()).isZero();
                 });
-                assertThat(inFlight / batch).isGreaterThan(Lanes.DEPTH * threads);
                 handOut.countDown();
                 assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(10_000);
+            } finally {
+                handOut.countDown();
+            }
+        });
+    }
+
+    @Test
+    void aTaskSentAlonesAnswerFreesItsMembersPlaceBeforeItsOutcomeIsHandedOut() {
+        ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
+        int threads = submitter.clusterThreads();
+        // as if the members had measured "nap" at 5 ms a task (the most one answer counts; each naps 6 ms): every
+        // task leaves alone, three per member thread in flight
+        submitter.lanes().times("nap").measured(50_000_000, 10);
+        assertThat(submitter.lanes().times("nap").isShort()).isFalse();
+        int inFlight = Lanes.defaultInFlight(threads, submitter.lanes().times("nap"));
+        assertThat(inFlight).isEqualTo(Lanes.WINDOW_BATCHES * threads);
+        CountDownLatch handOut = new CountDownLatch(1);
+        AtomicInteger held = new AtomicInteger();
+        ProgressReporter holding = new ProgressReporter() {
+            @Override
+            public void onOutcome(String runId, Outcome<?, ?> outcome) {
+                held.incrementAndGet(); // each answer thread stops at its first outcome
+                try {
+                    if (!handOut.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never let go");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("nap",
+                    IntStream.range(0, 100).boxed()).progress(ProgressReporter.none()).listener(holding).start()) {
+                // all of the window starts while no outcome is handed out (16 when a task alone freed its place only
+                // on the answer thread: the members' two places per thread, each held by an answer that waited
+                // behind the held threads)
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(held.get()).isGreaterThanOrEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    assertThat(ENTERED.get()).isBetween(inFlight, inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    assertThat(submitter.lanes().waiting()).isZero();
+                });
+                assertThat(submitter.lanes().batched()).isZero();
+                handOut.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(100);
+                assertThat(submitter.lanes().batched()).isZero();
             } finally {
                 handOut.countDown();
             }
