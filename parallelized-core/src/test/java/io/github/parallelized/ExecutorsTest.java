@@ -182,41 +182,13 @@ class ExecutorsTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger thrown = new java.util.concurrent.atomic.AtomicInteger();
-        ExecutorService breaking = new java.util.concurrent.AbstractExecutorService() {
-            @Override
-            public void execute(Runnable command) {
-                if (broken.get()) {
-                    thrown.incrementAndGet();
-                    throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
-                }
-                pool.execute(command);
+        ExecutorService breaking = HostileRunsTest.hostile(pool, command -> {
+            if (broken.get()) {
+                thrown.incrementAndGet();
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
             }
-
-            @Override
-            public void shutdown() {
-                pool.shutdown();
-            }
-
-            @Override
-            public List<Runnable> shutdownNow() {
-                return pool.shutdownNow();
-            }
-
-            @Override
-            public boolean isShutdown() {
-                return pool.isShutdown();
-            }
-
-            @Override
-            public boolean isTerminated() {
-                return pool.isTerminated();
-            }
-
-            @Override
-            public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-                return pool.awaitTermination(timeout, unit);
-            }
-        };
+            pool.execute(command);
+        });
         try {
             List<Outcome<Integer, Integer>> outcomes = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
                     java.time.Duration.ofSeconds(30), () -> {

@@ -108,7 +108,7 @@ class HostileRunsTest {
     }
 
     /** An executor over a cached pool of daemon threads whose execute() does what {@code execute} says. */
-    private static ExecutorService hostile(ExecutorService pool, Consumer<Runnable> execute) {
+    static ExecutorService hostile(ExecutorService pool, Consumer<Runnable> execute) {
         return new AbstractExecutorService() {
             @Override
             public void execute(Runnable command) {

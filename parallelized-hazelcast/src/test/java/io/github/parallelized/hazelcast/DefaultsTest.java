@@ -160,6 +160,26 @@ class DefaultsTest {
         });
     }
 
+    /**
+     * A listener that holds the thread handing out an outcome (an answer thread: each stops at its first outcome)
+     * until {@code handOut} is counted down, counting the threads it holds.
+     */
+    private static ProgressReporter holding(AtomicInteger held, CountDownLatch handOut) {
+        return new ProgressReporter() {
+            @Override
+            public void onOutcome(String runId, Outcome<?, ?> outcome) {
+                held.incrementAndGet();
+                try {
+                    if (!handOut.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("never let go");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+    }
+
     @Test
     void aBatchsAnswerFreesItsMembersPlaceBeforeItsOutcomesAreHandedOut() {
         ParallelizedCluster submitter = ParallelizedCluster.on(cluster.client());
@@ -172,20 +192,7 @@ class DefaultsTest {
         assertThat(inFlight).isEqualTo(Lanes.MAX_PER_THREAD * threads);
         CountDownLatch handOut = new CountDownLatch(1);
         AtomicInteger held = new AtomicInteger();
-        ProgressReporter holding = new ProgressReporter() {
-            @Override
-            public void onOutcome(String runId, Outcome<?, ?> outcome) {
-                // on the thread that hands out a batch's outcomes: each answer thread stops at its first outcome
-                held.incrementAndGet();
-                try {
-                    if (!handOut.await(30, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("never let go");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        ProgressReporter holding = holding(held, handOut);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("count",
                     IntStream.range(0, 10_000).boxed()).progress(ProgressReporter.none()).listener(holding).start()) {
@@ -222,19 +229,7 @@ class DefaultsTest {
         assertThat(inFlight).isEqualTo(Lanes.WINDOW_BATCHES * threads);
         CountDownLatch handOut = new CountDownLatch(1);
         AtomicInteger held = new AtomicInteger();
-        ProgressReporter holding = new ProgressReporter() {
-            @Override
-            public void onOutcome(String runId, Outcome<?, ?> outcome) {
-                held.incrementAndGet(); // each answer thread stops at its first outcome
-                try {
-                    if (!handOut.await(30, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("never let go");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        ProgressReporter holding = holding(held, handOut);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("nap",
                     IntStream.range(0, 100).boxed()).progress(ProgressReporter.none()).listener(holding).start()) {
