@@ -131,6 +131,14 @@
  * apart from the display's refresh thread) abandons that worker's thread (interrupts it and forgets it), hands
  * the input, its attempts and a {@code TimeoutException} to a replacement loop of the same worker, and starts
  * it. The abandoned thread, when its task returns, finds its attempt abandoned and leaves without touching the
- * worker. So a timed-out outcome (or its retry) goes on at the deadline, whatever the task does.
+ * worker (not even its parked inputs: the live loop drains those). So a timed-out outcome (or its retry) goes on at
+ * the deadline, whatever the task does.
+ *
+ * <h3>Loops that die</h3>
+ * A user callback's throw ends its attempt or its input, never a loop. Whatever else escapes a loop's turn (an
+ * {@code Error} of the JVM, an executor that throws at a time slice is not: the loop then keeps its thread) makes it
+ * leave as gone ({@code Loops.died}): the crew counts it out and keeps the cause, its worker stays known so that the
+ * others take what it claimed, and when no loop is left while admitted inputs never came out, the consumer fails the
+ * run naming that cause. An asynchronous input whose start throws fails with it and frees its place.
  */
 package io.github.parallelized;
