@@ -135,10 +135,10 @@
  * the deadline, whatever the task does.
  *
  * <h3>Loops that die</h3>
- * A user callback's throw ends its attempt or its input, never a loop; an executor that throws when a loop hands
- * it its next time slice leaves the loop on its thread. Whatever else escapes a loop's turn (an {@code Error} of the
- * JVM) makes it leave as gone ({@code Loops.died}): the crew counts it out and keeps the cause, its worker stays known so that the
- * others take what it claimed, and when no loop is left while admitted inputs never came out, the consumer fails the
- * run naming that cause. An asynchronous input whose start throws fails with it and frees its place.
+ * A user callback's throw ends its attempt or its input, never a loop; an executor that throws when a loop hands it its
+ * next time slice leaves the loop on its thread. Whatever else escapes a loop's turn (an {@code Error} of the JVM)
+ * makes it leave as gone ({@code Loops.died}): the crew counts it out and keeps the cause, its worker stays known so
+ * that the others take what it claimed, and when no loop is left while admitted inputs never came out, the consumer
+ * fails the run naming that cause. An asynchronous input whose start throws fails with it and frees its place.
  */
 package io.github.parallelized;
