@@ -161,11 +161,16 @@ class DefaultsTest {
     }
 
     /**
-     * A listener that holds the thread handing out an outcome (an answer thread: each stops at its first outcome)
-     * until {@code handOut} is counted down, counting the threads it holds.
+     * Runs {@code tasks} inputs of {@code function} while a listener holds the threads that hand out outcomes (the
+     * answer threads: each stops at its first outcome): every answer thread is held, all of the window ({@code
+     * inFlight}) starts, and nothing waits on the submitter; {@code check} holds then and after the run, whose every
+     * task succeeds once the threads are let go.
      */
-    private static ProgressReporter holding(AtomicInteger held, CountDownLatch handOut) {
-        return new ProgressReporter() {
+    private static void allOfTheWindowStartsWhileTheAnswerThreadsAreHeld(ParallelizedCluster submitter, String function,
+                                                                        int tasks, int inFlight, Runnable check) {
+        CountDownLatch handOut = new CountDownLatch(1);
+        AtomicInteger held = new AtomicInteger();
+        ProgressReporter holding = new ProgressReporter() {
             @Override
             public void onOutcome(String runId, Outcome<?, ?> outcome) {
                 held.incrementAndGet();
@@ -178,6 +183,24 @@ class DefaultsTest {
                 }
             }
         };
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of(function,
+                    IntStream.range(0, tasks).boxed()).progress(ProgressReporter.none()).listener(holding).start()) {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    // every answer thread held (a task that ended otherwise may hand its outcome out elsewhere: held too)
+                    assertThat(held.get()).isGreaterThanOrEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    // a place freed before the outcome is handed out may let one more start per held thread
+                    assertThat(ENTERED.get()).isBetween(inFlight, inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
+                    assertThat(submitter.lanes().waiting()).isZero();
+                });
+                check.run();
+                handOut.countDown();
+                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(tasks);
+                check.run();
+            } finally {
+                handOut.countDown();
+            }
+        });
     }
 
     @Test
@@ -190,31 +213,13 @@ class DefaultsTest {
         int inFlight = Lanes.defaultInFlight(threads, submitter.lanes().times("count"));
         int batch = inFlight / (Lanes.WINDOW_BATCHES * threads);
         assertThat(inFlight).isEqualTo(Lanes.MAX_PER_THREAD * threads);
-        CountDownLatch handOut = new CountDownLatch(1);
-        AtomicInteger held = new AtomicInteger();
-        ProgressReporter holding = holding(held, handOut);
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("count",
-                    IntStream.range(0, 10_000).boxed()).progress(ProgressReporter.none()).listener(holding).start()) {
-                // the members get the batches that waited here as their answers arrive, while no outcome is handed
-                // out (the run's window stays full): all of the window starts, far more than the two batches per
-                // member thread that the members hold (2,048 here: all that started when a place was freed only once
-                // the answer thread had handed out the batch's outcomes; 16 when the run's first tasks, sent alone
-                // while its window filled, kept their places until then: one per place)
-                assertThat(inFlight / batch).isGreaterThan(Lanes.DEPTH * threads);
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                    // every answer thread held (a task that ended otherwise may hand its outcome out elsewhere: held too)
-                    assertThat(held.get()).isGreaterThanOrEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
-                    // a place freed before the outcome is handed out may let one more start per held thread
-                    assertThat(ENTERED.get()).isBetween(inFlight, inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
-                    assertThat(submitter.lanes().waiting()).isZero();
-                });
-                handOut.countDown();
-                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(10_000);
-            } finally {
-                handOut.countDown();
-            }
-        });
+        // the members get the batches that waited here as their answers arrive, while no outcome is handed out (the
+        // run's window stays full): all of the window starts, far more than the two batches per member thread that the
+        // members hold (2,048 here: all that started when a place was freed only once the answer thread had handed out
+        // the batch's outcomes; 16 when the run's first tasks, sent alone while its window filled, kept their places
+        // until then: one per place)
+        assertThat(inFlight / batch).isGreaterThan(Lanes.DEPTH * threads);
+        allOfTheWindowStartsWhileTheAnswerThreadsAreHeld(submitter, "count", 10_000, inFlight, () -> { });
     }
 
     @Test
@@ -227,28 +232,11 @@ class DefaultsTest {
         assertThat(submitter.lanes().times("nap").isShort()).isFalse();
         int inFlight = Lanes.defaultInFlight(threads, submitter.lanes().times("nap"));
         assertThat(inFlight).isEqualTo(Lanes.WINDOW_BATCHES * threads);
-        CountDownLatch handOut = new CountDownLatch(1);
-        AtomicInteger held = new AtomicInteger();
-        ProgressReporter holding = holding(held, handOut);
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            try (Parallelized<Integer, Integer> run = submitter.<Integer, Integer>of("nap",
-                    IntStream.range(0, 100).boxed()).progress(ProgressReporter.none()).listener(holding).start()) {
-                // all of the window starts while no outcome is handed out (16 when a task alone freed its place only
-                // on the answer thread: the members' two places per thread, each held by an answer that waited
-                // behind the held threads)
-                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                    assertThat(held.get()).isGreaterThanOrEqualTo(ParallelizedCluster.ANSWER_THREAD_COUNT);
-                    assertThat(ENTERED.get()).isBetween(inFlight, inFlight + ParallelizedCluster.ANSWER_THREAD_COUNT);
-                    assertThat(submitter.lanes().waiting()).isZero();
-                });
-                assertThat(submitter.lanes().batched()).isZero();
-                handOut.countDown();
-                assertThat(run.stream().filter(Outcome::isSuccess).count()).isEqualTo(100);
-                assertThat(submitter.lanes().batched()).isZero();
-            } finally {
-                handOut.countDown();
-            }
-        });
+        // all of the window starts while no outcome is handed out (16 when a task alone freed its place only on the
+        // answer thread: the members' two places per thread, each held by an answer that waited behind the held
+        // threads); no task travels in a batch
+        allOfTheWindowStartsWhileTheAnswerThreadsAreHeld(submitter, "nap", 100, inFlight,
+                () -> assertThat(submitter.lanes().batched()).isZero());
     }
 
     @Test
