@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The table model of a compare run: one row per workload and system, each with its measured rounds; ratios are
@@ -52,6 +53,12 @@ final class Report {
 
         double medianPeakBytes() {
             return median(samples.stream().mapToDouble(Sample::peakBytes).toArray());
+        }
+
+        /** The measured rounds' times in milliseconds, in the order they ran: which rounds make the spread. */
+        String roundMillis() {
+            return samples.stream().map(s -> String.format(Locale.ROOT, "%.0f", s.nanos() / 1e6))
+                    .collect(Collectors.joining(", "));
         }
 
         /** The slowest measured round's time over the fastest's: how much luck is in the median. */

@@ -22,8 +22,9 @@ final class Targets {
                 case "parallelized-console" -> {
                     checks.add(target(row, report.ratio(row, "ecs-submit-all"), "ecs-submit-all", 1.5));
                     checks.add(target(row, report.ratio(row, "cf-submit-all"), "cf-submit-all", 1.2));
-                    checks.add(String.format(Locale.ROOT, "%s: %s slowest round %.2fx the fastest (target <= 1.5): %s",
-                            row.workload, row.system, row.spread(), verdict(row.spread() <= 1.5)));
+                    checks.add(String.format(Locale.ROOT, "%s: %s slowest round %.2fx the fastest (target <= 1.5): %s"
+                            + " (rounds of %s ms)", row.workload, row.system, row.spread(), verdict(row.spread() <= 1.5),
+                            row.roundMillis()));
                 }
                 case "parallelized-micrometer" ->
                         checks.add(target(row, report.ratio(row, "ecs-submit-all"), "ecs-submit-all", 1.3));

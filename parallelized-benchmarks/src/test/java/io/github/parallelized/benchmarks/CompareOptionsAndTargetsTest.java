@@ -42,16 +42,16 @@ class CompareOptionsAndTargetsTest {
         assertThat(report.checks).contains(
                 "noop-2t: parallelized-console at 2.50x of ecs-submit-all (target >= 1.5x): met",
                 "noop-2t: parallelized-console at 1.50x of cf-submit-all (target >= 1.2x): met",
-                "noop-2t: parallelized-console slowest round 2.00x the fastest (target <= 1.5): MISSED",
+                "noop-2t: parallelized-console slowest round 2.00x the fastest (target <= 1.5): MISSED (rounds of 50, 100 ms)",
                 "noop-2t: parallelized-micrometer at 1.00x of ecs-submit-all (target >= 1.3x): MISSED",
                 "noop-2t: parallelized-ordered at 0.75x of parallelized-console (target >= 0.8x): MISSED");
         assertThat(report.table()).contains("| noop-2t | 10 | 2 | parallelized-console | ");
     }
 
-    private static void add(Report report, String system, long... nanos) {
+    private static void add(Report report, String system, long... millis) {
         Report.Row row = report.add(new Report.Row("noop-2t", system, 10, "2"));
-        for (long n : nanos) {
-            row.samples.add(new Report.Sample(n, 0));
+        for (long ms : millis) {
+            row.samples.add(new Report.Sample(ms * 1_000_000, 0));
         }
     }
 }
