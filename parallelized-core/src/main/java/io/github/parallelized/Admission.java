@@ -116,7 +116,7 @@ final class Admission<I> {
                 return false;
             }
             // outside the read lock: the other workers, the consumer and a stop never wait for a waiter
-            if (!room.await(worker.pace())) {
+            if (!room.await(worker)) {
                 return false; // the worker takes its parked inputs first (admission is not closed: it comes back)
             }
         }

@@ -176,13 +176,15 @@ final class AsyncEnds<I, R> {
      * its place: an attempt already launched ends as a failed attempt (retried or not, as any), one not launched yet
      * fails outside its task, one that ended meanwhile is left as it is.
      */
-    void failedToStart(AsyncAttempt<I, R> attempt, I input, long seq, Throwable error) {
+    void failedToStart(AsyncAttempt<I, R> attempt, I input, long seq, Throwable error, boolean placed) {
         if (attempt == null) {
             counters.failedOutsideTask();
             try {
                 delivery.deliver(null, seq, new Outcome<>(input, null, error, 0, Duration.ZERO));
             } finally {
-                places.release();
+                if (placed) {
+                    places.release();
+                }
             }
             return;
         }

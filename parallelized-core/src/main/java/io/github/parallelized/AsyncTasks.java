@@ -51,7 +51,7 @@ final class AsyncTasks<I, R> {
         });
         places.wakeFor(throttled);
         this.ends = new AsyncEnds<>(policy, lifecycle, counters, delivery, room, places, throttled);
-        room.beforeWait(this::startRetries);
+        room.beforeWait(this::beforeRoomWait);
     }
 
     /** Inputs that hold a place among the tasks in flight, or wait for their permits (the consumer's end check). */
@@ -90,19 +90,22 @@ final class AsyncTasks<I, R> {
     }
 
     /**
-     * Starts {@code input}'s first attempt in the place its loop reserved (the consumer helping a nested run waits
-     * for one here); an input the run stopped before it started comes out cancelled.
+     * Starts {@code input}'s first attempt in the place its loop reserved. Without one (the loop gave it back while it
+     * waited for room, or the consumer helps a nested run), it takes a free place, or waits for one as a ready
+     * parked input does, without holding the thread (a loop of a supplied executor must not wait with an input
+     * in hand: the stages' own work may need the pool). An input the run stopped before it started comes out
+     * cancelled.
      */
     void start(Worker<I, R> worker, I input, long seq) {
-        if (worker.reservedPlace) {
-            worker.reservedPlace = false;
-        } else if (awaitRoom(null) != RESERVED) {
-            delivery.deliver(worker.outbox, seq, counters.cancelledBeforeStart(input));
-            return;
-        }
+        boolean placed = worker.reservedPlace;
+        worker.reservedPlace = false;
         AsyncAttempt<I, R> attempt = null;
         try {
             attempt = new AsyncAttempt<>(input, seq, System.nanoTime());
+            if (!placed && !(placed = places.take())) {
+                attempt.placeless = true; // counted before anyone can end it: its end counts it out
+                places.waitForPlace();
+            }
             if (limits != null) {
                 RunLimits<I>.Slot slot = limits.slot(input);
                 if (slot.error() != null) {
@@ -122,12 +125,18 @@ final class AsyncTasks<I, R> {
                 }
                 return;
             }
-            launch(attempt);
+            if (placed) {
+                launch(attempt);
+                return;
+            }
+            awaitingPlace.add(attempt);
         } catch (RuntimeException | Error e) {
             // whatever else threw while it was started (an error of the JVM, a bug): thrown out of the loop, the
             // input would stay in flight for ever, and the run would wait for it
-            ends.failedToStart(attempt, input, seq, e);
+            ends.failedToStart(attempt, input, seq, e, placed);
+            return;
         }
+        startRetries(); // a place may have come free meanwhile, and no end would wake a loop for it
     }
 
     /**
@@ -171,21 +180,36 @@ final class AsyncTasks<I, R> {
         }
     }
 
+    /**
+     * A loop is about to wait for room in the window: it starts the due retries and the parked inputs that are ready,
+     * and gives back the place it reserved for its next input (it takes one again once it has that input: {@link
+     * #start}). Held while it waits, with every place held so by a loop, the inputs parked for their limits'
+     * permits could never get a place back, while the room waits for their outcomes (an ordered run, or a window full
+     * of parked inputs): the run would wait for ever.
+     */
+    private void beforeRoomWait(Worker<?, ?> worker) {
+        if (worker.reservedPlace) {
+            worker.reservedPlace = false;
+            places.unreserve();
+        }
+        startRetries();
+    }
+
     private void startRetries() {
-        if (throttled != null) {
+        if (throttled != null && !throttled.isEmpty()) {
             for (AsyncAttempt<I, R> ready; (ready = throttled.poll(System.nanoTime())) != null; ) {
                 awaitingPlace.add(ready);
             }
-            // taken off the deque before it is placed: two loops never place (and start) one attempt twice
-            for (AsyncAttempt<I, R> ready; (ready = awaitingPlace.pollFirst()) != null; ) {
-                int placed = places.placeAgain(ready);
-                if (placed == Places.NO_PLACE) {
-                    awaitingPlace.addFirst(ready); // the next end frees a place (and wakes a loop)
-                    break;
-                }
-                if (placed == Places.PLACED) {
-                    launchOrEnd(ready);
-                }
+        }
+        // taken off the deque before it is placed: two loops never place (and start) one attempt twice
+        for (AsyncAttempt<I, R> ready; (ready = awaitingPlace.pollFirst()) != null; ) {
+            int placed = places.placeAgain(ready);
+            if (placed == Places.NO_PLACE) {
+                awaitingPlace.addFirst(ready); // the next end frees a place (and wakes a loop)
+                break;
+            }
+            if (placed == Places.PLACED) {
+                launchOrEnd(ready);
             }
         }
         for (AsyncAttempt<I, R> retry; (retry = ends.nextRetry()) != null; ) {

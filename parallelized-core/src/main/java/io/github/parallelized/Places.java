@@ -77,6 +77,11 @@ final class Places<I, R> {
         release();
     }
 
+    /** A new input waits for a place (see {@link #placeAgain}): counted placeless, so the run waits for it. */
+    void waitForPlace() {
+        placeless.incrementAndGet();
+    }
+
     static final int PLACED = 0;
     static final int NO_PLACE = 1;
     static final int GONE = 2;

@@ -3,6 +3,7 @@ package io.github.parallelized;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Room in the admission window: fewer than {@code window} inputs admitted and not yet consumed. The consumer counts
@@ -29,10 +30,10 @@ final class Room {
     private volatile int nudges;
     /**
      * What a worker does before it waits for room: an asynchronous run starts its due retries there (they hold
-     * their places already, and the room may only come once they end). Null for nothing (a lambda doing nothing
-     * would cost a cold start() its class).
+     * their places already, and the room may only come once they end) and takes back the place the worker reserved.
+     * Null for nothing (a lambda doing nothing would cost a cold start() its class).
      */
-    private volatile Runnable beforeWait;
+    private volatile Consumer<Worker<?, ?>> beforeWait;
     /**
      * True when a worker has other work than the source: a blocking run's parked inputs (see {@link Tasks}) that
      * are ready. A worker that would wait for room goes to take them instead. Null: never.
@@ -49,7 +50,7 @@ final class Room {
         return consumed.value + window;
     }
 
-    void beforeWait(Runnable action) {
+    void beforeWait(Consumer<Worker<?, ?>> action) {
         beforeWait = action;
     }
 
@@ -65,15 +66,16 @@ final class Room {
      *
      * @throws InterruptedException when the run interrupts the waiting worker
      */
-    boolean await(Pace pace) throws InterruptedException {
+    boolean await(Worker<?, ?> worker) throws InterruptedException {
         BooleanSupplier ready = readyElsewhere;
         if (ready != null && ready.getAsBoolean()) {
             return false;
         }
-        Runnable before = beforeWait;
+        Consumer<Worker<?, ?>> before = beforeWait;
         if (before != null) {
-            before.run();
+            before.accept(worker);
         }
+        Pace pace = worker.pace();
         int budget = pace.roomSpins;
         int seen = nudges;
         for (int spin = 0; spin < budget; spin++) {

@@ -328,6 +328,54 @@ class LimitsTest extends AsyncTestSupport {
         assertThat(most.get()).isBetween(1, 6);
     }
 
+    /**
+     * Fuzzing found it (stop 30): an asynchronous run whose concurrency limit is below its tasks in flight parks most
+     * inputs for permits, without their places; its loops reserved the places for their next inputs and then waited
+     * for room in the window, holding them. Ordered, the window filled with outcomes waiting for an earlier parked
+     * input, and that one could never get a place back: the run waited for ever (inputs waiting 125, permits in
+     * use 0). A loop that waits for room now gives its place back.
+     */
+    @Test
+    void anOrderedAsynchronousRunWithALimitBelowItsTasksInFlightEnds() {
+        List<Outcome<Integer, Integer>> outcomes = runAll(Parallelized.ofAsync((Integer i) -> i % 3 == 0
+                ? CompletableFuture.completedFuture(i) : later(() -> {
+            Thread.sleep(i % 3);
+            return i;
+        }), inputs(200)).numThreads(2).limit(TaskLimit.concurrency(1)).ordered());
+        assertThat(outcomes).extracting(Outcome::input).isEqualTo(inputs(200));
+        assertThat(outcomes).allMatch(Outcome::isSuccess);
+    }
+
+    /**
+     * The same wait in completion order: another run holds the shared limit's one permit while this run's window
+     * fills with inputs parked for it; once the permit comes back, the parked inputs need the places that the loops
+     * waiting for room held.
+     */
+    @Test
+    void anAsynchronousRunWhoseWindowFilledWithInputsParkedForASharedLimitEnds() throws Exception {
+        TaskLimit shared = TaskLimit.concurrency(1);
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        try (Parallelized<Integer, Integer> holder = Parallelized.of((Integer i) -> {
+            holding.countDown();
+            letGo.await();
+            return i;
+        }, List.of(0)).limit(shared).progress(ProgressReporter.none()).start()) {
+            assertThat(holding.await(Bounded.SECONDS, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.Future<List<Outcome<Integer, Integer>>> run = completer.submit(() -> runAll(
+                    Parallelized.ofAsync((Integer i) -> later(() -> i), inputs(100)).numThreads(2).maxInFlight(8)
+                            .limit(shared)));
+            await().atMost(Duration.ofSeconds(Bounded.SECONDS)).alias("the window full of parked inputs")
+                    .until(() -> shared.waiting() >= 8);
+            letGo.countDown();
+            assertThat(run.get(Bounded.SECONDS * 2L, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasSize(100).allMatch(Outcome::isSuccess);
+            assertThat(holder.stream().count()).isEqualTo(1);
+        } finally {
+            letGo.countDown();
+        }
+    }
+
     @Test
     void aLimitHoldsOnASuppliedExecutor() {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
