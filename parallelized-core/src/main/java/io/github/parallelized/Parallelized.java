@@ -397,8 +397,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * one bounded pool complete: when the consumer is itself a task of a run on the same executor and no loop
          * of its own run has begun (the pool's threads all wait in such consumers), it runs its run's tasks
          * itself. Any other consumer waits, so the pool's size stays the most tasks that run at once. An
-         * executor that terminates with the run's loops still queued
-         * ({@code shutdownNow()}) ends the run with a {@link ParallelizedException}.
+         * executor that terminates before the run's loops began ends the run with a {@link ParallelizedException}
+         * saying what became of them: accepted and dropped from its queue (as {@code shutdownNow()} does), or refused
+         * by its full queue and not submitted again since it was shut down ({@code shutdown()} or {@code close()}).
          *
          * <p>Refused: an executor already shut down, and a {@link java.util.concurrent.ThreadPoolExecutor}
          * whose rejection policy would run the loops on the calling thread ({@code CallerRunsPolicy}: start()
