@@ -722,7 +722,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * {@link IllegalArgumentException} naming the key function, and the run goes on. A store that fails (a
          * database down) ends the run with a {@link ParallelizedException} naming the store, after the outcomes in
          * flight; nothing is recorded after its failure, so a later resume runs every input whose success was not
-         * recorded.
+         * recorded. That holds for the last write too, made when every outcome is in: the run's state is fixed
+         * after it, so the run ends {@link RunState#FAILED} ({@link Parallelized#summary()}, the reporters' {@code
+         * onFinish}), never {@link RunState#COMPLETED} with outcomes unrecorded.
          *
          * @param store   where the outcomes are recorded, not null
          * @param runName the name the outcomes are recorded under, not blank, at most 200 characters without a NUL

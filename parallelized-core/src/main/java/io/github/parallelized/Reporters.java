@@ -201,7 +201,18 @@ final class Reporters {
     }
 
     void write(String line) {
-        each("onWrite", reporter -> reporter.onWrite(runId, line));
+        for (int i = 0; i < all.length; i++) {
+            call(i, "onWrite", reporter -> reporter.onWrite(runId, line));
+        }
+    }
+
+    /** Before the run's state is fixed: the work of the reporters that decide it ({@link DecidesTheEnd}). */
+    void beforeFinish() {
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] instanceof DecidesTheEnd deciding) {
+                call(i, "beforeFinish", reporter -> deciding.beforeFinish());
+            }
+        }
     }
 
     /** Called once per run (its {@link Lifecycle} sees to that), also after a failed start. */
@@ -213,12 +224,8 @@ final class Reporters {
         for (ScheduledFuture<?> refresh : refreshes) {
             refresh.cancel(false);
         }
-        each("onFinish", reporter -> reporter.onFinish(snapshot, summary));
-    }
-
-    private void each(String callbackName, Consumer<ProgressReporter> callback) {
         for (int i = 0; i < all.length; i++) {
-            call(i, callbackName, callback);
+            call(i, "onFinish", reporter -> reporter.onFinish(snapshot, summary));
         }
     }
 

@@ -111,8 +111,10 @@
  * wakes the consumer; it takes no lock a user callback may hold. Draining is the consumer receiving the outcomes
  * of the inputs admitted before the stop: running tasks end (cancelled when interrupted), claimed but unstarted
  * ones are given back to {@code remaining()}, and an input a worker had just taken comes out as cancelled with
- * zero attempts. FINISHED is reached when the consumer received the last outcome
- * or at {@code close()}: its winner calls the reporters' {@code onFinish}, exactly once. CLOSED is reached by
+ * zero attempts. FINISHING is reached when the consumer received the last outcome
+ * or at {@code close()}: its winner does what decides how the run ended (a checkpoint's last write, whose failure
+ * fails the run), then fixes the state (FINISHED: nothing reads COMPLETED before) and calls the reporters' {@code
+ * onFinish}, exactly once. CLOSED is reached by
  * {@code close()} after a bounded grace for the workers to leave: it closes the source. A task that ignores its
  * interrupt is never waited for: its thread is a daemon (or the executor's) and finishes on its own.
  *
