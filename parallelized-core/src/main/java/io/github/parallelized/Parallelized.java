@@ -317,9 +317,12 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
     /**
      * Ends the run: if outcomes are left, cancels it; interrupts running tasks; shuts down the threads the
      * run owns (never a supplied executor); reports the end to the progress. Returns at once, without
-     * waiting for a task that ignores its interrupt. Idempotent. Called from another thread while the consumer's
-     * loop reads: that loop ends, with a {@link java.util.concurrent.CancellationException} when inputs taken up
-     * have no outcome (to receive every outcome, call {@link #cancel()} and read to the end instead).
+     * waiting for a task that ignores its interrupt; it waits for the reporters' {@link ProgressReporter#onFinish}
+     * at most 10 seconds (one that has not returned by then is named in a warning and left to finish on its own
+     * thread), and for a checkpoint's last write (see {@link Builder#checkpoint}). Idempotent. Called from another
+     * thread while the consumer's loop reads: that loop ends, with a {@link java.util.concurrent.CancellationException}
+     * when inputs taken up have no outcome (to receive every outcome, call {@link #cancel()} and read to the end
+     * instead).
      */
     @Override
     void close();

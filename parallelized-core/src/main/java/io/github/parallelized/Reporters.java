@@ -215,7 +215,12 @@ final class Reporters {
         }
     }
 
-    /** Called once per run (its {@link Lifecycle} sees to that), also after a failed start. */
+    /**
+     * Called once per run (its {@link Lifecycle} sees to that), also after a failed start. The reporters of this
+     * library hear of the end on this thread; from the first other one on, they do on a pool thread, in order, and
+     * this thread waits for them a bounded time ({@link FinishCalls}): a reporter that never returns from onFinish
+     * must not hold the run's close() for ever.
+     */
     void finish(ProgressSnapshot snapshot, Summary summary) {
         DisplayStart start = display;
         if (start != null) {
@@ -224,9 +229,31 @@ final class Reporters {
         for (ScheduledFuture<?> refresh : refreshes) {
             refresh.cancel(false);
         }
-        for (int i = 0; i < all.length; i++) {
-            call(i, "onFinish", reporter -> reporter.onFinish(snapshot, summary));
+        int index = 0;
+        for (; index < all.length && (builtIn(all[index]) || all[index] instanceof DecidesTheEnd); index++) {
+            finishOne(index, snapshot, summary);
         }
+        if (index < all.length) {
+            new FinishCalls(this, index, snapshot, summary).callAndWait();
+        }
+    }
+
+    /** One reporter's onFinish, guarded. */
+    void finishOne(int index, ProgressSnapshot snapshot, Summary summary) {
+        call(index, "onFinish", reporter -> reporter.onFinish(snapshot, summary));
+    }
+
+    int size() {
+        return all.length;
+    }
+
+    /** The reporter's class name, for a log line (its toString() is user code). */
+    String nameOf(int index) {
+        return all[index].getClass().getName();
+    }
+
+    String runId() {
+        return runId;
     }
 
     private void call(int index, String callbackName, Consumer<ProgressReporter> callback) {

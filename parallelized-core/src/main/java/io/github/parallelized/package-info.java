@@ -114,7 +114,9 @@
  * zero attempts. FINISHING is reached when the consumer received the last outcome
  * or at {@code close()}: its winner does what decides how the run ended (a checkpoint's last write, whose failure
  * fails the run), then fixes the state (FINISHED: nothing reads COMPLETED before) and calls the reporters' {@code
- * onFinish}, exactly once. CLOSED is reached by
+ * onFinish}, exactly once: ours on its thread, the others ({@code FinishCalls}) on a thread of the reporters' pool,
+ * in order, waited for at most 10 s, so that one that never returns holds neither the loop's end nor {@code
+ * close()} for ever (a warning names it; the rest are called once it returns). CLOSED is reached by
  * {@code close()} after a bounded grace for the workers to leave: it closes the source. A task that ignores its
  * interrupt is never waited for: its thread is a daemon (or the executor's) and finishes on its own.
  *
