@@ -43,11 +43,12 @@
  * computed once, reserved against duplicates, looked up in one call of the store) -&gt; {@code CheckpointSkipping}
  * (the source the engine reads: what has no recorded success, in source order) -&gt; {@code CheckpointKeys} (keys
  * carried by input identity to their outcomes; the keys in flight) -&gt; {@code CheckpointRecorder} (outcomes
- * buffered and written in batches by a daemon thread, at most 1,000 unwritten). {@code CheckpointState} holds the two
- * flags they all read (the run finished; the store failed) and fails the run through a callback. The JDBC store is
- * {@code JdbcCheckpointStore} (connections, the table, the queries for people) with {@code JdbcDialect} (the SQL of
- * H2, PostgreSQL and other databases), {@code JdbcLookups}, {@code JdbcWrites} and {@code JdbcSessions} (the
- * connections and statements kept while runs record: {@code Checkpointing} tells the store through {@code
+ * buffered and written in batches by a daemon thread, at most 1,000 unwritten; the rest written when the run
+ * finishes, before its state is fixed: {@code Checkpointing} is a {@code DecidesTheEnd}). {@code CheckpointState}
+ * holds the two flags they all read (the run finished; the store failed) and fails the run through a callback. The
+ * JDBC store is {@code JdbcCheckpointStore} (connections, the table, the queries for people) with {@code JdbcDialect}
+ * (the SQL of H2, PostgreSQL and other databases), {@code JdbcLookups}, {@code JdbcWrites} and {@code JdbcSessions}
+ * (the connections and statements kept while runs record: {@code Checkpointing} tells the store through {@code
  * RunScopedStore}).
  *
  * <h3>Waiting without a worker: limits and retry delays</h3>
