@@ -31,6 +31,8 @@ final class CheckpointRecorder {
     static final int MAX_UNFLUSHED = 1_000;
     /** A partial batch is written after this long. */
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
+    /** {@link #FLUSH_INTERVAL}, read by a writer thread at its start: tests lengthen it (all to the last write). */
+    static volatile long flushIntervalNanos = FLUSH_INTERVAL.toNanos();
     /**
      * How long {@link #finish} waits for a write in progress: twice the JDBC store's statement timeout, so a slow
      * write that times out and reports it is waited for; tests shorten it.
@@ -151,7 +153,7 @@ final class CheckpointRecorder {
     };
 
     private void flushLoop() {
-        long intervalNanos = FLUSH_INTERVAL.toNanos();
+        long intervalNanos = flushIntervalNanos;
         long due = System.nanoTime() + intervalNanos;
         while (true) {
             synchronized (lock) {

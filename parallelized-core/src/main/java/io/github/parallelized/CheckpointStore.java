@@ -25,7 +25,8 @@ import javax.sql.DataSource;
  * two such calls at once, from its reader thread and from the thread that hands inputs to its workers) and {@link #record(String, List)} (one call per batch of outcomes, at most a few hundred entries,
  * from one thread of the run at a time). {@code record} must make its entries durable before it returns: what it
  * returned from is what survives a crash. A method that throws ends the run with a {@link ParallelizedException}
- * naming the store (its {@link Object#toString()}); nothing unrecorded is ever taken for a success. A method that
+ * naming the store (its {@link Object#toString()}), and the run's state {@link RunState#FAILED}, also when it is the
+ * last write, at the run's end; nothing unrecorded is ever taken for a success. A method that
  * hangs holds the run up, so a networked store should time its calls out.
  *
  * <p>Thread-safety: implementations must be thread-safe; several runs (and several JVMs, for a shared database)

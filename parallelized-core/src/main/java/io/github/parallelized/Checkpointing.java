@@ -22,7 +22,8 @@ import java.util.function.Function;
  *   <li>{@link CheckpointKeys}: the key computed at the lookup is carried, by input identity, to the input's
  *   outcome; the keys in flight are held there so that a duplicate never runs twice silently.</li>
  *   <li>{@link CheckpointRecorder}: this object is a {@link ProgressReporter} registered beside the user's
- *   listeners; each outcome is buffered and written by a daemon thread in batches, the rest at {@link #onFinish}.
+ *   listeners; each outcome is buffered and written by a daemon thread in batches, the rest at {@link
+ *   #beforeFinish}, before the run's state is fixed (a failure of that last write ends the run FAILED).
  *   At most {@link CheckpointRecorder#MAX_UNFLUSHED} entries wait to be written, which bounds what a kill
  *   loses: the inputs in the admission window plus that.</li>
  * </ol>
@@ -32,7 +33,7 @@ import java.util.function.Function;
  * naming the store; the inputs read but not looked up are passed on unchecked (the run has stopped: they come back
  * through {@link Parallelized#remaining()}), and nothing is written after it. Only this class knows the run.
  */
-final class Checkpointing<I> implements ProgressReporter {
+final class Checkpointing<I> implements ProgressReporter, DecidesTheEnd {
 
     private final CheckpointStore store;
     private final String runName;
@@ -43,7 +44,7 @@ final class Checkpointing<I> implements ProgressReporter {
     private String threadNamePrefix = "parallelized-";
     /** Set when the store was told that this run started ({@link RunScopedStore}), so that it is told its end once. */
     private final java.util.concurrent.atomic.AtomicBoolean scoped = new java.util.concurrent.atomic.AtomicBoolean();
-    /** The batches read ahead, for {@link #onFinish} to stop their reader. */
+    /** The batches read ahead, for {@link #beforeFinish} to stop their reader. */
     private volatile CheckpointBatches<I> batches;
 
     Checkpointing(CheckpointStore store, String runName, Function<? super I, String> keyFunction) {
@@ -102,9 +103,13 @@ final class Checkpointing<I> implements ProgressReporter {
     /** The longest run name every store holds as it is (the JDBC store's column). */
     static final int MAX_RUN_NAME = 200;
 
-    /** The run is over: what is buffered is written on this thread, before the run's end is reported further. */
+    /**
+     * The run is over: what is buffered is written on this thread, before the run's state is fixed ({@link
+     * DecidesTheEnd}): a failure of this last write fails the run, so that it never ends COMPLETED (in its summary,
+     * its reporters' onFinish, the meters) with outcomes that were not recorded.
+     */
     @Override
-    public void onFinish(ProgressSnapshot snapshot, Summary summary) {
+    public void beforeFinish() {
         state.finish();
         CheckpointBatches<I> read = batches;
         if (read != null) {

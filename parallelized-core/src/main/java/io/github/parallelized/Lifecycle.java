@@ -8,28 +8,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * run state):
  *
  * <pre>
- *   RUNNING  -&gt; STOPPING  stop(reason): cancel(), an interrupt of the consumer, the failure policy, a failing
- *                         source, a lost worker, or close() with outcomes left. The source is closed for
- *                         admission, running tasks are interrupted; the consumer still drains what is in flight.
- *   RUNNING  -&gt; FINISHED  the consumer took the last outcome of a drained source.
- *   STOPPING -&gt; FINISHED  the consumer took the last outcome in flight, or close().
- *   FINISHED -&gt; CLOSED    close(): the source is closed, the run's threads are let go.
+ *   RUNNING   -&gt; STOPPING   stop(reason): cancel(), an interrupt of the consumer, the failure policy, a failing
+ *                           source, a lost worker, or close() with outcomes left. The source is closed for
+ *                           admission, running tasks are interrupted; the consumer still drains what is in flight.
+ *   RUNNING   -&gt; FINISHING  the consumer took the last outcome of a drained source.
+ *   STOPPING  -&gt; FINISHING  the consumer took the last outcome in flight, or close().
+ *   FINISHING -&gt; FINISHED   the work that decides how the run ended is done (a checkpoint's last write): a
+ *                           failure found meanwhile ({@link #fail}) ends it FAILED, unless it had stopped before.
+ *   then CLOSED             close(), once the finish began (another thread may still be finishing): the source is
+ *                           closed, the run's threads are let go.
  * </pre>
  *
- * <p>Whoever makes a transition does what goes with it, exactly once: the winner of {@link #finish()} calls the
- * reporters' {@code onFinish}, the winner of {@link #close()} releases the resources. No transition takes a lock,
- * so that {@code cancel()} and {@code close()} never wait for a user callback that holds one.
+ * <p>Whoever makes a transition does what goes with it, exactly once: the winner of {@link #beginFinish()} decides
+ * the end ({@link #finished()}) and calls the reporters' {@code onFinish}, the winner of {@link #close()} releases
+ * the resources. No transition takes a lock, so that {@code cancel()} and {@code close()} never wait for a user
+ * callback that holds one. Until FINISHED the state reads as RUNNING, unless stopped: nothing reads as COMPLETED
+ * before the finish's work is done.
  */
 final class Lifecycle {
 
     static final int RUNNING = 0;
     static final int STOPPING = 1;
-    static final int FINISHED = 2;
-    static final int CLOSED = 3;
+    static final int FINISHING = 2;
+    static final int FINISHED = 3;
     private static final int PHASE = 3;
+    /** Set by close(): a bit of its own, as a close may come while another thread still finishes the run. */
+    private static final int CLOSED = 1 << 2;
     /** The reason of an early stop rides in the bits above the phase, so that one CAS fixes both. */
-    private static final int CANCELLED = 1 << 2;
-    private static final int FAILED = 2 << 2;
+    private static final int CANCELLED = 1 << 3;
+    private static final int FAILED = 2 << 3;
+    private static final int REASON = CANCELLED | FAILED;
 
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     /** When start() was called: the run's clock counts from then. */
@@ -61,7 +69,7 @@ final class Lifecycle {
     }
 
     boolean isClosed() {
-        return (state.get() & PHASE) == CLOSED;
+        return (state.get() & CLOSED) != 0;
     }
 
     /**
@@ -91,10 +99,21 @@ final class Lifecycle {
         return false;
     }
 
-    /** The run as a whole failed: the consumer's loop ends with this error after the outcomes in flight. */
+    /**
+     * The run as a whole failed: the consumer's loop ends with this error after the outcomes in flight. While the run
+     * finishes (a checkpoint's last write failed), it ends FAILED, unless it had stopped for a reason before.
+     */
     void fail(ParallelizedException error) {
         recordFailure(error);
-        stop(RunState.FAILED);
+        if (stop(RunState.FAILED)) {
+            return;
+        }
+        while (true) {
+            int now = state.get();
+            if ((now & PHASE) != FINISHING || (now & REASON) != 0 || state.compareAndSet(now, now | FAILED)) {
+                return;
+            }
+        }
     }
 
     /** Keeps the first failure, whatever state the run is in. */
@@ -108,26 +127,41 @@ final class Lifecycle {
         return failure;
     }
 
-    /** RUNNING or STOPPING -&gt; FINISHED, fixing the end time; true for the one caller that made the move. */
-    boolean finish() {
-        return advance(FINISHED);
-    }
-
-    /** FINISHED -&gt; CLOSED; true for the one caller that made the move. */
-    boolean close() {
-        return advance(CLOSED);
-    }
-
-    private boolean advance(int phase) {
+    /**
+     * RUNNING or STOPPING -&gt; FINISHING; true for the one caller that made the move, which then does the finish's
+     * work and calls {@link #finished()}.
+     */
+    boolean beginFinish() {
         while (true) {
             int now = state.get();
-            if ((now & PHASE) >= phase) {
+            if ((now & PHASE) >= FINISHING) {
                 return false;
             }
-            if (state.compareAndSet(now, (now & ~PHASE) | phase)) {
-                if (phase == FINISHED) {
-                    endNanos = System.nanoTime();
-                }
+            if (state.compareAndSet(now, (now & ~PHASE) | FINISHING)) {
+                return true;
+            }
+        }
+    }
+
+    /** FINISHING -&gt; FINISHED, fixing the end time: how the run ended is decided. Called by the finish's winner. */
+    void finished() {
+        endNanos = System.nanoTime();
+        while (true) {
+            int now = state.get();
+            if ((now & PHASE) == FINISHED || state.compareAndSet(now, (now & ~PHASE) | FINISHED)) {
+                return;
+            }
+        }
+    }
+
+    /** Marks the run closed, once its finish began; true for the one caller that did. */
+    boolean close() {
+        while (true) {
+            int now = state.get();
+            if ((now & CLOSED) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(now, now | CLOSED)) {
                 return true;
             }
         }
@@ -135,18 +169,18 @@ final class Lifecycle {
 
     /** True once stopped early (cancelled or failed), also after the run finished. */
     boolean wasStopped() {
-        return (state.get() & ~PHASE) != 0;
+        return (state.get() & REASON) != 0;
     }
 
     RunState state() {
         int now = state.get();
-        if ((now & ~PHASE) == FAILED) {
+        if ((now & REASON) == FAILED) {
             return RunState.FAILED;
         }
-        if ((now & ~PHASE) == CANCELLED) {
+        if ((now & REASON) == CANCELLED) {
             return RunState.CANCELLED;
         }
-        return (now & PHASE) >= FINISHED ? RunState.COMPLETED : RunState.RUNNING;
+        return (now & PHASE) == FINISHED ? RunState.COMPLETED : RunState.RUNNING;
     }
 
     Duration elapsed() {

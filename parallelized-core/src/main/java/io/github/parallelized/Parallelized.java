@@ -317,9 +317,12 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
     /**
      * Ends the run: if outcomes are left, cancels it; interrupts running tasks; shuts down the threads the
      * run owns (never a supplied executor); reports the end to the progress. Returns at once, without
-     * waiting for a task that ignores its interrupt. Idempotent. Called from another thread while the consumer's
-     * loop reads: that loop ends, with a {@link java.util.concurrent.CancellationException} when inputs taken up
-     * have no outcome (to receive every outcome, call {@link #cancel()} and read to the end instead).
+     * waiting for a task that ignores its interrupt; it waits for the reporters' {@link ProgressReporter#onFinish}
+     * at most 10 seconds (one that has not returned by then is named in a warning and left to finish on its own
+     * thread), and for a checkpoint's last write (see {@link Builder#checkpoint}). Idempotent. Called from another
+     * thread while the consumer's loop reads: that loop ends, with a {@link java.util.concurrent.CancellationException}
+     * when inputs taken up have no outcome (to receive every outcome, call {@link #cancel()} and read to the end
+     * instead).
      */
     @Override
     void close();
@@ -397,8 +400,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * one bounded pool complete: when the consumer is itself a task of a run on the same executor and no loop
          * of its own run has begun (the pool's threads all wait in such consumers), it runs its run's tasks
          * itself. Any other consumer waits, so the pool's size stays the most tasks that run at once. An
-         * executor that terminates with the run's loops still queued
-         * ({@code shutdownNow()}) ends the run with a {@link ParallelizedException}.
+         * executor that terminates before the run's loops began ends the run with a {@link ParallelizedException}
+         * saying what became of them: accepted and dropped from its queue (as {@code shutdownNow()} does), or refused
+         * by its full queue and not submitted again since it was shut down ({@code shutdown()} or {@code close()}).
          *
          * <p>Refused: an executor already shut down, and a {@link java.util.concurrent.ThreadPoolExecutor}
          * whose rejection policy would run the loops on the calling thread ({@code CallerRunsPolicy}: start()
@@ -721,7 +725,9 @@ public interface Parallelized<I, R> extends Iterable<Outcome<I, R>>, AutoCloseab
          * {@link IllegalArgumentException} naming the key function, and the run goes on. A store that fails (a
          * database down) ends the run with a {@link ParallelizedException} naming the store, after the outcomes in
          * flight; nothing is recorded after its failure, so a later resume runs every input whose success was not
-         * recorded.
+         * recorded. That holds for the last write too, made when every outcome is in: the run's state is fixed
+         * after it, so the run ends {@link RunState#FAILED} ({@link Parallelized#summary()}, the reporters' {@code
+         * onFinish}), never {@link RunState#COMPLETED} with outcomes unrecorded.
          *
          * @param store   where the outcomes are recorded, not null
          * @param runName the name the outcomes are recorded under, not blank, at most 200 characters without a NUL

@@ -10,8 +10,9 @@ import java.time.Duration;
  * <p>The run calls a reporter from several threads, and a reporter may serve several runs at once (one
  * instance per run is not required), so implementations must be thread-safe. Workers never wait for a
  * reporter except in {@link #onOutcome}: keep that one cheap. Every other callback comes from the run's
- * starting thread, its consumer, or a refresh thread. A reporter that throws is logged once per run
- * and then ignored; it never stops the run.
+ * starting thread, its consumer, a refresh thread, or (for {@link #onFinish}) a thread of a pool shared by all
+ * runs. A reporter that throws is logged once per run and then ignored; it never stops the run. One that blocks
+ * in {@link #onFinish} holds the run's end a bounded time, never for ever.
  */
 public interface ProgressReporter {
 
@@ -55,7 +56,13 @@ public interface ProgressReporter {
     }
 
     /**
-     * The run is over and closing; called once, from the thread that closes it.
+     * The run is over: called once, when the consumer's loop ends or at {@link Parallelized#close()}, whichever
+     * comes first. The reporters of this library are called on that thread; any other reporter on a daemon thread
+     * of a pool shared by all runs, one after another in the order they were added, while that thread waits for
+     * them at most 10 seconds: so they have returned when {@code close()} (or the loop's last {@code hasNext()})
+     * does, unless one takes longer. A reporter that has not returned by then is named in a warning (logger {@code
+     * io.github.parallelized}), and the run's end goes on without it: it runs on, and the reporters after it are
+     * called once it returns. Keep it short; hand long work (an upload, a report) to a thread of your own.
      *
      * @param snapshot the final state
      * @param summary  what the run did

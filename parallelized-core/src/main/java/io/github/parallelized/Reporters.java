@@ -201,10 +201,26 @@ final class Reporters {
     }
 
     void write(String line) {
-        each("onWrite", reporter -> reporter.onWrite(runId, line));
+        for (int i = 0; i < all.length; i++) {
+            call(i, "onWrite", reporter -> reporter.onWrite(runId, line));
+        }
     }
 
-    /** Called once per run (its {@link Lifecycle} sees to that), also after a failed start. */
+    /** Before the run's state is fixed: the work of the reporters that decide it ({@link DecidesTheEnd}). */
+    void beforeFinish() {
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] instanceof DecidesTheEnd deciding) {
+                call(i, "beforeFinish", reporter -> deciding.beforeFinish());
+            }
+        }
+    }
+
+    /**
+     * Called once per run (its {@link Lifecycle} sees to that), also after a failed start. The reporters of this
+     * library hear of the end on this thread; from the first other one on, they do on a pool thread, in order, and
+     * this thread waits for them a bounded time ({@link FinishCalls}): a reporter that never returns from onFinish
+     * must not hold the run's close() for ever.
+     */
     void finish(ProgressSnapshot snapshot, Summary summary) {
         DisplayStart start = display;
         if (start != null) {
@@ -213,13 +229,31 @@ final class Reporters {
         for (ScheduledFuture<?> refresh : refreshes) {
             refresh.cancel(false);
         }
-        each("onFinish", reporter -> reporter.onFinish(snapshot, summary));
+        int index = 0;
+        for (; index < all.length && (builtIn(all[index]) || all[index] instanceof DecidesTheEnd); index++) {
+            finishOne(index, snapshot, summary);
+        }
+        if (index < all.length) {
+            new FinishCalls(this, index, snapshot, summary).callAndWait();
+        }
     }
 
-    private void each(String callbackName, Consumer<ProgressReporter> callback) {
-        for (int i = 0; i < all.length; i++) {
-            call(i, callbackName, callback);
-        }
+    /** One reporter's onFinish, guarded. */
+    void finishOne(int index, ProgressSnapshot snapshot, Summary summary) {
+        call(index, "onFinish", reporter -> reporter.onFinish(snapshot, summary));
+    }
+
+    int size() {
+        return all.length;
+    }
+
+    /** The reporter's class name, for a log line (its toString() is user code). */
+    String nameOf(int index) {
+        return all[index].getClass().getName();
+    }
+
+    String runId() {
+        return runId;
     }
 
     private void call(int index, String callbackName, Consumer<ProgressReporter> callback) {

@@ -173,8 +173,14 @@ final class Run<I, R> implements Parallelized<I, R> {
         }
     }
 
+    /**
+     * The run's end, once: what decides how it ended is done first (a checkpoint's last write, whose failure fails
+     * the run), then its state is fixed, then its reporters hear of it.
+     */
     private void finish() {
-        if (lifecycle.finish()) {
+        if (lifecycle.beginFinish()) {
+            reporters.beforeFinish();
+            lifecycle.finished();
             progress.finishTo(reporters);
         }
     }

@@ -168,8 +168,7 @@ final class Submissions<I, R> {
         if (executor.isShutdown()) {
             // queued loops still run after shutdown(), not after shutdownNow(): termination tells them apart
             if (executor.isTerminated() && pending.get() > 0) {
-                throw new ParallelizedException("the executor terminated with " + pending.get()
-                        + " worker loop(s) of this run that never began (shutdownNow drops queued work)", null);
+                throw neverBegan(pending.get());
             }
             return false;
         }
@@ -180,6 +179,29 @@ final class Submissions<I, R> {
             }
         }
         return true;
+    }
+
+    /**
+     * The executor terminated with {@code waiting} loops launched and never begun, saying what became of them: those
+     * still in {@link #refused} were never accepted (a full queue refused them, and once it was shut down, by {@code
+     * shutdown()} or {@code close()} alike, they could not be submitted again); the others were accepted and
+     * dropped (as {@code shutdownNow()} drops queued work). Only the consumer takes from {@code refused}, and after
+     * the termination no loop is added to it (a launch is refused as shut down), so the count holds.
+     */
+    private ParallelizedException neverBegan(int waiting) {
+        int notAccepted = Math.min(refused.size(), waiting);
+        int dropped = waiting - notAccepted;
+        StringBuilder what = new StringBuilder("the executor terminated with ").append(waiting)
+                .append(" worker loop(s) of this run that never began: ");
+        if (dropped > 0) {
+            what.append(dropped).append(" accepted by the executor and dropped unrun (as shutdownNow() drops queued "
+                    + "work)");
+        }
+        if (notAccepted > 0) {
+            what.append(dropped > 0 ? "; " : "").append(notAccepted).append(" refused by the executor (a full "
+                    + "queue) and not submitted again, since it was shut down meanwhile");
+        }
+        return new ParallelizedException(what.toString(), null);
     }
 
     /**

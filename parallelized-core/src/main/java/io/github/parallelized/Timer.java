@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The shared daemon threads of all runs: one for task timeouts, one for the built-in displays' refreshes, one that
- * times other reporters' refreshes and a pool that runs them, so that a timeout never waits behind a reporter's slow
- * {@code onRefresh}, a reporter that blocks in it never freezes a console bar, nor any other reporter's refreshes.
+ * times other reporters' refreshes and a pool that runs them (and their {@code onFinish}), so that a timeout never
+ * waits behind a reporter's slow {@code onRefresh}, a reporter that blocks in it never freezes a console bar, nor any
+ * other reporter's refreshes, and one that blocks in {@code onFinish} never holds a run's {@code close()} for ever.
  * Each thread ends after a second without work, so an idle JVM holds no thread of ours. A timeout action does no
  * user work: it interrupts, hands over, and starts a thread.
  */
@@ -42,6 +43,14 @@ final class Timer {
         executor.setKeepAliveTime(1, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
         return executor;
+    }
+
+    /**
+     * Calls of reporters that may block (a run's onFinish calls, {@link FinishCalls}) on a pooled thread of {@link
+     * #REPORTERS}, made when none is idle; throws what the pool throws when no thread can be made.
+     */
+    static void report(Runnable calls) {
+        REPORTERS.execute(calls);
     }
 
     static ScheduledFuture<?> timeout(Runnable action, Duration delay) {

@@ -43,11 +43,12 @@
  * computed once, reserved against duplicates, looked up in one call of the store) -&gt; {@code CheckpointSkipping}
  * (the source the engine reads: what has no recorded success, in source order) -&gt; {@code CheckpointKeys} (keys
  * carried by input identity to their outcomes; the keys in flight) -&gt; {@code CheckpointRecorder} (outcomes
- * buffered and written in batches by a daemon thread, at most 1,000 unwritten). {@code CheckpointState} holds the two
- * flags they all read (the run finished; the store failed) and fails the run through a callback. The JDBC store is
- * {@code JdbcCheckpointStore} (connections, the table, the queries for people) with {@code JdbcDialect} (the SQL of
- * H2, PostgreSQL and other databases), {@code JdbcLookups}, {@code JdbcWrites} and {@code JdbcSessions} (the
- * connections and statements kept while runs record: {@code Checkpointing} tells the store through {@code
+ * buffered and written in batches by a daemon thread, at most 1,000 unwritten; the rest written when the run
+ * finishes, before its state is fixed: {@code Checkpointing} is a {@code DecidesTheEnd}). {@code CheckpointState}
+ * holds the two flags they all read (the run finished; the store failed) and fails the run through a callback. The
+ * JDBC store is {@code JdbcCheckpointStore} (connections, the table, the queries for people) with {@code JdbcDialect}
+ * (the SQL of H2, PostgreSQL and other databases), {@code JdbcLookups}, {@code JdbcWrites} and {@code JdbcSessions}
+ * (the connections and statements kept while runs record: {@code Checkpointing} tells the store through {@code
  * RunScopedStore}).
  *
  * <h3>Waiting without a worker: limits and retry delays</h3>
@@ -111,8 +112,12 @@
  * wakes the consumer; it takes no lock a user callback may hold. Draining is the consumer receiving the outcomes
  * of the inputs admitted before the stop: running tasks end (cancelled when interrupted), claimed but unstarted
  * ones are given back to {@code remaining()}, and an input a worker had just taken comes out as cancelled with
- * zero attempts. FINISHED is reached when the consumer received the last outcome
- * or at {@code close()}: its winner calls the reporters' {@code onFinish}, exactly once. CLOSED is reached by
+ * zero attempts. FINISHING is reached when the consumer received the last outcome
+ * or at {@code close()}: its winner does what decides how the run ended (a checkpoint's last write, whose failure
+ * fails the run), then fixes the state (FINISHED: nothing reads COMPLETED before) and calls the reporters' {@code
+ * onFinish}, exactly once: ours on its thread, the others ({@code FinishCalls}) on a thread of the reporters' pool,
+ * in order, waited for at most 10 s, so that one that never returns holds neither the loop's end nor {@code
+ * close()} for ever (a warning names it; the rest are called once it returns). CLOSED is reached by
  * {@code close()} after a bounded grace for the workers to leave: it closes the source. A task that ignores its
  * interrupt is never waited for: its thread is a daemon (or the executor's) and finishes on its own.
  *

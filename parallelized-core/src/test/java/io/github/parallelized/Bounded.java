@@ -17,6 +17,16 @@ final class Bounded {
         }
     }
 
+    /** Whether the latch was released within the bound; an interrupt counts as not (the flag is kept). */
+    static boolean awaitQuietly(CountDownLatch latch) {
+        try {
+            return latch.await(SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     static void join(Thread thread) throws InterruptedException {
         thread.join(TimeUnit.SECONDS.toMillis(SECONDS));
         if (thread.isAlive()) {

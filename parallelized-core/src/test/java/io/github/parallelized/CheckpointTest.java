@@ -333,6 +333,61 @@ class CheckpointTest {
         assertThat(recorded).allMatch(k -> runs.get(Integer.valueOf(k)).get() == 1);
     }
 
+    /**
+     * A store that fails only at the run's last write (the final flush, once the consumer took every outcome): the
+     * run ends FAILED everywhere it is seen (its summary, the display's and the listeners' onFinish, snapshot and
+     * summary alike), the loop throws the store's failure with the store's exception as its cause, and nothing is
+     * recorded. The state used to be fixed before that write: the run ended COMPLETED while its loop threw.
+     */
+    @Test
+    void aStoreThatFailsOnlyAtTheLastWriteEndsTheRunFailedEverywhere() {
+        long before = CheckpointRecorder.flushIntervalNanos;
+        CheckpointRecorder.flushIntervalNanos = TimeUnit.HOURS.toNanos(1); // every outcome waits for the last write
+        try {
+            IllegalStateException diskFull = new IllegalStateException("disk full");
+            BreakingStore store = new BreakingStore() {
+                @Override
+                public void record(String runName, List<Entry> entries) {
+                    records.incrementAndGet();
+                    throw diskFull;
+                }
+            };
+            List<String> heard = new CopyOnWriteArrayList<>();
+            class Hearing implements ProgressReporter {
+                private final String who;
+
+                Hearing(String who) {
+                    this.who = who;
+                }
+
+                @Override
+                public void onFinish(ProgressSnapshot snapshot, Summary summary) {
+                    heard.add(who + " " + snapshot.state() + " " + summary.state());
+                }
+            }
+            // fewer than a batch (CheckpointRecorder.FLUSH_BATCH): nothing is written before the end
+            List<Integer> inputs = IntStream.range(0, 300).boxed().toList();
+            Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, inputs).numThreads(2)
+                    .progress(new Hearing("display")).listener(new Hearing("listener"))
+                    .checkpoint(store, "last-write", String::valueOf).start();
+            List<Outcome<Integer, Integer>> seen = new ArrayList<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                try (run) {
+                    assertThatThrownBy(() -> run.forEach(seen::add)).isInstanceOf(ParallelizedException.class)
+                            .hasMessageContaining("the checkpoint store BreakingStore failed to record 300 outcomes "
+                                    + "of run 'last-write'").hasMessageContaining("disk full").hasCause(diskFull);
+                }
+            });
+            assertThat(seen).hasSize(300).allMatch(Outcome::isSuccess);
+            assertThat(store.records).as("writes: the last one only").hasValue(1);
+            assertThat(run.summary().state()).isEqualTo(RunState.FAILED);
+            assertThat(heard).containsExactly("display FAILED FAILED", "listener FAILED FAILED");
+            assertThat(store.delegate.succeeded("last-write")).isZero();
+        } finally {
+            CheckpointRecorder.flushIntervalNanos = before;
+        }
+    }
+
     /** A store of one's own whose toString() throws, as a proxy or a half-built client may. */
     static final class NamelessStore extends BreakingStore {
         @Override
@@ -360,10 +415,8 @@ class CheckpointTest {
                                 + " (its toString() threw java.lang.IllegalStateException) failed to")
                         .hasMessageContaining("connection refused");
             }
-            if (lookups) {
-                // (a failure of the last write, after the run's end, is thrown but leaves the state COMPLETED)
-                assertThat(run.summary().state()).isEqualTo(RunState.FAILED);
-            }
+            // a failure of the last write too: the state is fixed after it (it was left COMPLETED)
+            assertThat(run.summary().state()).isEqualTo(RunState.FAILED);
         }
     }
 
@@ -397,11 +450,18 @@ class CheckpointTest {
             List<Outcome<Integer, Integer>> seen = new ArrayList<>();
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
                 try (run) {
-                    // the consumer's last hasNext() finishes the run: it fails, naming the store and what is lost
-                    assertThatThrownBy(() -> run.forEach(seen::add)).isInstanceOf(ParallelizedException.class)
+                    // the consumer's last hasNext() finishes the run: it fails, naming the store and what is lost;
+                    // the consumer waits at the last outcome for the writer's first write to begin (at a full batch
+                    // or the flush interval): a run ended before it would write everything on the consumer's thread,
+                    // whose write would never return
+                    assertThatThrownBy(() -> run.forEach(o -> {
+                        seen.add(o);
+                        if (seen.size() == 800) {
+                            assertThat(Bounded.awaitQuietly(writing)).as("a write began").isTrue();
+                        }
+                    })).isInstanceOf(ParallelizedException.class)
                             .hasMessageContaining("checkpoint store BreakingStore failed to finish recording (a write"
                                     + " did not end within 300.0 ms; 800 outcomes not recorded) of run 'stuck'");
-                    assertThat(writing.await(5, TimeUnit.SECONDS)).as("a write began").isTrue();
                 }
             });
             assertThat(seen).hasSize(800);

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -209,6 +211,78 @@ class ExecutorsTest {
             assertThat(thrown.get()).as("loops whose next slice could not be submitted").isPositive();
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A pool of one thread whose queue (one place) is full of other work refuses the run's loop; it is shut down
+     * with shutdown() (not shutdownNow()), its own work ends, it terminates: the run fails, saying that the loop was
+     * refused and could not be submitted again. It used to say "(shutdownNow drops queued work)", which nobody called.
+     */
+    @Test
+    void aPoolShutDownWhileItRefusedTheRunsLoopsSaysSoNotShutdownNow() throws Exception {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1));
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch busy = new CountDownLatch(1);
+        try {
+            pool.execute(() -> {
+                busy.countDown();
+                awaitQuietly(release);
+            });
+            pool.execute(() -> awaitQuietly(release)); // the queue's one place
+            Bounded.await(busy);
+            Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, List.of(1, 2, 3)).numThreads(1)
+                    .executor(pool).progress(ProgressReporter.none()).start();
+            try (run) {
+                pool.shutdown();
+                release.countDown();
+                assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).as("the pool's own work ended").isTrue();
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+                        assertThatThrownBy(() -> run.forEach(o -> { })).isInstanceOf(ParallelizedException.class)
+                                .hasMessageContaining("the executor terminated with 1 worker loop(s) of this run that "
+                                        + "never began")
+                                .hasMessageContaining("1 refused by the executor (a full queue)")
+                                .hasMessageNotContaining("shutdownNow"));
+            }
+            assertThat(run.summary().state()).isEqualTo(RunState.FAILED);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** The run's loop waits in the queue of a busy pool, and shutdownNow() drops it: the run says that one did. */
+    @Test
+    void aPoolThatDroppedTheRunsQueuedLoopsSaysItDroppedThem() throws Exception {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4));
+        CountDownLatch busy = new CountDownLatch(1);
+        try {
+            pool.execute(() -> {
+                busy.countDown();
+                awaitQuietly(new CountDownLatch(1)); // until shutdownNow() interrupts it
+            });
+            Bounded.await(busy);
+            Parallelized<Integer, Integer> run = Parallelized.of((Integer i) -> i, List.of(1, 2, 3)).numThreads(1)
+                    .executor(pool).progress(ProgressReporter.none()).start();
+            try (run) {
+                assertThat(pool.shutdownNow()).as("the run's loop, dropped from the queue").hasSize(1);
+                assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () ->
+                        assertThatThrownBy(() -> run.forEach(o -> { })).isInstanceOf(ParallelizedException.class)
+                                .hasMessageContaining("the executor terminated with 1 worker loop(s) of this run that "
+                                        + "never began")
+                                .hasMessageContaining("1 accepted by the executor and dropped unrun"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,12 +1,17 @@
 package io.github.parallelized.spring;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import io.github.parallelized.CheckpointStore;
 import io.github.parallelized.Outcome;
 import io.github.parallelized.Parallelized;
+import io.github.parallelized.ParallelizedException;
 import io.github.parallelized.ProgressReporter;
+import io.github.parallelized.RunState;
 import io.micrometer.common.KeyValues;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.observation.Observation;
@@ -25,6 +30,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The caller's context inside every task, and the observations (spans) of runs and tasks, with no application code. */
 // an observation scope makes the request current for its block; the block need not name it
@@ -116,6 +122,67 @@ class ContextAndObservationTests {
                     .hasLowCardinalityKeyValue("batch", "obs\uFFFDbatch")
                     .hasLowCardinalityKeyValue("state", "COMPLETED")
                     .hasHighCardinalityKeyValue("run.id", run.id());
+        });
+    }
+
+    /**
+     * A run whose checkpoint store fails at its last write (the one at the run's end, for these few inputs): its
+     * observation ends FAILED with an error, as the run does. It ended COMPLETED, the state fixed before that write.
+     */
+    @Test
+    void aRunWhoseCheckpointStoreFailsAtItsLastWriteIsObservedFailed() {
+        TestObservationRegistry observations = TestObservationRegistry.create();
+        CheckpointStore memory = CheckpointStore.inMemory();
+        CheckpointStore refusing = new CheckpointStore() {
+            @Override
+            public long succeeded(String runName) {
+                return memory.succeeded(runName);
+            }
+
+            @Override
+            public long failedCount(String runName) {
+                return memory.failedCount(runName);
+            }
+
+            @Override
+            public List<Failure> failed(String runName, int max) {
+                return memory.failed(runName, max);
+            }
+
+            @Override
+            public void clear(String runName) {
+                memory.clear(runName);
+            }
+
+            @Override
+            public List<String> runNames() {
+                return memory.runNames();
+            }
+
+            @Override
+            public Set<String> succeededAmong(String runName, Collection<String> keys) {
+                return memory.succeededAmong(runName, keys);
+            }
+
+            @Override
+            public void record(String runName, List<Entry> entries) {
+                throw new IllegalStateException("disk full");
+            }
+
+            @Override
+            public String toString() {
+                return "RefusingStore";
+            }
+        };
+        runner.withBean(ObservationRegistry.class, () -> observations).run(context -> {
+            Parallelized<Integer, Integer> run = factory(context).<Integer, Integer>of(i -> i, List.of(1, 2, 3))
+                    .desc("last-write").checkpoint(refusing, "last-write", String::valueOf).start();
+            assertThatThrownBy(() -> Gate.drain(run)).isInstanceOf(ParallelizedException.class)
+                    .hasMessageContaining("RefusingStore").hasMessageContaining("disk full");
+            assertThat(run.summary().state()).isEqualTo(RunState.FAILED);
+            TestObservationRegistryAssert.assertThat(observations)
+                    .hasObservationWithNameEqualTo("parallelized.run").that()
+                    .hasBeenStopped().hasLowCardinalityKeyValue("state", "FAILED").hasError();
         });
     }
 
