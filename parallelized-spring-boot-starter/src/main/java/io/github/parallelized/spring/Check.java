@@ -12,8 +12,9 @@ final class Check {
     static final int MAX_THREADS = Parallelized.MAX_THREADS;
     static final int MAX_BATCHES = 100_000;
     /**
-     * The most buckets of the task-duration histogram: a batch tag then costs at most 60 series in Prometheus
-     * (6 gauges, and per outcome count, sum, max, +Inf and the buckets: 6 + 2 * (4 + 23) = 60).
+     * The most buckets of the task-duration histogram: the starter's meters then cost at most 60 series per batch tag
+     * in Prometheus (6 gauges, and per outcome count, sum, max, +Inf and the buckets: 6 + 2 * (4 + 23) = 60; the
+     * observations' timers add theirs).
      */
     static final int MAX_BUCKETS = 23;
     /**

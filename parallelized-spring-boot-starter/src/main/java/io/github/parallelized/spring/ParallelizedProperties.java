@@ -338,7 +338,8 @@ public final class ParallelizedProperties {
 
         /**
          * The upper bounds of the task-duration histogram's buckets when percentiles-histogram is on, at most
-         * 23, so that a batch tag costs at most 60 series in a scrape. The default: 20 bounds from 1ms to 5m.
+         * 23, so that the starter's meters cost at most 60 series per batch tag in a scrape (the observations' timers
+         * add theirs). The default: 20 bounds from 1ms to 5m.
          */
         private final List<Duration> histogramBuckets;
 

@@ -23,7 +23,8 @@ import org.springframework.context.event.ContextClosedEvent;
  * {@code parallelized.shutdown.await-termination} to finish, cancels those still running (logging each by id and
  * desc), gives their consumers up to {@link #CANCEL_GRACE} to take the cancelled inputs, logs each one's summary,
  * then waits (within the same grace) until their threads and the shared pool's are gone. Runs that start
- * meanwhile are cancelled at once.
+ * meanwhile are cancelled at once. At the JVM's shutdown it first puts back the java.util.logging bridge that the
+ * JDK's own shutdown hook removed ({@link JulShutdown}), so that the core's lines of the runs reach the log.
  *
  * <p>Its phase is below the web server's graceful shutdown and above the web server's stop: requests in flight
  * finish first, then the runs, and only then do the beans the tasks may use (data sources, clients) close.
@@ -45,6 +46,8 @@ final class RunShutdown implements SmartLifecycle, ApplicationListener<ContextCl
     private final SharedPool sharedPool;
     private final ThreadTracker threads;
     private final Duration awaitTermination;
+    /** The application's java.util.logging bridge, put back after the JDK's reset at the JVM's shutdown. */
+    private final JulShutdown jul = new JulShutdown();
     private volatile boolean running;
     private volatile boolean closing;
     private ApplicationContext context;
@@ -72,12 +75,15 @@ final class RunShutdown implements SmartLifecycle, ApplicationListener<ContextCl
     public void onApplicationEvent(ContextClosedEvent event) {
         if (event.getApplicationContext() == context) {
             closing = true;
+            // the first moment of the close: from here the runs' lines (progress, summaries) reach the log again
+            jul.restore();
         }
     }
 
     @Override
     public void stop() {
         running = false;
+        jul.restore();
         registry.beginShutdown();
         long deadline = System.nanoTime() + awaitTermination.toNanos();
         List<Parallelized<?, ?>> cancelled = List.of();

@@ -119,6 +119,54 @@ class MicrometerProgressTests {
                 });
     }
 
+    /**
+     * With observations (any application with Actuator has an {@code ObservationRegistry} whose handler makes timers),
+     * the runs' observation {@code parallelized.run} adds series per batch tag that the guide's budget of 60 left out:
+     * its long-task timer (3) and its timer per end state and error (3 each). At the most buckets (23), one tag cost 66
+     * series, not "at most 60"; the guide now counts them.
+     */
+    @Test
+    void theRunObservationsTimersAddTheirSeriesToABatchTagsBudget() {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry prometheus =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        io.micrometer.observation.ObservationRegistry observations = io.micrometer.observation.ObservationRegistry.create();
+        observations.observationConfig().observationHandler(
+                new io.micrometer.core.instrument.observation.DefaultMeterObservationHandler(prometheus));
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ParallelizedAutoConfiguration.class,
+                        ParallelizedMetricsAutoConfiguration.class, ParallelizedObservationAutoConfiguration.class))
+                .withBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class, () -> prometheus)
+                .withBean(io.micrometer.observation.ObservationRegistry.class, () -> observations)
+                .withPropertyValues("parallelized.metrics.percentiles-histogram=true",
+                        "parallelized.metrics.histogram-buckets=" + String.join(",", IntStream.rangeClosed(1, 23)
+                                .mapToObj(ms -> ms + "ms").toList()))
+                .run(context -> {
+                    ParallelizedFactory factory = context.getBean(ParallelizedFactory.class);
+                    Gate.drain(factory.<Integer, Integer>of(i -> {
+                        if (i % 3 == 0) {
+                            throw new IllegalStateException("a failure, so that both outcomes have series");
+                        }
+                        return i;
+                    }, IntStream.range(0, 30).boxed().toList()).desc("observed").start());
+                    Parallelized<Integer, Integer> cancelled = factory.<Integer, Integer>of(i -> i,
+                            IntStream.range(0, 30).boxed().toList()).desc("observed").start();
+                    cancelled.cancel();
+                    Gate.drain(cancelled);
+                    List<String> series = prometheus.scrape().lines()
+                            .filter(line -> line.startsWith("parallelized_") && line.contains("batch=\"observed\""))
+                            .toList();
+                    List<String> observation = series.stream().filter(line -> line.startsWith("parallelized_run_"))
+                            .toList();
+                    long ends = observation.stream().filter(line -> line.startsWith("parallelized_run_seconds_count"))
+                            .count();
+                    assertThat(ends).as("%s", observation).isEqualTo(2);   // COMPLETED and CANCELLED, error none
+                    assertThat(observation).as("the observation's series").hasSize(3 + 3 * 2);
+                    assertThat(series.size() - observation.size()).as("the starter's own meters' series")
+                            .isEqualTo(60);
+                });
+    }
+
     @Test
     void runsWithTheSameDescAddUp() {
         runner.withPropertyValues("parallelized.pool=per-run").run(context -> {

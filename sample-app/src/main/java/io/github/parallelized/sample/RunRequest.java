@@ -91,11 +91,16 @@ public record RunRequest(String kind, Integer count, String desc, Integer thread
                 Objects.requireNonNullElse(failureRate, 0.3), Objects.requireNonNullElse(maxAttempts, 3));
     }
 
-    /** Whether a desc is safe in a log line and a metric tag: well-formed Unicode, no control characters. */
+    /**
+     * Whether a desc is safe in a log line and a metric tag: well-formed Unicode, no control or format characters,
+     * no line or paragraph separator (U+2028, U+2029: line breaks to a log viewer, a terminal or JavaScript).
+     */
     static boolean printable(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT && c != '\u200d') {
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.FORMAT && c != '\u200d'
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
                 return false;
             }
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {

@@ -146,6 +146,7 @@ class RunApiTest {
             {"kind":"cpu","count":5,"threads":16} | threads 16 is refused: numThreads 16 is above the executor's limit of 2
             {"kind":"cpu","count":5,"desc":"\\ud800"} | desc must be printable text
             {"kind":"cpu","count":5,"desc":"a\\nWARN forged"} | desc must be printable text
+            {"kind":"cpu","count":5,"desc":"a\\u2028WARN forged"} | desc must be printable text
             """)
     void badRequestsAnswer400WithAProblemDetailAndStartNothing(String body, String detail) {
         int before = runCount();

@@ -33,6 +33,22 @@ class RunRequestTest {
         assertThat(spec).isEqualTo(new RunSpec(RunKind.FLAKY, 7, "mine", 3, 2000, 100, 1.0, 5));
     }
 
+    /**
+     * The message says "no line breaks", and the Unicode line and paragraph separators (U+2028, U+2029) are line
+     * breaks to a log viewer, a terminal or JavaScript: they were taken as a desc (only control characters,
+     * format characters and unpaired surrogates were refused).
+     */
+    @Test
+    void refusesADescWithALineOrParagraphSeparator() {
+        for (char separator : new char[] {0x2028, 0x2029, 0x85}) {
+            String desc = "a" + separator + "b";
+            assertThatThrownBy(() -> new RunRequest("cpu", 5, desc, null, null, null, null, null).validate(100))
+                    .as("desc %s", desc.codePoints().mapToObj(Integer::toHexString).toList())
+                    .isInstanceOf(InvalidRunRequestException.class)
+                    .hasMessageContaining("desc must be printable text");
+        }
+    }
+
     @Test
     void acceptsTheCountLimits() {
         assertThat(request("cpu", 1).validate(100).count()).isEqualTo(1);
