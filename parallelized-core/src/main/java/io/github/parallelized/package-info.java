@@ -125,7 +125,10 @@
  * A loop of an asynchronous run takes a place among the tasks in flight ({@code Places}) before it takes an input,
  * starts the attempt ({@code apply}) and goes on; the stage's completion, the timeout (on an offload thread of {@code
  * Stages}: the timeout thread does no user work) or a stop ends it ({@code AsyncEnds}), each by moving the {@code
- * AsyncAttempt}'s state with a CAS, so each ends once.
+ * AsyncAttempt}'s state with a CAS, so each ends once. A loop that must wait for room in the window gives its place
+ * back first (with every place held by loops waiting for room, inputs parked for their limits' permits could never
+ * start again, while the room waited for their outcomes); the input it then admits takes a free place, or waits for
+ * one among the ready parked inputs, which get the next place before any new input.
  * Retries start on a loop (after their delay, on the timer). On a supplied executor a loop that would wait for a
  * place, or for the last tasks in flight, gives its thread back instead and is launched again by the next end or
  * retry: the stages' own work may need the pool. Stage cancels and timed-out ends run on an unbounded pool of
