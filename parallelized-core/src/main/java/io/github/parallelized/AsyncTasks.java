@@ -18,9 +18,11 @@ import java.util.function.BooleanSupplier;
 final class AsyncTasks<I, R> {
 
     /** What {@link #reserve} found: a place, a stopped run, or no place yet and the loop gave its thread back. */
-    static final int RESERVED = 0;
-    static final int STOPPED = 1;
-    static final int AWAY = 2;
+    static final int RESERVED = 1;
+    static final int STOPPED = 2;
+    static final int AWAY = 3;
+    /** A worker's {@link Worker#place}: given back while its loop waited for room (see {@link #beforeRoomWait}). */
+    static final int GIVEN_BACK = 4;
 
     private final AsyncTaskFunction<? super I, ? extends R> function;
     private final Duration timeout;
@@ -74,31 +76,40 @@ final class AsyncTasks<I, R> {
      * launched again when a place frees or a retry falls due (then this thread must leave the loop at once).
      */
     int reserve(Worker<I, R> worker) {
+        worker.place = 0;
         int found = awaitRoom(worker);
         if (found == RESERVED) {
-            worker.reservedPlace = true;
+            worker.place = RESERVED;
         }
         return found;
     }
 
     /** The loop leaves with a place it reserved and did not use. */
     void unreserve(Worker<I, R> worker) {
-        if (worker.reservedPlace) {
-            worker.reservedPlace = false;
+        if (worker.place == RESERVED) {
+            worker.place = 0;
             places.unreserve();
         }
     }
 
     /**
-     * Starts {@code input}'s first attempt in the place its loop reserved. Without one (the loop gave it back while it
-     * waited for room, or the consumer helps a nested run), it takes a free place, or waits for one as a ready
-     * parked input does, without holding the thread (a loop of a supplied executor must not wait with an input
-     * in hand: the stages' own work may need the pool). An input the run stopped before it started comes out
-     * cancelled.
+     * Starts {@code input}'s first attempt in the place its loop reserved. A loop that gave it back while it waited
+     * for room takes a free place, or the input waits for one as a ready parked input does, without holding the
+     * thread (a loop of a supplied executor must not wait with an input in hand: the stages' own work may need the
+     * pool). The consumer helping a nested run, which no loop would relieve, waits here for a place. An input the
+     * run stopped before it started comes out cancelled.
      */
     void start(Worker<I, R> worker, I input, long seq) {
-        boolean placed = worker.reservedPlace;
-        worker.reservedPlace = false;
+        int place = worker.place;
+        worker.place = 0;
+        boolean placed = place == RESERVED;
+        if (place != RESERVED && place != GIVEN_BACK) {
+            if (awaitRoom(null) != RESERVED) {
+                delivery.deliver(worker.outbox, seq, counters.cancelledBeforeStart(input));
+                return;
+            }
+            placed = true;
+        }
         AsyncAttempt<I, R> attempt = null;
         try {
             attempt = new AsyncAttempt<>(input, seq, System.nanoTime());
@@ -188,8 +199,8 @@ final class AsyncTasks<I, R> {
      * of parked inputs): the run would wait for ever.
      */
     private void beforeRoomWait(Worker<?, ?> worker) {
-        if (worker.reservedPlace) {
-            worker.reservedPlace = false;
+        if (worker.place == RESERVED) {
+            worker.place = GIVEN_BACK;
             places.unreserve();
         }
         startRetries();

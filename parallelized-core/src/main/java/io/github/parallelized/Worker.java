@@ -48,8 +48,12 @@ final class Worker<I, R> extends CacheLinePadding implements Thread.UncaughtExce
     long seq;
     /** The inputs this worker read together and has not all started; others may steal from it. */
     volatile Claim<I> claim = Claim.none();
-    /** The active loop's alone: it holds a place among an asynchronous run's tasks in flight for its next input. */
-    boolean reservedPlace;
+    /**
+     * The active loop's alone: whether it holds a place among an asynchronous run's tasks in flight for its next
+     * input ({@link AsyncTasks#RESERVED}), gave it back while it waited for room ({@link AsyncTasks#GIVEN_BACK}), or
+     * neither (0).
+     */
+    int place;
     /**
      * When this worker's current task began (opaque: a plain store per task, read now and then by others, see
      * {@link #stalled}).
