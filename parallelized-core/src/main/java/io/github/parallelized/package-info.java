@@ -13,7 +13,8 @@
  * the {@code WorkerThread} that runs it now) -&gt; {@code Tasks} (the attempts of one input: the run's limits ({@code
  * RunLimits}), retry by the one {@code AttemptPolicy}, {@code Timeouts}, cancellation, {@code Parking} off the workers,
  * mapped to an {@link io.github.parallelized.Outcome}; for an {@link io.github.parallelized.AsyncTaskFunction}, {@code
- * AsyncTasks} starts the attempt in one of the {@code Places} in flight and {@code AsyncEnds} ends it on any thread,
+ * AsyncTasks} starts the attempt ({@code AsyncLaunch}) in one of the {@code Places} in flight and {@code AsyncEnds}
+ * ends it on any thread,
  * through the same {@code AttemptPolicy}) -&gt; {@code Delivery} (the reporters' {@code onOutcome}, the {@code
  * FailurePolicy}, the {@code Handoff}'s per-worker outboxes to the consumer) -&gt; {@code Outcomes} (the consumer's
  * iterator: completion or submission order, and the end of the loop). {@code Counters} and {@code RunProgress} add up
@@ -23,7 +24,7 @@
  * <h3>Layers</h3>
  * Drawn by import, the engine reads from the top down: the entry and builder ({@code Parallelized}, {@code
  * RunOptions}, the {@code Checkpointing} around a run and its parts), the façade ({@code Run}), the loops and the consumer ({@code
- * Crew}, {@code Loop}, {@code Outcomes}), the tasks ({@code Tasks}, {@code AsyncTasks}, {@code AsyncEnds}, {@code
+ * Crew}, {@code Loop}, {@code Outcomes}), the tasks ({@code Tasks}, {@code AsyncTasks}, {@code AsyncLaunch}, {@code AsyncEnds}, {@code
  * Parking}, {@code Places}), the worker and its attempt ({@code Worker}, {@code WorkerThread}, {@code AsyncAttempt}),
  * admission and hand-off ({@code Admission}, {@code Room}, {@code Claim}, {@code Handoff}, {@code Delivery}), and
  * counters and clocks ({@code Counters}, {@code Lifecycle}, {@code Timer}). Each part is given the few parts it
