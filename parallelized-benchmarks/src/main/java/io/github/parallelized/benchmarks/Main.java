@@ -17,6 +17,8 @@ import java.util.Arrays;
  *   <li>{@code checkpoint [INPUTS] [ROUNDS] [--slowdown]}: a run of no-op inputs checkpointed into an embedded H2
  *   file database, then resumed (every input skipped), against the same run without a checkpoint; with
  *   {@code --slowdown}, also a run of 10 ms tasks with and without a checkpoint;</li>
+ *   <li>{@code fuzz [FIRST_SEED] [COUNT]}: random runs with random faults, each checked for a hang and for every input
+ *   accounted exactly once ({@link Fuzz});</li>
  *   <li>{@code stream-child SYSTEM TASKS THREADS}: one run of the stream workload, in the forked JVM that
  *   {@code compare} starts with {@code -Xmx32m}.</li>
  * </ul>
@@ -48,11 +50,12 @@ public final class Main {
             case "coldstart" -> ColdStart.main(rest);
             case "limits" -> LimitsBench.main(rest);
             case "checkpoint" -> CheckpointBench.main(rest);
+            case "fuzz" -> Fuzz.main(rest);
             default -> {
                 System.err.println("usage: compare [--smoke] [--rounds N] [--warmups N] [--workloads a,b]"
                         + " [--systems a,b] | jmh [JMH options] | profile SYSTEM [RUNS] [TASKS] [THREADS]"
                         + " | coldstart [parallelized|none|ecs|virtual|ecs-virtual] | limits [cost|keys|hosts] [ROUNDS]"
-                        + " | checkpoint [INPUTS] [ROUNDS] [--slowdown]");
+                        + " | checkpoint [INPUTS] [ROUNDS] [--slowdown] | fuzz [FIRST_SEED] [COUNT]");
                 System.exit(2);
             }
         }
