@@ -33,11 +33,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code fuzz FIRST_SEED COUNT}: random runs with random faults, each of which must end within a minute and account
  * for every input exactly once (an outcome, or {@code remaining()} after a stop), in submission order when ordered.
  * A seed fixes the run: blocking, virtual-thread (Java 21+) or asynchronous; 1-300 inputs; 1-64 threads; ordered or
- * not; a timeout, retries, a concurrency, rate or per-key limit, a checkpoint, a small window; and one fault: a cancel,
- * a close from another thread, a break, an interrupt of the consumer (which then reads on), a source that throws, a
- * task that throws an {@link Error}, a listener that throws, a cancel racing a close, a failure limit. Prints every
- * seed that broke a promise (a hang with the run's threads' stacks), and exits 1 if any did. It found the
- * asynchronous runs with a limit below their tasks in flight that waited for ever (stop 30).
+ * not; a timeout, retries, a concurrency, rate or per-key limit, a checkpoint, a small window, a supplied executor;
+ * and one fault: a cancel, a close from another thread, a break, an interrupt of the consumer (which then reads on),
+ * a source that throws, a task that throws an {@link Error}, a listener that throws, a cancel racing a close, a
+ * failure limit. Prints every seed that broke a promise (a hang with the run's threads' stacks), and exits 1 if any
+ * did. It found the asynchronous runs with a limit below their tasks in flight that waited for ever (stop 30).
  */
 final class Fuzz {
 
@@ -90,20 +90,37 @@ final class Fuzz {
 
     /** What a seed runs. Mode 0 blocking, 1 virtual threads, 2 asynchronous; fault 0-9 as in the class comment. */
     record Config(int mode, int size, int threads, boolean ordered, int timeoutMillis, int retries, int limit,
-                  boolean checkpoint, int fault, int faultAt, int window) {
+                  boolean checkpoint, int fault, int faultAt, int window, int poolExtra) {
 
         static Config of(long seed) {
             SplittableRandom r = new SplittableRandom(seed);
             int size = 1 + r.nextInt(300);
             return new Config(r.nextInt(3), size, 1 + r.nextInt(r.nextBoolean() ? 4 : 64), r.nextInt(4) == 0,
                     r.nextInt(4) == 0 ? 1 + r.nextInt(15) : 0, r.nextInt(3), r.nextInt(4), r.nextInt(4) == 0,
-                    r.nextInt(10), r.nextInt(size + 1), r.nextInt(3) == 0 ? 1 + r.nextInt(64) : 0);
+                    r.nextInt(10), r.nextInt(size + 1), r.nextInt(3) == 0 ? 1 + r.nextInt(64) : 0,
+                    r.nextInt(4) == 0 ? 1 + r.nextInt(3) : 0);
         }
     }
 
     private String oneRun(long seed) throws Exception {
         Config c = Config.of(seed);
         Parallelized.Builder<Integer, Integer> builder = builder(seed, c);
+        // a supplied executor: the loops' threads (one more than the threads), and up to two more
+        ExecutorService pool = c.poolExtra() == 0 || c.mode() == 1 ? null
+                : Executors.newFixedThreadPool(c.threads() + c.poolExtra(), daemon("fz" + seed + "-pool"));
+        if (pool != null) {
+            builder.executor(pool);
+        }
+        try {
+            return oneRun(c, builder);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private String oneRun(Config c, Parallelized.Builder<Integer, Integer> builder) throws Exception {
         Map<Integer, Integer> seen = new HashMap<>();
         List<Integer> order = new ArrayList<>();
         boolean failed = false;
