@@ -155,9 +155,11 @@ final class AsyncTasks<I, R> {
                 cancelAll();
             }
             startRetries();
-            // a ready parked input counts only with a free place for it: else this loop would spin until one frees
+            // a ready parked input counts only with a free place for it: else this loop would spin until one frees.
+            // One made ready by a permit's release counts too: its wake-up may have come while this loop was busy,
+            // and a loop that gave its thread back now would wait for a wake-up that already came
             BooleanSupplier ready = () -> places.outstanding() == 0 || ends.retryDue()
-                    || !awaitingPlace.isEmpty() && places.free();
+                    || (!awaitingPlace.isEmpty() || releasedReady()) && places.free();
             if (places.goneAway(worker, ready)) {
                 return true;
             }
@@ -199,6 +201,11 @@ final class AsyncTasks<I, R> {
             places.unreserve();
         }
         startRetries();
+    }
+
+    /** Whether an input parked for its permits is ready to start (they were released, or its time came). */
+    private boolean releasedReady() {
+        return throttled != null && !throttled.isEmpty() && throttled.nanosUntilNext(System.nanoTime()) == 0;
     }
 
     private void startRetries() {
