@@ -205,7 +205,7 @@ final class AsyncTasks<I, R> {
 
     /** Whether an input parked for its permits is ready to start (they were released, or its time came). */
     private boolean releasedReady() {
-        return throttled != null && !throttled.isEmpty() && throttled.nanosUntilNext(System.nanoTime()) == 0;
+        return throttled != null && throttled.nanosUntilNext(System.nanoTime()) == 0; // without the lock when empty
     }
 
     private void startRetries() {

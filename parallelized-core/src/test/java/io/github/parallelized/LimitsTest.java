@@ -358,7 +358,7 @@ class LimitsTest extends AsyncTestSupport {
         CountDownLatch letGo = new CountDownLatch(1);
         try (Parallelized<Integer, Integer> holder = Parallelized.of((Integer i) -> {
             holding.countDown();
-            letGo.await();
+            Bounded.await(letGo);
             return i;
         }, List.of(0)).limit(shared).progress(ProgressReporter.none()).start()) {
             assertThat(holding.await(Bounded.SECONDS, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
